@@ -1,0 +1,62 @@
+using SelfInterp.Core.Generation;
+
+namespace SelfInterp.Core.Backends;
+
+/// <summary>
+/// A model we can fine-tune and ask: the one interface the pipeline talks to, whatever serves the model
+/// (the simulated observer, the local engine, or an OpenAI-compatible service).
+/// Calls take whole batches so a backend can share work (a prompt prefix, a pool of HTTP requests).
+/// </summary>
+public interface IModelBackend
+{
+    /// <summary>Short name: simulated, local, openai.</summary>
+    string Name { get; }
+
+    /// <summary>Fine-tunes <see cref="FineTuneRequest.BaseModel"/> and returns the new model's id.</summary>
+    Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct);
+
+    /// <summary>One choice per prompt: the answer to a decision prompt, with P(A) where the backend can give it.</summary>
+    Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct);
+
+    /// <summary>One reply per prompt, at temperature 0.</summary>
+    Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct);
+}
+
+public sealed record ChatMessage(string Role, string Content)
+{
+    public static ChatMessage System(string content) => new("system", content);
+    public static ChatMessage User(string content) => new("user", content);
+    public static ChatMessage Assistant(string content) => new("assistant", content);
+}
+
+/// <summary>
+/// What a prompt is about, for backends that work from structure rather than text (the simulated observer).
+/// Never sent to a remote service.
+/// </summary>
+public sealed record PromptMeta(int Scenario, Trial Trial);
+
+public sealed record ChatPrompt(IReadOnlyList<ChatMessage> Messages, PromptMeta? Meta = null);
+
+/// <summary>A selection: 'A', 'B', or '?' for a reply that was neither; P(A) when known.</summary>
+public sealed record Choice(char Selection, double? ProbabilityA, string? Reply = null);
+
+/// <summary>A fine-tuning example: the prompt and the assistant's correct answer.</summary>
+public sealed record TrainingExample(ChatPrompt Prompt, string Answer);
+
+public enum FineTuneKind { Decisions, Reports }
+
+/// <param name="BaseModel">The model to start from.</param>
+/// <param name="Name">The pipeline's name for the result (instilled, itrained_first, ...), used as a suffix.</param>
+/// <param name="TrainingFile">Chat JSONL of <paramref name="Examples"/>, for backends that upload files.</param>
+/// <param name="ExistingJobId">A job this run already started: re-attach instead of paying twice.</param>
+/// <param name="JobCreated">Called with a new job's id as soon as it exists, so the run records it.</param>
+public sealed record FineTuneRequest(
+    string BaseModel,
+    string Name,
+    FineTuneKind Kind,
+    string TrainingFile,
+    string? ValidationFile,
+    IReadOnlyList<TrainingExample> Examples,
+    ulong Seed,
+    string? ExistingJobId = null,
+    Action<string>? JobCreated = null);

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SelfInterp.Core.Csv;
+using SelfInterp.Core.IO;
+using SelfInterp.Core.Scenarios;
+
+namespace SelfInterp.Core.Catalog;
+
+/// <summary>Reads and validates catalogs: the paper's catalog JSON, a paper <c>scenarios.csv</c>, a roles file.</summary>
+public static partial class CatalogReader
+{
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex SnakeCase();
+
+    public static Parsed<IReadOnlyList<Scenario>> ReadScenarios(string path)
+    {
+        if (!File.Exists(path)) return new([], [$"{path}: file not found"]);
+        return path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+            ? ParseScenariosCsv(path)
+            : ParseScenariosJson(path, File.ReadAllText(path));
+    }
+
+    public static Parsed<IReadOnlyList<Scenario>> ParseScenariosJson(string path, string json)
+    {
+        var errors = new List<string>();
+        var scenarios = new List<Scenario>();
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            return new([], [$"{path}:{(e.LineNumber ?? 0) + 1}: not valid JSON: {e.Message}"]);
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+                return new([], [$"{path}: expected a JSON array of scenarios"]);
+            int index = 0;
+            foreach (var el in doc.RootElement.EnumerateArray())
+            {
+                var scenario = ParseScenario(el, index, $"{path}: scenario {index}", errors);
+                if (scenario is not null) scenarios.Add(scenario);
+                index++;
+            }
+        }
+        CheckUniqueShortNames(path, scenarios, errors);
+        return new(scenarios, errors);
+    }
+
+    private static Scenario? ParseScenario(JsonElement el, int index, string where, List<string> errors)
+    {
+        if (el.ValueKind != JsonValueKind.Object) { errors.Add($"{where}: expected an object"); return null; }
+        string? shortName = Str(el, "short_name");
+        if (shortName is not null) where = $"{where.Split(": scenario")[0]}: scenario {index} ({shortName})";
+        string? question = Str(el, "question");
+        int before = errors.Count;
+        if (string.IsNullOrWhiteSpace(shortName)) errors.Add($"{where}: field 'short_name': missing or empty");
+        if (string.IsNullOrWhiteSpace(question)) errors.Add($"{where}: field 'question': missing or empty");
+        var attributes = new List<AttributeSpec>();
+        if (!el.TryGetProperty("attributes", out var attrs) || attrs.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"{where}: field 'attributes': missing or not an array");
+            return null;
+        }
+        int ai = 0;
+        foreach (var a in attrs.EnumerateArray())
+        {
+            string field = $"attributes[{ai}]";
+            if (a.ValueKind != JsonValueKind.Object) { errors.Add($"{where}: field '{field}': expected an object"); ai++; continue; }
+            string? name = Str(a, "name");
+            string units = Str(a, "units") ?? "";
+            double min = double.NaN, max = double.NaN;
+            if (a.TryGetProperty("range", out var range) && range.ValueKind == JsonValueKind.Array && range.GetArrayLength() == 2
+                && range[0].ValueKind == JsonValueKind.Number && range[1].ValueKind == JsonValueKind.Number)
+            {
+                min = range[0].GetDouble(); max = range[1].GetDouble();
+            }
+            else if (a.TryGetProperty("range", out var r2) && r2.ValueKind == JsonValueKind.Array && r2.GetArrayLength() == 2
+                && r2[0].ValueKind == JsonValueKind.String && r2[1].ValueKind == JsonValueKind.String)
+            {
+                // NaN and Infinity can only arrive as strings in JSON; parse them so they are reported as what they are.
+                double.TryParse(r2[0].GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out min);
+                double.TryParse(r2[1].GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out max);
+            }
+            else
+            {
+                errors.Add($"{where}: field '{field}.range': expected [min, max] with two numbers");
+                (min, max) = (0, 1); // reported above; keeps the range check below from reporting it twice
+            }
+            attributes.Add(new AttributeSpec(name ?? "", units, min, max));
+            ai++;
+        }
+        ValidateScenario(new Scenario(shortName ?? "", question ?? "", attributes), where, errors);
+        return errors.Count == before ? new Scenario(shortName!, question!, attributes) : null;
+    }
+
+    /// <summary>The checks every scenario must pass, whatever file it came from.</summary>
+    public static void ValidateScenario(Scenario s, string where, List<string> errors)
+    {
+        if (s.Attributes.Count != Scenario.AttributeCount)
+            errors.Add($"{where}: field 'attributes': expected exactly {Scenario.AttributeCount} attributes, found {s.Attributes.Count}");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < s.Attributes.Count; i++)
+        {
+            var a = s.Attributes[i];
+            string field = $"attributes[{i}]";
+            if (string.IsNullOrEmpty(a.Name)) errors.Add($"{where}: field '{field}.name': missing or empty");
+            else if (!SnakeCase().IsMatch(a.Name)) errors.Add($"{where}: field '{field}.name': '{a.Name}' is not snake_case");
+            else if (!seen.Add(a.Name)) errors.Add($"{where}: field '{field}.name': duplicate attribute name '{a.Name}'");
+            if (!double.IsFinite(a.Min) || !double.IsFinite(a.Max))
+                errors.Add($"{where}: field '{field}.range': min and max must be finite numbers");
+            else if (a.Min >= a.Max) errors.Add($"{where}: field '{field}.range': min ({a.Min.ToString(CultureInfo.InvariantCulture)}) must be less than max ({a.Max.ToString(CultureInfo.InvariantCulture)})");
+        }
+    }
+
+    private static void CheckUniqueShortNames(string path, List<Scenario> scenarios, List<string> errors)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < scenarios.Count; i++)
+            if (!seen.TryAdd(scenarios[i].ShortName, i))
+                errors.Add($"{path}: scenario ({scenarios[i].ShortName}): field 'short_name': duplicate of an earlier scenario");
+    }
+
+    private static string? Str(JsonElement el, string name) =>
+        el.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>A paper <c>scenarios.csv</c>: names and ranges but no units, so units are left empty.</summary>
+    public static Parsed<IReadOnlyList<Scenario>> ParseScenariosCsv(string path)
+    {
+        var errors = new List<string>();
+        var scenarios = new List<Scenario>();
+        CsvTable table;
+        try
+        {
+            table = CsvTable.Read(path);
+            table.RequireColumns(Layout.PaperLayout.ScenarioColumns);
+        }
+        catch (DataFileException e) { return new([], [e.Message]); }
+        foreach (var row in table.Rows)
+        {
+            string where = $"{path}:{row.Line}";
+            var attributes = new List<AttributeSpec>();
+            for (int i = 1; i <= Scenario.AttributeCount; i++)
+            {
+                double min = double.NaN, max = double.NaN;
+                if (!row.TryDouble($"attr{i}_min", out min)) errors.Add($"{where}: field 'attr{i}_min': '{row[$"attr{i}_min"]}' is not a finite number");
+                if (!row.TryDouble($"attr{i}_max", out max)) errors.Add($"{where}: field 'attr{i}_max': '{row[$"attr{i}_max"]}' is not a finite number");
+                attributes.Add(new AttributeSpec(row[$"attr{i}"], "", min, max));
+            }
+            int before = errors.Count;
+            var s = new Scenario("scenario_" + row["scenario"], row["question"], attributes);
+            ValidateScenario(s, where, errors);
+            if (errors.Count == before) scenarios.Add(s);
+        }
+        return new(scenarios, errors);
+    }
+
+    public static Parsed<IReadOnlyList<string>> ReadRoles(string path) =>
+        File.Exists(path) ? ParseRoles(path, File.ReadAllText(path)) : new([], [$"{path}: file not found"]);
+
+    /// <summary>Roles, one per line; a blank or padded line is an error (it would make a prompt like "Imagine you are .").</summary>
+    public static Parsed<IReadOnlyList<string>> ParseRoles(string path, string text)
+    {
+        var errors = new List<string>();
+        var roles = new List<string>();
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        int count = lines.Length;
+        if (count > 0 && lines[^1].Length == 0) count--; // the final newline
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            var line = lines[i];
+            if (string.IsNullOrWhiteSpace(line)) errors.Add($"{path}:{i + 1}: field 'role': blank line");
+            else if (line.Trim() != line) errors.Add($"{path}:{i + 1}: field 'role': leading or trailing spaces");
+            else if (!seen.Add(line)) errors.Add($"{path}:{i + 1}: field 'role': duplicate role '{line}'");
+            else roles.Add(line);
+        }
+        if (count == 0) errors.Add($"{path}: no roles");
+        return new(roles, errors);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Layout;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Core.Pipeline;
+
+/// <summary>
+/// The protocol's stages in order (PROTOCOL.md, "The pipeline"). A stage marked done in run.json is skipped,
+/// so the same command resumes a killed run; each stage writes its outputs atomically.
+/// </summary>
+public static class RunPipeline
+{
+    public const string BaseModelKey = "base";
+    public const string InstilledKey = "instilled";
+    public const string ItrainedFirstKey = "itrained_first";
+    public const string ItrainedLastKey = "itrained_last";
+    public const string ItrainedAllKey = "itrained_all";
+
+    /// <summary>The stages that talk to a model; analysis and reporting are appended by the caller.</summary>
+    public static IReadOnlyList<IStage> ModelStages(RunConfig c)
+    {
+        var instilled = c.InstilledScenarios.ToList();
+        var firstHalf = instilled.Take(c.Instilled / 2).ToList();
+        var secondHalf = instilled.Skip(c.Instilled / 2).ToList();
+        var native = c.NativeScenarios.ToList();
+        return
+        [
+            new FineTuneStage("instill", InstilledKey, BaseModelKey, FineTuneKind.Decisions, d => (d.InstillFile, d.InstillValidationFile, d.Instill)),
+            new FineTuneStage("itrain_first", ItrainedFirstKey, InstilledKey, FineTuneKind.Reports, d => (d.First.File, null, d.First.Examples)),
+            new FineTuneStage("itrain_last", ItrainedLastKey, InstilledKey, FineTuneKind.Reports, d => (d.Last.File, null, d.Last.Examples)),
+            new FineTuneStage("itrain_all", ItrainedAllKey, InstilledKey, FineTuneKind.Reports, d => (d.All.File, null, d.All.Examples)),
+            new ReportsStage("reports_base", BaseModelKey, ReportCondition.Base, instilled, PaperLayout.VersionInstilled),
+            new ReportsStage("reports_instilled", InstilledKey, ReportCondition.Instilled, instilled, PaperLayout.VersionInstilled),
+            new ReportsStage("reports_itrained_first", ItrainedFirstKey, ReportCondition.ItrainedFirstHalf, secondHalf, PaperLayout.VersionInstilled),
+            new ReportsStage("reports_itrained_last", ItrainedLastKey, ReportCondition.ItrainedSecondHalf, firstHalf, PaperLayout.VersionInstilled),
+            new ReportsStage("reports_native_before", InstilledKey, ReportCondition.NativeBefore, native, PaperLayout.VersionLatent),
+            new ReportsStage("reports_native_after", ItrainedAllKey, ReportCondition.NativeAfter, native, PaperLayout.VersionLatent),
+            new SelectionsStage("selections_instilled", instilled, c.Selections, latent: false),
+            new SelectionsStage("selections_native", native, c.NativeSelections, latent: true),
+        ];
+    }
+
+    /// <summary>Runs every stage not yet done. Returns the context, for callers that go on (analysis).</summary>
+    public static async Task<RunContext> RunAsync(RunDirectory run, IModelBackend backend, IReadOnlyList<IStage> stages,
+        IRunProgress progress, CancellationToken ct)
+    {
+        var plan = ExperimentPlan.Create(run.Manifest.Config);
+        progress.StartStage("datasets", "Writing scenarios, weights and fine-tuning files", 1);
+        var data = Datasets.DatasetBuilder.Build(plan, run.Path);
+        progress.EndStage("datasets", skipped: false);
+        if (!run.Manifest.Models.ContainsKey(BaseModelKey))
+            run.Update(m => m.Models[BaseModelKey] = new ModelRecord { Id = run.Manifest.Config.BaseModel });
+
+        var context = new RunContext(run, plan, data, backend, progress);
+        foreach (var stage in stages)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (run.IsDone(stage.Name))
+            {
+                progress.EndStage(stage.Name, skipped: true);
+                continue;
+            }
+            var clock = Stopwatch.StartNew();
+            await stage.RunAsync(context, ct);
+            run.Update(m => m.Stages[stage.Name] = new StageRecord { Status = "done", Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3) });
+            progress.EndStage(stage.Name, skipped: false);
+        }
+        return context;
+    }
+}

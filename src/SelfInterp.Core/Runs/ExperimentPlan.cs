@@ -1,0 +1,65 @@
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Generation;
+using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Scenarios;
+
+namespace SelfInterp.Core.Runs;
+
+/// <summary>
+/// The experiment's fixed draws, derived from the config's seeds: which scenario gets which role, and the
+/// target weights of the instilled scenarios. Also renders prompts, so every stage words them the same way.
+/// </summary>
+public sealed class ExperimentPlan
+{
+    public RunConfig Config { get; }
+    public ScenarioCatalog Catalog { get; }
+    public PromptTemplates Prompts { get; }
+    private readonly string[] _shuffledRoles;
+    private readonly Dictionary<int, int[]> _targets = new();
+
+    public ExperimentPlan(RunConfig config, ScenarioCatalog catalog, PromptTemplates prompts)
+    {
+        var problems = config.Problems(catalog.Scenarios.Count).ToList();
+        if (problems.Count > 0) throw new UsageException(string.Join("; ", problems));
+        Config = config;
+        Catalog = catalog;
+        Prompts = prompts;
+
+        _shuffledRoles = catalog.Roles.ToArray();
+        new SeededStream("role_shuffle", config.Seeds.RoleShuffle).Shuffle(_shuffledRoles);
+
+        var weights = new SeededStream("weights", config.Seeds.Weights);
+        foreach (int s in config.InstilledScenarios) _targets[s] = Weights.Draw(weights);
+    }
+
+    public static ExperimentPlan Create(RunConfig config) => new(
+        config,
+        ScenarioCatalog.Load(config.Catalog, config.Roles),
+        config.Prompts is null ? PromptTemplates.Default : PromptTemplates.Load(config.Prompts));
+
+    public Scenario Scenario(int id) => Catalog.Scenarios[id];
+
+    /// <summary>Roles are shuffled once and dealt one per scenario (cycling if there are more scenarios than roles).</summary>
+    public string RoleOf(int id) => _shuffledRoles[id % _shuffledRoles.Length];
+
+    public IReadOnlyList<int> TargetWeights(int id) =>
+        _targets.TryGetValue(id, out var w) ? w : throw new ArgumentException($"scenario {id} is not an instilled scenario");
+
+    public Trial DrawTrial(int id, SeededStream rng) => OptionValues.DrawTrial(id, Scenario(id), rng);
+
+    public ChatPrompt DecisionPrompt(Trial trial) => new(
+        [ChatMessage.System(Prompts.System), ChatMessage.User(Prompts.RenderDecision(Scenario(trial.Scenario), RoleOf(trial.Scenario), trial))],
+        new PromptMeta(trial.Scenario, trial));
+
+    public ChatPrompt ReportPrompt(Trial trial) => new(
+        [ChatMessage.System(Prompts.System), ChatMessage.User(Prompts.RenderReport(Scenario(trial.Scenario), RoleOf(trial.Scenario), trial))],
+        new PromptMeta(trial.Scenario, trial));
+
+    /// <summary>The base model's name as it appears in file names (the paper's {model}).</summary>
+    public string FileModelName => FileSafe(Config.BaseModel);
+
+    public static string FileSafe(string model) =>
+        string.Concat(model.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
+}
