@@ -1,0 +1,28 @@
+using SelfInterp.Backends.Simulated;
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Backends;
+
+/// <summary>Makes the backend a run's config names.</summary>
+public static class BackendFactory
+{
+    public static readonly string[] Names = ["simulated"];
+
+    public static string DefaultBaseModel(string backend) => backend switch
+    {
+        "simulated" => SimulatedBackend.BaseModelId,
+        _ => throw Unknown(backend),
+    };
+
+    public static IModelBackend Create(RunConfig config, ScenarioCatalog catalog, string runDirectory) => config.Backend switch
+    {
+        "simulated" => new SimulatedBackend(catalog, SimulatedOptions.From(config.BackendOptions),
+            Path.Combine(runDirectory, "models"), config.Seeds.Master),
+        _ => throw Unknown(config.Backend),
+    };
+
+    private static UsageException Unknown(string backend) =>
+        new($"unknown backend '{backend}' (known: {string.Join(", ", Names)})");
+}

@@ -1,0 +1,134 @@
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Generation;
+using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+using SelfInterp.Core.Scenarios;
+
+namespace SelfInterp.Backends.Simulated;
+
+/// <summary>
+/// An ideal observer, honest about what it is: no language model at all. Its base model holds random native
+/// weights for every scenario; "fine-tuning" on decisions fits each scenario's weights by regularised logistic
+/// regression on the examples; it chooses by its weights with logistic noise and reports its weights plus
+/// Gaussian noise, which introspection training shrinks. It runs the whole protocol in seconds, shows the
+/// measurement's noise ceiling, and tests the orchestration without a real model.
+/// Every draw is seeded by the model id and the prompt, so answers do not depend on batching or resumption.
+/// </summary>
+public sealed class SimulatedBackend(ScenarioCatalog catalog, SimulatedOptions options, string modelsDirectory, ulong nativeSeed) : IModelBackend
+{
+    public const string BaseModelId = "simulated-base";
+    public string Name => "simulated";
+    private readonly Dictionary<string, SimulatedModel> _models = new(StringComparer.Ordinal);
+
+    public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
+    {
+        var parent = Model(request.BaseModel);
+        string id = $"ft:{request.BaseModel}:{request.Name}:{request.Seed % 100000:D5}";
+        var model = new SimulatedModel
+        {
+            Id = id,
+            Parent = parent.Id,
+            ReportNoise = parent.ReportNoise,
+        };
+        if (request.Kind == FineTuneKind.Reports)
+            model.ReportNoise = parent.ReportNoise * options.ItrainingNoiseFactor;
+        else
+            foreach (var group in request.Examples.GroupBy(e => Meta(e.Prompt).Scenario).OrderBy(g => g.Key))
+            {
+                ct.ThrowIfCancellationRequested();
+                var scenario = catalog.Scenarios[group.Key];
+                var x = group.Select(e => Differences(scenario, Meta(e.Prompt).Trial)).ToList();
+                var y = group.Select(e => e.Answer.Trim() == "A").ToList();
+                var beta = LogisticFit.Fit(x, y, options.PriorScale);
+                model.Weights[group.Key] = Weights.ScaleToHundred(beta).Select(w => (double)w).ToArray();
+            }
+        model.Save(PathOf(id));
+        _models[id] = model;
+        progress?.Report(1);
+        return Task.FromResult(id);
+    }
+
+    public Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct)
+    {
+        var m = Model(model);
+        var choices = new List<Choice>(prompts.Count);
+        foreach (var prompt in prompts)
+        {
+            var meta = Meta(prompt);
+            var scenario = catalog.Scenarios[meta.Scenario];
+            var w = WeightsOf(m, meta.Scenario);
+            double du = 0;
+            var d = Differences(scenario, meta.Trial);
+            for (int i = 0; i < d.Length; i++) du += w[i] * d[i];
+            double pA = 1 / (1 + Math.Exp(-du / Math.Max(options.ChoiceNoise, 1e-9)));
+            var rng = StreamFor(m.Id, prompt);
+            char selection = rng.NextDouble() < pA ? 'A' : 'B';
+            choices.Add(new Choice(selection, pA, selection.ToString()));
+        }
+        progress?.Report(prompts.Count);
+        return Task.FromResult<IReadOnlyList<Choice>>(choices);
+    }
+
+    public Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct)
+    {
+        var m = Model(model);
+        var replies = new List<string>(prompts.Count);
+        foreach (var prompt in prompts)
+        {
+            var meta = Meta(prompt);
+            var scenario = catalog.Scenarios[meta.Scenario];
+            var rng = StreamFor(m.Id, prompt);
+            if (rng.NextDouble() < options.BadReportRate) { replies.Add("I weigh everything about equally."); continue; }
+            var w = WeightsOf(m, meta.Scenario);
+            var reported = w.Select(x => (int)Math.Clamp(Math.Round(x + m.ReportNoise * rng.NextGaussian()), -100, 100)).ToArray();
+            replies.Add(PromptTemplates.ReportAnswer(scenario, reported));
+        }
+        progress?.Report(prompts.Count);
+        return Task.FromResult<IReadOnlyList<string>>(replies);
+    }
+
+    /// <summary>The weights a model holds for a scenario: its own, an ancestor's, or the base model's native ones.</summary>
+    public double[] WeightsOf(SimulatedModel model, int scenario)
+    {
+        for (var m = model; ; m = Model(m.Parent!))
+        {
+            if (m.Weights.TryGetValue(scenario, out var w)) return w;
+            if (m.Parent is null) break;
+        }
+        var native = Weights.Draw(SeededStream.Derive(nativeSeed, $"native_weights:{scenario}"));
+        return native.Select(x => (double)x).ToArray();
+    }
+
+    public SimulatedModel Model(string id)
+    {
+        if (_models.TryGetValue(id, out var m)) return m;
+        if (id == BaseModelId)
+            m = new SimulatedModel { Id = id, ReportNoise = options.ReportNoise };
+        else if (File.Exists(PathOf(id)))
+            m = SimulatedModel.Load(PathOf(id));
+        else
+            throw new UsageException($"simulated backend: unknown model '{id}' (the base model is '{BaseModelId}')");
+        return _models[id] = m;
+    }
+
+    private string PathOf(string id)
+    {
+        Directory.CreateDirectory(modelsDirectory);
+        return Path.Combine(modelsDirectory, ExperimentPlan.FileSafe(id) + ".json");
+    }
+
+    private static PromptMeta Meta(ChatPrompt prompt) =>
+        prompt.Meta ?? throw new InvalidOperationException("the simulated backend needs prompts made by the pipeline (with their scenario and trial)");
+
+    private static double[] Differences(Scenario s, Trial t)
+    {
+        var d = new double[Scenario.AttributeCount];
+        for (int i = 0; i < d.Length; i++) d[i] = (t.A[i] - t.B[i]) / s.Attributes[i].Range;
+        return d;
+    }
+
+    private static SeededStream StreamFor(string model, ChatPrompt prompt) =>
+        SeededStream.Derive(SeededStream.DeriveSeed(0x5EED, model), string.Concat(prompt.Messages.Select(m => m.Content)));
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.IO;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Cli;
+
+/// <summary>
+/// Parses, runs, and maps failures to exit codes: 0 success, 2 bad input or usage, 1 anything else,
+/// always with a one-line error that names the file, line or field where known.
+/// </summary>
+public static class CliHost
+{
+    public const int Ok = 0, Failure = 1, BadInput = 2;
+
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine("(see --help)");
+            return BadInput;
+        }
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        try
+        {
+            return await parsed.InvokeAsync(cancellationToken: cts.Token);
+        }
+        catch (Exception e) when (IsBadInput(e))
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("stopped: the run directory keeps everything done so far; the same command resumes it");
+            return Failure;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("SELFINTERP_DEBUG") == "1") Console.Error.WriteLine(e);
+            return Failure;
+        }
+    }
+
+    private static bool IsBadInput(Exception e) => e is UsageException or CatalogException or DataFileException;
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using SelfInterp.Core.Datasets;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Cli.Commands;
+
+/// <summary>`selfinterp dataset build`: the fine-tuning files and the paper-layout inputs, without running anything.</summary>
+public static class DatasetCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var outDir = new Option<string>("--out") { Description = "Directory to write.", Required = true };
+        var instilled = new Option<int>("--instilled") { Description = "Scenarios to instil (0..N-1).", DefaultValueFactory = _ => 100 };
+        var native = new Option<int>("--native") { Description = "Native scenarios (from 100).", DefaultValueFactory = _ => 100 };
+        var examples = new Option<int>("--examples") { Description = "Decision examples per instilled scenario.", DefaultValueFactory = _ => 50 };
+        var validation = new Option<int>("--validation") { Description = "Validation examples per instilled scenario.", DefaultValueFactory = _ => 10 };
+
+        var build = new Command("build", "Write scenarios.csv, instilled_weights.csv, the instillation and introspection-training JSONL files, and target_choices.csv.");
+        foreach (var o in new Option[] { outDir, instilled, native, examples, validation }) build.Options.Add(o);
+        common.AddTo(build);
+        build.SetAction(p =>
+        {
+            var config = common.Apply(new RunConfig
+            {
+                Preset = "custom",
+                Instilled = p.GetValue(instilled),
+                Native = p.GetValue(native),
+                Examples = p.GetValue(examples),
+                Validation = p.GetValue(validation),
+            }, p);
+            var plan = ExperimentPlan.Create(config);
+            var dir = p.GetValue(outDir)!;
+            var data = DatasetBuilder.Build(plan, dir);
+            Console.WriteLine($"wrote {dir}: {data.Instill.Count} instillation examples, " +
+                              $"{config.Instilled * config.Validation} validation examples, " +
+                              $"introspection sets of {data.First.Examples.Count} / {data.Last.Examples.Count} / {data.All.Examples.Count}");
+            return 0;
+        });
+
+        var command = new Command("dataset", "Build fine-tuning datasets.");
+        command.Subcommands.Add(build);
+        return command;
+    }
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using SelfInterp.Backends;
+using SelfInterp.Cli.Output;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Pipeline;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Cli.Commands;
+
+/// <summary>`selfinterp run`: the whole protocol into a run directory, resumable with the same command.</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var outDir = new Option<string?>("--out") { Description = "Run directory. Default: a new directory under ./runs. An existing run directory is resumed." };
+        var preset = new Option<string>("--preset") { Description = "quick (20 + 20 scenarios) or paper (100 + 100).", DefaultValueFactory = _ => "quick" };
+        var backend = new Option<string>("--backend") { Description = $"Which model: {string.Join(", ", BackendFactory.Names)}.", DefaultValueFactory = _ => "simulated" };
+        var baseModel = new Option<string?>("--base-model") { Description = "Base model id. Default: the backend's own." };
+        var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable), e.g. report_noise=0 for the simulated backend.", AllowMultipleArgumentsPerToken = false };
+
+        var command = new Command("run", "Run the whole protocol: instil, introspection-train, elicit reports and choices, analyse.");
+        foreach (var o in new Option[] { outDir, preset, backend, baseModel, options }) command.Options.Add(o);
+        common.AddTo(command);
+        command.SetAction(async (p, ct) =>
+        {
+            var b = p.GetValue(backend)!;
+            var config = common.Apply(Presets.Get(p.GetValue(preset)!), p) with
+            {
+                Backend = b,
+                BaseModel = p.GetValue(baseModel) ?? BackendFactory.DefaultBaseModel(b),
+                BackendOptions = ParseOptions(p.GetValue(options) ?? []),
+            };
+            var dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Preset}-{config.Backend}");
+            var run = RunDirectory.OpenOrCreate(dir, config);
+            var catalog = ScenarioCatalog.Load(config.Catalog, config.Roles);
+            var model = BackendFactory.Create(config, catalog, run.Path);
+            Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
+            await SpectreProgress.RunAsync(progress => RunPipeline.RunAsync(run, model, RunPipeline.ModelStages(config), progress, ct));
+            Console.WriteLine($"done: {Path.GetFullPath(run.Path)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static SortedDictionary<string, string> ParseOptions(string[] pairs)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"--option '{pair}': expected KEY=VALUE");
+            result[pair[..eq]] = pair[(eq + 1)..];
+        }
+        return result;
+    }
+}
