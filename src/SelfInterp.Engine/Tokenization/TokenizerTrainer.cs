@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+
+namespace SelfInterp.Engine.Tokenization;
+
+/// <summary>
+/// Learns a word-level vocabulary: the pre-tokenizer pieces of the corpus, counted, the most frequent
+/// kept up to the vocabulary budget. Ids: special tokens, byte tokens, forced pieces (ordinal order),
+/// then learned pieces (count descending, ties by ordinal order). Counts do not depend on the order of
+/// the corpus, so the same texts in any order give the same tokenizer.
+/// </summary>
+public static class TokenizerTrainer
+{
+    public static Tokenizer Train(IEnumerable<string> corpus, TokenizerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MinCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MinCount, "MinCount must be at least 1");
+
+        List<string> specialTokens = [.. SpecialTokens.Standard, .. options.ExtraSpecialTokens];
+        List<string> forced = ForcedPieces(options.ForcedPieces);
+        int learnedBudget = options.MaxVocabSize - specialTokens.Count - Tokenizer.ByteTokenCount - forced.Count;
+        if (learnedBudget < 0)
+            throw new ArgumentException(
+                $"MaxVocabSize {options.MaxVocabSize} is smaller than the {specialTokens.Count} special tokens + " +
+                $"{Tokenizer.ByteTokenCount} byte tokens + {forced.Count} forced pieces it must hold", nameof(options));
+
+        var forcedSet = new HashSet<string>(forced, StringComparer.Ordinal);
+        var learned = CountPieces(corpus)
+            .Where(entry => entry.Value >= options.MinCount && !forcedSet.Contains(entry.Key))
+            .OrderByDescending(entry => entry.Value)
+            .ThenBy(entry => entry.Key, StringComparer.Ordinal)
+            .Take(learnedBudget)
+            .Select(entry => entry.Key);
+
+        return new Tokenizer(specialTokens, [.. forced, .. learned]);
+    }
+
+    /// <summary>Validated, deduplicated, ordinal-sorted; single ASCII characters dropped (they are byte tokens already).</summary>
+    private static List<string> ForcedPieces(IReadOnlyList<string> requested)
+    {
+        var pieces = new SortedSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < requested.Count; i++)
+        {
+            string piece = requested[i];
+            if (piece is { Length: 1 } && piece[0] < 128)
+                continue;
+            if (VocabularyCheck.PieceProblem(piece) is { } problem)
+                throw new ArgumentException($"ForcedPieces[{i}] {problem}", nameof(requested));
+            pieces.Add(piece);
+        }
+        return [.. pieces];
+    }
+
+    /// <summary>Occurrences of every piece that could enter the vocabulary (single ASCII characters cannot).</summary>
+    private static Dictionary<string, long> CountPieces(IEnumerable<string> corpus)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        int index = 0;
+        foreach (string text in corpus)
+        {
+            ReadOnlySpan<char> rest = text ?? throw new ArgumentException($"corpus[{index}] is null", nameof(corpus));
+            while (!rest.IsEmpty)
+            {
+                int length = PreTokenizer.NextPieceLength(rest);
+                ReadOnlySpan<char> piece = rest[..length];
+                rest = rest[length..];
+                if (length == 1 && (piece[0] < 128 || char.IsSurrogate(piece[0])))
+                {
+                    if (char.IsSurrogate(piece[0]))
+                        throw new ArgumentException(
+                            $"corpus[{index}] contains an unpaired surrogate (U+{(int)piece[0]:X4})", nameof(corpus));
+                    continue;
+                }
+                CollectionsMarshal.GetValueRefOrAddDefault(lookup, piece, out _)++;
+            }
+            index++;
+        }
+        return counts;
+    }
+}
