@@ -29,7 +29,8 @@ public sealed class Tokenizer
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _pieceLookup;
     private readonly Dictionary<string, int> _specialIds;
     private readonly byte[][] _tokenBytes;
-    private readonly int _maxPieceLength;
+    /// <summary>Distinct lengths (in chars) of the vocabulary pieces, longest first: the only lengths worth looking up.</summary>
+    private readonly int[] _pieceLengths;
 
     /// <summary>
     /// Builds a tokenizer from its special tokens (which must begin with <see cref="SpecialTokens.Standard"/>)
@@ -49,7 +50,7 @@ public sealed class Tokenizer
         for (int i = 0; i < _pieces.Length; i++)
             _pieceIds.Add(_pieces[i], FirstPieceId + i);
         _pieceLookup = _pieceIds.GetAlternateLookup<ReadOnlySpan<char>>();
-        _maxPieceLength = _pieces.Length == 0 ? 1 : _pieces.Max(p => p.Length);
+        _pieceLengths = [.. _pieces.Select(p => p.Length).Distinct().OrderDescending()];
 
         _tokenBytes = new byte[VocabSize][];
         for (int i = 0; i < _specialTokens.Length; i++)
@@ -239,9 +240,9 @@ public sealed class Tokenizer
         while (position < piece.Length)
         {
             int matched = 0;
-            for (int length = Math.Min(_maxPieceLength, piece.Length - position); length >= 1; length--)
+            foreach (int length in _pieceLengths)
             {
-                if (_pieceLookup.TryGetValue(piece.Slice(position, length), out int id))
+                if (length <= piece.Length - position && _pieceLookup.TryGetValue(piece.Slice(position, length), out int id))
                 {
                     destination[count++] = id;
                     matched = length;

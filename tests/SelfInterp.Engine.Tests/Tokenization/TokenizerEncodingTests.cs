@@ -73,6 +73,27 @@ public class TokenizerEncodingTests
     }
 
     [Fact]
+    public void LongUnknownWordsEncodeQuicklyAndRoundTrip()
+    {
+        var tokenizer = TokenizerTestCorpus.Trained(new TokenizerOptions { ForcedPieces = [new string('q', 500)] });
+        string text = string.Concat(Enumerable.Repeat("natural_lightqqqpricé", 2000));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int[] ids = tokenizer.Encode(text);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        Assert.Equal(text, tokenizer.Decode(ids));
+    }
+
+    [Fact]
+    public void ConcurrentEncodingMatchesSequential()
+    {
+        List<string> prompts = TokenizerTestCorpus.Prompts(2000);
+        int[][] sequential = prompts.Select(Trained.Encode).ToArray();
+        int[][] parallel = new int[prompts.Count][];
+        Parallel.For(0, prompts.Count, i => parallel[i] = Trained.Encode(prompts[i]));
+        Assert.Equal(sequential, parallel);
+    }
+
+    [Fact]
     public void SingleAsciiCharactersAreTheirByteTokens()
     {
         Assert.True(Trained.TryGetId("{", out int id));
