@@ -34,6 +34,15 @@ public class TokenizerEncodingTests
         }
     }
 
+    [Fact]
+    public void EveryPieceAndAsciiCharacterEncodesToItsOwnId()
+    {
+        for (int id = Trained.FirstPieceId; id < Trained.VocabSize; id++)
+            Assert.Equal([id], Trained.Encode(Trained.TokenText(id)));
+        for (int b = 0; b < 128; b++)
+            Assert.Equal([Trained.FirstByteId + b], Trained.Encode(((char)b).ToString()));
+    }
+
     [Theory]
     [InlineData("1234567890")]
     [InlineData("-0.05")]
