@@ -13,6 +13,13 @@ public sealed record TokenizerOptions
     public int MinCount { get; init; } = 2;
 
     /// <summary>
+    /// Ids set aside, out of <see cref="MaxVocabSize"/>, for subword pieces learned by BPE merges over the
+    /// words that did not make the word vocabulary (see <see cref="SubwordLearner"/>); they let unseen words
+    /// encode in fewer tokens than bytes. 0 learns none. Ids the merges do not fill stay unused.
+    /// </summary>
+    public int SubwordPieces { get; init; }
+
+    /// <summary>
     /// Pieces that get their own id whatever their count (e.g. every attribute name of a catalog).
     /// Each must be a single pre-tokenizer piece (see <see cref="PreTokenizer"/>); note that
     /// <c>"price"</c> and <c>" price"</c> are different pieces, so force both if both occur.

@@ -5,7 +5,7 @@ namespace SelfInterp.Engine.Tokenization;
 /// <summary>
 /// Learns a word-level vocabulary: the pre-tokenizer pieces of the corpus, counted, the most frequent
 /// kept up to the vocabulary budget. Ids: special tokens, byte tokens, forced pieces (ordinal order),
-/// then learned pieces (count descending, ties by ordinal order). Counts do not depend on the order of
+/// then learned pieces (count descending, ties by ordinal order), then subword pieces (merge order). Counts do not depend on the order of
 /// the corpus, so the same texts in any order give the same tokenizer.
 /// </summary>
 public static class TokenizerTrainer
@@ -19,21 +19,34 @@ public static class TokenizerTrainer
 
         List<string> specialTokens = [.. SpecialTokens.Standard, .. options.ExtraSpecialTokens];
         List<string> forced = ForcedPieces(options.ForcedPieces);
-        int learnedBudget = options.MaxVocabSize - specialTokens.Count - Tokenizer.ByteTokenCount - forced.Count;
-        if (learnedBudget < 0)
+        if (options.SubwordPieces < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.SubwordPieces, "SubwordPieces must not be negative");
+        int wordBudget = options.MaxVocabSize - specialTokens.Count - Tokenizer.ByteTokenCount - forced.Count - options.SubwordPieces;
+        if (wordBudget < 0)
             throw new ArgumentException(
                 $"MaxVocabSize {options.MaxVocabSize} is smaller than the {specialTokens.Count} special tokens + " +
-                $"{Tokenizer.ByteTokenCount} byte tokens + {forced.Count} forced pieces it must hold", nameof(options));
+                $"{Tokenizer.ByteTokenCount} byte tokens + {forced.Count} forced pieces + {options.SubwordPieces} subword pieces it must hold",
+                nameof(options));
 
-        var forcedSet = new HashSet<string>(forced, StringComparer.Ordinal);
-        var learned = CountPieces(corpus)
-            .Where(entry => entry.Value >= options.MinCount && !forcedSet.Contains(entry.Key))
+        var taken = new HashSet<string>(forced, StringComparer.Ordinal);
+        Dictionary<string, long> counts = CountPieces(corpus);
+        var words = counts
+            .Where(entry => entry.Value >= options.MinCount && !taken.Contains(entry.Key))
             .OrderByDescending(entry => entry.Value)
             .ThenBy(entry => entry.Key, StringComparer.Ordinal)
-            .Take(learnedBudget)
-            .Select(entry => entry.Key);
+            .Take(wordBudget)
+            .Select(entry => entry.Key)
+            .ToList();
+        taken.UnionWith(words);
 
-        return new Tokenizer(specialTokens, [.. forced, .. learned]);
+        List<string> subwords = [];
+        if (options.SubwordPieces > 0)
+        {
+            var rareWords = counts.Where(entry => !taken.Contains(entry.Key)).ToDictionary(StringComparer.Ordinal);
+            subwords = SubwordLearner.Learn(rareWords, options.SubwordPieces, options.MinCount, taken);
+        }
+
+        return new Tokenizer(specialTokens, [.. forced, .. words, .. subwords]);
     }
 
     /// <summary>Validated, deduplicated, ordinal-sorted; single ASCII characters dropped (they are byte tokens already).</summary>
