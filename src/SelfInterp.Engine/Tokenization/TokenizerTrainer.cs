@@ -5,8 +5,8 @@ namespace SelfInterp.Engine.Tokenization;
 /// <summary>
 /// Learns a word-level vocabulary: the pre-tokenizer pieces of the corpus, counted, the most frequent
 /// kept up to the vocabulary budget. Ids: special tokens, byte tokens, forced pieces (ordinal order),
-/// then learned pieces (count descending, ties by ordinal order), then subword pieces (merge order). Counts do not depend on the order of
-/// the corpus, so the same texts in any order give the same tokenizer.
+/// learned words (count descending, ties by ordinal order), then subword pieces (merge order).
+/// Counts do not depend on the order of the corpus, so the same texts in any order give the same tokenizer.
 /// </summary>
 public static class TokenizerTrainer
 {
@@ -16,11 +16,11 @@ public static class TokenizerTrainer
         ArgumentNullException.ThrowIfNull(options);
         if (options.MinCount < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MinCount, "MinCount must be at least 1");
-
-        List<string> specialTokens = [.. SpecialTokens.Standard, .. options.ExtraSpecialTokens];
-        List<string> forced = ForcedPieces(options.ForcedPieces);
         if (options.SubwordPieces < 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.SubwordPieces, "SubwordPieces must not be negative");
+
+        List<string> specialTokens = SpecialTokenList(options.ExtraSpecialTokens);
+        List<string> forced = ForcedPieces(options.ForcedPieces);
         int wordBudget = options.MaxVocabSize - specialTokens.Count - Tokenizer.ByteTokenCount - forced.Count - options.SubwordPieces;
         if (wordBudget < 0)
             throw new ArgumentException(
@@ -47,6 +47,20 @@ public static class TokenizerTrainer
         }
 
         return new Tokenizer(specialTokens, [.. forced, .. words, .. subwords]);
+    }
+
+    private static List<string> SpecialTokenList(IReadOnlyList<string> extra)
+    {
+        List<string> specialTokens = [.. SpecialTokens.Standard];
+        for (int i = 0; i < extra.Count; i++)
+        {
+            if (string.IsNullOrEmpty(extra[i]))
+                throw new ArgumentException($"ExtraSpecialTokens[{i}] is empty", nameof(extra));
+            if (specialTokens.Contains(extra[i], StringComparer.Ordinal))
+                throw new ArgumentException($"ExtraSpecialTokens[{i}] \"{extra[i]}\" appears twice among the special tokens", nameof(extra));
+            specialTokens.Add(extra[i]);
+        }
+        return specialTokens;
     }
 
     /// <summary>Validated, deduplicated, ordinal-sorted; single ASCII characters dropped (they are byte tokens already).</summary>

@@ -110,6 +110,6 @@ public class TokenizerTrainingTests : IDisposable
     {
         var error = Assert.Throws<ArgumentException>(() =>
             Tokenizer.Train([], new TokenizerOptions { ExtraSpecialTokens = [SpecialTokens.Eos] }));
-        Assert.Contains("appears twice", error.Message);
+        Assert.Contains("ExtraSpecialTokens[0] \"<|eos|>\" appears twice", error.Message);
     }
 }
