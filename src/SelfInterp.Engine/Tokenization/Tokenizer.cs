@@ -153,8 +153,16 @@ public sealed class Tokenizer
     {
         int start = destination.Count;
         CollectionsMarshal.SetCount(destination, start + MaxTokenCount(text.Length));
-        int count = EncodePlain(text, CollectionsMarshal.AsSpan(destination)[start..]);
-        CollectionsMarshal.SetCount(destination, start + count);
+        int count = 0;
+        try
+        {
+            count = EncodePlain(text, CollectionsMarshal.AsSpan(destination)[start..]);
+        }
+        finally
+        {
+            // On an error (unpaired surrogate) the list is left as it was given.
+            CollectionsMarshal.SetCount(destination, start + count);
+        }
     }
 
     /// <summary>

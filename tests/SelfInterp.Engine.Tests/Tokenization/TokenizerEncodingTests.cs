@@ -158,6 +158,9 @@ public class TokenizerEncodingTests
     {
         var error = Assert.Throws<ArgumentException>(() => Trained.Encode("bad \uD800 text"));
         Assert.Contains("unpaired surrogate", error.Message);
+        var ids = new List<int> { 42 };
+        Assert.Throws<ArgumentException>(() => Trained.Encode("ok \uDC00".AsSpan(), ids));
+        Assert.Equal([42], ids);
     }
 
     [Fact]
