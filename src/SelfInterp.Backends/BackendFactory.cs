@@ -1,6 +1,7 @@
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Prompts;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Backends;
@@ -18,7 +19,7 @@ public static class BackendFactory
 
     public static IModelBackend Create(RunConfig config, ScenarioCatalog catalog, string runDirectory) => config.Backend switch
     {
-        "simulated" => new SimulatedBackend(catalog, SimulatedOptions.From(config.BackendOptions),
+        "simulated" => new SimulatedBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)), SimulatedOptions.From(config.BackendOptions),
             Path.Combine(runDirectory, "models"), config.Seeds.Master),
         _ => throw Unknown(config.Backend),
     };

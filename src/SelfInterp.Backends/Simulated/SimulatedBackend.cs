@@ -16,7 +16,7 @@ namespace SelfInterp.Backends.Simulated;
 /// measurement's noise ceiling, and tests the orchestration without a real model.
 /// Every draw is seeded by the model id and the prompt, so answers do not depend on batching or resumption.
 /// </summary>
-public sealed class SimulatedBackend(ScenarioCatalog catalog, SimulatedOptions options, string modelsDirectory, ulong nativeSeed) : IModelBackend
+public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reader, SimulatedOptions options, string modelsDirectory, ulong nativeSeed) : IModelBackend
 {
     public const string BaseModelId = "simulated-base";
     public string Name => "simulated";
@@ -119,8 +119,13 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, SimulatedOptions o
         return Path.Combine(modelsDirectory, ExperimentPlan.FileSafe(id) + ".json");
     }
 
-    private static PromptMeta Meta(ChatPrompt prompt) =>
-        prompt.Meta ?? throw new InvalidOperationException("the simulated backend needs prompts made by the pipeline (with their scenario and trial)");
+    /// <summary>The prompt's scenario and trial: attached by the pipeline, or read back from the text (HTTP, files).</summary>
+    private PromptMeta Meta(ChatPrompt prompt)
+    {
+        if (prompt.Meta is not null) return prompt.Meta;
+        if (reader.TryRead(prompt, out var read)) return new PromptMeta(read.Scenario, read.Trial);
+        throw new UsageException("simulated backend: the prompt is not one of this catalog's decision or report prompts");
+    }
 
     private static double[] Differences(Scenario s, Trial t)
     {

@@ -8,10 +8,13 @@ namespace SelfInterp.Core.Datasets;
 /// <summary>The chat fine-tuning format: one {"messages": [system, user, assistant]} object per line.</summary>
 public static class ChatJsonl
 {
+    // Keep non-ASCII text readable in the file (JSON allows it); still escapes quotes and control characters.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string Line(TrainingExample example)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteStartArray("messages");

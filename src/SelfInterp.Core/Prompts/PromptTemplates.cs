@@ -28,6 +28,9 @@ public sealed record PromptTemplates(
         return Parse("<embedded>/default_prompts.json", r.ReadToEnd());
     }
 
+    /// <summary>The user's templates from <paramref name="path"/>, or ours when none is given.</summary>
+    public static PromptTemplates LoadOrDefault(string? path) => path is null ? Default : Load(path);
+
     public static PromptTemplates Load(string path) =>
         File.Exists(path) ? Parse(path, File.ReadAllText(path)) : throw new Catalog.CatalogException([$"{path}: file not found"]);
 

@@ -37,7 +37,7 @@ public sealed class ExperimentPlan
     public static ExperimentPlan Create(RunConfig config) => new(
         config,
         ScenarioCatalog.Load(config.Catalog, config.Roles),
-        config.Prompts is null ? PromptTemplates.Default : PromptTemplates.Load(config.Prompts));
+        PromptTemplates.LoadOrDefault(config.Prompts));
 
     public Scenario Scenario(int id) => Catalog.Scenarios[id];
 

@@ -26,9 +26,9 @@ public sealed record RunConfig
     /// <summary>Backend-specific settings (noise levels, learning rates, base URL): strings, never secrets.</summary>
     [JsonPropertyName("backend_options")] public SortedDictionary<string, string> BackendOptions { get; init; } = new(StringComparer.Ordinal);
 
-    public IEnumerable<int> InstilledScenarios => Enumerable.Range(0, Instilled);
-    public IEnumerable<int> NativeScenarios => Enumerable.Range(NativeOffset, Native);
-    public IEnumerable<int> AllScenarios => InstilledScenarios.Concat(NativeScenarios);
+    [JsonIgnore] public IEnumerable<int> InstilledScenarios => Enumerable.Range(0, Instilled);
+    [JsonIgnore] public IEnumerable<int> NativeScenarios => Enumerable.Range(NativeOffset, Native);
+    [JsonIgnore] public IEnumerable<int> AllScenarios => InstilledScenarios.Concat(NativeScenarios);
 
     /// <summary>Problems with the sizes, each naming its field.</summary>
     public IEnumerable<string> Problems(int catalogSize)
