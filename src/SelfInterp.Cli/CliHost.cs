@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SelfInterp.Cli.Commands;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Runs;
@@ -13,6 +14,16 @@ public static class CliHost
 {
     public const int Ok = 0, Failure = 1, BadInput = 2;
 
+    /// <summary>Every command of the selfinterp tool.</summary>
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("SelfInterp: instil preferences in a model, ask it to report them, and measure how well it does.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(ScenariosCommand.Create());
+        return root;
+    }
+
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
         var parsed = root.Parse(args);
@@ -26,7 +37,8 @@ public static class CliHost
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         try
         {
-            return await parsed.InvokeAsync(cancellationToken: cts.Token);
+            // Our own handler below maps exceptions to exit codes, so System.CommandLine's is switched off.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);
         }
         catch (Exception e) when (IsBadInput(e))
         {

@@ -1,9 +1,3 @@
-using System.CommandLine;
 using SelfInterp.Cli;
-using SelfInterp.Cli.Commands;
 
-var root = new RootCommand("SelfInterp: instil preferences in a model, ask it to report them, and measure how well it does.");
-root.Subcommands.Add(RunCommand.Create());
-root.Subcommands.Add(DatasetCommand.Create());
-root.Subcommands.Add(ScenariosCommand.Create());
-return await CliHost.InvokeAsync(root, args);
+return await CliHost.InvokeAsync(CliHost.CreateRoot(), args);

@@ -1,0 +1,77 @@
+using SelfInterp.Backends.Simulated;
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Generation;
+using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Backends.Tests;
+
+public class SimulatedBackendTests
+{
+    private static (SimulatedBackend Backend, ExperimentPlan Plan) Make(SimulatedOptions options)
+    {
+        var plan = ExperimentPlan.Create(Presets.Get("quick"));
+        var backend = new SimulatedBackend(plan.Catalog, new PromptReader(plan.Catalog, plan.Prompts), options,
+            Directory.CreateTempSubdirectory().FullName, 1);
+        return (backend, plan);
+    }
+
+    private static List<TrainingExample> Examples(ExperimentPlan plan, int scenario, int n, SeededStream rng) =>
+        Enumerable.Range(0, n).Select(_ =>
+        {
+            var t = plan.DrawTrial(scenario, rng);
+            return new TrainingExample(plan.DecisionPrompt(t), Utility.Choice(plan.Scenario(scenario), plan.TargetWeights(scenario), t).ToString());
+        }).ToList();
+
+    [Fact]
+    public async Task Fine_tuning_recovers_target_weights_and_perfect_reports_state_them()
+    {
+        var (backend, plan) = Make(new SimulatedOptions(ReportNoise: 0));
+        var rng = new SeededStream("t", 1);
+        var examples = Examples(plan, 0, 400, rng);
+        var id = await backend.FineTuneAsync(new FineTuneRequest(SimulatedBackend.BaseModelId, "instilled", FineTuneKind.Decisions, "", null, examples, 7), null, default);
+        var learned = backend.WeightsOf(backend.Model(id), 0);
+        var target = plan.TargetWeights(0);
+        for (int i = 0; i < 5; i++) Assert.InRange(learned[i], target[i] - 15, target[i] + 15);
+
+        var report = await backend.CompleteAsync(id, [plan.ReportPrompt(plan.DrawTrial(0, rng))], 100, null, default);
+        Assert.True(ReportParser.TryParse(report[0], plan.Scenario(0), out var reported, out _));
+        Assert.Equal(learned, reported);
+    }
+
+    [Fact]
+    public async Task Text_only_prompts_get_the_same_answers_as_prompts_with_structure()
+    {
+        var (backend, plan) = Make(new SimulatedOptions());
+        var rng = new SeededStream("t", 2);
+        var prompts = Enumerable.Range(0, 20).Select(_ => plan.DecisionPrompt(plan.DrawTrial(3, rng))).ToList();
+        var withMeta = await backend.ChooseAsync(SimulatedBackend.BaseModelId, prompts, null, default);
+        var textOnly = await backend.ChooseAsync(SimulatedBackend.BaseModelId, prompts.Select(p => p with { Meta = null }).ToList(), null, default);
+        Assert.Equal(withMeta, textOnly);
+    }
+
+    [Fact]
+    public async Task Itraining_shrinks_report_noise()
+    {
+        var (backend, plan) = Make(new SimulatedOptions(ReportNoise: 40, ItrainingNoiseFactor: 0.25));
+        var id = await backend.FineTuneAsync(new FineTuneRequest(SimulatedBackend.BaseModelId, "itrained", FineTuneKind.Reports, "", null, [], 3), null, default);
+        Assert.Equal(10, backend.Model(id).ReportNoise);
+    }
+
+    [Fact]
+    public async Task Unknown_model_is_a_clear_error()
+    {
+        var (backend, plan) = Make(new SimulatedOptions());
+        var e = await Assert.ThrowsAsync<UsageException>(() => backend.ChooseAsync("gpt-9", [plan.DecisionPrompt(plan.DrawTrial(0, new SeededStream("x", 1)))], null, default));
+        Assert.Contains("gpt-9", e.Message);
+    }
+
+    [Fact]
+    public void Bad_backend_option_names_the_key()
+    {
+        var e = Assert.Throws<UsageException>(() => SimulatedOptions.From(new Dictionary<string, string> { ["report_noise"] = "loud" }));
+        Assert.Contains("report_noise", e.Message);
+    }
+}

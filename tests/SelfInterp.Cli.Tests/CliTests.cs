@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace SelfInterp.Cli.Tests;
+
+/// <summary>The selfinterp executable as a user runs it: exit codes, messages, and a real kill-and-resume.</summary>
+public class CliTests
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "selfinterp.dll");
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var p = Start(args);
+        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout, stderr);
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
+    private static string Temp() => Directory.CreateTempSubdirectory("cli").FullName;
+
+    [Fact]
+    public void Validate_json_reports_the_shipped_catalog()
+    {
+        var (code, stdout, _) = Run("scenarios", "validate", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.True(doc.RootElement.GetProperty("scenarios").GetInt32() >= 300);
+        Assert.True(doc.RootElement.GetProperty("roles").GetInt32() >= 300);
+        Assert.Equal(0, doc.RootElement.GetProperty("errors").GetArrayLength());
+    }
+
+    [Fact]
+    public void Bad_catalog_exits_2_naming_file_scenario_and_field()
+    {
+        var path = Path.Combine(Temp(), "bad.json");
+        File.WriteAllText(path, """[{"short_name": "x_y", "question": "Which?", "attributes": [{"name": "a_b", "units": "", "range": [3, 1]}]}]""");
+        var (code, stdout, _) = Run("scenarios", "validate", "--catalog", path);
+        Assert.Equal(2, code);
+        Assert.Contains($"{path}: scenario 0 (x_y): field 'attributes'", stdout);
+        Assert.Contains("field 'attributes[0].range'", stdout);
+
+        var (runCode, _, err) = Run("dataset", "build", "--out", Path.Combine(Temp(), "d"), "--catalog", path);
+        Assert.Equal(2, runCode);
+        Assert.Contains(path, err);
+    }
+
+    [Fact]
+    public void Unknown_preset_backend_and_options_exit_2()
+    {
+        var (c1, _, e1) = Run("run", "--preset", "enormous", "--backend", "simulated", "--out", Path.Combine(Temp(), "r"));
+        Assert.Equal(2, c1);
+        Assert.Contains("unknown preset 'enormous'", e1);
+        var (c2, _, e2) = Run("run", "--backend", "magic", "--out", Path.Combine(Temp(), "r"));
+        Assert.Equal(2, c2);
+        Assert.Contains("unknown backend 'magic'", e2);
+        var (c3, _, _) = Run("run", "--no-such-flag");
+        Assert.Equal(2, c3);
+    }
+
+    [Fact]
+    public void Dataset_build_writes_the_layout()
+    {
+        var dir = Path.Combine(Temp(), "d");
+        var (code, _, _) = Run("dataset", "build", "--out", dir, "--instilled", "10", "--native", "5", "--examples", "7", "--validation", "3");
+        Assert.Equal(0, code);
+        Assert.Equal(70, File.ReadAllLines(Path.Combine(dir, "instill_10_prefs.jsonl")).Length);
+        Assert.Equal(30, File.ReadAllLines(Path.Combine(dir, "instill_10_prefs_val.jsonl")).Length);
+        Assert.True(File.Exists(Path.Combine(dir, "itrain_first_5_of_10.jsonl")));
+        Assert.Equal(16, File.ReadAllLines(Path.Combine(dir, "scenarios.csv")).Length);
+    }
+
+    [Fact]
+    public void Killing_run_and_rerunning_the_same_command_ends_with_identical_files()
+    {
+        var root = Temp();
+        string whole = Path.Combine(root, "whole"), killed = Path.Combine(root, "killed");
+        string[] Args(string dir) => ["run", "--backend", "simulated", "--preset", "quick", "--out", dir];
+        Assert.Equal(0, Run(Args(whole)).Code);
+
+        var rng = new System.Random(20261122);
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            using var p = Start(Args(killed));
+            Thread.Sleep(300 + rng.Next(1200));
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+        }
+        Assert.Equal(0, Run(Args(killed)).Code);
+
+        var files = Directory.GetFiles(whole, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(whole, f))
+            .Where(f => f != "run.json").Order().ToList();
+        Assert.Equal(files, Directory.GetFiles(killed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(killed, f))
+            .Where(f => f != "run.json").Order());
+        foreach (var f in files)
+            Assert.True(File.ReadAllBytes(Path.Combine(whole, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(killed, f))), f);
+    }
+}
