@@ -80,7 +80,7 @@ public sealed unsafe class Inference
     }
 
     /// <summary>Greedy decoding with a KV cache: appends the most likely token until maxTokens are produced,
-    /// a stop token is produced (it is included), or max_seq_len is reached. Returns only the new tokens.</summary>
+    /// a stop token is produced (it is included), or prompt + output reach max_seq_len. Returns only the new tokens.</summary>
     public int[] Generate(ReadOnlySpan<int> prompt, int maxTokens, IReadOnlyCollection<int>? stopTokens = null)
     {
         if (prompt.Length == 0) throw new ArgumentException("prompt must not be empty");
@@ -93,7 +93,7 @@ public sealed unsafe class Inference
         {
             int next = ArgMax(logits);
             output.Add(next);
-            if (stopTokens?.Contains(next) == true || cache.Lengths[0] >= capacity) break;
+            if (stopTokens?.Contains(next) == true || prompt.Length + output.Count >= Config.MaxSeqLen) break;
             logits = Run(cache, [next], [1], 1, [0]);
         }
         return output.ToArray();
