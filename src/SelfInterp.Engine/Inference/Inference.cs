@@ -1,0 +1,186 @@
+using SelfInterp.Engine.Kernels;
+
+namespace SelfInterp.Engine;
+
+/// <summary>Inference over a model: full logits, next-token log-probabilities of candidate tokens, scoring of
+/// many prompts that share a prefix (the prefix runs once into a KV cache), and greedy generation with a KV
+/// cache. Holds scratch buffers: use one instance per thread.</summary>
+public sealed unsafe class Inference
+{
+    readonly Model _model;
+    readonly PinnedBuffer _x = new(), _norm = new(), _qkv = new(), _att = new(), _gateUp = new(), _swi = new(), _u = new(),
+        _rows = new(), _logits = new();
+    float[][] _scratch = [];
+    /// <summary>Suffixes scored together in one batched forward.</summary>
+    public int MaxBatch { get; }
+
+    public Inference(Model model, int maxBatch = 64)
+    {
+        _model = model;
+        MaxBatch = Math.Max(1, maxBatch);
+    }
+
+    ModelConfig Config => _model.Config;
+
+    /// <summary>Logits [tokens.Length, vocab] for every position, computed in one pass without reuse.</summary>
+    public float[] Logits(ReadOnlySpan<int> tokens)
+    {
+        var cache = new KvCache(Config, 1, tokens.Length);
+        var rows = Enumerable.Range(0, tokens.Length).ToArray();
+        return Run(cache, tokens.ToArray(), [tokens.Length], tokens.Length, rows);
+    }
+
+    /// <summary>log P(candidate | prompt) for each candidate token, from one forward pass over the prompt.</summary>
+    public float[] ScoreCandidates(ReadOnlySpan<int> prompt, ReadOnlySpan<int> candidates)
+    {
+        var cache = new KvCache(Config, 1, prompt.Length);
+        var logits = Run(cache, prompt.ToArray(), [prompt.Length], prompt.Length, [prompt.Length - 1]);
+        return LogProbs(logits, 0, candidates);
+    }
+
+    /// <summary>For each suffix, log P(candidate | prefix + suffix). The prefix is run once into a shared KV
+    /// cache; suffixes are then run in batches of <see cref="MaxBatch"/> on top of it.</summary>
+    public float[][] ScoreWithSharedPrefix(ReadOnlySpan<int> prefix, IReadOnlyList<int[]> suffixes, ReadOnlySpan<int> candidates)
+    {
+        var result = new float[suffixes.Count][];
+        KvCache? prefixCache = null;
+        float[]? afterPrefix = null;
+        if (prefix.Length > 0)
+        {
+            prefixCache = new KvCache(Config, 1, prefix.Length);
+            afterPrefix = LogProbs(Run(prefixCache, prefix.ToArray(), [prefix.Length], prefix.Length, [prefix.Length - 1]), 0, candidates);
+        }
+        for (int start = 0; start < suffixes.Count; start += MaxBatch)
+        {
+            int count = Math.Min(MaxBatch, suffixes.Count - start);
+            var group = new List<(int Index, int[] Tokens)>();
+            for (int i = 0; i < count; i++)
+            {
+                var s = suffixes[start + i];
+                if (s.Length == 0)
+                    result[start + i] = afterPrefix?.ToArray() ?? throw new ArgumentException($"suffix {start + i} is empty and there is no prefix");
+                else group.Add((start + i, s));
+            }
+            if (group.Count == 0) continue;
+            int tn = group.Max(g => g.Tokens.Length);
+            var tokens = new int[group.Count * tn];
+            var lengths = new int[group.Count];
+            var rows = new int[group.Count];
+            for (int b = 0; b < group.Count; b++)
+            {
+                group[b].Tokens.CopyTo(tokens, b * tn);
+                lengths[b] = group[b].Tokens.Length;
+                rows[b] = b * tn + lengths[b] - 1;
+            }
+            var cache = new KvCache(Config, group.Count, tn, prefixCache);
+            var logits = Run(cache, tokens, lengths, tn, rows);
+            for (int b = 0; b < group.Count; b++) result[group[b].Index] = LogProbs(logits, b, candidates);
+        }
+        return result;
+    }
+
+    /// <summary>Greedy decoding with a KV cache: appends the most likely token until maxTokens are produced,
+    /// a stop token is produced (it is included), or prompt + output reach max_seq_len. Returns only the new tokens.</summary>
+    public int[] Generate(ReadOnlySpan<int> prompt, int maxTokens, IReadOnlyCollection<int>? stopTokens = null)
+    {
+        if (prompt.Length == 0) throw new ArgumentException("prompt must not be empty");
+        if (prompt.Length > Config.MaxSeqLen) throw new ArgumentException($"prompt of {prompt.Length} tokens exceeds max_seq_len {Config.MaxSeqLen}");
+        int capacity = Math.Min(Config.MaxSeqLen, prompt.Length + maxTokens);
+        var cache = new KvCache(Config, 1, capacity);
+        var output = new List<int>();
+        var logits = Run(cache, prompt.ToArray(), [prompt.Length], prompt.Length, [prompt.Length - 1]);
+        while (output.Count < maxTokens)
+        {
+            int next = ArgMax(logits);
+            output.Add(next);
+            if (stopTokens?.Contains(next) == true || prompt.Length + output.Count >= Config.MaxSeqLen) break;
+            logits = Run(cache, [next], [1], 1, [0]);
+        }
+        return output.ToArray();
+    }
+
+    static int ArgMax(float[] row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
+
+    float[] LogProbs(float[] logits, int row, ReadOnlySpan<int> candidates)
+    {
+        int v = Config.VocabSize;
+        var span = logits.AsSpan(row * v, v);
+        float lse = CrossEntropy.LogSumExp(span);
+        var result = new float[candidates.Length];
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            if ((uint)candidates[i] >= (uint)v) throw new ArgumentException($"candidate token {candidates[i]} outside vocab of {v}");
+            result[i] = span[candidates[i]] - lse;
+        }
+        return result;
+    }
+
+    /// <summary>Runs new tokens [B, tn] (right-padded; lengths per sequence) through the model on top of the
+    /// cache, appends their keys and values to it, and returns logits [rows, vocab] for the given rows.</summary>
+    float[] Run(KvCache cache, int[] tokens, int[] lengths, int tn, int[] logitRows)
+    {
+        var c = Config;
+        var m = _model;
+        int B = cache.Batch, N = B * tn, d = c.Dim, hid = c.MlpHidden, qkvDim = c.QkvDim, threads = m.Threads;
+        for (int b = 0; b < B; b++)
+        {
+            if (cache.Lengths[b] + lengths[b] > cache.Capacity) throw new ArgumentException($"sequence {b}: KV cache capacity {cache.Capacity} exceeded");
+            if (cache.PrefixLength + cache.Lengths[b] + lengths[b] > c.MaxSeqLen)
+                throw new ArgumentException($"sequence {b}: {cache.PrefixLength + cache.Lengths[b] + lengths[b]} positions exceed max_seq_len {c.MaxSeqLen}");
+        }
+        foreach (int t in tokens)
+            if ((uint)t >= (uint)c.VocabSize) throw new ArgumentException($"token {t} outside vocab of {c.VocabSize}");
+        var positions = new int[N];
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < tn; i++) positions[b * tn + i] = i < lengths[b] ? cache.PrefixLength + cache.Lengths[b] + i : 0;
+        int maxKeys = cache.PrefixLength + cache.Capacity;
+        if (_scratch.Length < threads || _scratch[0].Length < maxKeys)
+            _scratch = Enumerable.Range(0, threads).Select(_ => GC.AllocateArray<float>(maxKeys, pinned: true)).ToArray();
+
+        float* x = _x.Ensure((long)N * d), norm = _norm.Ensure((long)N * d), rstd = _rows.Ensure(N);
+        float* qkv = _qkv.Ensure((long)N * qkvDim), att = _att.Ensure((long)N * c.QDim);
+        float* gateUp = _gateUp.Ensure((long)N * 2 * hid), swi = _swi.Ensure((long)N * hid);
+        float* u = _u.Ensure((long)N * 3 * (m.Lora?.Rank ?? 1));
+        float* p = m.P;
+
+        Embedding.Forward(tokens, m.Parameters.AsSpan((int)m.Layout.Embedding, c.VocabSize * d), N, d, new Span<float>(x, N * d));
+        for (int l = 0; l < c.NLayers; l++)
+        {
+            var lo = m.Layout.Layers[l];
+            RmsNorm.Forward(x, p + lo.AttnNorm, N, d, c.NormEps, norm, rstd, threads);
+            Linear.Forward(m.Gemm, norm, p + lo.Wqkv, N, d, qkvDim, 0f, qkv, qkvDim);
+            m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Qkv, norm, N, u, qkv);
+            m.Rope.Apply(qkv, qkvDim, positions, N, c.NHeads + c.NKvHeads, inverse: false);
+            for (int b = 0; b < B; b++)
+                for (int i = 0; i < lengths[b]; i++)
+                {
+                    float* row = qkv + ((long)b * tn + i) * qkvDim;
+                    new Span<float>(row + c.QDim, c.KvDim).CopyTo(new Span<float>(cache.KeyRow(l, b, cache.Lengths[b] + i), c.KvDim));
+                    new Span<float>(row + c.QDim + c.KvDim, c.KvDim).CopyTo(new Span<float>(cache.ValueRow(l, b, cache.Lengths[b] + i), c.KvDim));
+                }
+            CachedAttention.Forward(qkv, cache, l, lengths, tn, c.NHeads, c.NKvHeads, c.HeadDim, att, _scratch, threads);
+            Linear.Forward(m.Gemm, att, p + lo.Wo, N, c.QDim, d, 1f, x, d);
+            m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Output, att, N, u, x);
+            RmsNorm.Forward(x, p + lo.MlpNorm, N, d, c.NormEps, norm, rstd, threads);
+            Linear.Forward(m.Gemm, norm, p + lo.W13, N, d, 2 * hid, 0f, gateUp, 2 * hid);
+            m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.GateUp, norm, N, u, gateUp);
+            SwiGlu.Forward(gateUp, N, hid, swi, threads);
+            Linear.Forward(m.Gemm, swi, p + lo.W2, N, hid, d, 1f, x, d);
+            m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Down, swi, N, u, x);
+        }
+        for (int b = 0; b < B; b++) cache.Lengths[b] += lengths[b];
+
+        int M = logitRows.Length;
+        for (int i = 0; i < M; i++) new Span<float>(x + (long)logitRows[i] * d, d).CopyTo(new Span<float>(norm + (long)i * d, d));
+        RmsNorm.Forward(norm, p + m.Layout.FinalNorm, M, d, c.NormEps, norm, rstd, threads);
+        var logits = new float[M * c.VocabSize];
+        fixed (float* lp = logits)
+            Linear.Forward(m.Gemm, norm, p + m.Layout.Output, M, d, c.VocabSize, 0f, lp, c.VocabSize);
+        return logits;
+    }
+}

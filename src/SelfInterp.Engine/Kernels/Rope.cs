@@ -1,0 +1,50 @@
+namespace SelfInterp.Engine.Kernels;
+
+/// <summary>Rotary position embedding in the "rotate half" convention: within each head, element i pairs with
+/// i + headDim/2 and is rotated by angle pos·theta^(−2i/headDim).</summary>
+public sealed unsafe class Rope
+{
+    readonly float[] _cos, _sin;
+    public int HeadDim { get; }
+    public int MaxPositions { get; }
+
+    public Rope(int headDim, int maxPositions, float theta)
+    {
+        HeadDim = headDim;
+        MaxPositions = maxPositions;
+        int half = headDim / 2;
+        _cos = new float[maxPositions * half];
+        _sin = new float[maxPositions * half];
+        for (int p = 0; p < maxPositions; p++)
+            for (int i = 0; i < half; i++)
+            {
+                double angle = p * Math.Pow(theta, -2.0 * i / headDim);
+                _cos[p * half + i] = (float)Math.Cos(angle);
+                _sin[p * half + i] = (float)Math.Sin(angle);
+            }
+    }
+
+    /// <summary>Rotates heads [0, heads) of each row in place (forward), or by the negative angle (backward,
+    /// which is the transpose of the rotation).</summary>
+    public void Apply(float* rows, int rowStride, ReadOnlySpan<int> positions, int n, int heads, bool inverse)
+    {
+        int half = HeadDim / 2;
+        fixed (float* cosTable = _cos, sinTable = _sin)
+            for (int t = 0; t < n; t++)
+            {
+                int pos = positions[t];
+                if ((uint)pos >= (uint)MaxPositions) throw new ArgumentOutOfRangeException(nameof(positions), $"position {pos} ≥ max_seq_len {MaxPositions}");
+                float* cs = cosTable + pos * half, sn = sinTable + pos * half;
+                for (int h = 0; h < heads; h++)
+                {
+                    float* v = rows + (long)t * rowStride + h * HeadDim;
+                    for (int i = 0; i < half; i++)
+                    {
+                        float a = v[i], b = v[i + half], c = cs[i], s = inverse ? -sn[i] : sn[i];
+                        v[i] = a * c - b * s;
+                        v[i + half] = b * c + a * s;
+                    }
+                }
+            }
+    }
+}

@@ -1,0 +1,15 @@
+namespace SelfInterp.Engine.Training;
+
+public sealed record TrainerOptions
+{
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant(1e-3f);
+    public float WeightDecay { get; init; } = 0.01f;
+    public float Beta1 { get; init; } = 0.9f;
+    public float Beta2 { get; init; } = 0.999f;
+    public float Epsilon { get; init; } = 1e-8f;
+    /// <summary>Global gradient-norm clip; 0 or less disables clipping.</summary>
+    public float GradClip { get; init; } = 1f;
+}
+
+/// <summary>What one optimiser step saw.</summary>
+public readonly record struct StepResult(float Loss, float GradNorm, float LearningRate, int Targets);

@@ -1,0 +1,105 @@
+namespace SelfInterp.Engine.Tests;
+
+public class InferenceTests
+{
+    static int ArgMaxLastRow(float[] logits, int vocab)
+    {
+        int rows = logits.Length / vocab, best = 0;
+        var last = logits.AsSpan((rows - 1) * vocab, vocab);
+        for (int i = 1; i < vocab; i++) if (last[i] > last[best]) best = i;
+        return best;
+    }
+
+    [Fact]
+    public void GreedyGenerationWithKvCacheEqualsFullRecomputation()
+    {
+        var config = TestModels.Tiny();
+        var model = TestModels.Sharp(config, 21);
+        var inference = new Inference(model);
+        var prompt = TestModels.RandomTokens(new Rng(1, "prompt"), 7, config.VocabSize);
+        var cached = inference.Generate(prompt, maxTokens: 25);
+
+        var sequence = prompt.ToList();
+        var recomputed = new List<int>();
+        for (int i = 0; i < 25; i++)
+        {
+            int next = ArgMaxLastRow(inference.Logits(sequence.ToArray()), config.VocabSize);
+            recomputed.Add(next);
+            sequence.Add(next);
+        }
+        Assert.Equal(recomputed, cached);
+        Assert.True(cached.Distinct().Count() >= 3, "generation too uniform to be a meaningful check");
+    }
+
+    [Fact]
+    public void GenerationStopsAtStopTokenAndMaxTokens()
+    {
+        var config = TestModels.Tiny();
+        var inference = new Inference(TestModels.Sharp(config, 22));
+        var prompt = TestModels.RandomTokens(new Rng(2, "prompt"), 5, config.VocabSize);
+        var free = inference.Generate(prompt, 12);
+        Assert.Equal(12, free.Length);
+        int stopAt = Array.IndexOf(free, free[4]);
+        var stopped = inference.Generate(prompt, 12, [free[4]]);
+        Assert.Equal(free[..(stopAt + 1)], stopped);
+        Assert.Equal(config.MaxSeqLen - prompt.Length, inference.Generate(prompt, 1000).Length);
+    }
+
+    [Fact]
+    public void ScoreCandidatesAreLogSoftmaxOfLastLogits()
+    {
+        var config = TestModels.Tiny();
+        var inference = new Inference(TestModels.Sharp(config, 23));
+        var prompt = TestModels.RandomTokens(new Rng(3, "prompt"), 9, config.VocabSize);
+        var scores = inference.ScoreCandidates(prompt, [3, 17]);
+        var logits = inference.Logits(prompt).AsSpan((prompt.Length - 1) * config.VocabSize, config.VocabSize);
+        double lse = Math.Log(logits.ToArray().Sum(v => Math.Exp(v)));
+        Assert.Equal(logits[3] - lse, scores[0], 1e-4);
+        Assert.Equal(logits[17] - lse, scores[1], 1e-4);
+    }
+
+    [Theory]
+    [InlineData(12)]
+    [InlineData(0)]
+    public void SharedPrefixScoringEqualsIndependentScoring(int prefixLength)
+    {
+        var config = TestModels.Tiny();
+        var inference = new Inference(TestModels.Sharp(config, 24), maxBatch: 3);
+        var rng = new Rng(4, "prompts");
+        var prefix = TestModels.RandomTokens(rng, prefixLength, config.VocabSize);
+        var suffixes = Enumerable.Range(0, 8).Select(i => TestModels.RandomTokens(rng, 1 + i % 5, config.VocabSize)).ToList();
+        if (prefixLength > 0) suffixes.Add([]);
+        int[] candidates = [5, 6, 30];
+        var shared = inference.ScoreWithSharedPrefix(prefix, suffixes, candidates);
+        for (int i = 0; i < suffixes.Count; i++)
+        {
+            var independent = inference.ScoreCandidates([.. prefix, .. suffixes[i]], candidates);
+            for (int c = 0; c < candidates.Length; c++) Assert.Equal(independent[c], shared[i][c], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void InferenceLogitsGiveTheTrainingLoss()
+    {
+        var config = TestModels.Tiny();
+        var model = TestModels.Sharp(config, 25);
+        var rng = new Rng(5, "seqs");
+        var seqs = new[] { TestModels.RandomTokens(rng, 10, config.VocabSize), TestModels.RandomTokens(rng, 6, config.VocabSize) };
+        var batch = Batch.FromSequences(seqs, seqs.Select(s => Enumerable.Repeat(true, s.Length).ToArray()).ToList());
+        float loss = model.Forward(batch);
+        var inference = new Inference(model);
+        double total = 0;
+        int count = 0;
+        foreach (var s in seqs)
+        {
+            var logits = inference.Logits(s);
+            for (int t = 0; t + 1 < s.Length; t++, count++)
+            {
+                var row = logits.AsSpan(t * config.VocabSize, config.VocabSize).ToArray();
+                double max = row.Max();
+                total += max + Math.Log(row.Sum(v => Math.Exp(v - max))) - row[s[t + 1]];
+            }
+        }
+        Assert.Equal(total / count, loss, 1e-3 * loss);
+    }
+}

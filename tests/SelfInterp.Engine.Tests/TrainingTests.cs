@@ -1,0 +1,116 @@
+using SelfInterp.Engine.Training;
+
+namespace SelfInterp.Engine.Tests;
+
+public class TrainingTests
+{
+    static Batch RandomBatch(Rng rng, int count, int length, int vocab)
+    {
+        var seqs = Enumerable.Range(0, count).Select(i => TestModels.RandomTokens(rng, length - i % 3, vocab)).ToList();
+        return Batch.FromSequences(seqs, seqs.Select(s => Enumerable.Repeat(true, s.Length).ToArray()).ToList());
+    }
+
+    [Fact]
+    public void OverfitsATinyBatchToNearZeroLoss()
+    {
+        var config = TestModels.Tiny();
+        var model = Model.CreateRandom(config, 1, new ModelOptions { Threads = 2 });
+        var batch = RandomBatch(new Rng(2, "overfit"), 4, 12, config.VocabSize);
+        var trainer = new Trainer(model, new TrainerOptions { Schedule = new LearningRateSchedule(1e-2f, 1e-3f, 10, 200), WeightDecay = 0 });
+        float first = trainer.Step(batch).Loss, last = first;
+        for (int i = 1; i < 200; i++) last = trainer.Step(batch).Loss;
+        Assert.True(first > 3f, $"initial loss {first} should be near ln(40)");
+        Assert.True(last < 0.05f, $"final loss {last}");
+    }
+
+    /// <summary>[BOS, a1..a6, SEP] → a1..a6, loss on the copy only; then greedy decoding on unseen sequences.</summary>
+    [Fact]
+    public void LearnsToCopyASequence()
+    {
+        const int bos = 1, sep = 2, symbols = 10, span = 6;
+        var config = TestModels.Tiny(vocab: 3 + symbols) with { Dim = 48, MlpHidden = 96 };
+        var model = Model.CreateRandom(config, 3, new ModelOptions { Threads = 2 });
+        var rng = new Rng(4, "copy-data");
+        (int[] Prompt, int[] Completion) Example()
+        {
+            var a = Enumerable.Range(0, span).Select(_ => 3 + rng.NextInt(symbols)).ToArray();
+            return ([bos, .. a, sep], a);
+        }
+        var trainer = new Trainer(model, new TrainerOptions { Schedule = new LearningRateSchedule(3e-3f, 3e-4f, 30, 600), WeightDecay = 0 });
+        for (int step = 0; step < 600; step++)
+            trainer.Step(Batch.FromPromptCompletions(Enumerable.Range(0, 16).Select(_ => Example()).ToList()));
+
+        var inference = new Inference(model);
+        int correct = 0, total = 0;
+        for (int i = 0; i < 50; i++)
+        {
+            var (prompt, answer) = Example();
+            var output = inference.Generate(prompt, span);
+            correct += output.Zip(answer).Count(p => p.First == p.Second);
+            total += span;
+        }
+        Assert.True(correct >= 0.95 * total, $"copy accuracy {correct}/{total}");
+    }
+
+    [Fact]
+    public void SameSeedAndThreadsGiveIdenticalParameters()
+    {
+        byte[] Run()
+        {
+            var config = TestModels.Tiny();
+            var model = Model.CreateRandom(config, 9, new ModelOptions { Threads = 2 });
+            var trainer = new Trainer(model, new TrainerOptions { Schedule = new LearningRateSchedule(1e-2f, 1e-3f, 2, 6) });
+            var rng = new Rng(10, "det-data");
+            for (int i = 0; i < 6; i++) trainer.Step(RandomBatch(rng, 5, 20, config.VocabSize));
+            return System.Runtime.InteropServices.MemoryMarshal.AsBytes(model.Parameters.AsSpan()).ToArray();
+        }
+        var a = Run();
+        var b = Run();
+        Assert.Equal(a, b);
+        var init = Model.CreateRandom(TestModels.Tiny(), 9).Parameters;
+        Assert.NotEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(init.AsSpan()).ToArray(), a);
+    }
+
+    [Fact]
+    public void LossIsTakenOnlyAtTargetPositions()
+    {
+        var config = TestModels.Tiny();
+        var model = TestModels.Sharp(config, 12);
+        int[] prompt = [5, 6, 7, 8], answer = [9, 10];
+        var onlyAnswer = Batch.FromPromptCompletions([(prompt, answer)]);
+        Assert.Equal(2, onlyAnswer.TargetCount);
+        float loss = model.Forward(onlyAnswer);
+        var inference = new Inference(model);
+        double expected = -(inference.ScoreCandidates(prompt, [9])[0] + inference.ScoreCandidates([.. prompt, 9], [10])[0]) / 2;
+        Assert.Equal(expected, loss, 1e-4);
+    }
+
+    [Fact]
+    public void ScheduleWarmsUpThenDecaysToMinimum()
+    {
+        var s = new LearningRateSchedule(1f, 0.1f, 4, 14);
+        Assert.Equal(0.25f, s.At(0));
+        Assert.Equal(1f, s.At(3));
+        Assert.Equal(1f, s.At(4), 1e-6);
+        Assert.Equal(0.55f, s.At(9), 1e-6);
+        Assert.Equal(0.1f, s.At(14), 1e-6);
+        Assert.True(s.At(6) > s.At(7));
+    }
+
+    [Fact]
+    public void GradientClippingBoundsTheUpdateNorm()
+    {
+        var config = TestModels.Tiny();
+        var model = TestModels.Sharp(config, 13);
+        var batch = RandomBatch(new Rng(14, "clip"), 3, 10, config.VocabSize);
+        model.ZeroGradients();
+        model.Forward(batch);
+        model.Backward();
+        float raw = Trainer.GlobalNorm(model.Gradients, 2);
+        Assert.True(raw > 1f, $"raw gradient norm {raw} too small for the test");
+        var trainer = new Trainer(model, new TrainerOptions { GradClip = 0.5f });
+        var r = trainer.Step(batch);
+        Assert.Equal(raw, r.GradNorm, 1e-3 * raw);
+        Assert.Equal(0.5f, Trainer.GlobalNorm(model.Gradients, 2), 1e-4);
+    }
+}
