@@ -21,13 +21,24 @@ public sealed class Trainer
         _optimizer = new AdamW(_parameters.Length, AdamW.MatrixDecayMask(layout), Options.Beta1, Options.Beta2, Options.Epsilon, Options.WeightDecay);
     }
 
-    public StepResult Step(Batch batch)
+    public StepResult Step(Batch batch) => Step([batch]);
+
+    /// <summary>One step on the sum of the batches' mean losses: each batch runs forward and backward on its
+    /// own (so short and long sequences are not padded to one length) and the gradients add up.</summary>
+    public StepResult Step(IReadOnlyList<Batch> batches)
     {
         if (!ReferenceEquals(_model.Trainable.Parameters, _parameters))
             throw new InvalidOperationException("the model's trainable parameters changed (LoRA attached or merged) after this trainer was made");
         Array.Clear(_gradients);
-        float loss = _model.Forward(batch);
-        _model.Backward();
+        float loss = 0;
+        int targets = 0;
+        foreach (var batch in batches)
+        {
+            loss += _model.Forward(batch);
+            _model.Backward();
+            targets += batch.TargetCount;
+        }
+        Options.GradientFilter?.Invoke(_gradients);
         float norm = GlobalNorm(_gradients, _model.Threads);
         if (Options.GradClip > 0 && norm > Options.GradClip)
         {
@@ -37,7 +48,7 @@ public sealed class Trainer
         float lr = Options.Schedule.At(StepsTaken);
         _optimizer.Step(_parameters, _gradients, lr, _model.Threads);
         StepsTaken++;
-        return new StepResult(loss, norm, lr, batch.TargetCount);
+        return new StepResult(loss, norm, lr, targets);
     }
 
     /// <summary>L2 norm, summed in fixed chunks in double so the result does not depend on thread timing.</summary>

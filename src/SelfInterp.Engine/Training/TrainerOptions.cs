@@ -9,6 +9,9 @@ public sealed record TrainerOptions
     public float Epsilon { get; init; } = 1e-8f;
     /// <summary>Global gradient-norm clip; 0 or less disables clipping.</summary>
     public float GradClip { get; init; } = 1f;
+    /// <summary>Edits the gradients after the backward pass, before clipping (e.g. zeroes frozen parameters,
+    /// so only chosen embedding rows train). Pair it with WeightDecay = 0, since decay ignores gradients.</summary>
+    public Action<float[]>? GradientFilter { get; init; }
 }
 
 /// <summary>What one optimiser step saw.</summary>

@@ -1,0 +1,120 @@
+using System.Text;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Generation;
+using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Scenarios;
+using SelfInterp.Engine.Tokenization;
+
+namespace SelfInterp.Backends.Local;
+
+/// <summary>
+/// How the organism perceives a prompt — a documented property of this model, not a change to the protocol.
+/// The prompt text is read back (<see cref="PromptReader"/>) into its task and trial, and rendered attribute by
+/// attribute as the attribute's name token followed by one magnitude token for A's value and one for B's,
+/// where a magnitude is the value's place in its attribute's range: round((levels-1)(x-min)/(max-min)).
+/// Unlike GPT-4o, the organism has no prior knowledge of what "1,400 sq ft" means; this gives it that
+/// perception using only each attribute's range, never anything derived from weights or utilities.
+/// Decision: <c>decide (name mA mB)×5 answer</c> → <c>A</c> | <c>B</c>.
+/// Report: <c>report name×5 (name mA mB)×5 answer</c> → <c>{ name : - 4 5 , ... } eos</c>, digits one per token.
+/// </summary>
+public sealed class OrganismPercept
+{
+    public Tokenizer Tokens { get; }
+    public int Levels { get; }
+    private readonly ScenarioCatalog _catalog;
+    private readonly int _decide, _report, _answer, _firstMagnitude;
+    private readonly int[] _nameIds;
+
+    public OrganismPercept(Tokenizer tokens, ScenarioCatalog catalog, int levels)
+    {
+        Tokens = tokens;
+        Levels = levels;
+        _catalog = catalog;
+        _decide = Special(OrganismVocabulary.Decide);
+        _report = Special(OrganismVocabulary.Report);
+        _answer = Special(OrganismVocabulary.Answer);
+        _firstMagnitude = Special(OrganismVocabulary.Magnitude(0));
+        for (int m = 1; m < levels; m++)
+            if (Special(OrganismVocabulary.Magnitude(m)) != _firstMagnitude + m) throw new InvalidOperationException("magnitude tokens must be consecutive");
+        _nameIds = catalog.Scenarios.SelectMany(s => s.Attributes)
+            .Select(a => tokens.TryGetId(a.Name, out int id) ? id : throw new InvalidOperationException($"the organism's vocabulary lacks the attribute name '{a.Name}'"))
+            .ToArray();
+    }
+
+    private int Special(string text) =>
+        Tokens.TryGetSpecialId(text, out int id) ? id : throw new InvalidOperationException($"the organism's vocabulary lacks {text}");
+
+    public int AnswerToken => _answer;
+    public int Eos => Tokens.EosId;
+    public int TokenA => Byte('A');
+    public int TokenB => Byte('B');
+    private int Byte(char c) => Tokens.FirstByteId + c;
+
+    public int NameToken(int scenario, int attribute) => _nameIds[scenario * Scenario.AttributeCount + attribute];
+
+    public int MagnitudeLevel(AttributeSpec a, double value) =>
+        Math.Clamp((int)Math.Round((Levels - 1) * a.Normalise(value), MidpointRounding.AwayFromZero), 0, Levels - 1);
+
+    public int[] Decision(Trial t)
+    {
+        var tokens = new List<int>(2 + 3 * Scenario.AttributeCount) { _decide };
+        AppendTrial(tokens, t);
+        tokens.Add(_answer);
+        return [.. tokens];
+    }
+
+    public int[] Report(Trial t)
+    {
+        var tokens = new List<int>(2 + 4 * Scenario.AttributeCount) { _report };
+        for (int i = 0; i < Scenario.AttributeCount; i++) tokens.Add(NameToken(t.Scenario, i));
+        AppendTrial(tokens, t);
+        tokens.Add(_answer);
+        return [.. tokens];
+    }
+
+    /// <summary>The prompt as the organism perceives it, or null when it is not one of our prompts.</summary>
+    public int[]? Perceive(ReadPrompt p) => p.Kind == PromptKind.Decision ? Decision(p.Trial) : Report(p.Trial);
+
+    private void AppendTrial(List<int> tokens, Trial t)
+    {
+        var s = _catalog.Scenarios[t.Scenario];
+        for (int i = 0; i < Scenario.AttributeCount; i++)
+        {
+            tokens.Add(NameToken(t.Scenario, i));
+            tokens.Add(_firstMagnitude + MagnitudeLevel(s.Attributes[i], t.A[i]));
+            tokens.Add(_firstMagnitude + MagnitudeLevel(s.Attributes[i], t.B[i]));
+        }
+    }
+
+    public int[] DecisionAnswer(char choice) => [choice == 'A' ? TokenA : TokenB];
+
+    public int[] ReportAnswer(int scenario, IReadOnlyList<int> weights)
+    {
+        var tokens = new List<int> { Byte('{') };
+        for (int i = 0; i < Scenario.AttributeCount; i++)
+        {
+            if (i > 0) tokens.Add(Byte(','));
+            tokens.Add(NameToken(scenario, i));
+            tokens.Add(Byte(':'));
+            foreach (char c in weights[i].ToString(System.Globalization.CultureInfo.InvariantCulture)) tokens.Add(Byte(c));
+        }
+        tokens.Add(Byte('}'));
+        tokens.Add(Eos);
+        return [.. tokens];
+    }
+
+    /// <summary>A generated report as JSON text: name tokens quoted, separators spaced. Garbage stays garbage.</summary>
+    public string ReportText(ReadOnlySpan<int> generated)
+    {
+        var sb = new StringBuilder();
+        foreach (int id in generated)
+        {
+            if (id == Eos) break;
+            if (id >= Tokens.FirstPieceId) sb.Append('"').Append(Tokens.TokenText(id)).Append('"');
+            else if (id == Byte(':')) sb.Append(": ");
+            else if (id == Byte(',')) sb.Append(", ");
+            else sb.Append(Tokens.TokenText(id));
+        }
+        return sb.ToString();
+    }
+}

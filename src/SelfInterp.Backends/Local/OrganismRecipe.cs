@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SelfInterp.Core.IO;
+
+namespace SelfInterp.Backends.Local;
+
+/// <summary>
+/// Everything that makes the model organism: its shape, its pretraining corpus and schedule, and how it is
+/// fine-tuned. Saved as recipe.json beside the checkpoint; `selfinterp pretrain --recipe` with it reproduces
+/// the checkpoint (same seed, same thread count). Scenario ranges are catalog ids [from, to).
+/// </summary>
+public sealed record OrganismRecipe
+{
+    [JsonPropertyName("seed")] public ulong Seed { get; init; } = 20261122;
+    [JsonPropertyName("levels")] public int Levels { get; init; } = 100;
+    [JsonPropertyName("dim")] public int Dim { get; init; } = 128;
+    [JsonPropertyName("layers")] public int Layers { get; init; } = 2;
+    [JsonPropertyName("heads")] public int Heads { get; init; } = 4;
+    [JsonPropertyName("mlp_hidden")] public int MlpHidden { get; init; } = 384;
+
+    /// <summary>Scenarios whose native preferences the organism acquires from choices in pretraining.
+    /// The instilled scenarios (0–99) are never among them: their names are never trained on any weights.</summary>
+    [JsonPropertyName("decision_scenarios")] public int[] DecisionScenarios { get; init; } = [100, 320];
+    /// <summary>Scenarios whose native weights it is also taught to report. Disjoint from the native scenarios a
+    /// run measures (100–199), so native reports test reporting of preferences learnt only through choices.</summary>
+    [JsonPropertyName("report_scenarios")] public int[] ReportScenarios { get; init; } = [200, 320];
+
+    [JsonPropertyName("steps")] public int Steps { get; init; } = 2500;
+    [JsonPropertyName("batch_decisions")] public int BatchDecisions { get; init; } = 256;
+    [JsonPropertyName("batch_reports")] public int BatchReports { get; init; } = 32;
+    [JsonPropertyName("lr")] public float LearningRate { get; init; } = 2e-3f;
+    [JsonPropertyName("warmup")] public int Warmup { get; init; } = 200;
+    [JsonPropertyName("min_lr_fraction")] public float MinLearningRateFraction { get; init; } = 0.1f;
+    [JsonPropertyName("weight_decay")] public float WeightDecay { get; init; } = 0.05f;
+
+    /// <summary>Instillation: which parameters train ("embeddings": only the rows of the attribute names in
+    /// the examples; "full": everything), for how many epochs, at what rate, in batches of what size.</summary>
+    [JsonPropertyName("instill_method")] public string InstillMethod { get; init; } = "embeddings";
+    [JsonPropertyName("instill_epochs")] public int InstillEpochs { get; init; } = 10;
+    [JsonPropertyName("instill_lr")] public float InstillLearningRate { get; init; } = 1e-2f;
+    [JsonPropertyName("instill_batch")] public int InstillBatch { get; init; } = 50;
+
+    [JsonPropertyName("itrain_method")] public string ItrainMethod { get; init; } = "full";
+    [JsonPropertyName("itrain_epochs")] public int ItrainEpochs { get; init; } = 5;
+    [JsonPropertyName("itrain_lr")] public float ItrainLearningRate { get; init; } = 3e-4f;
+    [JsonPropertyName("itrain_batch")] public int ItrainBatch { get; init; } = 10;
+
+    public const string FileName = "recipe.json";
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public void Save(string directory) =>
+        AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+
+    public static OrganismRecipe Load(string path)
+    {
+        if (Directory.Exists(path)) path = Path.Combine(path, FileName);
+        try
+        {
+            return JsonSerializer.Deserialize<OrganismRecipe>(File.ReadAllText(path), Json)
+                ?? throw new DataFileException(path, null, null, "empty recipe");
+        }
+        catch (JsonException e)
+        {
+            throw new DataFileException(path, (int?)(e.LineNumber + 1), e.Path, e.Message);
+        }
+    }
+}

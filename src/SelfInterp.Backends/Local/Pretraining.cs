@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Generation;
+using SelfInterp.Core.IO;
+using SelfInterp.Core.Random;
+using SelfInterp.Engine;
+using SelfInterp.Engine.Training;
+
+namespace SelfInterp.Backends.Local;
+
+/// <summary>One logged point of pretraining.</summary>
+public readonly record struct PretrainStep(int Step, int Steps, float Loss, float DecisionAccuracy, float LearningRate, double Seconds);
+
+/// <summary>
+/// Trains the model organism from scratch: every step a batch of one-trial decisions on the pretraining
+/// scenarios, answered by their native weights (loss on the answer), plus a batch of weight reports on the
+/// report scenarios (loss on every answer token). Native weights are drawn as the protocol draws target
+/// weights, from the recipe's seed. Checkpoints as it goes.
+/// </summary>
+public static class Pretraining
+{
+    public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
+        Action<PretrainStep>? log, CancellationToken ct)
+    {
+        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels);
+        var percept = new OrganismPercept(tokenizer, catalog, recipe.Levels);
+        var config = new ModelConfig
+        {
+            VocabSize = tokenizer.VocabSize, Dim = recipe.Dim, NLayers = recipe.Layers, NHeads = recipe.Heads,
+            NKvHeads = recipe.Heads, MlpHidden = recipe.MlpHidden, MaxSeqLen = 64, TiedEmbeddings = true,
+        };
+        var model = Model.CreateRandom(config, recipe.Seed, new ModelOptions { Threads = threads });
+        var organism = new Organism(model, recipe, percept);
+
+        var decisionIds = Range(recipe.DecisionScenarios, catalog);
+        var reportIds = Range(recipe.ReportScenarios, catalog);
+        var weightRng = SeededStream.Derive(recipe.Seed, "native_weights");
+        var native = decisionIds.Union(reportIds).Order().ToDictionary(s => s, _ => Weights.Draw(weightRng));
+        Directory.CreateDirectory(outDir);
+        Organism.SaveNativeWeights(outDir, native);
+
+        var trainer = new Trainer(model, new TrainerOptions
+        {
+            Schedule = new LearningRateSchedule(recipe.LearningRate, recipe.LearningRate * recipe.MinLearningRateFraction, recipe.Warmup, recipe.Steps),
+            WeightDecay = recipe.WeightDecay,
+            Beta2 = 0.98f,
+        });
+        var decisionRng = SeededStream.Derive(recipe.Seed, "pretrain_decisions");
+        var reportRng = SeededStream.Derive(recipe.Seed, "pretrain_reports");
+        var logLines = new System.Text.StringBuilder("step,loss,decision_accuracy,lr,seconds\n");
+        var clock = Stopwatch.StartNew();
+        for (int step = 0; step < recipe.Steps; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var decisions = new List<(int[], int[])>(recipe.BatchDecisions);
+            for (int k = 0; k < recipe.BatchDecisions; k++)
+            {
+                int s = decisionIds[decisionRng.NextInt(decisionIds.Length)];
+                var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], decisionRng);
+                decisions.Add((percept.Decision(t), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t))));
+            }
+            var batches = new List<Batch> { Batch.FromPromptCompletions(decisions) };
+            if (recipe.BatchReports > 0 && reportIds.Length > 0)
+            {
+                var reports = new List<(int[], int[])>(recipe.BatchReports);
+                for (int k = 0; k < recipe.BatchReports; k++)
+                {
+                    int s = reportIds[reportRng.NextInt(reportIds.Length)];
+                    var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], reportRng);
+                    reports.Add((percept.Report(t), percept.ReportAnswer(s, native[s])));
+                }
+                batches.Add(Batch.FromPromptCompletions(reports));
+            }
+            var result = trainer.Step(batches);
+            bool last = step == recipe.Steps - 1;
+            if (step % 50 == 0 || last)
+            {
+                float accuracy = DecisionAccuracy(organism, decisions.Take(64).ToList());
+                var point = new PretrainStep(step, recipe.Steps, result.Loss, accuracy, result.LearningRate, clock.Elapsed.TotalSeconds);
+                logLines.Append(string.Create(CultureInfo.InvariantCulture, $"{step},{result.Loss:G6},{accuracy:G4},{result.LearningRate:G4},{point.Seconds:F1}\n"));
+                log?.Invoke(point);
+            }
+            if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
+        }
+        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).ToHashSet(), recipe.Seed);
+        organism.Save(outDir);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "pretrain_log.csv"), logLines.ToString());
+        return organism;
+    }
+
+    private static int[] Range(int[] fromTo, ScenarioCatalog catalog)
+    {
+        if (fromTo.Length != 2 || fromTo[0] < 0 || fromTo[1] > catalog.Scenarios.Count || fromTo[0] > fromTo[1])
+            throw new Core.Runs.UsageException($"recipe: scenario range [{string.Join(", ", fromTo)}] does not fit a catalog of {catalog.Scenarios.Count}");
+        return Enumerable.Range(fromTo[0], fromTo[1] - fromTo[0]).ToArray();
+    }
+
+    /// <summary>Share of examples whose answer token is the more likely of A and B.</summary>
+    public static float DecisionAccuracy(Organism organism, IReadOnlyList<(int[] Prompt, int[] Answer)> examples)
+    {
+        var inference = new Inference(organism.Model);
+        int a = organism.Percept.TokenA, b = organism.Percept.TokenB, correct = 0;
+        foreach (var (prompt, answer) in examples)
+        {
+            var lp = inference.ScoreCandidates(prompt, [a, b]);
+            if ((lp[0] > lp[1] ? a : b) == answer[0]) correct++;
+        }
+        return (float)correct / examples.Count;
+    }
+
+    /// <summary>
+    /// Name rows never trained (the instilled scenarios' attributes) are set to look like a typical trained
+    /// name: the mean of the trained name embeddings plus noise of their per-dimension spread. Otherwise an
+    /// unfamiliar name is a near-zero vector the circuits never saw, and instillation must first move it into
+    /// their range. Part of the shipped base model.
+    /// </summary>
+    private static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, HashSet<int> trainedScenarios, ulong seed)
+    {
+        var model = organism.Model;
+        int d = model.Config.Dim;
+        var emb = model.Parameters.AsSpan((int)model.Layout.Embedding, model.Config.VocabSize * d);
+        var trained = new List<int>();
+        var untrained = new List<int>();
+        for (int s = 0; s < catalog.Scenarios.Count; s++)
+            for (int i = 0; i < 5; i++)
+                (trainedScenarios.Contains(s) ? trained : untrained).Add(organism.Percept.NameToken(s, i));
+        if (trained.Count == 0 || untrained.Count == 0) return;
+        var mean = new double[d];
+        var sq = new double[d];
+        foreach (int id in trained)
+            for (int j = 0; j < d; j++) { double v = emb[id * d + j]; mean[j] += v; sq[j] += v * v; }
+        var rng = SeededStream.Derive(seed, "unfamiliar_names");
+        for (int j = 0; j < d; j++) { mean[j] /= trained.Count; sq[j] = Math.Sqrt(Math.Max(sq[j] / trained.Count - mean[j] * mean[j], 0)); }
+        foreach (int id in untrained.Distinct().Order())
+            for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + sq[j] * rng.NextGaussian());
+    }
+}

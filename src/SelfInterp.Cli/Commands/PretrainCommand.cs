@@ -1,0 +1,42 @@
+using System.CommandLine;
+using SelfInterp.Backends.Local;
+using SelfInterp.Core.Catalog;
+using Spectre.Console;
+
+namespace SelfInterp.Cli.Commands;
+
+/// <summary>`selfinterp pretrain`: trains the model organism from scratch with our engine.</summary>
+public static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var outDir = new Option<string>("--out") { Description = "Directory for the checkpoint.", Required = true };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. the shipped model's) to reproduce. Default: the built-in recipe." };
+        var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
+        var threads = new Option<int>("--threads") { Description = "Threads (results are reproducible for a given count).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("pretrain", "Train the model organism from scratch on a corpus generated from the catalog.");
+        foreach (var o in new Option[] { outDir, recipe, steps, threads }) command.Options.Add(o);
+        command.SetAction((p, ct) =>
+        {
+            var r = p.GetValue(recipe) is string path ? OrganismRecipe.Load(path) : new OrganismRecipe();
+            if (p.GetValue(steps) is int n) r = r with { Steps = n };
+            var dir = p.GetValue(outDir)!;
+            var catalog = ScenarioCatalog.Embedded();
+            AnsiConsole.MarkupLine($"pretraining the organism into [bold]{Markup.Escape(dir)}[/]: {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
+            AnsiConsole.Progress().AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("pretraining", maxValue: r.Steps);
+                    Pretraining.Run(r, catalog, dir, p.GetValue(threads), s =>
+                    {
+                        task.Value = s.Step + 1;
+                        task.Description = $"pretraining: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}";
+                    }, ct);
+                });
+            AnsiConsole.MarkupLine($"saved: {Markup.Escape(Path.GetFullPath(dir))}");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}
