@@ -1,3 +1,4 @@
+using SelfInterp.Backends.Local;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
@@ -9,11 +10,12 @@ namespace SelfInterp.Backends;
 /// <summary>Makes the backend a run's config names.</summary>
 public static class BackendFactory
 {
-    public static readonly string[] Names = ["simulated"];
+    public static readonly string[] Names = ["simulated", "local"];
 
     public static string DefaultBaseModel(string backend) => backend switch
     {
         "simulated" => SimulatedBackend.BaseModelId,
+        "local" => LocalBackend.BaseModelId,
         _ => throw Unknown(backend),
     };
 
@@ -21,6 +23,9 @@ public static class BackendFactory
     {
         "simulated" => new SimulatedBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)), SimulatedOptions.From(config.BackendOptions),
             Path.Combine(runDirectory, "models"), config.Seeds.Master),
+        "local" => new LocalBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)),
+            config.BackendOptions.TryGetValue("base_model_dir", out var dir) ? dir : LocalBackend.ShippedBaseModel,
+            Path.Combine(runDirectory, "models"), Environment.ProcessorCount),
         _ => throw Unknown(config.Backend),
     };
 

@@ -1,0 +1,155 @@
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+using SelfInterp.Engine;
+using SelfInterp.Engine.Training;
+
+namespace SelfInterp.Backends.Local;
+
+/// <summary>
+/// Our own transformer, run in-process by the engine: fine-tunes the model organism on chat examples,
+/// chooses by P(A) vs P(B) from one forward pass, and reports by greedy decoding. Prompts arrive as text
+/// (as they would over the API) and are perceived through <see cref="OrganismPercept"/>.
+/// Fine-tuned models are saved under the run's models directory, so a resumed run reuses them.
+/// </summary>
+public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, string baseModelDirectory, string modelsDirectory, int threads) : IModelBackend
+{
+    public const string BaseModelId = "organism";
+    public string Name => "local";
+    private readonly Dictionary<string, Organism> _models = new(StringComparer.Ordinal);
+
+    /// <summary>The shipped base model, copied beside the executable.</summary>
+    public static string ShippedBaseModel => Path.Combine(AppContext.BaseDirectory, "models", BaseModelId);
+
+    public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct) =>
+        Task.Run(() => FineTune(request, progress, ct), ct);
+
+    private string FineTune(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
+    {
+        string id = $"ft:{request.BaseModel}:{request.Name}:{request.Seed % 100000:D5}";
+        string dir = DirectoryOf(id);
+        if (File.Exists(Path.Combine(dir, OrganismRecipe.FileName))) { progress?.Report(1); return id; }
+
+        var organism = Load(request.BaseModel, fresh: true);
+        var recipe = organism.Recipe;
+        var percept = organism.Percept;
+        var examples = new List<(int[] Prompt, int[] Answer)>();
+        foreach (var e in request.Examples)
+        {
+            var read = Read(e.Prompt);
+            if (read.Kind == PromptKind.Decision)
+                examples.Add((percept.Decision(read.Trial), percept.DecisionAnswer(e.Answer.Trim() == "A" ? 'A' : 'B')));
+            else if (ReportParser.TryParse(e.Answer, catalog.Scenarios[read.Scenario], out var w, out var problem))
+                examples.Add((percept.Report(read.Trial), percept.ReportAnswer(read.Scenario, w.Select(x => (int)Math.Round(x)).ToArray())));
+            else
+                throw new UsageException($"fine-tuning example for scenario {read.Scenario}: the answer is not a report ({problem})");
+        }
+
+        bool decisions = request.Kind == FineTuneKind.Decisions;
+        string method = decisions ? recipe.InstillMethod : recipe.ItrainMethod;
+        int epochs = decisions ? recipe.InstillEpochs : recipe.ItrainEpochs;
+        float lr = decisions ? recipe.InstillLearningRate : recipe.ItrainLearningRate;
+        int batch = decisions ? recipe.InstillBatch : recipe.ItrainBatch;
+        int stepsPerEpoch = (examples.Count + batch - 1) / batch;
+        var trainer = new Trainer(organism.Model, new TrainerOptions
+        {
+            Schedule = new LearningRateSchedule(lr, lr * 0.1f, Math.Min(10, stepsPerEpoch), epochs * stepsPerEpoch),
+            WeightDecay = method == "embeddings" ? 0 : recipe.WeightDecay,
+            Beta2 = 0.98f,
+            GradientFilter = method == "embeddings" ? KeepRows(organism, examples.SelectMany(x => x.Prompt).Distinct()) : null,
+        });
+        var rng = new SeededStream("finetuning_job:" + request.Name, request.Seed);
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            rng.Shuffle(examples);
+            for (int start = 0; start < examples.Count; start += batch)
+            {
+                ct.ThrowIfCancellationRequested();
+                trainer.Step(Batch.FromPromptCompletions(examples.Skip(start).Take(batch).ToList()));
+            }
+            progress?.Report((epoch + 1.0) / epochs);
+        }
+
+        // Save beside, then rename: a fine-tuned model directory is either complete or absent.
+        string tmp = dir + ".tmp";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        organism.Save(tmp);
+        Directory.Move(tmp, dir);
+        _models[id] = organism;
+        return id;
+    }
+
+    /// <summary>A gradient filter that keeps only the embedding rows of the given tokens that are attribute names:
+    /// the instillation that moves just the five name embeddings of each scenario.</summary>
+    private static Action<float[]> KeepRows(Organism organism, IEnumerable<int> tokens)
+    {
+        var model = organism.Model;
+        int d = model.Config.Dim, start = (int)model.Layout.Embedding;
+        var rows = tokens.Where(t => t >= organism.Percept.Tokens.FirstPieceId).Order().ToArray();
+        return g =>
+        {
+            var keep = new float[rows.Length * d];
+            for (int r = 0; r < rows.Length; r++) Array.Copy(g, start + rows[r] * d, keep, r * d, d);
+            Array.Clear(g);
+            for (int r = 0; r < rows.Length; r++) Array.Copy(keep, r * d, g, start + rows[r] * d, d);
+        };
+    }
+
+    public Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct) =>
+        Task.Run<IReadOnlyList<Choice>>(() =>
+        {
+            var organism = Load(model);
+            var percept = organism.Percept;
+            var inference = new Inference(organism.Model);
+            var perceived = prompts.Select(p => percept.Decision(Read(p).Trial)).ToList();
+            // Every decision starts with the same task token: run it once, score the rest in batches on top.
+            var scores = inference.ScoreWithSharedPrefix(perceived[0].AsSpan(0, 1), perceived.Select(p => p[1..]).ToList(), [percept.TokenA, percept.TokenB]);
+            progress?.Report(prompts.Count);
+            return scores.Select(lp =>
+            {
+                double pA = 1 / (1 + Math.Exp(lp[1] - lp[0]));
+                char c = lp[0] > lp[1] ? 'A' : 'B';
+                return new Choice(c, pA, c.ToString());
+            }).ToList();
+        }, ct);
+
+    public Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct) =>
+        Task.Run<IReadOnlyList<string>>(() =>
+        {
+            var organism = Load(model);
+            var percept = organism.Percept;
+            var inference = new Inference(organism.Model);
+            var replies = new List<string>(prompts.Count);
+            foreach (var prompt in prompts)
+            {
+                ct.ThrowIfCancellationRequested();
+                var read = Read(prompt);
+                var tokens = percept.Perceive(read);
+                var generated = inference.Generate(tokens, maxTokens, [percept.Eos]);
+                replies.Add(read.Kind == PromptKind.Report ? percept.ReportText(generated) : percept.Tokens.Decode(generated));
+                progress?.Report(1);
+            }
+            return replies;
+        }, ct);
+
+    private ReadPrompt Read(ChatPrompt prompt) =>
+        reader.TryRead(prompt, out var read) ? read
+        : throw new UsageException("local backend: the organism perceives only this catalog's decision and report prompts (see docs/organism.md)");
+
+    private Organism Load(string id, bool fresh = false)
+    {
+        if (!fresh && _models.TryGetValue(id, out var m)) return m;
+        string dir = id == BaseModelId ? baseModelDirectory : DirectoryOf(id);
+        if (!File.Exists(Path.Combine(dir, OrganismRecipe.FileName)))
+            throw new UsageException(id == BaseModelId
+                ? $"local backend: no base model at {dir} (run `selfinterp pretrain --out {dir}`)"
+                : $"local backend: unknown model '{id}'");
+        var organism = Organism.Load(dir, catalog, new ModelOptions { Threads = threads });
+        if (!fresh) _models[id] = organism;
+        return organism;
+    }
+
+    private string DirectoryOf(string id) => Path.Combine(modelsDirectory, ExperimentPlan.FileSafe(id));
+}

@@ -1,0 +1,96 @@
+using SelfInterp.Backends.Local;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Layout;
+using SelfInterp.Core.Pipeline;
+using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Backends.Tests;
+
+/// <summary>A tiny organism, pretrained once for the whole class: plumbing, determinism and formats, not quality.</summary>
+public sealed class TinyOrganism
+{
+    public static readonly OrganismRecipe Recipe = new()
+    {
+        Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 30, BatchDecisions = 16, BatchReports = 4, Warmup = 5,
+        InstillEpochs = 2, ItrainEpochs = 2,
+    };
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
+    public TinyOrganism() => Pretraining.Run(Recipe, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
+}
+
+public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
+{
+    private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
+
+    [Fact]
+    public void Magnitudes_use_only_the_attribute_range()
+    {
+        var p = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100), Catalog, 100);
+        var a = Catalog.Scenarios[0].Attributes[0];
+        Assert.Equal(0, p.MagnitudeLevel(a, a.Min));
+        Assert.Equal(99, p.MagnitudeLevel(a, a.Max));
+        Assert.Equal(50, p.MagnitudeLevel(a, a.Min + 0.5 * a.Range));
+    }
+
+    [Fact]
+    public void Perceived_prompts_have_the_documented_shape()
+    {
+        var p = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100), Catalog, 100);
+        var plan = ExperimentPlan.Create(Presets.Get("quick"));
+        var t = plan.DrawTrial(3, new SeededStream("t", 1));
+        var d = p.Decision(t);
+        Assert.Equal(17, d.Length);
+        Assert.Equal(p.AnswerToken, d[^1]);
+        for (int i = 0; i < 5; i++) Assert.Equal(p.NameToken(3, i), d[1 + 3 * i]);
+        Assert.Equal(22, p.Report(t).Length);
+    }
+
+    [Fact]
+    public void Report_answer_tokens_decode_to_a_report_the_parser_accepts()
+    {
+        var p = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100), Catalog, 100);
+        int[] w = [-100, 37, 0, 5, 99];
+        var text = p.ReportText(p.ReportAnswer(7, w));
+        Assert.True(ReportParser.TryParse(text, Catalog.Scenarios[7], out var parsed, out var problem), problem);
+        Assert.Equal(w.Select(x => (double)x), parsed);
+    }
+
+    [Fact]
+    public void Pretraining_is_reproducible_byte_for_byte()
+    {
+        var again = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
+        Pretraining.Run(TinyOrganism.Recipe, Catalog, again, threads: 1, null, default);
+        foreach (var f in new[] { "model.safetensors", "config.json", "tokenizer.json", "recipe.json", "native_weights.csv" })
+            Assert.True(File.ReadAllBytes(Path.Combine(tiny.Directory, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(again, f))), f);
+    }
+
+    [Fact]
+    public async Task The_whole_pipeline_runs_on_the_local_backend_and_resumes()
+    {
+        var config = new RunConfig
+        {
+            Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
+            Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6,
+            BackendOptions = new(StringComparer.Ordinal) { ["base_model_dir"] = tiny.Directory },
+        };
+        var dir = Path.Combine(System.IO.Directory.CreateTempSubdirectory().FullName, "run");
+        var run = RunDirectory.OpenOrCreate(dir, config);
+        var backend = BackendFactory.Create(config, Catalog, run.Path);
+        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config), SilentProgress.Instance, default);
+
+        var m = "organism";
+        var selections = File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m)));
+        Assert.Equal(4 * 6 + 1, selections.Length);
+        Assert.All(selections.Skip(1), line => Assert.Matches("^ft:organism:instilled:[0-9]{5},[0-9]+,[AB],", line));
+        foreach (var c in Enum.GetValues<ReportCondition>()) Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c))));
+        Assert.True(System.IO.Directory.Exists(Path.Combine(dir, "models", "ft_organism_instilled_" + run.Model("instilled").Id!.Split(':')[^1])));
+
+        // A fine-tuned model already on disk is reused, not retrained: same id, same bytes.
+        var weights = File.ReadAllBytes(Path.Combine(dir, "models", ExperimentPlan.FileSafe(run.Model("instilled").Id!), "model.safetensors"));
+        run.Update(mf => mf.Stages.Remove("instill"));
+        await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config), SilentProgress.Instance, default);
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dir, "models", ExperimentPlan.FileSafe(run.Model("instilled").Id!), "model.safetensors")));
+    }
+}
