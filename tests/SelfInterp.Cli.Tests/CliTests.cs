@@ -63,6 +63,13 @@ public class CliTests
         Assert.Contains("unknown backend 'magic'", e2);
         var (c3, _, _) = Run("run", "--no-such-flag");
         Assert.Equal(2, c3);
+        var prompts = Path.Combine(Temp(), "prompts.json");
+        File.WriteAllText(prompts, """{"system": "s", "decision": "{question}", "option_line": "{name}: {value}", "report": "{question} {attribute_names}"}""");
+        var dir = Path.Combine(Temp(), "r");
+        var (c4, _, e4) = Run("run", "--backend", "simulated", "--prompts", prompts, "--out", dir);
+        Assert.Equal(2, c4);
+        Assert.Contains($"{prompts}: field 'decision': lacks the placeholder {{options_a}}", e4);
+        Assert.False(Directory.Exists(dir), "bad input must leave no run directory behind");
     }
 
     [Fact]

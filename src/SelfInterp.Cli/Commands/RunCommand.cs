@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using SelfInterp.Backends;
 using SelfInterp.Cli.Output;
-using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 
@@ -33,9 +32,10 @@ public static class RunCommand
                 BackendOptions = ParseOptions(p.GetValue(options) ?? []),
             };
             var dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Preset}-{config.Backend}");
+            // Check everything before the run directory exists, so bad input leaves nothing behind.
+            var plan = ExperimentPlan.Create(config);
+            var model = BackendFactory.Create(config, plan.Catalog, dir);
             var run = RunDirectory.OpenOrCreate(dir, config);
-            var catalog = ScenarioCatalog.Load(config.Catalog, config.Roles);
-            var model = BackendFactory.Create(config, catalog, run.Path);
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
             await SpectreProgress.RunAsync(progress => RunPipeline.RunAsync(run, model, RunPipeline.ModelStages(config), progress, ct));
             Console.WriteLine($"done: {Path.GetFullPath(run.Path)}");
