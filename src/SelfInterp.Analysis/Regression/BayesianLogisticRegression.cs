@@ -35,11 +35,7 @@ public static class BayesianLogisticRegression
         if (data.Count == 0) return "no valid selections";
         if (data.ChoseACount == 0 || data.ChoseACount == data.Count)
             return $"all {data.Count} selections are {(data.ChoseACount == 0 ? "B" : "A")}: the choices carry no information about the weights";
-        var rows = data.SignedRows;
-        for (int o = 0; o < rows.Length; o += P)
-            for (int i = 1; i < P; i++)
-                if (rows[o + i] != 0) return null;
-        return "options A and B never differ";
+        return data.OptionsEverDiffer() ? null : "options A and B never differ";
     }
 
     private static bool TryFindMode(ChoiceData data, double[] theta)
