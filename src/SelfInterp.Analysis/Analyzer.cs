@@ -32,7 +32,8 @@ public static class Analyzer
         var notes = new List<string>();
         if (targets is null) notes.Add($"{PaperLayout.InstilledWeightsFile} not found: no instillation r");
 
-        var analyses = models.Select(m => AnalyzeModel(runDir, m, scenarios, targets, options, log, notes)).ToList();
+        var inputs = ModelInputs.ReadAll(runDir, models, scenarios, log);
+        var analyses = inputs.Select(m => AnalyzeModel(m, targets, options, notes)).ToList();
         var warnings = log.Warnings().Concat(notes).ToList();
         var summary = new AnalysisSummary(clock.Elapsed.TotalSeconds, analyses, warnings);
 
@@ -42,7 +43,7 @@ public static class Analyzer
             foreach (var a in analyses)
             {
                 WriteRegressionResults(Path.Combine(outDir, PaperLayout.RegressionResults(a.BaseModel)), a.LearnedInstilled);
-                if (File.Exists(Path.Combine(runDir, PaperLayout.LatentSelections(a.BaseModel))))
+                if (inputs.Single(m => m.Model == a.BaseModel).LatentChoices is not null)
                     WriteRegressionResults(Path.Combine(outDir, PaperLayout.LatentRegressionResults(a.BaseModel)), a.LearnedNative);
             }
             summary = summary with { ElapsedSeconds = clock.Elapsed.TotalSeconds };
@@ -65,25 +66,23 @@ public static class Analyzer
         return models;
     }
 
-    private static ModelAnalysis AnalyzeModel(string runDir, string model, ScenarioRanges scenarios,
-        SortedDictionary<int, double[]>? targets, AnalysisOptions options, ExclusionLog log, List<string> notes)
+    private static ModelAnalysis AnalyzeModel(ModelInputs inputs, SortedDictionary<int, double[]>? targets,
+        AnalysisOptions options, List<string> notes)
     {
+        var model = inputs.Model;
         var instilledFile = PaperLayout.InstilledSelections(model);
-        var instilledChoices = SelectionReader.Read(Path.Combine(runDir, instilledFile), scenarios, log);
         var failed = new List<FailedScenario>();
         // An instilled scenario with no selection rows at all is a failure to report, not a gap.
         if (targets is not null)
             foreach (var id in targets.Keys)
-                if (!instilledChoices.ContainsKey(id)) failed.Add(new FailedScenario(id, instilledFile, "no selections for this instilled scenario"));
-        var (learned, instilledFailed) = LearnedWeightsFitter.FitAll(instilledChoices, instilledFile, InstilledStream, options);
+                if (!inputs.InstilledChoices.ContainsKey(id)) failed.Add(new FailedScenario(id, instilledFile, "no selections for this instilled scenario"));
+        var (learned, instilledFailed) = LearnedWeightsFitter.FitAll(inputs.InstilledChoices, instilledFile, InstilledStream, options);
         failed.AddRange(instilledFailed);
 
-        var latentFile = PaperLayout.LatentSelections(model);
-        var latentPath = Path.Combine(runDir, latentFile);
         var native = new List<LearnedWeights>();
-        if (File.Exists(latentPath))
+        if (inputs.LatentChoices is { } latent)
         {
-            var (n, nativeFailed) = LearnedWeightsFitter.FitAll(SelectionReader.Read(latentPath, scenarios, log), latentFile, LatentStream, options);
+            var (n, nativeFailed) = LearnedWeightsFitter.FitAll(latent, PaperLayout.LatentSelections(model), LatentStream, options);
             native = n;
             failed.AddRange(nativeFailed);
         }
@@ -92,13 +91,15 @@ public static class Analyzer
         var learnedById = learned.ToDictionary(w => w.Scenario, w => w.Weights);
         var nativeById = native.ToDictionary(w => w.Scenario, w => w.Weights);
         ConditionStatistics? Condition(ReportCondition c, Dictionary<int, int[]> weights) =>
-            ConditionFromFile(runDir, PaperLayout.Reports(model, c), weights, scenarios, log, notes);
+            inputs.Reports.TryGetValue(c, out var reports)
+                ? ConditionStatisticsOf(PaperLayout.Reports(model, c), reports, weights, notes)
+                : null;
 
         var first = Condition(ReportCondition.ItrainedFirstHalf, learnedById);
         var second = Condition(ReportCondition.ItrainedSecondHalf, learnedById);
         var instilled = Condition(ReportCondition.Instilled, learnedById);
         var heldOut = PoolHalves(first, second);
-        var reports = new ReportStatistics(
+        var reportStatistics = new ReportStatistics(
             Base: Condition(ReportCondition.Base, learnedById),
             Instilled: instilled,
             ItrainedFirstHalf: first,
@@ -110,18 +111,14 @@ public static class Analyzer
         return new ModelAnalysis(
             model,
             targets is null ? null : Instillation(targets, learned),
-            reports,
+            reportStatistics,
             ReportAccuracy.Difference(instilled, heldOut),
-            ReportAccuracy.Difference(reports.NativeBefore, reports.NativeAfter),
+            ReportAccuracy.Difference(reportStatistics.NativeBefore, reportStatistics.NativeAfter),
             learned, native, failed);
     }
 
-    private static ConditionStatistics? ConditionFromFile(string runDir, string file, Dictionary<int, int[]> learned,
-        ScenarioRanges scenarios, ExclusionLog log, List<string> notes)
+    private static ConditionStatistics ConditionStatisticsOf(string file, ReportSet reports, Dictionary<int, int[]> learned, List<string> notes)
     {
-        var path = Path.Combine(runDir, file);
-        if (!File.Exists(path)) return null;
-        var reports = ReportSet.Read(path, scenarios, log);
         var withoutLearned = new List<int>();
         var pairs = ReportAccuracy.Pair(reports, learned, withoutLearned);
         if (withoutLearned.Count > 0)
