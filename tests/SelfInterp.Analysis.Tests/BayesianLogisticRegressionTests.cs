@@ -112,6 +112,18 @@ public class BayesianLogisticRegressionTests
     }
 
     [Fact]
+    public void A_small_effective_sample_size_doubles_the_draws_until_it_suffices()
+    {
+        var data = SyntheticChoices.ToData(SyntheticChoices.Draw(0, [3, -2, 1, 0.5, -1.5], 40, 26));
+        var options = new PosteriorOptions { InitialDraws = 50, MaxDraws = 4000, MinEffectiveSampleSize = 300 };
+        var fit = BayesianLogisticRegression.Fit(data, new SeededRandom(1), options);
+        Assert.True(fit.Succeeded, fit.FailureReason);
+        Assert.True(fit.Draws is > 50 and <= 4000, $"{fit.Draws} draws");
+        Assert.True(fit.EffectiveSampleSize >= 300);
+        Assert.Equal(0, Math.Log2(fit.Draws / 50.0) % 1); // 50 · 2^k
+    }
+
+    [Fact]
     public void Many_trials_recover_the_direction_of_the_true_slopes()
     {
         double[] truth = [5, -2.5, 1, 0, -4];

@@ -92,32 +92,31 @@ public static class BayesianLogisticRegression
     {
         int df = options.ProposalDf;
         int target = Math.Max(2, options.InitialDraws + (options.InitialDraws & 1));
-        var thetas = new List<double[]>(target);
-        var logWeights = new List<double>(target);
-        Span<double> z = stackalloc double[P], delta = stackalloc double[P];
-        var plus = new double[P];
-        var minus = new double[P];
+        var thetas = new double[target * P];    // draw k is thetas[k*P .. k*P+P)
+        var logWeights = new double[target];
+        int drawn = 0;
+        Span<double> z = stackalloc double[P];
 
         while (true)
         {
-            while (thetas.Count < target)
+            for (; drawn < target; drawn += 2)
             {
                 double radius = Math.Sqrt(df / random.NextChiSquare(df));
                 double squaredNorm = 0;
                 for (int i = 0; i < P; i++) { z[i] = random.NextGaussian() * radius; squaredNorm += z[i] * z[i]; }
+                var plus = thetas.AsSpan(drawn * P, P);
+                var minus = thetas.AsSpan((drawn + 1) * P, P);
                 for (int i = 0; i < P; i++)
                 {
-                    double d = 0;
-                    for (int k = 0; k <= i; k++) d += scale[i * P + k] * z[k];
-                    delta[i] = d;
+                    double delta = 0;
+                    for (int k = 0; k <= i; k++) delta += scale[i * P + k] * z[k];
+                    plus[i] = mode[i] + delta;
+                    minus[i] = mode[i] - delta;
                 }
                 // Multivariate-t log density up to a constant; identical for both members of the pair.
                 double logProposal = -(df + P) / 2.0 * Math.Log(1 + squaredNorm / df);
-                for (int i = 0; i < P; i++) { plus[i] = mode[i] + delta[i]; minus[i] = mode[i] - delta[i]; }
-                thetas.Add((double[])plus.Clone());
-                logWeights.Add(LogisticPosterior.LogDensity(data, plus) - logProposal);
-                thetas.Add((double[])minus.Clone());
-                logWeights.Add(LogisticPosterior.LogDensity(data, minus) - logProposal);
+                logWeights[drawn] = LogisticPosterior.LogDensity(data, plus) - logProposal;
+                logWeights[drawn + 1] = LogisticPosterior.LogDensity(data, minus) - logProposal;
             }
             var fit = Summarise(thetas, logWeights, mode);
             if (fit.EffectiveSampleSize >= options.MinEffectiveSampleSize) return fit;
@@ -125,13 +124,16 @@ public static class BayesianLogisticRegression
                 return PosteriorFit.Failed(
                     $"importance sampling effective sample size {fit.EffectiveSampleSize:F0} of {fit.Draws} draws is below " +
                     $"{options.MinEffectiveSampleSize:F0}: the posterior is far from its normal approximation");
-            target = Math.Min(options.MaxDraws, target * 2);
+            target = Math.Max(target, Math.Min(options.MaxDraws, target * 2));
+            target += target & 1;
+            Array.Resize(ref thetas, target * P);
+            Array.Resize(ref logWeights, target);
         }
     }
 
-    private static PosteriorFit Summarise(List<double[]> thetas, List<double> logWeights, double[] mode)
+    private static PosteriorFit Summarise(double[] thetas, double[] logWeights, double[] mode)
     {
-        int n = thetas.Count;
+        int n = logWeights.Length;
         double max = double.NegativeInfinity;
         foreach (var lw in logWeights) if (lw > max) max = lw;
         var w = new double[n];
@@ -147,7 +149,7 @@ public static class BayesianLogisticRegression
         for (int k = 0; k < n; k++)
             for (int i = 0; i < P; i++)
             {
-                double x = thetas[k][i];
+                double x = thetas[k * P + i];
                 mean[i] += w[k] * x;
                 second[i] += w[k] * x * x;
             }
@@ -164,7 +166,7 @@ public static class BayesianLogisticRegression
             double acc = 0;
             for (int k = 0; k < n; k += 2)
             {
-                double unit = w[k] * (thetas[k][i] - mean[i]) + w[k + 1] * (thetas[k + 1][i] - mean[i]);
+                double unit = w[k] * (thetas[k * P + i] - mean[i]) + w[k + 1] * (thetas[(k + 1) * P + i] - mean[i]);
                 acc += unit * unit;
             }
             error[i] = Math.Sqrt(acc) / sum;
