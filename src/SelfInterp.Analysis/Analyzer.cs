@@ -88,9 +88,9 @@ public static class Analyzer
         }
         failed = failed.OrderBy(f => f.SelectionsFile, StringComparer.Ordinal).ThenBy(f => f.Scenario).ToList();
 
-        var learnedById = learned.ToDictionary(w => w.Scenario, w => w.Weights);
-        var nativeById = native.ToDictionary(w => w.Scenario, w => w.Weights);
-        ConditionStatistics? Condition(ReportCondition c, Dictionary<int, int[]> weights) =>
+        var learnedById = ReportAccuracy.StandardiseLearned(learned);
+        var nativeById = ReportAccuracy.StandardiseLearned(native);
+        ConditionStatistics? Condition(ReportCondition c, Dictionary<int, (int[], double[])> weights) =>
             inputs.Reports.TryGetValue(c, out var reports)
                 ? ConditionStatisticsOf(PaperLayout.Reports(model, c), reports, weights, notes)
                 : null;
@@ -117,7 +117,8 @@ public static class Analyzer
             learned, native, failed);
     }
 
-    private static ConditionStatistics ConditionStatisticsOf(string file, ReportSet reports, Dictionary<int, int[]> learned, List<string> notes)
+    private static ConditionStatistics ConditionStatisticsOf(string file, ReportSet reports,
+        Dictionary<int, (int[] Weights, double[] Z)> learned, List<string> notes)
     {
         var withoutLearned = new List<int>();
         var pairs = ReportAccuracy.Pair(reports, learned, withoutLearned);

@@ -66,6 +66,24 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public void Learned_weights_are_standardised_over_all_scenarios_reports_within_their_condition()
+    {
+        using var dir = new TempDirectory();
+        new SyntheticRun { Seed = 12, InstilledScenarios = 12, NativeScenarios = 4, ReportNoise = 40 }.Write(dir.Path);
+        var model = Analyzer.Analyze(dir.Path).Models.Single();
+        var all = model.LearnedInstilled.SelectMany(w => w.Weights.Select(v => (double)v)).ToArray();
+        double mean = all.Average(), sd = Descriptive.StandardDeviation(all);
+
+        var half = model.Reports.ItrainedFirstHalf!; // scenarios 6..11 only
+        Assert.All(half.Pairs, p => Assert.Equal((p.Learned - mean) / sd, p.ZLearned, 12));
+        Assert.Equal(0, half.Pairs.Average(p => p.ZReport), 12);
+        Assert.NotEqual(0, half.Pairs.Average(p => p.ZLearned), 3);
+        Assert.NotEqual(half.R, half.Slope, 6);
+        // where the condition covers every scenario both z-scores use the same pairs, and the slope is r
+        Assert.Equal(model.Reports.Instilled!.R, model.Reports.Instilled.Slope, 10);
+    }
+
+    [Fact]
     public void Writes_paper_layout_results_and_never_modifies_inputs()
     {
         using var dir = new TempDirectory();

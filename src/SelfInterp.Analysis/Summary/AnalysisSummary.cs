@@ -29,14 +29,16 @@ public sealed record InstillationStatistics(double R, int Scenarios, IReadOnlyLi
 public sealed record WeightPair(int Scenario, int Attribute, double Target, double Learned);
 
 /// <summary>
-/// One scenario × attribute of a report condition: the mean of its reports, the learned weight, and both
-/// z-scored within the condition (the regression's variables).
+/// One scenario × attribute of a report condition: the mean of its reports, the learned weight, and their
+/// z-scores (the regression's variables): the report's within the condition, the learned weight's over all
+/// learned weights of the base model's selections file.
 /// </summary>
 public sealed record ReportPair(int Scenario, int Attribute, double MeanReport, double Learned, double ZReport, double ZLearned);
 
 /// <summary>
-/// Report accuracy in one condition: the OLS slope of z(learned) on z(mean report) with its t-based 95% interval,
-/// Pearson r, n scenario × attribute pairs, bad reports (counted, left out) and other excluded rows.
+/// Report accuracy in one condition: the OLS slope of z(learned) on z(mean report) with its t-based 95% interval
+/// (the paper's brms fit has flat priors on this slope, so its posterior mean and interval are these), Pearson r
+/// of the same pairs, n scenario × attribute pairs, bad reports (counted, left out) and other excluded rows.
 /// </summary>
 public sealed record ConditionStatistics(
     double Slope, double Low, double High, double R, int N, int BadReports, int ExcludedRows, IReadOnlyList<ReportPair> Pairs);
