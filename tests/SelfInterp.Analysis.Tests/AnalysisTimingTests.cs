@@ -21,7 +21,7 @@ public class AnalysisTimingTests(ITestOutputHelper output)
         var summary = Analyzer.Analyze(dir.Path, options);
         cold.Stop();
         var warm = new List<double>();
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 2; k++)
         {
             var sw = Stopwatch.StartNew();
             Analyzer.Analyze(dir.Path, options);

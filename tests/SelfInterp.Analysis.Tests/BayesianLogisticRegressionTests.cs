@@ -19,7 +19,7 @@ public class BayesianLogisticRegressionTests
         var fit = Fit(SyntheticChoices.ToData(draws));
         Assert.True(fit.Succeeded, fit.FailureReason);
 
-        var (reference, referenceError) = MetropolisReference.Run(draws, 120_000, seed + 100);
+        var (reference, referenceError) = MetropolisReference.Run(draws, Math.Min(120_000, 6_000_000 / trials), seed + 100);
         for (int i = 0; i < 6; i++)
         {
             // 4.5 combined standard errors: a wrong mean (e.g. the mode) fails, Monte Carlo noise does not.
