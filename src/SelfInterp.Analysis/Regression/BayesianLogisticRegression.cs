@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SelfInterp.Analysis.Sampling;
 
 namespace SelfInterp.Analysis.Regression;
@@ -87,6 +88,7 @@ public static class BayesianLogisticRegression
         return SmallMatrix.TryCholesky(covariance, P, scale);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: a one-shot CLI run never reaches tier 1
     private static PosteriorFit ImportanceSample(ChoiceData data, double[] mode, ReadOnlySpan<double> scale,
                                                  SeededRandom random, PosteriorOptions options)
     {
@@ -131,6 +133,7 @@ public static class BayesianLogisticRegression
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: a one-shot CLI run never reaches tier 1
     private static PosteriorFit Summarise(double[] thetas, double[] logWeights, double[] mode)
     {
         int n = logWeights.Length;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace SelfInterp.Analysis.Regression;
@@ -27,6 +28,7 @@ public static class LogisticPosterior
     /// trials, and multiplies the factors 1 + e^{−|u|} ∈ (1, 2] per lane, taking one logarithm per block of
     /// <see cref="ProductBlock"/> trials instead of one per trial (the product stays below 2^256).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: a one-shot CLI run never reaches tier 1
     public static double LogDensity(ChoiceData data, ReadOnlySpan<double> theta)
     {
         ReadOnlySpan<double> c0 = data.Column(0), c1 = data.Column(1), c2 = data.Column(2),
@@ -65,6 +67,7 @@ public static class LogisticPosterior
     /// <paramref name="majorise"/> the intercept prior's curvature is replaced by −(ν+1)/(νs² + α²), which is
     /// always negative, so the Newton matrix stays positive definite where the Student-t prior is not concave.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: a one-shot CLI run never reaches tier 1
     public static void GradientAndNegativeHessian(ChoiceData data, ReadOnlySpan<double> theta, Span<double> gradient,
                                                   Span<double> negHessian, bool majorise)
     {
