@@ -9,7 +9,7 @@ public sealed record LeastSquaresFit(double[] Coefficients, double[] StandardErr
     public (double Low, double High) Interval95(int j)
     {
         if (DegreesOfFreedom < 1 || !double.IsFinite(StandardErrors[j])) return (double.NaN, double.NaN);
-        double t = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, DegreesOfFreedom, 0.975);
+        double t = StudentT.Critical95(DegreesOfFreedom);
         return (Coefficients[j] - t * StandardErrors[j], Coefficients[j] + t * StandardErrors[j]);
     }
 }
