@@ -18,7 +18,6 @@ public sealed class ReportSet
     public SortedDictionary<int, double[]> MeanReports { get; } = new();
     public int BadReports { get; private set; }
     public int ExcludedRows { get; private set; }
-    public int GoodReports { get; private set; }
 
     public static ReportSet Read(string path, ScenarioRanges scenarios, ExclusionLog log)
     {
@@ -48,7 +47,6 @@ public sealed class ReportSet
             if (!set.MeanReports.TryGetValue(id, out var sum)) set.MeanReports[id] = sum = new double[5];
             for (int i = 0; i < 5; i++) sum[i] += values[i];
             counts[id] = counts.GetValueOrDefault(id) + 1;
-            set.GoodReports++;
         }
         foreach (var (id, sum) in set.MeanReports)
             for (int i = 0; i < 5; i++) sum[i] /= counts[id];

@@ -10,8 +10,6 @@ public sealed class ScenarioRanges
 
     private ScenarioRanges(Dictionary<int, (double[] Min, double[] Range)> byId) => _byId = byId;
 
-    public int Count => _byId.Count;
-
     public bool Contains(int scenario) => _byId.ContainsKey(scenario);
 
     /// <summary>(A − B) / (max − min) for each attribute.</summary>
