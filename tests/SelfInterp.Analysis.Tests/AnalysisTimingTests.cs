@@ -20,14 +20,11 @@ public class AnalysisTimingTests(ITestOutputHelper output)
         var cold = Stopwatch.StartNew();
         var summary = Analyzer.Analyze(dir.Path, options);
         cold.Stop();
-        var warm = new List<double>();
-        for (int k = 0; k < 2; k++)
-        {
-            var sw = Stopwatch.StartNew();
-            Analyzer.Analyze(dir.Path, options);
-            warm.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        output.WriteLine($"paper-sized analysis: cold {cold.Elapsed.TotalMilliseconds:F0} ms, warm {string.Join(" / ", warm.Select(w => w.ToString("F0")))} ms");
+        var warm = Stopwatch.StartNew();
+        Analyzer.Analyze(dir.Path, options);
+        warm.Stop();
+        output.WriteLine($"paper-sized analysis: cold {cold.Elapsed.TotalMilliseconds:F0} ms, warm {warm.Elapsed.TotalMilliseconds:F0} ms " +
+                         "(this build's configuration; see the project README for Release figures)");
         Assert.Equal(2, summary.Models.Count);
         Assert.All(summary.Models, m => Assert.Equal(100, m.LearnedInstilled.Count + m.FailedScenarios.Count(f => f.SelectionsFile.EndsWith("_instilled_selections.csv"))));
     }
