@@ -135,6 +135,15 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_scenario_catalog_is_a_clear_error()
+    {
+        File.Delete(_dir.File(PaperLayout.ScenariosFile));
+        var e = Assert.Throws<DataFileException>(() => Analyzer.Analyze(_dir.Path));
+        Assert.Equal(_dir.File(PaperLayout.ScenariosFile), e.FilePath);
+        Assert.Contains("not found", e.Message);
+    }
+
+    [Fact]
     public void A_directory_without_selections_is_a_clear_error()
     {
         File.Delete(Selections);
