@@ -1,0 +1,20 @@
+using SelfInterp.Analysis.Regression;
+
+namespace SelfInterp.Analysis;
+
+/// <summary>Settings of <see cref="Analyzer"/>. The defaults reproduce the same numbers on every run.</summary>
+public sealed record AnalysisOptions
+{
+    /// <summary>Seed of the importance-sampling streams (one stream per selections file and scenario).</summary>
+    public ulong Seed { get; init; } = 20250523;
+
+    public PosteriorOptions Posterior { get; init; } = PosteriorOptions.Default;
+
+    /// <summary>Write analysis/*.csv and analysis/summary.json (off for dry runs and timing).</summary>
+    public bool WriteFiles { get; init; } = true;
+
+    /// <summary>Threads for the per-scenario fits; results do not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    public static AnalysisOptions Default { get; } = new();
+}

@@ -1,0 +1,46 @@
+using SelfInterp.Analysis.Regression;
+using SelfInterp.Core.Layout;
+
+namespace SelfInterp.Analysis.Data;
+
+/// <summary>
+/// Everything one base model contributes to a run directory, read: its two selections files (the latent one
+/// optional) and whichever of the six report files exist.
+/// </summary>
+public sealed record ModelInputs(
+    string Model,
+    SortedDictionary<int, ChoiceData> InstilledChoices,
+    SortedDictionary<int, ChoiceData>? LatentChoices,
+    IReadOnlyDictionary<ReportCondition, ReportSet> Reports)
+{
+    /// <summary>
+    /// Reads every file of every model concurrently (parsing is a third of the analysis's time). When several
+    /// files are bad, the error thrown is that of the first in model then file order, so it never depends on timing.
+    /// </summary>
+    public static List<ModelInputs> ReadAll(string runDir, IReadOnlyList<string> models, ScenarioRanges scenarios, ExclusionLog log)
+    {
+        Task<T> Start<T>(Func<T> read) => Task.Run(read);
+        var pending = models.Select(model =>
+        {
+            var latentPath = Path.Combine(runDir, PaperLayout.LatentSelections(model));
+            return (
+                Model: model,
+                Instilled: Start(() => SelectionReader.Read(Path.Combine(runDir, PaperLayout.InstilledSelections(model)), scenarios, log)),
+                Latent: File.Exists(latentPath) ? Start(() => SelectionReader.Read(latentPath, scenarios, log)) : null,
+                Reports: Enum.GetValues<ReportCondition>()
+                    .Select(c => (Condition: c, Path: Path.Combine(runDir, PaperLayout.Reports(model, c))))
+                    .Where(f => File.Exists(f.Path))
+                    .Select(f => (f.Condition, Task: Start(() => ReportSet.Read(f.Path, scenarios, log))))
+                    .ToList());
+        }).ToList();
+
+        try { Task.WaitAll(pending.SelectMany(p => new Task?[] { p.Instilled, p.Latent }.Concat(p.Reports.Select(r => r.Task))).OfType<Task>()); }
+        catch (AggregateException) { /* rethrown below, in a fixed order */ }
+
+        return pending.Select(p => new ModelInputs(
+            p.Model,
+            p.Instilled.GetAwaiter().GetResult(),
+            p.Latent?.GetAwaiter().GetResult(),
+            p.Reports.ToDictionary(r => r.Condition, r => r.Task.GetAwaiter().GetResult()))).ToList();
+    }
+}

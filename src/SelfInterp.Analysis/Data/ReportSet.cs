@@ -1,0 +1,55 @@
+using SelfInterp.Core.Csv;
+using SelfInterp.Core.IO;
+
+namespace SelfInterp.Analysis.Data;
+
+/// <summary>
+/// One report file (<c>explaining_model,version,scenario,report_attr1..5,...</c>) reduced to the mean report
+/// per scenario × attribute. A row with an empty report field is a bad report: our pipeline writes an
+/// unparseable reply that way (PROTOCOL.md: a reply that is not a JSON object with exactly the five
+/// attribute names). Bad reports are counted and left out; other unusable rows (non-numeric values,
+/// unknown scenarios) are counted in the exclusion log with their line.
+/// </summary>
+public sealed class ReportSet
+{
+    public static readonly string[] ReportColumns = ["report_attr1", "report_attr2", "report_attr3", "report_attr4", "report_attr5"];
+
+    /// <summary>Mean report per scenario (five attributes), for scenarios with at least one good report.</summary>
+    public SortedDictionary<int, double[]> MeanReports { get; } = new();
+    public int BadReports { get; private set; }
+    public int ExcludedRows { get; private set; }
+
+    public static ReportSet Read(string path, ScenarioRanges scenarios, ExclusionLog log)
+    {
+        var table = CsvTable.Read(path);
+        table.RequireColumns(["scenario", .. ReportColumns]);
+        if (table.Rows.Count == 0) throw new DataFileException(path, 2, null, "no reports (the file has only a header)");
+
+        int scenarioColumn = table.Column("scenario");
+        var columns = ReportColumns.Select(table.Column).ToArray();
+        var set = new ReportSet();
+        var counts = new Dictionary<int, int>();
+        Span<double> values = stackalloc double[5];
+
+        foreach (var row in table.Rows)
+        {
+            if (!RowFields.TryScenario(table, row, scenarioColumn, scenarios, log, out int id)) { set.ExcludedRows++; continue; }
+            if (columns.Any(c => string.IsNullOrWhiteSpace(row[c]))) { set.BadReports++; continue; }
+            int bad = Array.FindIndex(columns, c => !RowFields.TryNumber(row[c], out _));
+            if (bad >= 0)
+            {
+                log.Add(path, row.Line, "a report value is not a number", $"{ReportColumns[bad]} '{row[columns[bad]]}'");
+                set.ExcludedRows++;
+                continue;
+            }
+            for (int i = 0; i < 5; i++) RowFields.TryNumber(row[columns[i]], out values[i]);
+
+            if (!set.MeanReports.TryGetValue(id, out var sum)) set.MeanReports[id] = sum = new double[5];
+            for (int i = 0; i < 5; i++) sum[i] += values[i];
+            counts[id] = counts.GetValueOrDefault(id) + 1;
+        }
+        foreach (var (id, sum) in set.MeanReports)
+            for (int i = 0; i < 5; i++) sum[i] /= counts[id];
+        return set;
+    }
+}

@@ -1,0 +1,26 @@
+using SelfInterp.Core.Csv;
+using SelfInterp.Core.IO;
+using SelfInterp.Core.Layout;
+
+namespace SelfInterp.Analysis.Data;
+
+/// <summary>instilled_weights.csv (<c>scenario,attr1..attr5</c>): the weights the fine-tuning meant to instil.</summary>
+public static class TargetWeights
+{
+    public static SortedDictionary<int, double[]> Read(string path)
+    {
+        var table = CsvTable.Read(path);
+        table.RequireColumns(PaperLayout.WeightColumns);
+        if (table.Rows.Count == 0) throw new DataFileException(path, 2, null, "no weights (the file has only a header)");
+        var weights = new SortedDictionary<int, double[]>();
+        foreach (var row in table.Rows)
+        {
+            int id = row.Int("scenario");
+            var w = new double[5];
+            for (int i = 0; i < 5; i++) w[i] = row.Double(PaperLayout.WeightColumns[i + 1]);
+            if (!weights.TryAdd(id, w))
+                throw new DataFileException(path, row.Line, "scenario", $"scenario {id} appears more than once");
+        }
+        return weights;
+    }
+}

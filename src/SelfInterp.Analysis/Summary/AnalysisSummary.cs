@@ -1,0 +1,70 @@
+using SelfInterp.Analysis.Regression;
+
+namespace SelfInterp.Analysis.Summary;
+
+/// <summary>Everything <see cref="Analyzer"/> found in a run directory. Undefined statistics are NaN (null in JSON).</summary>
+public sealed record AnalysisSummary(double ElapsedSeconds, IReadOnlyList<ModelAnalysis> Models, IReadOnlyList<string> Warnings);
+
+/// <summary>The statistics of one base model (PROTOCOL.md, "Analysis").</summary>
+public sealed record ModelAnalysis(
+    string BaseModel,
+    InstillationStatistics? Instillation,
+    ReportStatistics Reports,
+    SlopeDifference? ItrainingEffect,
+    SlopeDifference? NativeEffect,
+    IReadOnlyList<LearnedWeights> LearnedInstilled,
+    IReadOnlyList<LearnedWeights> LearnedNative,
+    IReadOnlyList<FailedScenario> FailedScenarios);
+
+/// <summary>A scenario's learned weights (scaled to max |w| = 100, rounded) and the posterior they come from.</summary>
+public sealed record LearnedWeights(int Scenario, int[] Weights, PosteriorFit Posterior, int Selections);
+
+/// <summary>A scenario left out of the learned weights, with the selections file and the reason.</summary>
+public sealed record FailedScenario(int Scenario, string SelectionsFile, string Reason);
+
+/// <summary>Learned vs target weights: Pearson r over all scenario × attribute pairs of the instilled scenarios.</summary>
+public sealed record InstillationStatistics(double R, int Scenarios, IReadOnlyList<WeightPair> Pairs);
+
+/// <summary>One scenario × attribute: the target (instilled) weight and the learned one.</summary>
+public sealed record WeightPair(int Scenario, int Attribute, double Target, double Learned);
+
+/// <summary>
+/// One scenario × attribute of a report condition: the mean of its reports, the learned weight, and their
+/// z-scores (the regression's variables): the report's within the condition, the learned weight's over all
+/// learned weights of the base model's selections file.
+/// </summary>
+public sealed record ReportPair(int Scenario, int Attribute, double MeanReport, double Learned, double ZReport, double ZLearned);
+
+/// <summary>
+/// Report accuracy in one condition: the OLS slope of z(learned) on z(mean report) with its t-based 95% interval
+/// (the paper's brms fit has flat priors on this slope, so its posterior mean and interval are these), Pearson r
+/// of the same pairs, n scenario × attribute pairs, bad reports (counted, left out) and other excluded rows.
+/// </summary>
+public sealed record ConditionStatistics(
+    double Slope, double Low, double High, double R, int N, int BadReports, int ExcludedRows, IReadOnlyList<ReportPair> Pairs);
+
+/// <summary>The seven report measures; null where the run has no such file.</summary>
+public sealed record ReportStatistics(
+    ConditionStatistics? Base,
+    ConditionStatistics? Instilled,
+    ConditionStatistics? ItrainedFirstHalf,
+    ConditionStatistics? ItrainedSecondHalf,
+    ConditionStatistics? ItrainedHeldOut,
+    ConditionStatistics? NativeBefore,
+    ConditionStatistics? NativeAfter)
+{
+    /// <summary>The measures in summary order, with their JSON keys.</summary>
+    public IEnumerable<(string Key, ConditionStatistics? Statistics)> Named()
+    {
+        yield return ("base", Base);
+        yield return ("instilled", Instilled);
+        yield return ("itrained_first_half", ItrainedFirstHalf);
+        yield return ("itrained_second_half", ItrainedSecondHalf);
+        yield return ("itrained_held_out", ItrainedHeldOut);
+        yield return ("native_before", NativeBefore);
+        yield return ("native_after", NativeAfter);
+    }
+}
+
+/// <summary>A difference of two report slopes (later − earlier) with its 95% interval.</summary>
+public sealed record SlopeDifference(double Difference, double Low, double High);

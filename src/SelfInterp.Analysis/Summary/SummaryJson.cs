@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SelfInterp.Analysis.Summary;
+
+/// <summary>
+/// summary.json, written field by field so its schema is exactly the (snake_case; null for a missing
+/// report file or an undefined number), with extras after the required keys: excluded_rows per condition,
+/// native_effect and failed_scenarios per model, warnings at the top.
+/// </summary>
+public static class SummaryJson
+{
+    public static string Write(AnalysisSummary summary)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            Number(json, "elapsed_s", summary.ElapsedSeconds);
+            json.WriteStartArray("models");
+            foreach (var model in summary.Models) WriteModel(json, model);
+            json.WriteEndArray();
+            json.WriteStartArray("warnings");
+            foreach (var w in summary.Warnings) json.WriteStringValue(w);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteModel(Utf8JsonWriter json, ModelAnalysis model)
+    {
+        json.WriteStartObject();
+        json.WriteString("base_model", model.BaseModel);
+
+        if (model.Instillation is { } inst)
+        {
+            json.WriteStartObject("instillation");
+            Number(json, "r", inst.R);
+            json.WriteNumber("scenarios", inst.Scenarios);
+            json.WriteEndObject();
+        }
+        else json.WriteNull("instillation");
+
+        json.WriteStartObject("reports");
+        foreach (var (key, c) in model.Reports.Named())
+        {
+            if (c is null) { json.WriteNull(key); continue; }
+            json.WriteStartObject(key);
+            Number(json, "slope", c.Slope);
+            Interval(json, c.Low, c.High);
+            Number(json, "r", c.R);
+            json.WriteNumber("n", c.N);
+            json.WriteNumber("bad_reports", c.BadReports);
+            json.WriteNumber("excluded_rows", c.ExcludedRows);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+
+        Difference(json, "itraining_effect", model.ItrainingEffect);
+        Difference(json, "native_effect", model.NativeEffect);
+
+        json.WriteStartArray("failed_scenarios");
+        foreach (var f in model.FailedScenarios)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("scenario", f.Scenario);
+            json.WriteString("selections_file", f.SelectionsFile);
+            json.WriteString("reason", f.Reason);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void Difference(Utf8JsonWriter json, string key, SlopeDifference? d)
+    {
+        if (d is null) { json.WriteNull(key); return; }
+        json.WriteStartObject(key);
+        Number(json, "difference", d.Difference);
+        Interval(json, d.Low, d.High);
+        json.WriteEndObject();
+    }
+
+    private static void Interval(Utf8JsonWriter json, double low, double high)
+    {
+        json.WriteStartArray("ci95");
+        Value(json, low);
+        Value(json, high);
+        json.WriteEndArray();
+    }
+
+    private static void Number(Utf8JsonWriter json, string key, double value)
+    {
+        json.WritePropertyName(key);
+        Value(json, value);
+    }
+
+    /// <summary>JSON has no NaN: an undefined statistic is null.</summary>
+    private static void Value(Utf8JsonWriter json, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumberValue(value);
+        else json.WriteNullValue();
+    }
+}

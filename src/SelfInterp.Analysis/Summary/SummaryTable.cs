@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+
+namespace SelfInterp.Analysis.Summary;
+
+/// <summary>The summary as a plain-text table, one block per base model, for the terminal.</summary>
+public static class SummaryTable
+{
+    public static string Render(AnalysisSummary summary)
+    {
+        var text = new StringBuilder();
+        foreach (var m in summary.Models)
+        {
+            text.AppendLine($"base model: {m.BaseModel}");
+            text.AppendLine(m.Instillation is { } inst
+                ? $"  instillation: learned vs target r = {F(inst.R)} over {inst.Scenarios} scenarios"
+                : "  instillation: no instilled_weights.csv");
+            text.AppendLine($"  {"reports",-22}{"slope",8}  {"95% interval",-18}{"r",7}{"n",6}{"bad",6}{"excl.",7}");
+            foreach (var (key, c) in m.Reports.Named())
+            {
+                if (c is null) { text.AppendLine($"  {key,-22}{"(no file)",8}"); continue; }
+                text.AppendLine($"  {key,-22}{F(c.Slope),8}  {"[" + F(c.Low) + ", " + F(c.High) + "]",-18}{F(c.R),7}{c.N,6}{c.BadReports,6}{c.ExcludedRows,7}");
+            }
+            AppendDifference(text, "itraining effect (held-out - instilled)", m.ItrainingEffect);
+            AppendDifference(text, "native effect (after - before)", m.NativeEffect);
+            text.AppendLine($"  learned weights: {m.LearnedInstilled.Count} instilled, {m.LearnedNative.Count} native scenarios; {m.FailedScenarios.Count} failed");
+            foreach (var f in m.FailedScenarios.Take(10))
+                text.AppendLine($"    failed: {f.SelectionsFile} scenario {f.Scenario}: {f.Reason}");
+            if (m.FailedScenarios.Count > 10) text.AppendLine($"    ... and {m.FailedScenarios.Count - 10} more (see summary.json)");
+        }
+        foreach (var w in summary.Warnings) text.AppendLine($"warning: {w}");
+        text.AppendLine($"elapsed: {summary.ElapsedSeconds.ToString("F3", CultureInfo.InvariantCulture)} s");
+        return text.ToString();
+    }
+
+    private static void AppendDifference(StringBuilder text, string label, SlopeDifference? d)
+    {
+        if (d is null) text.AppendLine($"  {label}: (not available)");
+        else text.AppendLine($"  {label}: {F(d.Difference)} [{F(d.Low)}, {F(d.High)}]");
+    }
+
+    private static string F(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
+}

@@ -1,0 +1,150 @@
+using SelfInterp.Analysis.Sampling;
+using SelfInterp.Core.Csv;
+using SelfInterp.Core.Layout;
+
+namespace SelfInterp.Analysis.Tests;
+
+/// <summary>
+/// Writes a run directory in the paper's layout from known weights (PROTOCOL.md, "Generating data"):
+/// scenarios with ranges, weights with max |w| = 100, trials with values uniform in range, choices by
+/// logistic noise on the utility Σ wᵢ (xᵢ − minᵢ)/(maxᵢ − minᵢ), reports = true weights + Gaussian noise
+/// (or pure noise), all six report files. Everything comes from one seed.
+/// </summary>
+public sealed record SyntheticRun
+{
+    public ulong Seed { get; init; } = 1;
+    public string[] Models { get; init; } = ["simmodel"];
+    public int InstilledScenarios { get; init; } = 20;
+    public int NativeScenarios { get; init; } = 20;
+    public int InstilledTrials { get; init; } = 50;
+    public int NativeTrials { get; init; } = 100;
+    public int ReportsPerScenario { get; init; } = 10;
+
+    /// <summary>Scale of the logistic noise added to the utility difference (utility units; weights are ±100).</summary>
+    public double ChoiceNoise { get; init; } = 10;
+
+    /// <summary>Standard deviation of the Gaussian noise added to each reported weight.</summary>
+    public double ReportNoise { get; init; } = 0;
+
+    /// <summary>Reports that ignore the weights: Gaussian with sd 50 around zero.</summary>
+    public bool PureNoiseReports { get; init; }
+
+    /// <summary>The weights the simulated model acts on, by scenario (instilled ones are also the targets).</summary>
+    public sealed record Truth(SortedDictionary<int, int[]> Weights, SortedDictionary<int, (double[] Min, double[] Max)> Ranges);
+
+    public Truth Write(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var rng = new SeededRandom(Seed);
+        int total = InstilledScenarios + NativeScenarios;
+        var ranges = new SortedDictionary<int, (double[] Min, double[] Max)>();
+        var weights = new SortedDictionary<int, int[]>();
+
+        var scenarios = new CsvWriter(PaperLayout.ScenarioColumns);
+        for (int s = 0; s < total; s++)
+        {
+            var min = new double[5];
+            var max = new double[5];
+            for (int i = 0; i < 5; i++)
+            {
+                // Ranges of very different magnitudes, as in the real catalog (hours of sun, dollars, ...).
+                double magnitude = Math.Pow(10, Math.Floor(rng.NextDouble(-1, 4)));
+                min[i] = Math.Round(rng.NextDouble(-5, 5) * magnitude, 3);
+                max[i] = min[i] + Math.Round(rng.NextDouble(1, 10) * magnitude, 3);
+            }
+            ranges[s] = (min, max);
+            weights[s] = DrawWeights(rng);
+            scenarios.Field(s).Field($"Which option would you prefer in situation {s}?");
+            for (int i = 0; i < 5; i++) scenarios.Field($"attribute_{s}_{i + 1}");
+            foreach (var v in min) scenarios.Field(v);
+            foreach (var v in max) scenarios.Field(v);
+        }
+        scenarios.WriteTo(Path.Combine(dir, PaperLayout.ScenariosFile));
+
+        var targets = new CsvWriter(PaperLayout.WeightColumns);
+        for (int s = 0; s < InstilledScenarios; s++)
+        {
+            targets.Field(s);
+            foreach (var w in weights[s]) targets.Field(w);
+        }
+        targets.WriteTo(Path.Combine(dir, PaperLayout.InstilledWeightsFile));
+
+        var instilled = Enumerable.Range(0, InstilledScenarios).ToArray();
+        var native = Enumerable.Range(InstilledScenarios, NativeScenarios).ToArray();
+        int half = InstilledScenarios / 2;
+        foreach (var model in Models)
+        {
+            WriteSelections(Path.Combine(dir, PaperLayout.InstilledSelections(model)), model, instilled, InstilledTrials, ranges, weights, rng);
+            WriteSelections(Path.Combine(dir, PaperLayout.LatentSelections(model)), model, native, NativeTrials, ranges, weights, rng);
+            WriteReports(dir, model, ReportCondition.Base, instilled, ranges, weights, rng);
+            WriteReports(dir, model, ReportCondition.Instilled, instilled, ranges, weights, rng);
+            WriteReports(dir, model, ReportCondition.ItrainedFirstHalf, instilled[half..], ranges, weights, rng);
+            WriteReports(dir, model, ReportCondition.ItrainedSecondHalf, instilled[..half], ranges, weights, rng);
+            WriteReports(dir, model, ReportCondition.NativeBefore, native, ranges, weights, rng);
+            WriteReports(dir, model, ReportCondition.NativeAfter, native, ranges, weights, rng);
+        }
+        return new Truth(weights, ranges);
+    }
+
+    /// <summary>Five uniform draws in (−100, 100), scaled so the largest |w| is 100, rounded.</summary>
+    private static int[] DrawWeights(SeededRandom rng)
+    {
+        var raw = new double[5];
+        for (int i = 0; i < 5; i++) raw[i] = rng.NextDouble(-100, 100);
+        double max = raw.Max(Math.Abs);
+        return raw.Select(w => (int)Math.Round(100 * w / max)).ToArray();
+    }
+
+    private static double[] DrawOption(SeededRandom rng, (double[] Min, double[] Max) range)
+    {
+        var x = new double[5];
+        for (int i = 0; i < 5; i++) x[i] = Math.Round(rng.NextDouble(range.Min[i], range.Max[i]), 4);
+        return x;
+    }
+
+    public static double Utility(int[] w, double[] x, (double[] Min, double[] Max) range)
+    {
+        double u = 0;
+        for (int i = 0; i < 5; i++) u += w[i] * (x[i] - range.Min[i]) / (range.Max[i] - range.Min[i]);
+        return u;
+    }
+
+    private void WriteSelections(string path, string model, int[] scenarios, int trials,
+        SortedDictionary<int, (double[] Min, double[] Max)> ranges, SortedDictionary<int, int[]> weights, SeededRandom rng)
+    {
+        var csv = new CsvWriter(PaperLayout.SelectionColumns);
+        foreach (var s in scenarios)
+            for (int t = 0; t < trials; t++)
+            {
+                var a = DrawOption(rng, ranges[s]);
+                var b = DrawOption(rng, ranges[s]);
+                double u = rng.NextDouble();
+                double logisticNoise = ChoiceNoise * Math.Log(u / (1 - u));
+                bool choseA = Utility(weights[s], a, ranges[s]) - Utility(weights[s], b, ranges[s]) + logisticNoise > 0;
+                csv.Field($"ft:{model}:instilled").Field(s).Field(choseA ? "A" : "B");
+                foreach (var v in a) csv.Field(v);
+                foreach (var v in b) csv.Field(v);
+            }
+        csv.WriteTo(path);
+    }
+
+    private void WriteReports(string dir, string model, ReportCondition condition, int[] scenarios,
+        SortedDictionary<int, (double[] Min, double[] Max)> ranges, SortedDictionary<int, int[]> weights, SeededRandom rng)
+    {
+        var csv = new CsvWriter(PaperLayout.ReportColumns);
+        bool latent = condition is ReportCondition.NativeBefore or ReportCondition.NativeAfter;
+        foreach (var s in scenarios)
+            for (int k = 0; k < ReportsPerScenario; k++)
+            {
+                csv.Field($"ft:{model}:{condition}").Field(latent ? PaperLayout.VersionLatent : PaperLayout.VersionInstilled).Field(s);
+                for (int i = 0; i < 5; i++)
+                {
+                    double report = PureNoiseReports ? 50 * rng.NextGaussian() : weights[s][i] + ReportNoise * rng.NextGaussian();
+                    csv.Field(Math.Round(report));
+                }
+                foreach (var v in DrawOption(rng, ranges[s])) csv.Field(v);
+                foreach (var v in DrawOption(rng, ranges[s])) csv.Field(v);
+            }
+        csv.WriteTo(Path.Combine(dir, PaperLayout.Reports(model, condition)));
+    }
+}
