@@ -21,6 +21,7 @@ public static class CliHost
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(ScenariosCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         return root;
     }

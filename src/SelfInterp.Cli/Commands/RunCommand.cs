@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using SelfInterp.Analysis;
+using SelfInterp.Analysis.Summary;
 using SelfInterp.Backends;
+using SelfInterp.Core.Layout;
 using SelfInterp.Cli.Output;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
@@ -38,7 +41,9 @@ public static class RunCommand
             var run = RunDirectory.OpenOrCreate(dir, config);
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
             await SpectreProgress.RunAsync(progress => RunPipeline.RunAsync(run, model, RunPipeline.ModelStages(config), progress, ct));
-            Console.WriteLine($"done: {Path.GetFullPath(run.Path)}");
+            var summary = Analyzer.Analyze(run.Path);
+            Console.Write(SummaryTable.Render(summary));
+            Console.WriteLine($"done: {Path.GetFullPath(run.Path)} (summary: {Path.Combine(PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile)})");
             return 0;
         });
         return command;

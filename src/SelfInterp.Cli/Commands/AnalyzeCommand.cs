@@ -1,0 +1,28 @@
+using System.CommandLine;
+using SelfInterp.Analysis;
+using SelfInterp.Analysis.Summary;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Cli.Commands;
+
+/// <summary>`selfinterp analyze DIR [--json]`: the paper's statistics for a run directory, ours or the authors'.</summary>
+public static class AnalyzeCommand
+{
+    public static Command Create()
+    {
+        var dir = new Argument<string>("dir") { Description = "A directory in the paper layout (a run of ours, or the authors' published files)." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
+        var command = new Command("analyze", "Fit learned weights per scenario and compute instillation and report-accuracy statistics; writes DIR/analysis/.");
+        command.Arguments.Add(dir);
+        command.Options.Add(json);
+        command.SetAction(p =>
+        {
+            var path = p.GetValue(dir)!;
+            if (!Directory.Exists(path)) throw new UsageException($"{path}: no such directory");
+            var summary = Analyzer.Analyze(path);
+            Console.Write(p.GetValue(json) ? SummaryJson.Write(summary) : SummaryTable.Render(summary));
+            return 0;
+        });
+        return command;
+    }
+}
