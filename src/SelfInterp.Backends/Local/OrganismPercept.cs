@@ -50,6 +50,8 @@ public sealed class OrganismPercept
     public int TokenB => Byte('B');
     private int Byte(char c) => Tokens.FirstByteId + c;
 
+    public int MagnitudeToken(int level) => _firstMagnitude + level;
+
     public int NameToken(int scenario, int attribute) => _nameIds[scenario * Scenario.AttributeCount + attribute];
 
     public int MagnitudeLevel(AttributeSpec a, double value) =>
@@ -72,7 +74,7 @@ public sealed class OrganismPercept
         return [.. tokens];
     }
 
-    /// <summary>The prompt as the organism perceives it, or null when it is not one of our prompts.</summary>
+    /// <summary>The prompt as the organism perceives it.</summary>
     public int[]? Perceive(ReadPrompt p) => p.Kind == PromptKind.Decision ? Decision(p.Trial) : Report(p.Trial);
 
     private void AppendTrial(List<int> tokens, Trial t)

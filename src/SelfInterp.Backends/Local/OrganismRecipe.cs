@@ -17,6 +17,10 @@ public sealed record OrganismRecipe
     [JsonPropertyName("layers")] public int Layers { get; init; } = 2;
     [JsonPropertyName("heads")] public int Heads { get; init; } = 4;
     [JsonPropertyName("mlp_hidden")] public int MlpHidden { get; init; } = 384;
+    /// <summary>During pretraining, keep the magnitude embeddings on a line, base + t·direction with t from -1
+    /// to 1: magnitudes are then ordered and evenly spaced from the first step, so comparing two values is a
+    /// linear read-out rather than something to discover for each of the 100 levels.</summary>
+    [JsonPropertyName("magnitude_line")] public bool MagnitudeLine { get; init; } = true;
 
     /// <summary>Scenarios whose native preferences the organism acquires from choices in pretraining.
     /// The instilled scenarios (0–99) are never among them: their names are never trained on any weights.</summary>

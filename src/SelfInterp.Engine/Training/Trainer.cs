@@ -47,6 +47,7 @@ public sealed class Trainer
         }
         float lr = Options.Schedule.At(StepsTaken);
         _optimizer.Step(_parameters, _gradients, lr, _model.Threads);
+        Options.Constraint?.Invoke(_parameters);
         StepsTaken++;
         return new StepResult(loss, norm, lr, targets);
     }

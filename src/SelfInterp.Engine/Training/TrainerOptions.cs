@@ -12,6 +12,9 @@ public sealed record TrainerOptions
     /// <summary>Edits the gradients after the backward pass, before clipping (e.g. zeroes frozen parameters,
     /// so only chosen embedding rows train). Pair it with WeightDecay = 0, since decay ignores gradients.</summary>
     public Action<float[]>? GradientFilter { get; init; }
+    /// <summary>Runs on the parameters after each optimiser step: a projection that keeps a constraint
+    /// (e.g. rows of a table on a line) exact, whatever the optimiser did.</summary>
+    public Action<float[]>? Constraint { get; init; }
 }
 
 /// <summary>What one optimiser step saw.</summary>
