@@ -1,0 +1,125 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using OpenAI;
+using OpenAI.Chat;
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Runs;
+using OurMessage = SelfInterp.Core.Backends.ChatMessage;
+using SdkMessage = OpenAI.Chat.ChatMessage;
+
+namespace SelfInterp.Backends.OpenAI;
+
+/// <summary>
+/// A model behind an OpenAI-compatible service (OpenAI itself, Azure OpenAI, vLLM, or our own `selfinterp serve`):
+/// fine-tuning jobs through the files and fine-tuning APIs, choices and reports through chat completions at
+/// temperature 0. Replies come back in prompt order whatever order the requests finish in.
+/// </summary>
+public sealed class OpenAIBackend : IModelBackend
+{
+    private readonly OpenAIClient _client;
+    private readonly OpenAIBackendOptions _options;
+    private readonly ResilientCaller _caller;
+    private readonly UsageMeter _usage;
+    private readonly FineTuningJobs _fineTuning;
+
+    public string Name => "openai";
+    public UsageMeter Usage => _usage;
+
+    /// <param name="apiKey">Held by the SDK's credential only; never stored in a field of ours, logged or saved.</param>
+    /// <param name="usageSink">Receives usage counts after each batch and job (the CLI adds them to run.json).</param>
+    /// <param name="jitterSeed">Seeds the retry jitter.</param>
+    public OpenAIBackend(OpenAIBackendOptions options, string apiKey, Action<IReadOnlyDictionary<string, double>>? usageSink, ulong jitterSeed)
+    {
+        _options = options;
+        var clientOptions = new OpenAIClientOptions
+        {
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // ResilientCaller is the one retry policy
+            NetworkTimeout = options.RequestTimeout + TimeSpan.FromSeconds(5),
+        };
+        if (options.Endpoint is not null) clientOptions.Endpoint = options.Endpoint;
+        _client = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
+        _usage = new UsageMeter(usageSink);
+        _caller = new ResilientCaller(options, _usage, jitterSeed);
+#pragma warning disable OPENAI001
+        _fineTuning = new FineTuningJobs(_client.GetOpenAIFileClient(), _client.GetFineTuningClient(), _caller, options, _usage);
+#pragma warning restore OPENAI001
+    }
+
+    /// <summary>The backend a run's config asks for: settings from its options, the key from the environment.</summary>
+    public static OpenAIBackend FromEnvironment(RunConfig config, Func<string, string?> environment, Action<IReadOnlyDictionary<string, double>>? usageSink) =>
+        new(OpenAIBackendOptions.From(config.BackendOptions, environment), OpenAIBackendOptions.ApiKey(environment), usageSink,
+            Core.Random.SeededStream.DeriveSeed(config.Seeds.Master, "openai_retry_jitter"));
+
+    public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct) =>
+        _fineTuning.RunAsync(request, progress, ct);
+
+    public async Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct)
+    {
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 1 };
+        if (_options.TopLogprobs > 0)
+        {
+            options.IncludeLogProbabilities = true;
+            options.TopLogProbabilityCount = _options.TopLogprobs;
+        }
+        return await ForEachAsync(model, prompts, options, progress, completion =>
+        {
+            var reply = completion.Content.Count > 0 ? completion.Content[0].Text : "";
+            double? pA = null;
+            if (completion.ContentTokenLogProbabilities.Count > 0)
+            {
+                var first = completion.ContentTokenLogProbabilities[0];
+                pA = ChoiceReading.ProbabilityA(first.TopLogProbabilities.Select(t => (t.Token, (double)t.LogProbability))
+                    .Append((first.Token, first.LogProbability)));
+            }
+            return new Choice(ChoiceReading.Selection(reply), pA, reply);
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct)
+    {
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = maxTokens };
+        return await ForEachAsync(model, prompts, options, progress,
+            completion => string.Concat(completion.Content.Select(p => p.Text)), ct);
+    }
+
+    /// <summary>One chat completion per prompt, all started at once and held to the limits by the caller.</summary>
+    private async Task<IReadOnlyList<T>> ForEachAsync<T>(string model, IReadOnlyList<ChatPrompt> prompts, ChatCompletionOptions options,
+        IProgress<int>? progress, Func<ChatCompletion, T> read, CancellationToken ct)
+    {
+        var chat = _client.GetChatClient(model);
+        var results = new T[prompts.Count];
+        try
+        {
+            await Task.WhenAll(prompts.Select(async (prompt, i) =>
+            {
+                var completion = await _caller.CallAsync($"chat completion for model '{model}'",
+                    async token => (await chat.CompleteChatAsync(prompt.Messages.Select(ToSdk), options, token)).Value, ct);
+                Count(completion);
+                results[i] = read(completion);
+                progress?.Report(1);
+            }));
+        }
+        finally
+        {
+            _usage.Flush();
+        }
+        return results;
+    }
+
+    private void Count(ChatCompletion completion)
+    {
+        if (completion.Usage is not { } u) return;
+        _usage.Add(UsageMeter.PromptTokens, u.InputTokenCount);
+        _usage.Add(UsageMeter.CompletionTokens, u.OutputTokenCount);
+        double cost = u.InputTokenCount * (_options.InputPricePerMillion ?? 0) / 1e6 + u.OutputTokenCount * (_options.OutputPricePerMillion ?? 0) / 1e6;
+        _usage.Add(UsageMeter.CostUsd, cost);
+    }
+
+    private static SdkMessage ToSdk(OurMessage m) => m.Role switch
+    {
+        "system" => new SystemChatMessage(m.Content),
+        "user" => new UserChatMessage(m.Content),
+        "assistant" => new AssistantChatMessage(m.Content),
+        _ => throw new UsageException($"openai backend: a prompt has a message with role '{m.Role}' (expected system, user or assistant)"),
+    };
+}
