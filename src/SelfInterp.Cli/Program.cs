@@ -6,4 +6,5 @@ var root = new RootCommand("SelfInterp: instil preferences in a model, ask it to
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(ScenariosCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 return await CliHost.InvokeAsync(root, args);

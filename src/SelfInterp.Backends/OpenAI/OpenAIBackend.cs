@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Text.Json;
 using OpenAI;
 using OpenAI.Chat;
 using SelfInterp.Core.Backends;
@@ -61,17 +62,10 @@ public sealed class OpenAIBackend : IModelBackend
             options.IncludeLogProbabilities = true;
             options.TopLogProbabilityCount = _options.TopLogprobs;
         }
-        return await ForEachAsync(model, prompts, options, progress, completion =>
+        return await ForEachAsync(model, prompts, options, progress, (completion, raw) =>
         {
             var reply = completion.Content.Count > 0 ? completion.Content[0].Text : "";
-            double? pA = null;
-            if (completion.ContentTokenLogProbabilities.Count > 0)
-            {
-                var first = completion.ContentTokenLogProbabilities[0];
-                pA = ChoiceReading.ProbabilityA(first.TopLogProbabilities.Select(t => (t.Token, (double)t.LogProbability))
-                    .Append((first.Token, first.LogProbability)));
-            }
-            return new Choice(ChoiceReading.Selection(reply), pA, reply);
+            return new Choice(ChoiceReading.Selection(reply), ChoiceReading.ProbabilityA(FirstTokenAlternatives(raw)), reply);
         }, ct);
     }
 
@@ -79,12 +73,12 @@ public sealed class OpenAIBackend : IModelBackend
     {
         var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = maxTokens };
         return await ForEachAsync(model, prompts, options, progress,
-            completion => string.Concat(completion.Content.Select(p => p.Text)), ct);
+            (completion, _) => string.Concat(completion.Content.Select(p => p.Text)), ct);
     }
 
     /// <summary>One chat completion per prompt, all started at once and held to the limits by the caller.</summary>
     private async Task<IReadOnlyList<T>> ForEachAsync<T>(string model, IReadOnlyList<ChatPrompt> prompts, ChatCompletionOptions options,
-        IProgress<int>? progress, Func<ChatCompletion, T> read, CancellationToken ct)
+        IProgress<int>? progress, Func<ChatCompletion, BinaryData, T> read, CancellationToken ct)
     {
         var chat = _client.GetChatClient(model);
         var results = new T[prompts.Count];
@@ -92,10 +86,10 @@ public sealed class OpenAIBackend : IModelBackend
         {
             await Task.WhenAll(prompts.Select(async (prompt, i) =>
             {
-                var completion = await _caller.CallAsync($"chat completion for model '{model}'",
-                    async token => (await chat.CompleteChatAsync(prompt.Messages.Select(ToSdk), options, token)).Value, ct);
-                Count(completion);
-                results[i] = read(completion);
+                var result = await _caller.CallAsync($"chat completion for model '{model}'",
+                    token => chat.CompleteChatAsync(prompt.Messages.Select(ToSdk), options, token), ct);
+                Count(result.Value);
+                results[i] = read(result.Value, result.GetRawResponse().Content);
                 progress?.Report(1);
             }));
         }
@@ -104,6 +98,31 @@ public sealed class OpenAIBackend : IModelBackend
             _usage.Flush();
         }
         return results;
+    }
+
+    /// <summary>
+    /// The first reply token and its top alternatives with their log probabilities, read from the raw JSON: the
+    /// SDK's typed properties hold them as float, which would cost P(A) its sixth decimal.
+    /// </summary>
+    private static IEnumerable<(string Token, double LogProbability)> FirstTokenAlternatives(BinaryData raw)
+    {
+        using var doc = JsonDocument.Parse(raw.ToMemory());
+        var found = new List<(string, double)>();
+        if (!doc.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0
+            || !choices[0].TryGetProperty("logprobs", out var lp) || lp.ValueKind != JsonValueKind.Object
+            || !lp.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array || content.GetArrayLength() == 0)
+            return found;
+        var first = content[0];
+        void Add(JsonElement e)
+        {
+            if (e.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String
+                && e.TryGetProperty("logprob", out var l) && l.ValueKind == JsonValueKind.Number)
+                found.Add((t.GetString()!, l.GetDouble()));
+        }
+        Add(first);
+        if (first.TryGetProperty("top_logprobs", out var top) && top.ValueKind == JsonValueKind.Array)
+            foreach (var e in top.EnumerateArray()) Add(e);
+        return found;
     }
 
     private void Count(ChatCompletion completion)
