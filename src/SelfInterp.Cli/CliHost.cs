@@ -26,7 +26,8 @@ public static class CliHost
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         try
         {
-            return await parsed.InvokeAsync(cancellationToken: cts.Token);
+            // Our handlers below, not System.CommandLine's default one (which prints a stack trace), turn failures into one line.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cts.Token);
         }
         catch (Exception e) when (IsBadInput(e))
         {

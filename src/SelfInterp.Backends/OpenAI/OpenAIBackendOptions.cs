@@ -16,7 +16,7 @@ public sealed record OpenAIBackendOptions
     public Uri? Endpoint { get; init; }
     /// <summary>Requests in flight at once.</summary>
     public int Concurrency { get; init; } = 8;
-    /// <summary>Requests started per minute; 0 = no limit.</summary>
+    /// <summary>Requests started per minute; 0 = no limit. Default: 500 for a remote service, none on loopback.</summary>
     public double RequestsPerMinute { get; init; } = 500;
     /// <summary>Retries after a 429, a 5xx, a timeout or a dropped connection.</summary>
     public int MaxRetries { get; init; } = 8;
@@ -25,6 +25,7 @@ public sealed record OpenAIBackendOptions
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>One attempt's limit; past it the attempt counts as a timeout and is retried.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>Between two looks at a running job. Default: 15 s for a remote service, 1 s on loopback.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>How many alternatives to ask for beside the chosen token (OpenAI allows up to 20).</summary>
     public int TopLogprobs { get; init; } = 5;
@@ -74,6 +75,9 @@ public sealed record OpenAIBackendOptions
             if (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || (endpoint.Scheme != "http" && endpoint.Scheme != "https"))
                 throw new UsageException($"base url '{url}' is not an absolute http(s) URL (e.g. http://127.0.0.1:8000/v1)");
         }
+        // The pacing and slow polls are there for a remote service's limits and prices; `selfinterp serve` on this
+        // machine has neither, so by default it gets requests as fast as the concurrency allows.
+        if (endpoint is { IsLoopback: true }) d = d with { RequestsPerMinute = 0, PollInterval = TimeSpan.FromSeconds(1) };
         return d with
         {
             Endpoint = endpoint,

@@ -59,4 +59,14 @@ public sealed class OpenAIBackendOptionsTests
         Assert.InRange(wire, 0, int.MaxValue);
         Assert.Equal(seed % 100000, (ulong)wire % 100000);
     }
+
+    [Fact]
+    public void A_loopback_server_is_not_paced_unless_asked()
+    {
+        var local = OpenAIBackendOptions.From(Opts(("base_url", "http://127.0.0.1:8000/v1")), Env());
+        Assert.Equal(0, local.RequestsPerMinute);
+        Assert.Equal(TimeSpan.FromSeconds(1), local.PollInterval);
+        Assert.Equal(500, OpenAIBackendOptions.From(Opts(), Env()).RequestsPerMinute);
+        Assert.Equal(100, OpenAIBackendOptions.From(Opts(("base_url", "http://localhost:8000/v1"), ("requests_per_minute", "100")), Env()).RequestsPerMinute);
+    }
 }
