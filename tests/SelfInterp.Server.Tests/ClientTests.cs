@@ -20,7 +20,7 @@ public sealed class ClientTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private RunConfig Config => new() { Backend = "openai", BaseModel = BackendFactory.DefaultBaseModel("openai"), BackendOptions = _harness.ClientOptions() };
+    private RunConfig Config => new() { Backend = "openai", BaseModel = BackendFactory.DefaultBaseModel(ServerHarness.Backend), BackendOptions = _harness.ClientOptions() };
 
     private ChatPrompt Decision(int scenario, int k) =>
         _plan.DecisionPrompt(_plan.DrawTrial(scenario, Core.Random.SeededStream.Derive(9, $"client_tests:{k}")));

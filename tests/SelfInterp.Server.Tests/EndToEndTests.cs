@@ -16,7 +16,7 @@ public sealed class EndToEndTests
 
     private static RunConfig Small(string backend) => new()
     {
-        Preset = "quick", Backend = backend, BaseModel = BackendFactory.DefaultBaseModel(backend),
+        Preset = "quick", Backend = backend, BaseModel = BackendFactory.DefaultBaseModel(ServerHarness.Backend),
         Instilled = 4, Native = 4, Examples = 12, Validation = 2, Reports = 2, Selections = 6, NativeSelections = 6,
     };
 
@@ -33,7 +33,7 @@ public sealed class EndToEndTests
     [InlineData(0.2)]
     public async Task Pipeline_through_serve_matches_the_in_process_run(double failRate)
     {
-        var local = await RunAsync(Small("simulated"), run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path));
+        var local = await RunAsync(Small(ServerHarness.Backend), run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path));
 
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, failRate: failRate);
         var config = Small("openai") with { BackendOptions = harness.ClientOptions() };
@@ -62,8 +62,12 @@ public sealed class EndToEndTests
         Assert.Equal(4, usage["openai.fine_tuning_jobs"]);
         if (failRate > 0) Assert.True(usage["openai.retries"] > 0, "fault injection should have caused retries");
 
-        // The key reaches no file of the run directory.
-        foreach (var file in Directory.EnumerateFiles(remote.Path, "*", SearchOption.AllDirectories))
+        // The key reaches no file of the run directory, nor of the server's models directory.
+        var files = Directory.EnumerateFiles(remote.Path, "*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(harness.ModelsDirectory, "*", SearchOption.AllDirectories)).ToList();
+        Assert.Contains(files, f => f.EndsWith("run.json"));
+        Assert.Contains(files, f => f.EndsWith(ServerStore.StateFile));
+        foreach (var file in files)
             Assert.DoesNotContain(ClientKey, File.ReadAllText(file));
     }
 }

@@ -25,11 +25,15 @@ public sealed class ServerHarness : IAsyncDisposable
         if (key is not null) Http.DefaultRequestHeaders.Authorization = new("Bearer", key);
     }
 
+    /// <summary>The tests rely on the simulated observer's behaviour (it refuses prompts it cannot read), so they pin it
+    /// rather than follow <see cref="BackendFactory.DefaultServeBackend"/>.</summary>
+    public const string Backend = "simulated";
+
     public static async Task<ServerHarness> StartAsync(string? apiKey = ServerKey, double failRate = 0, long maxRequestBytes = 8L * 1024 * 1024, string? modelsDirectory = null)
     {
         var dir = modelsDirectory ?? TempDir.Create("serve");
         var catalog = ScenarioCatalog.Load(null);
-        var config = new RunConfig { Backend = BackendFactory.DefaultServeBackend, BaseModel = BackendFactory.DefaultBaseModel(BackendFactory.DefaultServeBackend) };
+        var config = new RunConfig { Backend = Backend, BaseModel = BackendFactory.DefaultBaseModel(Backend) };
         var backend = BackendFactory.Create(config, catalog, dir, modelsDirectory: dir);
         var reader = new PromptReader(catalog, PromptTemplates.Default);
         var server = await SelfInterpServer.StartAsync(
