@@ -105,6 +105,23 @@ public sealed class ClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tokens_and_their_cost_are_counted_from_the_services_usage_figures()
+    {
+        var options = _harness.ClientOptions();
+        options["input_price_per_million"] = "1";
+        options["output_price_per_million"] = "2";
+        var flushed = new Dictionary<string, double>();
+        var backend = ServerHarness.Client(Config with { BackendOptions = options }, ServerHarness.ServerKey,
+            d => { foreach (var (k, v) in d) flushed[k] = flushed.GetValueOrDefault(k) + v; });
+        var prompts = Enumerable.Range(0, 5).Select(k => Decision(0, k)).ToList();
+        await backend.ChooseAsync("simulated-base", prompts, null, CancellationToken.None);
+        Assert.Equal(5, flushed[UsageMeter.Requests]);
+        Assert.Equal(5, flushed[UsageMeter.CompletionTokens]); // one letter each
+        Assert.True(flushed[UsageMeter.PromptTokens] > 5 * 20);
+        Assert.Equal(flushed[UsageMeter.PromptTokens] / 1e6 + 2 * flushed[UsageMeter.CompletionTokens] / 1e6, flushed[UsageMeter.CostUsd], 12);
+    }
+
+    [Fact]
     public async Task Reports_are_completions_cut_at_the_token_limit_by_the_backend()
     {
         var backend = ServerHarness.Client(Config, ServerHarness.ServerKey);
