@@ -142,9 +142,39 @@ public sealed class FineTuningApiTests
         Assert.Equal(1, backend.Calls); // the cancelled queued job never reached the backend
     }
 
-    /// <summary>A backend whose training runs until cancelled.</summary>
+    [Fact]
+    public async Task The_client_shows_a_running_jobs_progress_from_its_metrics_events()
+    {
+        var dir = TempDir.Create("progress");
+        var backend = new TrainingNeverEnds { Halfway = true };
+        await using var server = await SelfInterpServer.StartAsync(new ServerOptions(dir, "base", Port: 0), backend, _ => false);
+        var file = Path.Combine(dir, "train.jsonl");
+        File.WriteAllText(file, Jsonl(reports: false));
+        var config = new RunConfig
+        {
+            Backend = "openai", BaseModel = "base",
+            BackendOptions = new(StringComparer.Ordinal) { ["base_url"] = server.BaseUrl.ToString(), ["poll_seconds"] = "0.02" },
+        };
+        var client = ServerHarness.Client(config, "any-key");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new InlineProgress(f => { if (f > 0) seen.TrySetResult(f); });
+        var request = new FineTuneRequest("base", "halfway", FineTuneKind.Decisions, file, null, ChatJsonl.Read(file), 1);
+        var training = client.FineTuneAsync(request, progress, stop.Token);
+        Assert.Equal(0.5, await seen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => training);
+    }
+
+    private sealed class InlineProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+
+    /// <summary>A backend whose training runs until cancelled (optionally saying it is halfway first).</summary>
     private sealed class TrainingNeverEnds : IModelBackend
     {
+        public bool Halfway { get; init; }
         public readonly TaskCompletionSource<bool> Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Calls;
         public string Name => "never";
@@ -152,6 +182,7 @@ public sealed class FineTuningApiTests
         public async Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
         {
             Interlocked.Increment(ref Calls);
+            if (Halfway) progress?.Report(0.5);
             Started.TrySetResult(true);
             await Task.Delay(Timeout.Infinite, ct);
             return "unreachable";

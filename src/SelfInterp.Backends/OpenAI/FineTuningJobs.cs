@@ -134,22 +134,33 @@ public sealed class FineTuningJobs(OpenAIFileClient files, FineTuningClient jobs
         }
     }
 
-    /// <summary>step / total_steps from the newest metrics event, where the service sends them.</summary>
+    /// <summary>
+    /// step / total_steps from the newest metrics event, where the service sends them. Best effort: a service
+    /// without job events still trains, so a refused events request only costs the progress bar.
+    /// </summary>
     private async Task<double?> LatestStepAsync(string jobId, CancellationToken ct)
     {
-        using var page = await caller.CallAsync($"reading events of fine-tuning job {jobId}", async token =>
+        JsonDocument page;
+        try { page = await EventsPageAsync(jobId, ct); }
+        catch (OpenAIServiceException) { return null; }
+        using (page)
+        {
+            if (!page.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array) return null;
+            foreach (var e in data.EnumerateArray())
+                if (e.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object
+                    && d.TryGetProperty("step", out var step) && step.ValueKind == JsonValueKind.Number
+                    && d.TryGetProperty("total_steps", out var total) && total.ValueKind == JsonValueKind.Number && total.GetDouble() > 0)
+                    return Math.Clamp(step.GetDouble() / total.GetDouble(), 0, 1);
+            return null;
+        }
+    }
+
+    private Task<JsonDocument> EventsPageAsync(string jobId, CancellationToken ct) =>
+        caller.CallAsync($"reading events of fine-tuning job {jobId}", async token =>
         {
             var job = await FineTuningJob.RehydrateAsync(jobs, jobId, new RequestOptions { CancellationToken = token });
             await foreach (var raw in job.GetEventsAsync(null, 10, new RequestOptions { CancellationToken = token }).GetRawPagesAsync())
                 return JsonDocument.Parse(raw.GetRawResponse().Content.ToMemory());
             return JsonDocument.Parse("{}");
         }, ct);
-        if (!page.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array) return null;
-        foreach (var e in data.EnumerateArray())
-            if (e.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object
-                && d.TryGetProperty("step", out var step) && step.ValueKind == JsonValueKind.Number
-                && d.TryGetProperty("total_steps", out var total) && total.ValueKind == JsonValueKind.Number && total.GetDouble() > 0)
-                return Math.Clamp(step.GetDouble() / total.GetDouble(), 0, 1);
-        return null;
-    }
 }

@@ -16,7 +16,7 @@ public sealed class ResilientCaller
 {
     private readonly SemaphoreSlim _inFlight;
     private readonly RequestPacer _pacer;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _retry, _timeout;
     private readonly UsageMeter _usage;
 
     public ResilientCaller(OpenAIBackendOptions options, UsageMeter usage, ulong jitterSeed)
@@ -25,7 +25,7 @@ public sealed class ResilientCaller
         _inFlight = new SemaphoreSlim(options.Concurrency, options.Concurrency);
         _pacer = new RequestPacer(options.RequestsPerMinute);
         var jitter = new SeededStream("openai_retry_jitter", jitterSeed);
-        _pipeline = new ResiliencePipelineBuilder()
+        _retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
@@ -38,8 +38,9 @@ public sealed class ResilientCaller
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception, options.MaxRetryDelay)),
                 OnRetry = _ => { _usage.Add(UsageMeter.Retries, 1); return ValueTask.CompletedTask; },
             })
-            .AddTimeout(options.RequestTimeout)
             .Build();
+        // The timeout bounds the request alone: waiting for a pacing slot is not the service being slow.
+        _timeout = new ResiliencePipelineBuilder().AddTimeout(options.RequestTimeout).Build();
     }
 
     /// <summary>
@@ -50,11 +51,11 @@ public sealed class ResilientCaller
         await _inFlight.WaitAsync(ct);
         try
         {
-            return await _pipeline.ExecuteAsync(async token =>
+            return await _retry.ExecuteAsync(async token =>
             {
                 await _pacer.WaitAsync(token);
                 _usage.Add(UsageMeter.Requests, 1);
-                return await request(token);
+                return await _timeout.ExecuteAsync(async t => await request(t), token);
             }, ct);
         }
         catch (ClientResultException e)
