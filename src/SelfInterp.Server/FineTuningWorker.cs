@@ -23,16 +23,26 @@ public sealed class FineTuningWorker(ServerStore store, IModelBackend backend, B
     /// <summary>Cancels a queued or running job; false if it had already finished.</summary>
     public bool Cancel(string jobId)
     {
-        bool changed = store.WithJob(jobId, j =>
+        // Queued: cancelled here and now. Running: the worker's token is cancelled and the worker records the end.
+        var state = store.WithJob(jobId, j =>
         {
-            if (j.Finished) return false;
-            if (j.Status != "running") { j.Status = "cancelled"; j.FinishedAt = store.Now; }
-            return true;
+            if (j.Finished) return "finished";
+            if (j.Status == "running") return "running";
+            j.Status = "cancelled";
+            j.FinishedAt = store.Now;
+            return "queued";
         }, save: true);
-        if (!changed) return false;
-        if (_running.TryGetValue(jobId, out var cts)) cts.Cancel();
-        else store.AddEvent(jobId, "Job cancelled");
-        return true;
+        switch (state)
+        {
+            case "running":
+                if (_running.TryGetValue(jobId, out var cts)) cts.Cancel();
+                return true;
+            case "queued":
+                store.AddEvent(jobId, "Job cancelled");
+                return true;
+            default:
+                return false;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -47,14 +57,19 @@ public sealed class FineTuningWorker(ServerStore store, IModelBackend backend, B
 
     private async Task TrainAsync(string jobId, CancellationToken stoppingToken)
     {
-        var request = store.WithJob(jobId, j => j.Status == "queued" ? j : null);
-        if (request is null) return; // cancelled while queued
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        _running[jobId] = cts;
+        _running[jobId] = cts; // before the job shows as running, so a cancel always finds its token
         try
         {
-            var (fineTune, examples) = Prepare(request);
-            store.WithJob(jobId, j => j.Status = "running", save: true);
+            // queued -> running in one step under the store's lock: a cancel sees one state or the other.
+            var job = store.WithJob(jobId, j =>
+            {
+                if (j.Status != "queued") return null;
+                j.Status = "running";
+                return j;
+            }, save: true);
+            if (job is null) return; // cancelled while queued
+            var (fineTune, examples) = Prepare(job);
             store.AddEvent(jobId, $"Fine-tuning job started: {examples} examples, {fineTune.Kind.ToString().ToLowerInvariant()}");
             int lastStep = -1;
             var progress = new SynchronousProgress(f =>
@@ -68,6 +83,9 @@ public sealed class FineTuningWorker(ServerStore store, IModelBackend backend, B
             using (await gate.EnterAsync(cts.Token))
                 model = await backend.FineTuneAsync(fineTune, progress, cts.Token);
             store.AddModel(model, fineTune.BaseModel);
+            // Events first, then the status: a client that sees the job finished also sees its closing events.
+            store.AddEvent(jobId, $"New fine-tuned model created: {model}");
+            store.AddEvent(jobId, "The job has successfully completed");
             store.WithJob(jobId, j =>
             {
                 j.Status = "succeeded";
@@ -76,16 +94,15 @@ public sealed class FineTuningWorker(ServerStore store, IModelBackend backend, B
                 j.TrainedTokens = fineTune.Examples.Sum(e => TokenCount.Approximate(e.Prompt.Messages.Select(m => m.Content).Append(e.Answer)));
                 return true;
             }, save: true);
-            store.AddEvent(jobId, $"New fine-tuned model created: {model}");
-            store.AddEvent(jobId, "The job has successfully completed");
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {
-            store.WithJob(jobId, j => { j.Status = "cancelled"; j.FinishedAt = store.Now; return true; }, save: true);
             store.AddEvent(jobId, "Job cancelled");
+            store.WithJob(jobId, j => { j.Status = "cancelled"; j.FinishedAt = store.Now; return true; }, save: true);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
+            store.AddEvent(jobId, $"Fine-tuning job failed: {e.Message}", level: "error");
             store.WithJob(jobId, j =>
             {
                 j.Status = "failed";
@@ -94,7 +111,6 @@ public sealed class FineTuningWorker(ServerStore store, IModelBackend backend, B
                 j.FinishedAt = store.Now;
                 return true;
             }, save: true);
-            store.AddEvent(jobId, $"Fine-tuning job failed: {e.Message}", level: "error");
         }
         finally
         {

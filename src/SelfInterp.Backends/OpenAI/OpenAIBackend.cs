@@ -76,22 +76,41 @@ public sealed class OpenAIBackend : IModelBackend
             (completion, _) => string.Concat(completion.Content.Select(p => p.Text)), ct);
     }
 
-    /// <summary>One chat completion per prompt, all started at once and held to the limits by the caller.</summary>
+    /// <summary>
+    /// One chat completion per prompt, all started at once and held to the limits by the caller. The first request
+    /// that fails for good cancels the rest (a rejected key should cost one request, not a batch) and is the error.
+    /// </summary>
     private async Task<IReadOnlyList<T>> ForEachAsync<T>(string model, IReadOnlyList<ChatPrompt> prompts, ChatCompletionOptions options,
         IProgress<int>? progress, Func<ChatCompletion, BinaryData, T> read, CancellationToken ct)
     {
         var chat = _client.GetChatClient(model);
         var results = new T[prompts.Count];
-        try
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var tasks = prompts.Select(async (prompt, i) =>
         {
-            await Task.WhenAll(prompts.Select(async (prompt, i) =>
+            try
             {
                 var result = await _caller.CallAsync($"chat completion for model '{model}'",
-                    token => chat.CompleteChatAsync(prompt.Messages.Select(ToSdk), options, token), ct);
+                    token => chat.CompleteChatAsync(prompt.Messages.Select(ToSdk), options, token), abandon.Token);
                 Count(result.Value);
                 results[i] = read(result.Value, result.GetRawResponse().Content);
                 progress?.Report(1);
-            }));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                abandon.Cancel();
+                throw;
+            }
+        }).ToArray();
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // WhenAll reports the first task's exception in prompt order: a cancelled sibling, not the cause.
+            var cause = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).First(e => e is not OperationCanceledException);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
         }
         finally
         {
