@@ -1,4 +1,5 @@
 using SelfInterp.Backends.Local;
+using SelfInterp.Backends.OpenAI;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
@@ -10,24 +11,40 @@ namespace SelfInterp.Backends;
 /// <summary>Makes the backend a run's config names.</summary>
 public static class BackendFactory
 {
-    public static readonly string[] Names = ["simulated", "local"];
+    public static readonly string[] Names = ["simulated", "local", "openai"];
+
+    /// <summary>The backends `selfinterp serve` can put behind its HTTP API (not openai: that would be a proxy).</summary>
+    public static readonly string[] ServableNames = ["simulated", "local"];
+
+    /// <summary>What `selfinterp serve` hosts unless told otherwise.</summary>
+    public const string DefaultServeBackend = "simulated";
 
     public static string DefaultBaseModel(string backend) => backend switch
     {
         "simulated" => SimulatedBackend.BaseModelId,
         "local" => LocalBackend.BaseModelId,
+        // The id under which `serve` exposes its default backend's base model, so serve + run need no flags.
+        "openai" => DefaultBaseModel(DefaultServeBackend),
         _ => throw Unknown(backend),
     };
 
-    public static IModelBackend Create(RunConfig config, ScenarioCatalog catalog, string runDirectory) => config.Backend switch
+    /// <param name="usage">Receives usage counts from remote services as they accrue (run.json's usage); may be null.</param>
+    /// <param name="modelsDirectory">Where trained models live. Default: models/ in the run directory.</param>
+    public static IModelBackend Create(RunConfig config, ScenarioCatalog catalog, string runDirectory,
+        Action<IReadOnlyDictionary<string, double>>? usage = null, string? modelsDirectory = null)
     {
-        "simulated" => new SimulatedBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)), SimulatedOptions.From(config.BackendOptions),
-            Path.Combine(runDirectory, "models"), config.Seeds.Master),
-        "local" => new LocalBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)),
-            config.BackendOptions.TryGetValue("base_model_dir", out var dir) ? dir : LocalBackend.ShippedBaseModel,
-            Path.Combine(runDirectory, "models"), Environment.ProcessorCount),
-        _ => throw Unknown(config.Backend),
-    };
+        var models = modelsDirectory ?? Path.Combine(runDirectory, "models");
+        return config.Backend switch
+        {
+            "simulated" => new SimulatedBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)), SimulatedOptions.From(config.BackendOptions),
+                models, config.Seeds.Master),
+            "local" => new LocalBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)),
+                config.BackendOptions.TryGetValue("base_model_dir", out var dir) ? dir : LocalBackend.ShippedBaseModel,
+                models, Environment.ProcessorCount),
+            "openai" => OpenAIBackend.FromEnvironment(config, Environment.GetEnvironmentVariable, usage),
+            _ => throw Unknown(config.Backend),
+        };
+    }
 
     private static UsageException Unknown(string backend) =>
         new($"unknown backend '{backend}' (known: {string.Join(", ", Names)})");

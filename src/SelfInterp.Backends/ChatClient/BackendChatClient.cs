@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using SelfInterp.Core.Backends;
+using AI = Microsoft.Extensions.AI;
+
+namespace SelfInterp.Backends.ChatClient;
+
+/// <summary>
+/// Any of our backends as a Microsoft.Extensions.AI <see cref="IChatClient"/>, so tools written against the
+/// ecosystem's abstraction can talk to our models in-process. A decision prompt is answered by ChooseAsync (the
+/// letter as text, P(A) in AdditionalProperties["probability_a"]); any other by CompleteAsync at temperature 0.
+/// Streaming yields the whole answer as one update: the backends answer whole replies.
+/// </summary>
+public sealed class BackendChatClient(IModelBackend backend, string model, Func<ChatPrompt, bool> isDecision, int defaultMaxTokens = 256) : IChatClient
+{
+    public const string ProbabilityAKey = "probability_a";
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<AI.ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var prompt = new ChatPrompt(messages.Select(ToOurs).ToList());
+        string id = options?.ModelId ?? model;
+        string text;
+        var extra = new AdditionalPropertiesDictionary();
+        if (isDecision(prompt))
+        {
+            var choice = (await backend.ChooseAsync(id, [prompt], null, cancellationToken))[0];
+            text = choice.Reply ?? choice.Selection.ToString();
+            if (choice.ProbabilityA is double p) extra[ProbabilityAKey] = p;
+        }
+        else
+        {
+            text = (await backend.CompleteAsync(id, [prompt], options?.MaxOutputTokens ?? defaultMaxTokens, null, cancellationToken))[0];
+            foreach (var stop in options?.StopSequences ?? [])
+                if (stop.Length > 0 && text.IndexOf(stop, StringComparison.Ordinal) is int at and >= 0) text = text[..at];
+        }
+        return new ChatResponse(new AI.ChatMessage(ChatRole.Assistant, text))
+        {
+            ModelId = id,
+            FinishReason = ChatFinishReason.Stop,
+            AdditionalProperties = extra.Count > 0 ? extra : null,
+        };
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<AI.ChatMessage> messages, ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates()) yield return update;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null
+        : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata(backend.Name, null, model)
+        : serviceType.IsInstanceOfType(backend) ? backend
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose() { }
+
+    private static Core.Backends.ChatMessage ToOurs(AI.ChatMessage m)
+    {
+        string role = m.Role == ChatRole.System ? "system"
+            : m.Role == ChatRole.User ? "user"
+            : m.Role == ChatRole.Assistant ? "assistant"
+            : throw new ArgumentException($"BackendChatClient: messages with role '{m.Role}' are not supported (system, user, assistant)");
+        return new Core.Backends.ChatMessage(role, m.Text);
+    }
+}

@@ -1,0 +1,163 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text.Json;
+using OpenAI;
+using OpenAI.Chat;
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Runs;
+using OurMessage = SelfInterp.Core.Backends.ChatMessage;
+using SdkMessage = OpenAI.Chat.ChatMessage;
+
+namespace SelfInterp.Backends.OpenAI;
+
+/// <summary>
+/// A model behind an OpenAI-compatible service (OpenAI itself, Azure OpenAI, vLLM, or our own `selfinterp serve`):
+/// fine-tuning jobs through the files and fine-tuning APIs, choices and reports through chat completions at
+/// temperature 0. Replies come back in prompt order whatever order the requests finish in.
+/// </summary>
+public sealed class OpenAIBackend : IModelBackend
+{
+    private readonly OpenAIClient _client;
+    private readonly OpenAIBackendOptions _options;
+    private readonly ResilientCaller _caller;
+    private readonly UsageMeter _usage;
+    private readonly FineTuningJobs _fineTuning;
+
+    public string Name => "openai";
+    public UsageMeter Usage => _usage;
+
+    /// <param name="apiKey">Held by the SDK's credential only; never stored in a field of ours, logged or saved.</param>
+    /// <param name="usageSink">Receives usage counts after each batch and job (the CLI adds them to run.json).</param>
+    /// <param name="jitterSeed">Seeds the retry jitter.</param>
+    public OpenAIBackend(OpenAIBackendOptions options, string apiKey, Action<IReadOnlyDictionary<string, double>>? usageSink, ulong jitterSeed)
+    {
+        _options = options;
+        var clientOptions = new OpenAIClientOptions
+        {
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // ResilientCaller is the one retry policy
+            NetworkTimeout = options.RequestTimeout + TimeSpan.FromSeconds(5),
+        };
+        if (options.Endpoint is not null) clientOptions.Endpoint = options.Endpoint;
+        _client = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
+        _usage = new UsageMeter(usageSink);
+        _caller = new ResilientCaller(options, _usage, jitterSeed);
+#pragma warning disable OPENAI001
+        _fineTuning = new FineTuningJobs(_client.GetOpenAIFileClient(), _client.GetFineTuningClient(), _caller, options, _usage);
+#pragma warning restore OPENAI001
+    }
+
+    /// <summary>The backend a run's config asks for: settings from its options, the key from the environment.</summary>
+    public static OpenAIBackend FromEnvironment(RunConfig config, Func<string, string?> environment, Action<IReadOnlyDictionary<string, double>>? usageSink) =>
+        new(OpenAIBackendOptions.From(config.BackendOptions, environment), OpenAIBackendOptions.ApiKey(environment), usageSink,
+            Core.Random.SeededStream.DeriveSeed(config.Seeds.Master, "openai_retry_jitter"));
+
+    public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct) =>
+        _fineTuning.RunAsync(request, progress, ct);
+
+    public async Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct)
+    {
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 1 };
+        if (_options.TopLogprobs > 0)
+        {
+            options.IncludeLogProbabilities = true;
+            options.TopLogProbabilityCount = _options.TopLogprobs;
+        }
+        return await ForEachAsync(model, prompts, options, progress, (completion, raw) =>
+        {
+            var reply = completion.Content.Count > 0 ? completion.Content[0].Text : "";
+            return new Choice(ChoiceReading.Selection(reply), ChoiceReading.ProbabilityA(FirstTokenAlternatives(raw)), reply);
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct)
+    {
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = maxTokens };
+        return await ForEachAsync(model, prompts, options, progress,
+            (completion, _) => string.Concat(completion.Content.Select(p => p.Text)), ct);
+    }
+
+    /// <summary>
+    /// One chat completion per prompt, all started at once and held to the limits by the caller. The first request
+    /// that fails for good cancels the rest (a rejected key should cost one request, not a batch) and is the error.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> ForEachAsync<T>(string model, IReadOnlyList<ChatPrompt> prompts, ChatCompletionOptions options,
+        IProgress<int>? progress, Func<ChatCompletion, BinaryData, T> read, CancellationToken ct)
+    {
+        var chat = _client.GetChatClient(model);
+        var results = new T[prompts.Count];
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var tasks = prompts.Select(async (prompt, i) =>
+        {
+            try
+            {
+                var result = await _caller.CallAsync($"chat completion for model '{model}'",
+                    token => chat.CompleteChatAsync(prompt.Messages.Select(ToSdk), options, token), abandon.Token);
+                Count(result.Value);
+                results[i] = read(result.Value, result.GetRawResponse().Content);
+                progress?.Report(1);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                abandon.Cancel();
+                throw;
+            }
+        }).ToArray();
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // WhenAll reports the first task's exception in prompt order: a cancelled sibling, not the cause.
+            var cause = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).First(e => e is not OperationCanceledException);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+        }
+        finally
+        {
+            _usage.Flush();
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// The first reply token and its top alternatives with their log probabilities, read from the raw JSON: the
+    /// SDK's typed properties hold them as float, which would cost P(A) its sixth decimal.
+    /// </summary>
+    private static IEnumerable<(string Token, double LogProbability)> FirstTokenAlternatives(BinaryData raw)
+    {
+        using var doc = JsonDocument.Parse(raw.ToMemory());
+        var found = new List<(string, double)>();
+        if (!doc.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0
+            || !choices[0].TryGetProperty("logprobs", out var lp) || lp.ValueKind != JsonValueKind.Object
+            || !lp.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array || content.GetArrayLength() == 0)
+            return found;
+        var first = content[0];
+        void Add(JsonElement e)
+        {
+            if (e.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String
+                && e.TryGetProperty("logprob", out var l) && l.ValueKind == JsonValueKind.Number)
+                found.Add((t.GetString()!, l.GetDouble()));
+        }
+        Add(first);
+        if (first.TryGetProperty("top_logprobs", out var top) && top.ValueKind == JsonValueKind.Array)
+            foreach (var e in top.EnumerateArray()) Add(e);
+        return found;
+    }
+
+    private void Count(ChatCompletion completion)
+    {
+        if (completion.Usage is not { } u) return;
+        _usage.Add(UsageMeter.PromptTokens, u.InputTokenCount);
+        _usage.Add(UsageMeter.CompletionTokens, u.OutputTokenCount);
+        double cost = u.InputTokenCount * (_options.InputPricePerMillion ?? 0) / 1e6 + u.OutputTokenCount * (_options.OutputPricePerMillion ?? 0) / 1e6;
+        _usage.Add(UsageMeter.CostUsd, cost);
+    }
+
+    private static SdkMessage ToSdk(OurMessage m) => m.Role switch
+    {
+        "system" => new SystemChatMessage(m.Content),
+        "user" => new UserChatMessage(m.Content),
+        "assistant" => new AssistantChatMessage(m.Content),
+        _ => throw new UsageException($"openai backend: a prompt has a message with role '{m.Role}' (expected system, user or assistant)"),
+    };
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SelfInterp.Backends;
+using SelfInterp.Backends.ChatClient;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Runs;
+using SelfInterp.Server;
+
+namespace SelfInterp.Cli.Commands;
+
+/// <summary>`selfinterp serve`: an OpenAI-compatible HTTP API over one of our backends, until Ctrl+C.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 8000 };
+        var host = new Option<string>("--host") { Description = "Address to listen on. Default loopback only; 0.0.0.0 opens it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
+        var apiKey = new Option<string?>("--api-key") { Description = "Require this key (Authorization: Bearer KEY) on every request." };
+        var models = new Option<string>("--models") { Description = "Directory for uploaded files, jobs and fine-tuned models; they survive a restart.", DefaultValueFactory = _ => "models" };
+        var backend = new Option<string>("--backend") { Description = $"Which model to serve: {string.Join(", ", BackendFactory.ServableNames)}.", DefaultValueFactory = _ => BackendFactory.DefaultServeBackend };
+        var failRate = new Option<double>("--fail-rate") { Description = "Answer this share of requests with a random 429 or 500 (seeded), for resilience tests.", DefaultValueFactory = _ => 0 };
+        var maxRequest = new Option<double>("--max-request-mb") { Description = "Refuse larger request bodies with 413.", DefaultValueFactory = _ => 64 };
+        var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
+
+        var command = new Command("serve", "Serve a model over an OpenAI-compatible HTTP API: chat completions, files, fine-tuning jobs.");
+        foreach (var o in new Option[] { port, host, apiKey, models, backend, failRate, maxRequest, options }) command.Options.Add(o);
+        common.AddTo(command);
+        command.SetAction(async (p, ct) =>
+        {
+            var name = p.GetValue(backend)!;
+            if (!BackendFactory.ServableNames.Contains(name))
+                throw new UsageException($"--backend '{name}' cannot be served (servable: {string.Join(", ", BackendFactory.ServableNames)})");
+            double rate = p.GetValue(failRate);
+            if (rate is < 0 or > 1 || double.IsNaN(rate)) throw new UsageException($"--fail-rate must be between 0 and 1, got {rate.ToString(CultureInfo.InvariantCulture)}");
+            double mb = p.GetValue(maxRequest);
+            if (!(mb > 0)) throw new UsageException("--max-request-mb must be positive");
+            var config = common.Apply(new RunConfig(), p) with
+            {
+                Backend = name,
+                BaseModel = BackendFactory.DefaultBaseModel(name),
+                BackendOptions = RunCommand.ParseOptions(p.GetValue(options) ?? []),
+            };
+            var dir = Path.GetFullPath(p.GetValue(models)!);
+            var catalog = ScenarioCatalog.Load(config.Catalog, config.Roles);
+            var reader = new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts));
+            var model = BackendFactory.Create(config, catalog, dir, modelsDirectory: dir);
+            var serverOptions = new ServerOptions(dir, config.BaseModel, p.GetValue(host)!, p.GetValue(port), p.GetValue(apiKey), rate,
+                config.Seeds.Master, (long)(mb * 1024 * 1024));
+            await using var server = await SelfInterpServer.StartAsync(serverOptions, model, DecisionPrompts.Classifier(reader),
+                logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning), ct);
+            Console.WriteLine($"serving the {name} backend (base model '{config.BaseModel}', models in {dir})");
+            Console.WriteLine($"OpenAI-compatible API at {server.BaseUrl}  (Ctrl+C stops)");
+            try { await server.WaitForShutdownAsync(ct); }
+            catch (OperationCanceledException) { }
+            Console.WriteLine("server stopped");
+            return 0;
+        });
+        return command;
+    }
+}
