@@ -47,12 +47,17 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         Assert.Equal(22, p.Report(t).Length);
     }
 
-    [Fact]
-    public void Report_answer_tokens_decode_to_a_report_the_parser_accepts()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Report_answer_tokens_decode_to_a_report_the_parser_accepts(bool fixedWidth)
     {
-        var p = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100), Catalog, 100);
+        var p = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100), Catalog, 100, fixedWidth);
         int[] w = [-100, 37, 0, 5, 99];
-        var text = p.ReportText(p.ReportAnswer(7, w));
+        var tokens = p.ReportAnswer(7, w);
+        Assert.Equal(fixedWidth ? 2 + 5 * 6 + 4 + 1 : 2 + 5 * 2 + 4 + 10 + 1, tokens.Length); // braces, names and colons, commas, value characters, eos
+        var text = p.ReportText(tokens);
+        Assert.Equal($"{{\"{Catalog.Scenarios[7].Attributes[0].Name}\": -100, ", text[..(Catalog.Scenarios[7].Attributes[0].Name.Length + 11)]);
         Assert.True(ReportParser.TryParse(text, Catalog.Scenarios[7], out var parsed, out var problem), problem);
         Assert.Equal(w.Select(x => (double)x), parsed);
     }

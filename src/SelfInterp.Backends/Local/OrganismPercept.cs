@@ -25,10 +25,14 @@ public sealed class OrganismPercept
     private readonly int _decide, _report, _answer, _firstMagnitude;
     private readonly int[] _nameIds;
 
-    public OrganismPercept(Tokenizer tokens, ScenarioCatalog catalog, int levels)
+    /// <summary>Reported values as sign and three digits (see <see cref="OrganismRecipe.FixedWidthValues"/>).</summary>
+    public bool FixedWidthValues { get; }
+
+    public OrganismPercept(Tokenizer tokens, ScenarioCatalog catalog, int levels, bool fixedWidthValues = false)
     {
         Tokens = tokens;
         Levels = levels;
+        FixedWidthValues = fixedWidthValues;
         _catalog = catalog;
         _decide = Special(OrganismVocabulary.Decide);
         _report = Special(OrganismVocabulary.Report);
@@ -98,7 +102,10 @@ public sealed class OrganismPercept
             if (i > 0) tokens.Add(Byte(','));
             tokens.Add(NameToken(scenario, i));
             tokens.Add(Byte(':'));
-            foreach (char c in weights[i].ToString(System.Globalization.CultureInfo.InvariantCulture)) tokens.Add(Byte(c));
+            var value = FixedWidthValues
+                ? (weights[i] < 0 ? "-" : "+") + Math.Abs(weights[i]).ToString("D3", System.Globalization.CultureInfo.InvariantCulture)
+                : weights[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (char c in value) tokens.Add(Byte(c));
         }
         tokens.Add(Byte('}'));
         tokens.Add(Eos);
@@ -109,14 +116,28 @@ public sealed class OrganismPercept
     public string ReportText(ReadOnlySpan<int> generated)
     {
         var sb = new StringBuilder();
+        var number = new StringBuilder();
         foreach (int id in generated)
         {
             if (id == Eos) break;
-            if (id >= Tokens.FirstPieceId) sb.Append('"').Append(Tokens.TokenText(id)).Append('"');
+            string text = Tokens.TokenText(id);
+            if (text.Length == 1 && "+-0123456789".Contains(text[0])) { number.Append(text); continue; }
+            FlushNumber();
+            if (id >= Tokens.FirstPieceId) sb.Append('"').Append(text).Append('"');
             else if (id == Byte(':')) sb.Append(": ");
             else if (id == Byte(',')) sb.Append(", ");
-            else sb.Append(Tokens.TokenText(id));
+            else sb.Append(text);
         }
+        FlushNumber();
         return sb.ToString();
+
+        // A written number as JSON reads it: "+045" is 45. Anything that is not a number stays as written.
+        void FlushNumber()
+        {
+            if (number.Length == 0) return;
+            var n = number.ToString();
+            sb.Append(int.TryParse(n, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : n);
+            number.Clear();
+        }
     }
 }

@@ -21,6 +21,13 @@ public sealed record OrganismRecipe
     /// to 1: magnitudes are then ordered and evenly spaced from the first step, so comparing two values is a
     /// linear read-out rather than something to discover for each of the 100 levels.</summary>
     [JsonPropertyName("magnitude_line")] public bool MagnitudeLine { get; init; } = true;
+    /// <summary>The organism writes each reported value as a sign and three digits (+045), so every name and
+    /// digit of a report stands at the same place; its replies are read back as plain JSON numbers (45).</summary>
+    [JsonPropertyName("fixed_width_values")] public bool FixedWidthValues { get; init; } = true;
+    /// <summary>Report examples in pretraining do not train the attribute-name embeddings: those are shaped by
+    /// choices alone, so the report circuit must learn to read the preferences that drive choices, rather
+    /// than memorise each name's answer.</summary>
+    [JsonPropertyName("detach_report_names")] public bool DetachReportNames { get; init; } = true;
 
     /// <summary>Scenarios whose native preferences the organism acquires from choices in pretraining.
     /// The instilled scenarios (0–99) are never among them: their names are never trained on any weights.</summary>

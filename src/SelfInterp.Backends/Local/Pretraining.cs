@@ -24,7 +24,7 @@ public static class Pretraining
         Action<PretrainStep>? log, CancellationToken ct)
     {
         var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels);
-        var percept = new OrganismPercept(tokenizer, catalog, recipe.Levels);
+        var percept = new OrganismPercept(tokenizer, catalog, recipe.Levels, recipe.FixedWidthValues);
         var config = new ModelConfig
         {
             VocabSize = tokenizer.VocabSize, Dim = recipe.Dim, NLayers = recipe.Layers, NHeads = recipe.Heads,
@@ -48,6 +48,7 @@ public static class Pretraining
             Beta2 = 0.98f,
             Constraint = magnitudeLine,
         });
+        var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i))).Distinct().Order().ToArray();
         var decisionRng = SeededStream.Derive(recipe.Seed, "pretrain_decisions");
         var reportRng = SeededStream.Derive(recipe.Seed, "pretrain_reports");
         var logLines = new System.Text.StringBuilder("step,loss,decision_accuracy,lr,seconds\n");
@@ -62,7 +63,7 @@ public static class Pretraining
                 var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], decisionRng);
                 decisions.Add((percept.Decision(t), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t))));
             }
-            var batches = new List<Batch> { Batch.FromPromptCompletions(decisions) };
+            var batches = new List<Batch>();
             if (recipe.BatchReports > 0 && reportIds.Length > 0)
             {
                 var reports = new List<(int[], int[])>(recipe.BatchReports);
@@ -74,7 +75,10 @@ public static class Pretraining
                 }
                 batches.Add(Batch.FromPromptCompletions(reports));
             }
-            var result = trainer.Step(batches);
+            // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs.
+            bool detach = recipe.DetachReportNames && batches.Count == 1;
+            batches.Add(Batch.FromPromptCompletions(decisions));
+            var result = trainer.Step(batches, detach ? (i, g) => { if (i == 0) ClearRows(g, organism, nameRows); } : null);
             bool last = step == recipe.Steps - 1;
             if (step % 50 == 0 || last)
             {
@@ -116,6 +120,12 @@ public static class Pretraining
                 for (int k = 0; k < levels; k++) r[k * d + j] = mean + t[k] * slope;
             }
         };
+    }
+
+    private static void ClearRows(float[] gradients, Organism organism, int[] rows)
+    {
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding;
+        foreach (int r in rows) Array.Clear(gradients, start + r * d, d);
     }
 
     private static int[] Range(int[] fromTo, ScenarioCatalog catalog)

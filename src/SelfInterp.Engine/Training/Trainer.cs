@@ -25,18 +25,22 @@ public sealed class Trainer
 
     /// <summary>One step on the sum of the batches' mean losses: each batch runs forward and backward on its
     /// own (so short and long sequences are not padded to one length) and the gradients add up.</summary>
-    public StepResult Step(IReadOnlyList<Batch> batches)
+    /// <param name="afterBackward">Called with each batch's index after its backward, while the gradient
+    /// block holds that batch's contribution and those before it (e.g. to stop one batch's gradient reaching
+    /// some parameters: put it first and zero them).</param>
+    public StepResult Step(IReadOnlyList<Batch> batches, Action<int, float[]>? afterBackward = null)
     {
         if (!ReferenceEquals(_model.Trainable.Parameters, _parameters))
             throw new InvalidOperationException("the model's trainable parameters changed (LoRA attached or merged) after this trainer was made");
         Array.Clear(_gradients);
         float loss = 0;
-        int targets = 0;
+        int targets = 0, index = 0;
         foreach (var batch in batches)
         {
             loss += _model.Forward(batch);
             _model.Backward();
             targets += batch.TargetCount;
+            afterBackward?.Invoke(index++, _gradients);
         }
         Options.GradientFilter?.Invoke(_gradients);
         float norm = GlobalNorm(_gradients, _model.Threads);
