@@ -23,6 +23,7 @@ public static class CliHost
         root.Subcommands.Add(ScenariosCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(PowerCommand.Create());
         return root;
     }
 
