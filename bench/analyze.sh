@@ -23,19 +23,22 @@ for f in "$dir/${model}"_*; do cp "$f" "$dir/${twin}_${f##*/${model}_}"; done
 models="$(dotnet "$dll" analyze "$dir" --json | grep -c '"base_model"')"
 [ "$models" = 2 ] || { echo "expected 2 base models in the analysis, found $models" >&2; exit 1; }
 
-# Wall time of one process, in seconds.
-wall() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+# One process: "wall cpu" in seconds (cpu = user + sys, all threads; less sensitive than wall to a loaded machine).
+measure() { local TIMEFORMAT='%R %U %S' r u s; read -r r u s < <({ time "$@" > /dev/null 2>&1; } 2>&1); echo "$r $(echo "$u + $s" | bc -l)"; }
 # min and median of the numbers on stdin.
 stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f\n", v[1], m }'; }
 
-analyze_times=() start_times=()
+analyze=() start=()
 for ((i = 0; i < repeats; i++)); do  # interleaved, so both see the same machine load
-  analyze_times+=("$(wall dotnet "$dll" analyze "$dir" --json)")
-  start_times+=("$(wall dotnet "$dll" --help)")
+  analyze+=("$(measure dotnet "$dll" analyze "$dir" --json)")
+  start+=("$(measure dotnet "$dll" --help)")
 done
-read -r a_min a_med < <(printf '%s\n' "${analyze_times[@]}" | stats)
-read -r s_min s_med < <(printf '%s\n' "${start_times[@]}" | stats)
+column() { printf '%s\n' "${@:2}" | cut -d' ' -f"$1" | stats; }
+read -r a_min a_med < <(column 1 "${analyze[@]}")
+read -r ac_min ac_med < <(column 2 "${analyze[@]}")
+read -r s_min s_med < <(column 1 "${start[@]}")
+read -r sc_min sc_med < <(column 2 "${start[@]}")
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $repeats repeats each, interleaved"
-echo "selfinterp analyze DIR --json (2 models): min ${a_min} s, median ${a_med} s"
-echo "selfinterp --help (process start):        min ${s_min} s, median ${s_med} s"
+echo "selfinterp analyze DIR --json (2 models): wall min ${a_min} s, median ${a_med} s; cpu min ${ac_min} s, median ${ac_med} s"
+echo "selfinterp --help (process start):        wall min ${s_min} s, median ${s_med} s; cpu min ${sc_min} s, median ${sc_med} s"
 echo "analyze paper-sized (2 models): wall_s=${a_med} (process start alone: ${s_med})"
