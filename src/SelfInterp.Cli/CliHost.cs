@@ -24,6 +24,7 @@ public static class CliHost
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(PowerCommand.Create());
         return root;
     }
 
