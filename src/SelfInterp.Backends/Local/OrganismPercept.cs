@@ -61,46 +61,67 @@ public sealed class OrganismPercept
     public int MagnitudeLevel(AttributeSpec a, double value) =>
         Math.Clamp((int)Math.Round((Levels - 1) * a.Normalise(value), MidpointRounding.AwayFromZero), 0, Levels - 1);
 
-    public int[] Decision(Trial t)
+    /// <summary>One attribute as perceived in a trial: its name token and the magnitudes of A's and B's values.</summary>
+    public readonly record struct Seen(int Name, int LevelA, int LevelB);
+
+    /// <summary>What a trial shows, attribute by attribute.</summary>
+    public Seen[] See(Trial t)
     {
-        var tokens = new List<int>(2 + 3 * Scenario.AttributeCount) { _decide };
-        AppendTrial(tokens, t);
+        var s = _catalog.Scenarios[t.Scenario];
+        var seen = new Seen[Scenario.AttributeCount];
+        for (int i = 0; i < seen.Length; i++)
+            seen[i] = new Seen(NameToken(t.Scenario, i), MagnitudeLevel(s.Attributes[i], t.A[i]), MagnitudeLevel(s.Attributes[i], t.B[i]));
+        return seen;
+    }
+
+    public int[] Decision(Trial t) => Decision(See(t));
+    public int[] Report(Trial t) => Report(See(t));
+
+    /// <summary>decide (name mA mB)… answer</summary>
+    public int[] Decision(IReadOnlyList<Seen> seen)
+    {
+        var tokens = new List<int>(2 + 3 * seen.Count) { _decide };
+        AppendTrial(tokens, seen);
         tokens.Add(_answer);
         return [.. tokens];
     }
 
-    public int[] Report(Trial t)
+    /// <summary>report name… (name mA mB)… answer</summary>
+    public int[] Report(IReadOnlyList<Seen> seen)
     {
-        var tokens = new List<int>(2 + 4 * Scenario.AttributeCount) { _report };
-        for (int i = 0; i < Scenario.AttributeCount; i++) tokens.Add(NameToken(t.Scenario, i));
-        AppendTrial(tokens, t);
+        var tokens = new List<int>(2 + 4 * seen.Count) { _report };
+        foreach (var x in seen) tokens.Add(x.Name);
+        AppendTrial(tokens, seen);
         tokens.Add(_answer);
         return [.. tokens];
     }
 
     /// <summary>The prompt as the organism perceives it.</summary>
-    public int[]? Perceive(ReadPrompt p) => p.Kind == PromptKind.Decision ? Decision(p.Trial) : Report(p.Trial);
+    public int[] Perceive(ReadPrompt p) => p.Kind == PromptKind.Decision ? Decision(p.Trial) : Report(p.Trial);
 
-    private void AppendTrial(List<int> tokens, Trial t)
+    private void AppendTrial(List<int> tokens, IReadOnlyList<Seen> seen)
     {
-        var s = _catalog.Scenarios[t.Scenario];
-        for (int i = 0; i < Scenario.AttributeCount; i++)
+        foreach (var x in seen)
         {
-            tokens.Add(NameToken(t.Scenario, i));
-            tokens.Add(_firstMagnitude + MagnitudeLevel(s.Attributes[i], t.A[i]));
-            tokens.Add(_firstMagnitude + MagnitudeLevel(s.Attributes[i], t.B[i]));
+            tokens.Add(x.Name);
+            tokens.Add(_firstMagnitude + x.LevelA);
+            tokens.Add(_firstMagnitude + x.LevelB);
         }
     }
 
     public int[] DecisionAnswer(char choice) => [choice == 'A' ? TokenA : TokenB];
 
-    public int[] ReportAnswer(int scenario, IReadOnlyList<int> weights)
+    public int[] ReportAnswer(int scenario, IReadOnlyList<int> weights) =>
+        ReportAnswer(Enumerable.Range(0, Scenario.AttributeCount).Select(i => NameToken(scenario, i)).ToArray(), weights);
+
+    /// <summary>{ name : value , … } eos, for the given name tokens and their weights.</summary>
+    public int[] ReportAnswer(IReadOnlyList<int> names, IReadOnlyList<int> weights)
     {
         var tokens = new List<int> { Byte('{') };
-        for (int i = 0; i < Scenario.AttributeCount; i++)
+        for (int i = 0; i < names.Count; i++)
         {
             if (i > 0) tokens.Add(Byte(','));
-            tokens.Add(NameToken(scenario, i));
+            tokens.Add(names[i]);
             tokens.Add(Byte(':'));
             var value = FixedWidthValues
                 ? (weights[i] < 0 ? "-" : "+") + Math.Abs(weights[i]).ToString("D3", System.Globalization.CultureInfo.InvariantCulture)

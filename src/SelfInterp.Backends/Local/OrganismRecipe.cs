@@ -28,6 +28,13 @@ public sealed record OrganismRecipe
     /// choices alone, so the report circuit must learn to read the preferences that drive choices, rather
     /// than memorise each name's answer.</summary>
     [JsonPropertyName("detach_report_names")] public bool DetachReportNames { get; init; } = true;
+    /// <summary>Share of pretraining report examples whose five attributes are drawn from random report scenarios
+    /// (each with its own scenario's weight): no scenario's report can then be memorised as a whole, so the
+    /// names must be copied from the prompt and each value read from its own name.</summary>
+    [JsonPropertyName("report_mix_fraction")] public double ReportMixFraction { get; init; } = 0.5;
+    /// <summary>Never-trained names (the instilled scenarios') are set to the mean trained name embedding plus
+    /// this times their per-dimension spread: 1 makes them look like any trained name, 0 all alike.</summary>
+    [JsonPropertyName("unfamiliar_name_noise")] public double UnfamiliarNameNoise { get; init; } = 1.0;
 
     /// <summary>Scenarios whose native preferences the organism acquires from choices in pretraining.
     /// The instilled scenarios (0–99) are never among them: their names are never trained on any weights.</summary>
@@ -48,7 +55,7 @@ public sealed record OrganismRecipe
     /// the examples; "full": everything), for how many epochs, at what rate, in batches of what size.</summary>
     [JsonPropertyName("instill_method")] public string InstillMethod { get; init; } = "embeddings";
     [JsonPropertyName("instill_epochs")] public int InstillEpochs { get; init; } = 10;
-    [JsonPropertyName("instill_lr")] public float InstillLearningRate { get; init; } = 1e-2f;
+    [JsonPropertyName("instill_lr")] public float InstillLearningRate { get; init; } = 3e-3f;
     [JsonPropertyName("instill_batch")] public int InstillBatch { get; init; } = 50;
 
     [JsonPropertyName("itrain_method")] public string ItrainMethod { get; init; } = "full";

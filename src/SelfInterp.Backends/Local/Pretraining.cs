@@ -69,9 +69,9 @@ public static class Pretraining
                 var reports = new List<(int[], int[])>(recipe.BatchReports);
                 for (int k = 0; k < recipe.BatchReports; k++)
                 {
-                    int s = reportIds[reportRng.NextInt(reportIds.Length)];
-                    var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], reportRng);
-                    reports.Add((percept.Report(t), percept.ReportAnswer(s, native[s])));
+                    reports.Add(reportRng.NextDouble() < recipe.ReportMixFraction
+                        ? MixedReport(percept, catalog, native, reportIds, reportRng)
+                        : ScenarioReport(percept, catalog, native, reportIds[reportRng.NextInt(reportIds.Length)], reportRng));
                 }
                 batches.Add(Batch.FromPromptCompletions(reports));
             }
@@ -89,7 +89,7 @@ public static class Pretraining
             }
             if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
         }
-        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).ToHashSet(), recipe.Seed);
+        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).ToHashSet(), recipe.Seed, recipe.UnfamiliarNameNoise);
         organism.Save(outDir);
         AtomicFile.WriteAllText(Path.Combine(outDir, "pretrain_log.csv"), logLines.ToString());
         return organism;
@@ -120,6 +120,28 @@ public static class Pretraining
                 for (int k = 0; k < levels; k++) r[k * d + j] = mean + t[k] * slope;
             }
         };
+    }
+
+    private static (int[], int[]) ScenarioReport(OrganismPercept percept, ScenarioCatalog catalog, Dictionary<int, int[]> native, int s, SeededStream rng)
+    {
+        var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
+        return (percept.Report(t), percept.ReportAnswer(s, native[s]));
+    }
+
+    /// <summary>A report on five attributes each taken from a random report scenario, with its own weight.</summary>
+    private static (int[], int[]) MixedReport(OrganismPercept percept, ScenarioCatalog catalog, Dictionary<int, int[]> native, int[] pool, SeededStream rng)
+    {
+        var seen = new OrganismPercept.Seen[5];
+        var weights = new int[5];
+        for (int k = 0; k < 5; k++)
+        {
+            int s = pool[rng.NextInt(pool.Length)], i = rng.NextInt(5);
+            var a = catalog.Scenarios[s].Attributes[i];
+            seen[k] = new OrganismPercept.Seen(percept.NameToken(s, i),
+                percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
+            weights[k] = native[s][i];
+        }
+        return (percept.Report(seen), percept.ReportAnswer(seen.Select(x => x.Name).ToArray(), weights));
     }
 
     private static void ClearRows(float[] gradients, Organism organism, int[] rows)
@@ -154,7 +176,7 @@ public static class Pretraining
     /// unfamiliar name is a near-zero vector the circuits never saw, and instillation must first move it into
     /// their range. Part of the shipped base model.
     /// </summary>
-    private static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, HashSet<int> trainedScenarios, ulong seed)
+    private static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, HashSet<int> trainedScenarios, ulong seed, double noise)
     {
         var model = organism.Model;
         int d = model.Config.Dim;
@@ -172,6 +194,6 @@ public static class Pretraining
         var rng = SeededStream.Derive(seed, "unfamiliar_names");
         for (int j = 0; j < d; j++) { mean[j] /= trained.Count; sq[j] = Math.Sqrt(Math.Max(sq[j] / trained.Count - mean[j] * mean[j], 0)); }
         foreach (int id in untrained.Distinct().Order())
-            for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + sq[j] * rng.NextGaussian());
+            for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + noise * sq[j] * rng.NextGaussian());
     }
 }
