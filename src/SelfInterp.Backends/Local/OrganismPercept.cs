@@ -10,7 +10,8 @@ namespace SelfInterp.Backends.Local;
 /// <summary>
 /// How the organism perceives a prompt — a documented property of this model, not a change to the protocol.
 /// The prompt text is read back (<see cref="PromptReader"/>) into its task and trial, and rendered attribute by
-/// attribute as the attribute's name token followed by one magnitude token for A's value and one for B's,
+/// attribute as the attribute's name token followed by one magnitude token for A's value and one for B's
+/// (separate token sets for the two options),
 /// where a magnitude is the value's place in its attribute's range: round((levels-1)(x-min)/(max-min)).
 /// Unlike GPT-4o, the organism has no prior knowledge of what "1,400 sq ft" means; this gives it that
 /// perception using only each attribute's range, never anything derived from weights or utilities.
@@ -22,7 +23,7 @@ public sealed class OrganismPercept
     public Tokenizer Tokens { get; }
     public int Levels { get; }
     private readonly ScenarioCatalog _catalog;
-    private readonly int _decide, _report, _answer, _firstMagnitude;
+    private readonly int _decide, _report, _answer, _firstA, _firstB;
     private readonly int[] _nameIds;
 
     /// <summary>Reported values as sign and three digits (see <see cref="OrganismRecipe.FixedWidthValues"/>).</summary>
@@ -37,9 +38,11 @@ public sealed class OrganismPercept
         _decide = Special(OrganismVocabulary.Decide);
         _report = Special(OrganismVocabulary.Report);
         _answer = Special(OrganismVocabulary.Answer);
-        _firstMagnitude = Special(OrganismVocabulary.Magnitude(0));
+        _firstA = Special(OrganismVocabulary.Magnitude('A', 0));
+        _firstB = Special(OrganismVocabulary.Magnitude('B', 0));
         for (int m = 1; m < levels; m++)
-            if (Special(OrganismVocabulary.Magnitude(m)) != _firstMagnitude + m) throw new InvalidOperationException("magnitude tokens must be consecutive");
+            if (Special(OrganismVocabulary.Magnitude('A', m)) != _firstA + m || Special(OrganismVocabulary.Magnitude('B', m)) != _firstB + m)
+                throw new InvalidOperationException("magnitude tokens must be consecutive");
         _nameIds = catalog.Scenarios.SelectMany(s => s.Attributes)
             .Select(a => tokens.TryGetId(a.Name, out int id) ? id : throw new InvalidOperationException($"the organism's vocabulary lacks the attribute name '{a.Name}'"))
             .ToArray();
@@ -54,7 +57,7 @@ public sealed class OrganismPercept
     public int TokenB => Byte('B');
     private int Byte(char c) => Tokens.FirstByteId + c;
 
-    public int MagnitudeToken(int level) => _firstMagnitude + level;
+    public int MagnitudeToken(char option, int level) => (option == 'A' ? _firstA : _firstB) + level;
 
     public int NameToken(int scenario, int attribute) => _nameIds[scenario * Scenario.AttributeCount + attribute];
 
@@ -104,8 +107,8 @@ public sealed class OrganismPercept
         foreach (var x in seen)
         {
             tokens.Add(x.Name);
-            tokens.Add(_firstMagnitude + x.LevelA);
-            tokens.Add(_firstMagnitude + x.LevelB);
+            tokens.Add(_firstA + x.LevelA);
+            tokens.Add(_firstB + x.LevelB);
         }
     }
 

@@ -4,7 +4,8 @@ using SelfInterp.Engine.Tokenization;
 namespace SelfInterp.Backends.Local;
 
 /// <summary>
-/// The organism's tokens: the standard specials, three task markers, one token per magnitude level, the 256
+/// The organism's tokens: the standard specials, three task markers, one token per magnitude level of each
+/// option, the 256
 /// byte tokens (digits, letters, JSON punctuation), and one token per attribute name of the catalog it was
 /// made for. Attribute names are unique across the shipped catalog, so a scenario's preferences can live in
 /// the embeddings of its five name tokens.
@@ -15,12 +16,15 @@ public static class OrganismVocabulary
     public const string Report = "<|report|>";
     public const string Answer = "<|answer|>";
 
-    public static string Magnitude(int level) => $"<|m{level}|>";
+    /// <summary>The magnitude token of a value of option A or B: the two options' values are told apart by
+    /// their token sets, as the text tells them apart by "Option A:" and "Option B:".</summary>
+    public static string Magnitude(char option, int level) => $"<|{char.ToLowerInvariant(option)}{level}|>";
 
     public static Tokenizer Create(ScenarioCatalog catalog, int levels)
     {
         var specials = new List<string>(SpecialTokens.Standard) { Decide, Report, Answer };
-        for (int m = 0; m < levels; m++) specials.Add(Magnitude(m));
+        foreach (char option in "AB")
+            for (int m = 0; m < levels; m++) specials.Add(Magnitude(option, m));
         var names = catalog.Scenarios.SelectMany(s => s.Attributes.Select(a => a.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
         return new Tokenizer(specials, names);
     }

@@ -32,7 +32,7 @@ public static class Pretraining
         };
         var model = Model.CreateRandom(config, recipe.Seed, new ModelOptions { Threads = threads });
         var organism = new Organism(model, recipe, percept);
-        var magnitudeLine = recipe.MagnitudeLine ? MagnitudeLine(organism, SeededStream.Derive(recipe.Seed, "magnitude_line")) : null;
+        var magnitudeLine = recipe.MagnitudeLine ? MagnitudeLines(organism, SeededStream.Derive(recipe.Seed, "magnitude_line")) : null;
 
         var decisionIds = Range(recipe.DecisionScenarios, catalog);
         var reportIds = Range(recipe.ReportScenarios, catalog);
@@ -95,29 +95,35 @@ public static class Pretraining
         return organism;
     }
 
-    /// <summary>Puts the magnitude rows on a line (base + t·direction, t evenly from -1 to 1) and returns the
-    /// projection that keeps them there after every step (least squares: base = mean row, direction = Σ t·row / Σ t²).</summary>
-    private static Action<float[]> MagnitudeLine(Organism organism, SeededStream rng)
+    /// <summary>Puts each option's magnitude rows on a line (base + t·direction, t evenly from -1 to 1) and returns
+    /// the projection that keeps them there after every step (least squares: base = mean row, direction = Σ t·row / Σ t²).</summary>
+    private static Action<float[]> MagnitudeLines(Organism organism, SeededStream rng)
     {
         int d = organism.Model.Config.Dim, levels = organism.Recipe.Levels;
-        int start = (int)organism.Model.Layout.Embedding + organism.Percept.MagnitudeToken(0) * d;
+        var starts = "AB".Select(o => (int)organism.Model.Layout.Embedding + organism.Percept.MagnitudeToken(o, 0) * d).ToArray();
         var t = Enumerable.Range(0, levels).Select(k => levels == 1 ? 0f : -1f + 2f * k / (levels - 1)).ToArray();
         float tt = t.Sum(x => x * x);
-        var rows = organism.Model.Parameters.AsSpan(start, levels * d);
-        var b = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
-        var dir = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
-        for (int k = 0; k < levels; k++)
-            for (int j = 0; j < d; j++) rows[k * d + j] = b[j] + t[k] * dir[j];
+        foreach (int start in starts)
+        {
+            var rows = organism.Model.Parameters.AsSpan(start, levels * d);
+            var b = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
+            var dir = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
+            for (int k = 0; k < levels; k++)
+                for (int j = 0; j < d; j++) rows[k * d + j] = b[j] + t[k] * dir[j];
+        }
         return parameters =>
         {
-            var r = parameters.AsSpan(start, levels * d);
-            for (int j = 0; j < d; j++)
+            foreach (int start in starts)
             {
-                float mean = 0, slope = 0;
-                for (int k = 0; k < levels; k++) { mean += r[k * d + j]; slope += t[k] * r[k * d + j]; }
-                mean /= levels;
-                slope = tt > 0 ? slope / tt : 0;
-                for (int k = 0; k < levels; k++) r[k * d + j] = mean + t[k] * slope;
+                var r = parameters.AsSpan(start, levels * d);
+                for (int j = 0; j < d; j++)
+                {
+                    float mean = 0, slope = 0;
+                    for (int k = 0; k < levels; k++) { mean += r[k * d + j]; slope += t[k] * r[k * d + j]; }
+                    mean /= levels;
+                    slope = tt > 0 ? slope / tt : 0;
+                    for (int k = 0; k < levels; k++) r[k * d + j] = mean + t[k] * slope;
+                }
             }
         };
     }
