@@ -16,7 +16,6 @@ namespace SelfInterp.Analysis;
 /// </summary>
 public static class Analyzer
 {
-    private const ulong InstilledStream = 1, LatentStream = 2;
 
     public static AnalysisSummary Analyze(string runDir, AnalysisOptions? options = null)
     {
@@ -76,13 +75,13 @@ public static class Analyzer
         if (targets is not null)
             foreach (var id in targets.Keys)
                 if (!inputs.InstilledChoices.ContainsKey(id)) failed.Add(new FailedScenario(id, instilledFile, "no selections for this instilled scenario"));
-        var (learned, instilledFailed) = LearnedWeightsFitter.FitAll(inputs.InstilledChoices, instilledFile, InstilledStream, options);
+        var (learned, instilledFailed) = LearnedWeightsFitter.FitAll(inputs.InstilledChoices, instilledFile, options);
         failed.AddRange(instilledFailed);
 
         var native = new List<LearnedWeights>();
         if (inputs.LatentChoices is { } latent)
         {
-            var (n, nativeFailed) = LearnedWeightsFitter.FitAll(latent, PaperLayout.LatentSelections(model), LatentStream, options);
+            var (n, nativeFailed) = LearnedWeightsFitter.FitAll(latent, PaperLayout.LatentSelections(model), options);
             native = n;
             failed.AddRange(nativeFailed);
         }

@@ -1,3 +1,4 @@
+using SelfInterp.Core.Random;
 using SelfInterp.Analysis.Statistics;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Csv;
@@ -49,7 +50,7 @@ public class AnalyzerTests
     [Fact]
     public void The_slope_interval_covers_the_true_slope_about_95_percent_of_the_time()
     {
-        var rng = new Sampling.SeededRandom(3);
+        var rng = new SeededStream("coverage", 3);
         int covered = 0, replicates = 400;
         for (int k = 0; k < replicates; k++)
         {

@@ -1,12 +1,12 @@
+using SelfInterp.Core.Random;
 using SelfInterp.Analysis.Regression;
-using SelfInterp.Analysis.Sampling;
 
 namespace SelfInterp.Analysis.Tests;
 
 public class BayesianLogisticRegressionTests
 {
     private static PosteriorFit Fit(ChoiceData data, ulong seed = 7) =>
-        BayesianLogisticRegression.Fit(data, new SeededRandom(seed));
+        BayesianLogisticRegression.Fit(data, new SeededStream("analysis", seed));
 
     [Theory]
     // few trials: the posterior is skewed and its mean differs visibly from its mode
@@ -106,7 +106,7 @@ public class BayesianLogisticRegressionTests
     {
         var data = SyntheticChoices.ToData(SyntheticChoices.Draw(0, [3, -2, 1, 0.5, -1.5], 40, 26));
         var options = new PosteriorOptions { InitialDraws = 100, MaxDraws = 200, MinEffectiveSampleSize = 1000 };
-        var fit = BayesianLogisticRegression.Fit(data, new SeededRandom(1), options);
+        var fit = BayesianLogisticRegression.Fit(data, new SeededStream("analysis", 1), options);
         Assert.False(fit.Succeeded);
         Assert.Contains("effective sample size", fit.FailureReason);
     }
@@ -116,7 +116,7 @@ public class BayesianLogisticRegressionTests
     {
         var data = SyntheticChoices.ToData(SyntheticChoices.Draw(0, [3, -2, 1, 0.5, -1.5], 40, 26));
         var options = new PosteriorOptions { InitialDraws = 50, MaxDraws = 4000, MinEffectiveSampleSize = 300 };
-        var fit = BayesianLogisticRegression.Fit(data, new SeededRandom(1), options);
+        var fit = BayesianLogisticRegression.Fit(data, new SeededStream("analysis", 1), options);
         Assert.True(fit.Succeeded, fit.FailureReason);
         Assert.True(fit.Draws is > 50 and <= 4000, $"{fit.Draws} draws");
         Assert.True(fit.EffectiveSampleSize >= 300);

@@ -1,4 +1,4 @@
-using SelfInterp.Analysis.Sampling;
+using SelfInterp.Core.Random;
 
 namespace SelfInterp.Analysis.Tests;
 
@@ -27,7 +27,7 @@ public static class MetropolisReference
 
     public static (double[] Mean, double[] Error) Run(List<(double[] D, bool ChoseA)> trials, int iterations, ulong seed)
     {
-        var rng = new SeededRandom(seed);
+        var rng = new SeededStream("analysis", seed);
         // Pilot: isotropic steps, then the sample covariance of its second half.
         var pilot = Chain(trials, new double[P], Identity(0.15), 20_000, rng);
         var cov = Covariance(pilot.Skip(10_000).ToList());
@@ -54,7 +54,7 @@ public static class MetropolisReference
         return (mean, error);
     }
 
-    private static List<double[]> Chain(List<(double[] D, bool ChoseA)> trials, double[] start, double[] chol, int n, SeededRandom rng)
+    private static List<double[]> Chain(List<(double[] D, bool ChoseA)> trials, double[] start, double[] chol, int n, SeededStream rng)
     {
         var current = (double[])start.Clone();
         double lp = LogPosterior(trials, current);

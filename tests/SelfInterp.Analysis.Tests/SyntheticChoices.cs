@@ -1,5 +1,5 @@
+using SelfInterp.Core.Random;
 using SelfInterp.Analysis.Regression;
-using SelfInterp.Analysis.Sampling;
 
 namespace SelfInterp.Analysis.Tests;
 
@@ -9,7 +9,7 @@ public static class SyntheticChoices
     /// <summary>Trials as (normalised differences, chose A), differences of two uniform [0, 1] draws.</summary>
     public static List<(double[] D, bool ChoseA)> Draw(double intercept, double[] slopes, int trials, ulong seed)
     {
-        var rng = new SeededRandom(seed);
+        var rng = new SeededStream("analysis", seed);
         var list = new List<(double[], bool)>();
         for (int t = 0; t < trials; t++)
         {

@@ -1,4 +1,4 @@
-using SelfInterp.Analysis.Sampling;
+using SelfInterp.Core.Random;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Layout;
 
@@ -35,7 +35,7 @@ public sealed record SyntheticRun
     public Truth Write(string dir)
     {
         Directory.CreateDirectory(dir);
-        var rng = new SeededRandom(Seed);
+        var rng = new SeededStream("analysis", Seed);
         int total = InstilledScenarios + NativeScenarios;
         var ranges = new SortedDictionary<int, (double[] Min, double[] Max)>();
         var weights = new SortedDictionary<int, int[]>();
@@ -48,9 +48,9 @@ public sealed record SyntheticRun
             for (int i = 0; i < 5; i++)
             {
                 // Ranges of very different magnitudes, as in the real catalog (hours of sun, dollars, ...).
-                double magnitude = Math.Pow(10, Math.Floor(rng.NextDouble(-1, 4)));
-                min[i] = Math.Round(rng.NextDouble(-5, 5) * magnitude, 3);
-                max[i] = min[i] + Math.Round(rng.NextDouble(1, 10) * magnitude, 3);
+                double magnitude = Math.Pow(10, Math.Floor(rng.Uniform(-1, 4)));
+                min[i] = Math.Round(rng.Uniform(-5, 5) * magnitude, 3);
+                max[i] = min[i] + Math.Round(rng.Uniform(1, 10) * magnitude, 3);
             }
             ranges[s] = (min, max);
             weights[s] = DrawWeights(rng);
@@ -87,18 +87,18 @@ public sealed record SyntheticRun
     }
 
     /// <summary>Five uniform draws in (−100, 100), scaled so the largest |w| is 100, rounded.</summary>
-    private static int[] DrawWeights(SeededRandom rng)
+    private static int[] DrawWeights(SeededStream rng)
     {
         var raw = new double[5];
-        for (int i = 0; i < 5; i++) raw[i] = rng.NextDouble(-100, 100);
+        for (int i = 0; i < 5; i++) raw[i] = rng.Uniform(-100, 100);
         double max = raw.Max(Math.Abs);
         return raw.Select(w => (int)Math.Round(100 * w / max)).ToArray();
     }
 
-    private static double[] DrawOption(SeededRandom rng, (double[] Min, double[] Max) range)
+    private static double[] DrawOption(SeededStream rng, (double[] Min, double[] Max) range)
     {
         var x = new double[5];
-        for (int i = 0; i < 5; i++) x[i] = Math.Round(rng.NextDouble(range.Min[i], range.Max[i]), 4);
+        for (int i = 0; i < 5; i++) x[i] = Math.Round(rng.Uniform(range.Min[i], range.Max[i]), 4);
         return x;
     }
 
@@ -110,7 +110,7 @@ public sealed record SyntheticRun
     }
 
     private void WriteSelections(string path, string model, int[] scenarios, int trials,
-        SortedDictionary<int, (double[] Min, double[] Max)> ranges, SortedDictionary<int, int[]> weights, SeededRandom rng)
+        SortedDictionary<int, (double[] Min, double[] Max)> ranges, SortedDictionary<int, int[]> weights, SeededStream rng)
     {
         var csv = new CsvWriter(PaperLayout.SelectionColumns);
         foreach (var s in scenarios)
@@ -129,7 +129,7 @@ public sealed record SyntheticRun
     }
 
     private void WriteReports(string dir, string model, ReportCondition condition, int[] scenarios,
-        SortedDictionary<int, (double[] Min, double[] Max)> ranges, SortedDictionary<int, int[]> weights, SeededRandom rng)
+        SortedDictionary<int, (double[] Min, double[] Max)> ranges, SortedDictionary<int, int[]> weights, SeededStream rng)
     {
         var csv = new CsvWriter(PaperLayout.ReportColumns);
         bool latent = condition is ReportCondition.NativeBefore or ReportCondition.NativeAfter;

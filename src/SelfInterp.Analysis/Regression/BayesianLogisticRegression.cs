@@ -1,5 +1,5 @@
+using SelfInterp.Core.Random;
 using System.Runtime.CompilerServices;
-using SelfInterp.Analysis.Sampling;
 
 namespace SelfInterp.Analysis.Regression;
 
@@ -16,7 +16,7 @@ public static class BayesianLogisticRegression
     private const int P = ChoiceData.Parameters;
     private const int MaxNewtonIterations = 200;
 
-    public static PosteriorFit Fit(ChoiceData data, SeededRandom random, PosteriorOptions? options = null)
+    public static PosteriorFit Fit(ChoiceData data, SeededStream random, PosteriorOptions? options = null)
     {
         options ??= PosteriorOptions.Default;
         if (InformationProblem(data) is { } problem) return PosteriorFit.Failed(problem);
@@ -90,7 +90,7 @@ public static class BayesianLogisticRegression
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: a one-shot CLI run never reaches tier 1
     private static PosteriorFit ImportanceSample(ChoiceData data, double[] mode, ReadOnlySpan<double> scale,
-                                                 SeededRandom random, PosteriorOptions options)
+                                                 SeededStream random, PosteriorOptions options)
     {
         int df = options.ProposalDf;
         int target = Math.Max(2, options.InitialDraws + (options.InitialDraws & 1));

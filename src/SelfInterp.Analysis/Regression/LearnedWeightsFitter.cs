@@ -1,4 +1,4 @@
-using SelfInterp.Analysis.Sampling;
+using SelfInterp.Core.Random;
 using SelfInterp.Analysis.Summary;
 
 namespace SelfInterp.Analysis.Regression;
@@ -7,13 +7,13 @@ namespace SelfInterp.Analysis.Regression;
 public static class LearnedWeightsFitter
 {
     public static (List<LearnedWeights> Learned, List<FailedScenario> Failed) FitAll(
-        SortedDictionary<int, ChoiceData> byScenario, string selectionsFile, ulong streamTag, AnalysisOptions options)
+        SortedDictionary<int, ChoiceData> byScenario, string selectionsFile, AnalysisOptions options)
     {
         var scenarios = byScenario.ToArray();
         var fits = new PosteriorFit[scenarios.Length];
         Parallel.For(0, scenarios.Length, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, k =>
         {
-            var random = SeededRandom.ForStream(options.Seed, streamTag, scenarios[k].Key);
+            var random = SeededStream.Derive(options.Seed, $"{selectionsFile}:scenario:{scenarios[k].Key}");
             fits[k] = BayesianLogisticRegression.Fit(scenarios[k].Value, random, options.Posterior);
         });
 

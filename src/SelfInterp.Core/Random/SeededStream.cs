@@ -71,6 +71,14 @@ public sealed class SeededStream
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
+    /// <summary>Chi-square with an integer number of degrees of freedom, as a sum of squared normals.</summary>
+    public double NextChiSquare(int degreesOfFreedom)
+    {
+        double sum = 0;
+        for (int i = 0; i < degreesOfFreedom; i++) { double z = NextGaussian(); sum += z * z; }
+        return sum;
+    }
+
     /// <summary>Standard logistic noise, for choices with logistic noise on the utility difference.</summary>
     public double NextLogistic()
     {
