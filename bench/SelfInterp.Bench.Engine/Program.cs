@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using SelfInterp.Bench.Engine;
+using SelfInterp.Engine;
+using SelfInterp.Engine.Gemm;
+using SelfInterp.Engine.Training;
+
+// Usage: SelfInterp.Bench.Engine train|scoring|gemm [steps]
+// Prints machine-readable "key: value" lines that bench/engine.sh combines with the PyTorch run.
+string mode = args.Length > 0 ? args[0] : "train";
+int steps = args.Length > 1 ? int.Parse(args[1]) : 10;
+var config = BenchConfig.Model;
+var timed = new TimedGemm(GemmProvider.Create(BenchConfig.Threads));
+var options = new ModelOptions { Threads = BenchConfig.Threads, Gemm = mode == "profile" ? timed : null };
+var model = Model.CreateRandom(config, 1, options);
+int tokens = BenchConfig.Batch * BenchConfig.SeqLen;
+Console.WriteLine($"gemm: {model.Gemm.Name} threads={BenchConfig.Threads} params={model.ParameterCount}");
+
+switch (mode)
+{
+    case "train": Train(); break;
+    case "profile": Train(); KernelTimes.Run(config, BenchConfig.Batch, BenchConfig.SeqLen, BenchConfig.Threads); break;
+    case "gemm": GemmAlone(); break;
+    case "small": Small(); break;
+    case "scoring": Scoring(); break;
+    default: throw new ArgumentException($"unknown mode '{mode}'");
+}
+
+Batch RandomBatch(Rng rng)
+{
+    var seqs = Enumerable.Range(0, BenchConfig.Batch)
+        .Select(_ => Enumerable.Range(0, BenchConfig.SeqLen).Select(_ => rng.NextInt(config.VocabSize)).ToArray()).ToList();
+    return Batch.FromSequences(seqs, seqs.Select(s => Enumerable.Repeat(true, s.Length).ToArray()).ToList());
+}
+
+void Train()
+{
+    var trainer = new Trainer(model, new TrainerOptions { Schedule = LearningRateSchedule.Constant(1e-3f), WeightDecay = 0.1f });
+    var rng = new Rng(2, "bench-data");
+    var batches = Enumerable.Range(0, 4).Select(_ => RandomBatch(rng)).ToArray();
+    for (int i = 0; i < 3; i++) trainer.Step(batches[i % 4]);
+    timed.Reset();
+    var sw = Stopwatch.StartNew();
+    float loss = 0;
+    for (int i = 0; i < steps; i++) loss = trainer.Step(batches[i % 4]).Loss;
+    double seconds = sw.Elapsed.TotalSeconds / steps;
+    int targets = batches[0].TargetCount;
+    double flops = FlopCount.Gemm(FlopCount.TrainingGemms(config, tokens, targets)) + FlopCount.Attention(config, BenchConfig.Batch, BenchConfig.SeqLen);
+    Console.WriteLine($"train step ms: {seconds * 1000:F1} (loss {loss:F3})");
+    Console.WriteLine($"train step GFLOP/s: {flops / seconds / 1e9:F1}");
+    Console.WriteLine($"csharp training tokens/s: {tokens / seconds:F0}");
+    if (mode == "profile")
+        Console.WriteLine($"profile: inside GEMM {timed.Elapsed.TotalMilliseconds / steps:F1} ms/step at {timed.Flops / timed.Elapsed.TotalSeconds / 1e9:F1} GFLOP/s; outside GEMM {(seconds * 1000 - timed.Elapsed.TotalMilliseconds / steps):F1} ms/step");
+}
+
+unsafe void GemmAlone()
+{
+    var gemm = model.Gemm;
+    var shapes = FlopCount.TrainingGemms(config, tokens, tokens - BenchConfig.Batch);
+    long max = shapes.Max(s => Math.Max((long)s.M * s.K, Math.Max((long)s.K * s.N, (long)s.M * s.N)));
+    var rng = new Rng(3, "gemm-data");
+    float[] a = GC.AllocateArray<float>((int)max, pinned: true), b = GC.AllocateArray<float>((int)max, pinned: true),
+        c = GC.AllocateArray<float>((int)max, pinned: true);
+    for (int i = 0; i < max; i++) { a[i] = (float)rng.NextGaussian(); b[i] = (float)rng.NextGaussian(); }
+    {
+        float* pa = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref a[0]);
+        float* pb = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref b[0]);
+        float* pc = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref c[0]);
+        void Once()
+        {
+            foreach (var (m, n, k, ta, tb) in shapes)
+            {
+                gemm.Multiply(pa, ta ? m : k, ta, pb, tb ? k : n, tb, m, n, k, 1f, 0f, pc, n);
+            }
+        }
+        Once();
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++) Once();
+        double seconds = sw.Elapsed.TotalSeconds / steps;
+        Console.WriteLine($"gemm-only ms per step's shapes: {seconds * 1000:F1}");
+        Console.WriteLine($"gemm GFLOP/s: {FlopCount.Gemm(shapes) / seconds / 1e9:F1}");
+    }
+    GC.KeepAlive(a); // the raw pointers above do not keep the pinned arrays alive
+    GC.KeepAlive(b);
+    GC.KeepAlive(c);
+}
+
+void Scoring()
+{
+    var rng = new Rng(4, "bench-prompts");
+    var prefix = Enumerable.Range(0, BenchConfig.PrefixLength).Select(_ => rng.NextInt(config.VocabSize)).ToArray();
+    var suffixes = Enumerable.Range(0, BenchConfig.ScoringPrompts)
+        .Select(_ => Enumerable.Range(0, BenchConfig.SuffixLength).Select(_ => rng.NextInt(config.VocabSize)).ToArray()).ToList();
+    int[] candidates = [65, 66];
+    var inference = new Inference(model, maxBatch: 128);
+    inference.ScoreWithSharedPrefix(prefix, suffixes.Take(64).ToList(), candidates);
+    var sw = Stopwatch.StartNew();
+    var shared = inference.ScoreWithSharedPrefix(prefix, suffixes, candidates);
+    double sharedRate = suffixes.Count / sw.Elapsed.TotalSeconds;
+
+    // The naive path: one full forward per prompt. Timed on a subset; the rate is per prompt.
+    int naiveCount = Math.Min(suffixes.Count, 150);
+    inference.ScoreCandidates([.. prefix, .. suffixes[0]], candidates);
+    sw.Restart();
+    double maxDiff = 0;
+    for (int i = 0; i < naiveCount; i++)
+    {
+        var s = inference.ScoreCandidates([.. prefix, .. suffixes[i]], candidates);
+        maxDiff = Math.Max(maxDiff, Math.Max(Math.Abs(s[0] - shared[i][0]), Math.Abs(s[1] - shared[i][1])));
+    }
+    double naiveRate = naiveCount / sw.Elapsed.TotalSeconds;
+    Console.WriteLine($"scoring max |shared − naive| log-prob: {maxDiff:E2}");
+    Console.WriteLine($"scoring prompts/s: shared-prefix={sharedRate:F0} naive={naiveRate:F0} ratio={sharedRate / naiveRate:F2}");
+}
+
+unsafe void Small()
+{
+    var g = new ManagedGemm(1);
+    var a = GC.AllocateArray<float>(1 << 20, pinned: true); var b = GC.AllocateArray<float>(1 << 20, pinned: true); var c = GC.AllocateArray<float>(1 << 20, pinned: true);
+    for (int i = 0; i < a.Length; i++) { a[i] = 0.01f * (i % 97); b[i] = 0.01f * (i % 89); }
+    float* pa = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref a[0]);
+    float* pb = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref b[0]);
+    float* pc = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref c[0]);
+    foreach (var (name, ta, tb, m, n, k, lda, ldb, ldc) in new[] {
+        ("S=QK^T", false, true, 32, 128, 32, 576, 576, 128), ("O=PV", false, false, 32, 32, 128, 128, 576, 192),
+        ("dV+=P^T dY", true, false, 128, 32, 32, 128, 192, 32), ("dQ=dS K", false, false, 32, 32, 128, 128, 576, 576),
+        ("dK+=dS^T Q", true, false, 128, 32, 32, 128, 576, 32) })
+    {
+        int reps = 20000;
+        var sw = Stopwatch.StartNew();
+        for (int r = 0; r < reps; r++) g.Multiply(pa, lda, ta, pb, ldb, tb, m, n, k, 1f, 1f, pc, ldc);
+        double s = sw.Elapsed.TotalSeconds / reps;
+        Console.WriteLine($"{name}: {s * 1e6:F2} us, {2.0 * m * n * k / s / 1e9:F1} GFLOP/s");
+    }
+    GC.KeepAlive(a); GC.KeepAlive(b); GC.KeepAlive(c);
+}
