@@ -114,7 +114,7 @@ void Scoring()
 
 unsafe void Small()
 {
-    var g = new ManagedGemm(1);
+    IGemm g = Environment.GetEnvironmentVariable("SMALL") == "openblas" ? OpenBlasGemm.TryCreate(1)! : new ManagedGemm(1);
     var a = GC.AllocateArray<float>(1 << 20, pinned: true); var b = GC.AllocateArray<float>(1 << 20, pinned: true); var c = GC.AllocateArray<float>(1 << 20, pinned: true);
     for (int i = 0; i < a.Length; i++) { a[i] = 0.01f * (i % 97); b[i] = 0.01f * (i % 89); }
     float* pa = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref a[0]);

@@ -8,24 +8,25 @@ namespace SelfInterp.Engine.Kernels;
 /// <remarks>qkv rows are [q heads | k heads | v heads], already rotated. Query i of sequence b attends keys
 /// 0..i; rows at or beyond lengths[b] (padding) get zero output. Work is split over (sequence, head) in the
 /// forward and (sequence, kv head) in the backward, so dK/dV of a group are summed by one thread. The
-/// products run through a single-threaded managed GEMM per worker, in blocks of <see cref="Block"/> query
+/// products run through a single-threaded GEMM per worker, in blocks of <see cref="Block"/> query
 /// rows that only touch the keys they can see, so little of the masked upper triangle is computed.</remarks>
 public sealed unsafe class Attention
 {
     const int Block = 32;
     readonly int _heads, _kvHeads, _headDim, _maxT, _threads;
     readonly float[][] _scratch;
-    readonly ManagedGemm[] _gemms;
+    readonly IGemm[] _gemms;
 
-    public Attention(int heads, int kvHeads, int headDim, int maxT, int threads)
+    /// <param name="singleThreadedGemm">Makes one GEMM per worker for the per-head products (default: managed).</param>
+    public Attention(int heads, int kvHeads, int headDim, int maxT, int threads, Func<IGemm>? singleThreadedGemm = null)
     {
         (_heads, _kvHeads, _headDim, _maxT, _threads) = (heads, kvHeads, headDim, maxT, Math.Max(1, threads));
         _scratch = new float[_threads][];
-        _gemms = new ManagedGemm[_threads];
+        _gemms = new IGemm[_threads];
         for (int w = 0; w < _threads; w++)
         {
             _scratch[w] = GC.AllocateArray<float>(2 * headDim * maxT + maxT * maxT, pinned: true);
-            _gemms[w] = new ManagedGemm(1);
+            _gemms[w] = singleThreadedGemm?.Invoke() ?? new ManagedGemm(1);
         }
     }
 

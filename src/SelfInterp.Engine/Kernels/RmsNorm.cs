@@ -24,20 +24,25 @@ public static unsafe class RmsNorm
     {
         Workers.For(n, n * dim >= 1 << 15 ? threads : 1, (i, _) =>
         {
-            float* dy = doutput + (long)i * dim, xr = x + (long)i * dim, dxr = dx + (long)i * dim;
+            var dy = new ReadOnlySpan<float>(doutput + (long)i * dim, dim);
+            var xr = new ReadOnlySpan<float>(x + (long)i * dim, dim);
+            var dxr = new Span<float>(dx + (long)i * dim, dim);
             float r = rstd[i];
-            // g = w·dy;  dx = r·g − x·r³·mean(g·x)
-            float dot = 0;
-            for (int j = 0; j < dim; j++) dot += weight[j] * dy[j] * xr[j];
-            float c = r * r * r * dot / dim;
-            for (int j = 0; j < dim; j++) dxr[j] += r * weight[j] * dy[j] - c * xr[j];
+            // g = w·dy;  dx += r·g − x·r³·mean(g·x)
+            Span<float> g = stackalloc float[dim];
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(weight, dim), dy, g);
+            float c = r * r * r * TensorPrimitives.Dot(g, xr) / dim;
+            TensorPrimitives.MultiplyAdd(g, r, dxr, dxr);
+            TensorPrimitives.MultiplyAdd(xr, -c, dxr, dxr);
         });
         if (dweight == null) return;
+        // Rows in order on one thread: the sum does not depend on the thread count.
+        var dw = new Span<float>(dweight, dim);
+        Span<float> t = stackalloc float[dim];
         for (int i = 0; i < n; i++)
         {
-            float* dy = doutput + (long)i * dim, xr = x + (long)i * dim;
-            float r = rstd[i];
-            for (int j = 0; j < dim; j++) dweight[j] += dy[j] * xr[j] * r;
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(doutput + (long)i * dim, dim), new ReadOnlySpan<float>(x + (long)i * dim, dim), t);
+            TensorPrimitives.MultiplyAdd(t, rstd[i], dw, dw);
         }
     }
 }

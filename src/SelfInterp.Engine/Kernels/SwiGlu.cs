@@ -25,15 +25,20 @@ public static unsafe class SwiGlu
         {
             float* g = gateUp + (long)i * 2 * hidden, u = g + hidden;
             float* dg = dgateUp + (long)i * 2 * hidden, du = dg + hidden;
-            float* dy = doutput + (long)i * hidden;
+            var dy = new ReadOnlySpan<float>(doutput + (long)i * hidden, hidden);
+            var gs = new ReadOnlySpan<float>(g, hidden);
+            var us = new ReadOnlySpan<float>(u, hidden);
             var sig = new Span<float>(dg, hidden);
-            TensorPrimitives.Sigmoid(new ReadOnlySpan<float>(g, hidden), sig);
-            for (int j = 0; j < hidden; j++)
-            {
-                float s = dg[j], silu = g[j] * s;
-                du[j] = dy[j] * silu;
-                dg[j] = dy[j] * u[j] * s * (1 + g[j] * (1 - s));
-            }
+            var silu = new Span<float>(du, hidden);
+            // s = σ(g); silu = g·s; du = dy·silu; dg = dy·u·(s + silu·(1 − s))
+            TensorPrimitives.Sigmoid(gs, sig);
+            TensorPrimitives.Multiply(gs, sig, silu);
+            Span<float> t = stackalloc float[hidden];
+            TensorPrimitives.Subtract(1f, sig, t);
+            TensorPrimitives.FusedMultiplyAdd(silu, t, sig, t);
+            TensorPrimitives.Multiply(t, us, t);
+            TensorPrimitives.Multiply(t, dy, sig);
+            TensorPrimitives.Multiply(silu, dy, silu);
         });
     }
 }
