@@ -114,3 +114,21 @@ public class TrainingTests
         Assert.Equal(0.5f, Trainer.GlobalNorm(model.Gradients, 2), 1e-4);
     }
 }
+
+public class BatchesTests
+{
+    [Fact]
+    public void EpochsAreSeededShufflesCoveringEveryExampleOnce()
+    {
+        var examples = Enumerable.Range(0, 10).Select(i => (new[] { 1, i + 2 }, new[] { i + 20 })).ToList();
+        List<int> Order(ulong seed, int epoch) =>
+            Batches.Epoch(examples, 3, seed, epoch).SelectMany(b => Enumerable.Range(0, b.Size).Select(s => b.Tokens[s * b.SeqLen + 1] - 2)).ToList();
+        var a = Order(7, 0);
+        Assert.Equal(Enumerable.Range(0, 10), a.OrderBy(x => x));
+        Assert.Equal(a, Order(7, 0));
+        Assert.NotEqual(a, Order(7, 1));
+        Assert.Equal(new[] { 3, 3, 3, 1 }, Batches.Epoch(examples, 3, 7, 0).Select(b => b.Size));
+        var first = Batches.Epoch(examples, 3, 7, 0).First();
+        Assert.Equal(3, first.TargetCount); // one completion token per example
+    }
+}
