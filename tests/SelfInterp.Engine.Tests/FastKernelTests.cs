@@ -94,6 +94,8 @@ public unsafe class FastKernelTests
     [InlineData(4, 4, 8, 1)]
     [InlineData(4, 2, 8, 2)]
     [InlineData(6, 1, 12, 2)]
+    [InlineData(2, 2, 32, 2)]
+    [InlineData(3, 3, 20, 1)]
     public void AttentionForwardAndBackward(int heads, int kvHeads, int hd, int threads)
     {
         int batch = 3, t = 11, qkvDim = (heads + 2 * kvHeads) * hd, oDim = heads * hd;

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using SelfInterp.Engine.Gemm;
+using static SelfInterp.Engine.Kernels.AttentionTiles;
 
 namespace SelfInterp.Engine.Kernels;
 
@@ -7,27 +7,21 @@ namespace SelfInterp.Engine.Kernels;
 /// the forward keeps the softmax probabilities for the backward.</summary>
 /// <remarks>qkv rows are [q heads | k heads | v heads], already rotated. Query i of sequence b attends keys
 /// 0..i; rows at or beyond lengths[b] (padding) get zero output. Work is split over (sequence, head) in the
-/// forward and (sequence, kv head) in the backward, so dK/dV of a group are summed by one thread. The
-/// products run through a single-threaded GEMM per worker, in blocks of <see cref="Block"/> query
-/// rows that only touch the keys they can see, so little of the masked upper triangle is computed.</remarks>
+/// forward and (sequence, kv head) in the backward, so dK/dV of a group are summed by one thread. Queries go
+/// in blocks of four through register-tiled kernels (<see cref="AttentionTiles"/>) that only visit the keys
+/// the block can see.</remarks>
 public sealed unsafe class Attention
 {
-    const int Block = 32;
-    readonly int _heads, _kvHeads, _headDim, _maxT, _threads;
+    readonly int _heads, _kvHeads, _headDim, _maxT, _threads, _ld;
     readonly float[][] _scratch;
-    readonly IGemm[] _gemms;
 
-    /// <param name="singleThreadedGemm">Makes one GEMM per worker for the per-head products (default: managed).</param>
-    public Attention(int heads, int kvHeads, int headDim, int maxT, int threads, Func<IGemm>? singleThreadedGemm = null)
+    public Attention(int heads, int kvHeads, int headDim, int maxT, int threads)
     {
         (_heads, _kvHeads, _headDim, _maxT, _threads) = (heads, kvHeads, headDim, maxT, Math.Max(1, threads));
+        _ld = RoundUp8(maxT + Rows);
         _scratch = new float[_threads][];
-        _gemms = new IGemm[_threads];
-        for (int w = 0; w < _threads; w++)
-        {
-            _scratch[w] = GC.AllocateArray<float>(2 * headDim * maxT + maxT * maxT, pinned: true);
-            _gemms[w] = singleThreadedGemm?.Invoke() ?? new ManagedGemm(1);
-        }
+        // Per worker: two transposed [hd, ld] matrices, dK and dV [ld, hd], and a [Rows, ld] tile.
+        for (int w = 0; w < _threads; w++) _scratch[w] = GC.AllocateArray<float>(4 * headDim * _ld + Rows * _ld, pinned: true);
     }
 
     int QkvDim => (_heads + 2 * _kvHeads) * _headDim;
@@ -36,37 +30,56 @@ public sealed unsafe class Attention
     public void Forward(float* qkv, ReadOnlySpan<int> lengths, int batch, int t, float* output, float* probs)
     {
         if (t > _maxT) throw new ArgumentOutOfRangeException(nameof(t), $"sequence length {t} > {_maxT}");
-        int hd = _headDim, H = _heads, qkvDim = QkvDim, group = _heads / _kvHeads, oDim = H * hd, kvDim = _kvHeads * hd;
+        int hd = _headDim, H = _heads, qkvDim = QkvDim, group = _heads / _kvHeads, oDim = H * hd, kvDim = _kvHeads * hd, ld = _ld;
         float scale = 1f / MathF.Sqrt(hd);
         int[] lens = lengths.ToArray();
         Workers.For(batch * H, _threads, (item, w) =>
         {
             int b = item / H, h = item % H, g = h / group, len = lens[b];
-            var gemm = _gemms[w];
-            float* q = qkv + (long)b * t * qkvDim + h * hd;
-            float* k = qkv + (long)b * t * qkvDim + oDim + g * hd;
-            float* v = k + kvDim;
-            float* p = probs + ((long)b * H + h) * t * t;
-            float* o = output + (long)b * t * oDim + h * hd;
-            for (int i0 = 0; i0 < len; i0 += Block)
+            fixed (float* scratch = _scratch[w])
             {
-                int rows = Math.Min(Block, len - i0), keys = i0 + rows;
-                gemm.Multiply(q + (long)i0 * qkvDim, qkvDim, false, k, qkvDim, true, rows, keys, hd, scale, 0f, p + (long)i0 * t, t);
-                for (int i = i0; i < i0 + rows; i++)
+                float* kt = scratch, tile = scratch + 4 * hd * ld;
+                float* q = qkv + (long)b * t * qkvDim + h * hd;
+                float* k = qkv + (long)b * t * qkvDim + oDim + g * hd;
+                float* v = k + kvDim;
+                float* p = probs + ((long)b * H + h) * t * t;
+                float* o = output + (long)b * t * oDim + h * hd;
+                Transpose(k, qkvDim, len, hd, kt, ld);
+                for (int i0 = 0; i0 < len; i0 += Rows)
                 {
-                    var row = new Span<float>(p + (long)i * t, i + 1);
-                    float max = TensorPrimitives.Max(row);
-                    TensorPrimitives.Subtract(row, max, row);
-                    TensorPrimitives.Exp(row, row);
-                    TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
-                    new Span<float>(p + (long)i * t + i + 1, t - i - 1).Clear();
+                    // Rows past the sequence reuse its last row; their results are not stored.
+                    float* Q(int r) => q + (long)Math.Min(i0 + r, len - 1) * qkvDim;
+                    int keys = Math.Min(len, i0 + Rows);
+                    RowsTimesTransposed(Q(0), Q(1), Q(2), Q(3), kt, ld, hd, keys, tile, ld);
+                    for (int r = 0; r < Rows; r++)
+                    {
+                        int i = i0 + r;
+                        float* tr = tile + r * ld;
+                        if (i >= len) { new Span<float>(tr, keys).Clear(); continue; }
+                        var row = new Span<float>(tr, i + 1);
+                        TensorPrimitives.Multiply(row, scale, row);
+                        float max = TensorPrimitives.Max(row);
+                        TensorPrimitives.Subtract(row, max, row);
+                        TensorPrimitives.Exp(row, row);
+                        TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
+                        new Span<float>(tr + i + 1, keys - i - 1).Clear();
+                        row.CopyTo(new Span<float>(p + (long)i * t, t));
+                        new Span<float>(p + (long)i * t + i + 1, t - i - 1).Clear();
+                    }
+                    float* O(int r) => o + (long)(i0 + r) * oDim;
+                    if (i0 + Rows <= len) WeightedRows(tile, ld, keys, v, qkvDim, hd, O(0), O(1), O(2), O(3));
+                    else
+                    {
+                        float* spare = kt + hd * ld; // rows past the sequence land in unused scratch
+                        float* Os(int r) => i0 + r < len ? O(r) : spare + r * hd;
+                        WeightedRows(tile, ld, keys, v, qkvDim, hd, Os(0), Os(1), Os(2), Os(3));
+                    }
                 }
-                gemm.Multiply(p + (long)i0 * t, t, false, v, qkvDim, false, rows, hd, keys, 1f, 0f, o + (long)i0 * oDim, oDim);
-            }
-            for (int i = len; i < t; i++)
-            {
-                new Span<float>(p + (long)i * t, t).Clear();
-                new Span<float>(o + (long)i * oDim, hd).Clear();
+                for (int i = len; i < t; i++)
+                {
+                    new Span<float>(p + (long)i * t, t).Clear();
+                    new Span<float>(o + (long)i * oDim, hd).Clear();
+                }
             }
         });
     }
@@ -74,44 +87,58 @@ public sealed unsafe class Attention
     /// <summary>Writes dqkv (all of q, k and v parts; overwrites) from doutput.</summary>
     public void Backward(float* doutput, float* qkv, float* probs, ReadOnlySpan<int> lengths, int batch, int t, float* dqkv)
     {
-        int hd = _headDim, H = _heads, KV = _kvHeads, qkvDim = QkvDim, group = H / KV, oDim = H * hd, kvDim = KV * hd;
+        int hd = _headDim, H = _heads, KV = _kvHeads, qkvDim = QkvDim, group = H / KV, oDim = H * hd, kvDim = KV * hd, ld = _ld;
         float scale = 1f / MathF.Sqrt(hd);
         int[] lens = lengths.ToArray();
         Workers.For(batch * KV, _threads, (item, w) =>
         {
             int b = item / KV, g = item % KV, len = lens[b];
-            var gemm = _gemms[w];
             fixed (float* scratch = _scratch[w])
             {
-                float* dk = scratch, dv = dk + hd * t, ds = dv + hd * t; // dK, dV [t, hd]; dS [t, t]
-                new Span<float>(dk, 2 * hd * t).Clear();
+                float* vt = scratch, spare = scratch + hd * ld, dk = scratch + 2 * hd * ld, dv = dk + hd * ld, tile = scratch + 4 * hd * ld;
+                new Span<float>(dk, 2 * hd * ld).Clear();
                 float* k = qkv + (long)b * t * qkvDim + oDim + g * hd, v = k + kvDim;
+                Transpose(v, qkvDim, len, hd, vt, ld);
+                // Zero rows stand in for queries past the sequence end in partial blocks (read from spare[0, hd));
+                // their dQ, which is zero, is written to spare[hd, 2hd) and dropped.
+                new Span<float>(spare, hd * ld).Clear();
                 for (int h = g * group; h < (g + 1) * group; h++)
                 {
                     float* q = qkv + (long)b * t * qkvDim + h * hd;
                     float* dq = dqkv + (long)b * t * qkvDim + h * hd;
                     float* p = probs + ((long)b * H + h) * t * t;
                     float* dy = doutput + (long)b * t * oDim + h * hd;
-                    for (int i0 = 0; i0 < len; i0 += Block)
+                    for (int i0 = 0; i0 < len; i0 += Rows)
                     {
-                        int rows = Math.Min(Block, len - i0), keys = i0 + rows;
-                        float* pb = p + (long)i0 * t, dsb = ds + (long)i0 * t;
-                        // dP = dY·Vᵀ, then dS = P ⊙ (dP − rowsum(P ⊙ dP)) · scale
-                        gemm.Multiply(dy + (long)i0 * oDim, oDim, false, v, qkvDim, true, rows, keys, hd, 1f, 0f, dsb, t);
-                        for (int i = i0; i < i0 + rows; i++)
+                        int keys = Math.Min(len, i0 + Rows);
+                        float* DY(int r) => i0 + r < len ? dy + (long)(i0 + r) * oDim : spare;
+                        float* Qr(int r) => i0 + r < len ? q + (long)(i0 + r) * qkvDim : spare;
+                        float* DQ(int r) => i0 + r < len ? dq + (long)(i0 + r) * qkvDim : spare + hd;
+                        // dP = dY·Vᵀ into the tile, then dS = P ⊙ (dP − rowsum(P ⊙ dP)) · scale in place.
+                        RowsTimesTransposed(DY(0), DY(1), DY(2), DY(3), vt, ld, hd, keys, tile, ld);
+                        for (int r = 0; r < Rows; r++)
                         {
+                            int i = i0 + r;
+                            var dr = new Span<float>(tile + r * ld, RoundUp8(keys));
+                            if (i >= len) { dr.Clear(); continue; }
                             var pr = new ReadOnlySpan<float>(p + (long)i * t, i + 1);
-                            var dr = new Span<float>(ds + (long)i * t, keys);
-                            float dot = TensorPrimitives.Dot(pr, dr[..(i + 1)]);
-                            TensorPrimitives.Subtract(dr[..(i + 1)], dot, dr[..(i + 1)]);
-                            TensorPrimitives.Multiply(dr[..(i + 1)], pr, dr[..(i + 1)]);
-                            TensorPrimitives.Multiply(dr[..(i + 1)], scale, dr[..(i + 1)]);
+                            var head = dr[..(i + 1)];
+                            float dot = TensorPrimitives.Dot(pr, head);
+                            TensorPrimitives.Subtract(head, dot, head);
+                            TensorPrimitives.Multiply(head, pr, head);
+                            TensorPrimitives.Multiply(head, scale, head);
                             dr[(i + 1)..].Clear();
                         }
-                        // dV += Pᵀ·dY; dQ = dS·K; dK += dSᵀ·Q
-                        gemm.Multiply(pb, t, true, dy + (long)i0 * oDim, oDim, false, keys, hd, rows, 1f, 1f, dv, hd);
-                        gemm.Multiply(dsb, t, false, k, qkvDim, false, rows, hd, keys, 1f, 0f, dq + (long)i0 * qkvDim, qkvDim);
-                        gemm.Multiply(dsb, t, true, q + (long)i0 * qkvDim, qkvDim, false, keys, hd, rows, 1f, 1f, dk, hd);
+                        WeightedRows(tile, ld, keys, k, qkvDim, hd, DQ(0), DQ(1), DQ(2), DQ(3));
+                        TransposedAccumulate(tile, ld, keys, Qr(0), Qr(1), Qr(2), Qr(3), hd, dk);
+                        // dV += Pᵀ·dY: the block's P rows replace dS in the tile (zero past the diagonal and the end).
+                        for (int r = 0; r < Rows; r++)
+                        {
+                            var dst = new Span<float>(tile + r * ld, keys);
+                            if (i0 + r < len) new ReadOnlySpan<float>(p + (long)(i0 + r) * t, keys).CopyTo(dst);
+                            else dst.Clear();
+                        }
+                        TransposedAccumulate(tile, ld, keys, DY(0), DY(1), DY(2), DY(3), hd, dv);
                     }
                     for (int i = len; i < t; i++) new Span<float>(dq + (long)i * qkvDim, hd).Clear();
                 }

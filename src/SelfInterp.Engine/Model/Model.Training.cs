@@ -33,7 +33,7 @@ public sealed unsafe partial class Model
         if (s.Attention is null || s.AttentionMaxT < T)
         {
             s.AttentionMaxT = T;
-            s.Attention = new Attention(c.NHeads, c.NKvHeads, c.HeadDim, T, Threads, () => SelfInterp.Engine.Gemm.GemmProvider.SingleThreadedLike(Gemm));
+            s.Attention = new Attention(c.NHeads, c.NKvHeads, c.HeadDim, T, Threads);
         }
         if (s.Positions.Length != N) s.Positions = new int[N];
         for (int i = 0; i < N; i++) s.Positions[i] = i % T;
