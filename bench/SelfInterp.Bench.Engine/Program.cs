@@ -3,6 +3,7 @@ using SelfInterp.Bench.Engine;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Gemm;
 using SelfInterp.Engine.Training;
+using SelfInterp.Engine.Kernels;
 
 // Usage: SelfInterp.Bench.Engine train|profile|scoring|small [steps]
 // Prints machine-readable "key: value" lines that bench/engine.sh combines with the PyTorch run.
@@ -41,6 +42,7 @@ void Train()
     var gemmPass = new GemmShapes(model.Gemm is TimedGemm t ? t.Inner : model.Gemm, shapes);
     for (int i = 0; i < 3; i++) { trainer.Step(batches[i % 4]); gemmPass.Run(); }
     timed.Reset();
+    KernelProfiler.Enabled = mode == "profile";
     // Training steps and passes of the same GEMM shapes alone alternate, so both see the same machine load;
     // the fastest sample of each is the least disturbed by other processes.
     var stepTimes = new List<double>();
@@ -62,6 +64,9 @@ void Train()
     Console.WriteLine($"gemm-alone ms for the step's shapes: min {gemmAlone * 1000:F1} median {Median(gemmTimes) * 1000:F1}");
     Console.WriteLine($"gemm GFLOP/s: {gemmPass.Flops / gemmAlone / 1e9:F1}");
     Console.WriteLine($"csharp training tokens/s: {tokens / step:F0}");
+    KernelProfiler.Enabled = false;
+    foreach (var (name, (ms, calls)) in KernelProfiler.Snapshot().OrderByDescending(kv => kv.Value.Ms))
+        Console.WriteLine($"profile {name,-20} {ms / steps,8:F1} ms/step ({calls / steps} calls)");
     if (mode == "profile")
         Console.WriteLine($"profile: inside GEMM {timed.Elapsed.TotalMilliseconds / steps:F1} ms/step at {timed.Flops / timed.Elapsed.TotalSeconds / 1e9:F1} GFLOP/s; outside GEMM {(stepTimes.Average() * 1000 - timed.Elapsed.TotalMilliseconds / steps):F1} ms/step");
 }
