@@ -28,7 +28,12 @@ done
 scoring=$("$BENCH" scoring); echo "$scoring" | sed "s/^/[scoring] /"
 
 cs=$(best "${cs_rates[@]}"); torch=$(best "${torch_rates[@]}")
-step=$(best "${step_gflops[@]}"); gemm=$(best "${gemm_gflops[@]}")
+# Step and GEMM-alone figures are paired within a round; report the round with the fastest step.
+bestRound=0
+for i in "${!step_gflops[@]}"; do
+  if awk -v a="${step_gflops[$i]}" -v b="${step_gflops[$bestRound]}" 'BEGIN{exit !(a>b)}'; then bestRound=$i; fi
+done
+step=${step_gflops[$bestRound]}; gemm=${gemm_gflops[$bestRound]}
 echo "training step GFLOP/s: step=$step gemm-alone=$gemm fraction=$(awk -v a="$step" -v b="$gemm" 'BEGIN{printf "%.2f", a/b}')"
 echo "$scoring" | grep '^scoring prompts/s:'
 echo "training tokens/s: csharp=$cs torch=$torch ratio=$(awk -v a="$cs" -v b="$torch" 'BEGIN{printf "%.2f", a/b}')"
