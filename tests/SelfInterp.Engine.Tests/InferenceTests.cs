@@ -103,3 +103,20 @@ public class InferenceTests
         Assert.Equal(total / count, loss, 1e-3 * loss);
     }
 }
+
+public class ConcurrentInferenceTests
+{
+    [Theory]
+    [MemberData(nameof(TestGemms.Names), MemberType = typeof(TestGemms))]
+    public void SessionsOnSeveralThreadsShareOneModel(string gemm)
+    {
+        var config = TestModels.Tiny();
+        var model = Model.CreateRandom(config, 51, new ModelOptions { Threads = 2, Gemm = TestGemms.Create(gemm, 2) });
+        var rng = new Rng(52, "concurrent");
+        var prompts = Enumerable.Range(0, 8).Select(i => TestModels.RandomTokens(rng, 20 + i, config.VocabSize)).ToArray();
+        var sequential = prompts.Select(p => new Inference(model).Logits(p)).ToArray();
+        var parallel = new float[prompts.Length][];
+        Parallel.For(0, prompts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = new Inference(model).Logits(prompts[i]));
+        for (int i = 0; i < prompts.Length; i++) Assert.Equal(sequential[i], parallel[i]);
+    }
+}
