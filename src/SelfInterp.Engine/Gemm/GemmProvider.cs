@@ -6,14 +6,6 @@ public static class GemmProvider
 {
     public const string EnvironmentVariable = "SELFINTERP_GEMM";
 
-    /// <summary>A single-threaded GEMM of the same kind, for callers that parallelise over many small products.</summary>
-    public static IGemm SingleThreadedLike(IGemm gemm) => gemm switch
-    {
-        OpenBlasGemm => OpenBlasGemm.TryCreate(1)!,
-        NaiveGemm => new NaiveGemm(),
-        _ => new ManagedGemm(1),
-    };
-
     public static IGemm Create(int threads)
     {
         string? forced = Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim().ToLowerInvariant();
