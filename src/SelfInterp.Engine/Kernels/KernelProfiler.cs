@@ -11,15 +11,18 @@ public static class KernelProfiler
 
     public static long Start() => Enabled ? Stopwatch.GetTimestamp() : 0;
 
-    public static void Stop(string kernel, long start)
+    /// <summary>Books the time since start to the kernel; returns the new start for the next lap.</summary>
+    public static long Lap(string kernel, long start)
     {
-        if (!Enabled) return;
-        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (!Enabled) return 0;
+        long now = Stopwatch.GetTimestamp();
+        double ms = Stopwatch.GetElapsedTime(start, now).TotalMilliseconds;
         lock (Totals)
         {
             Totals.TryGetValue(kernel, out var t);
             Totals[kernel] = (t.Ms + ms, t.Calls + 1);
         }
+        return now;
     }
 
     public static IReadOnlyDictionary<string, (double Ms, long Calls)> Snapshot()

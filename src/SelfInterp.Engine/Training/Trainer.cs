@@ -25,27 +25,23 @@ public sealed class Trainer
     {
         if (!ReferenceEquals(_model.Trainable.Parameters, _parameters))
             throw new InvalidOperationException("the model's trainable parameters changed (LoRA attached or merged) after this trainer was made");
-        long t0 = KernelProfiler.Start();
+        long lap = KernelProfiler.Start();
         Array.Clear(_gradients);
-        KernelProfiler.Stop("zero grads", t0);
-        t0 = KernelProfiler.Start();
+        lap = KernelProfiler.Lap("zero grads", lap);
         float loss = _model.Forward(batch);
-        KernelProfiler.Stop("forward (total)", t0);
-        t0 = KernelProfiler.Start();
+        lap = KernelProfiler.Lap("forward (total)", lap);
         _model.Backward();
-        KernelProfiler.Stop("backward (total)", t0);
-        t0 = KernelProfiler.Start();
+        lap = KernelProfiler.Lap("backward (total)", lap);
         float norm = GlobalNorm(_gradients, _model.Threads);
         if (Options.GradClip > 0 && norm > Options.GradClip)
         {
             float scale = Options.GradClip / (norm + 1e-6f);
             System.Numerics.Tensors.TensorPrimitives.Multiply(_gradients, scale, _gradients);
         }
-        KernelProfiler.Stop("clip", t0);
-        t0 = KernelProfiler.Start();
+        lap = KernelProfiler.Lap("clip", lap);
         float lr = Options.Schedule.At(StepsTaken);
         _optimizer.Step(_parameters, _gradients, lr, _model.Threads);
-        KernelProfiler.Stop("adamw", t0);
+        KernelProfiler.Lap("adamw", lap);
         StepsTaken++;
         return new StepResult(loss, norm, lr, batch.TargetCount);
     }
