@@ -120,3 +120,25 @@ public class ConcurrentInferenceTests
         for (int i = 0; i < prompts.Length; i++) Assert.Equal(sequential[i], parallel[i]);
     }
 }
+
+public class BatchGenerationTests
+{
+    [Fact]
+    public void BatchedGreedyGenerationEqualsOneByOne()
+    {
+        var config = TestModels.Tiny();
+        var inference = new Inference(TestModels.Sharp(config, 61), maxBatch: 3);
+        var rng = new Rng(62, "batch-gen");
+        var prompts = Enumerable.Range(0, 7).Select(i => TestModels.RandomTokens(rng, 3 + 4 * i % 9, config.VocabSize)).ToList();
+        var alone = prompts.Select(p => inference.Generate(p, 10)).ToList();
+        int stop = alone[2][3];
+        var batched = inference.GenerateBatch(prompts, 10);
+        var stopped = inference.GenerateBatch(prompts, 10, [stop]);
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            Assert.Equal(alone[i], batched[i]);
+            Assert.Equal(inference.Generate(prompts[i], 10, [stop]), stopped[i]);
+        }
+        Assert.True(stopped.Count(s => s.Length < 10) >= 1, "the stop token should end at least one sequence early");
+    }
+}

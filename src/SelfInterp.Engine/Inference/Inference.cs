@@ -99,7 +99,58 @@ public sealed unsafe class Inference
         return output.ToArray();
     }
 
-    static int ArgMax(float[] row)
+    /// <summary>Greedy decoding of many prompts together (batches of <see cref="MaxBatch"/>), each exactly as
+    /// <see cref="Generate"/> would decode it alone; finished sequences ride along without being extended.</summary>
+    public int[][] GenerateBatch(IReadOnlyList<int[]> prompts, int maxTokens, IReadOnlyCollection<int>? stopTokens = null)
+    {
+        var results = new int[prompts.Count][];
+        for (int start = 0; start < prompts.Count; start += MaxBatch)
+        {
+            int count = Math.Min(MaxBatch, prompts.Count - start);
+            var group = Enumerable.Range(start, count).Select(i => prompts[i]).ToArray();
+            foreach (var (p, i) in group.Select((p, i) => (p, i)))
+            {
+                if (p.Length == 0) throw new ArgumentException($"prompt {start + i} is empty");
+                if (p.Length > Config.MaxSeqLen) throw new ArgumentException($"prompt {start + i} of {p.Length} tokens exceeds max_seq_len {Config.MaxSeqLen}");
+            }
+            int tn = group.Max(p => p.Length);
+            int capacity = Math.Min(Config.MaxSeqLen, tn + maxTokens);
+            var cache = new KvCache(Config, count, capacity);
+            var tokens = new int[count * tn];
+            var lengths = new int[count];
+            var rows = new int[count];
+            for (int b = 0; b < count; b++)
+            {
+                group[b].CopyTo(tokens, b * tn);
+                lengths[b] = group[b].Length;
+                rows[b] = b * tn + lengths[b] - 1;
+            }
+            var logits = Run(cache, tokens, lengths, tn, rows);
+            var outputs = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
+            var done = new bool[count];
+            var next = new int[count];
+            var stepLengths = new int[count];
+            while (true)
+            {
+                for (int b = 0; b < count; b++)
+                {
+                    if (done[b] || maxTokens <= 0) { done[b] = true; stepLengths[b] = 0; continue; }
+                    int token = ArgMax(logits.AsSpan(b * Config.VocabSize, Config.VocabSize));
+                    outputs[b].Add(token);
+                    next[b] = token;
+                    done[b] = outputs[b].Count >= maxTokens || stopTokens?.Contains(token) == true
+                        || group[b].Length + outputs[b].Count >= Config.MaxSeqLen;
+                    stepLengths[b] = done[b] ? 0 : 1;
+                }
+                if (done.All(x => x)) break;
+                logits = Run(cache, next, stepLengths, 1, Enumerable.Range(0, count).ToArray());
+            }
+            for (int b = 0; b < count; b++) results[start + b] = outputs[b].ToArray();
+        }
+        return results;
+    }
+
+    static int ArgMax(ReadOnlySpan<float> row)
     {
         int best = 0;
         for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
