@@ -189,9 +189,10 @@ public sealed unsafe class Inference
         var positions = new int[N];
         for (int b = 0; b < B; b++)
             for (int i = 0; i < tn; i++) positions[b * tn + i] = i < lengths[b] ? cache.PrefixLength + cache.Lengths[b] + i : 0;
-        int maxKeys = cache.PrefixLength + cache.Capacity;
-        if (_scratch.Length < threads || _scratch[0].Length < maxKeys)
-            _scratch = Enumerable.Range(0, threads).Select(_ => GC.AllocateArray<float>(maxKeys, pinned: true)).ToArray();
+        int scratchLength = CachedAttention.ScratchLength(cache, c.HeadDim);
+        if (_scratch.Length < threads || _scratch[0].Length < scratchLength)
+            _scratch = Enumerable.Range(0, threads).Select(_ => GC.AllocateArray<float>(scratchLength, pinned: true)).ToArray();
+        var prefixKt = new float[Math.Max(1, c.NKvHeads * c.HeadDim * AttentionTiles.RoundUp8(cache.PrefixLength))];
 
         float* x = _x.Ensure((long)N * d), norm = _norm.Ensure((long)N * d), rstd = _rows.Ensure(N);
         float* qkv = _qkv.Ensure((long)N * qkvDim), att = _att.Ensure((long)N * c.QDim);
@@ -214,7 +215,8 @@ public sealed unsafe class Inference
                     new Span<float>(row + c.QDim, c.KvDim).CopyTo(new Span<float>(cache.KeyRow(l, b, cache.Lengths[b] + i), c.KvDim));
                     new Span<float>(row + c.QDim + c.KvDim, c.KvDim).CopyTo(new Span<float>(cache.ValueRow(l, b, cache.Lengths[b] + i), c.KvDim));
                 }
-            CachedAttention.Forward(qkv, cache, l, lengths, tn, c.NHeads, c.NKvHeads, c.HeadDim, att, _scratch, threads);
+            if (cache.PrefixLength > 0) CachedAttention.TransposePrefix(cache, l, c.NKvHeads, c.HeadDim, prefixKt);
+            CachedAttention.Forward(qkv, cache, l, lengths, tn, c.NHeads, c.NKvHeads, c.HeadDim, prefixKt, att, _scratch, threads);
             Linear.Forward(m.Gemm, att, p + lo.Wo, N, c.QDim, d, 1f, x, d);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Output, att, N, u, x);
             RmsNorm.Forward(x, p + lo.MlpNorm, N, d, c.NormEps, norm, rstd, threads);

@@ -29,8 +29,10 @@ internal static unsafe class AttentionTiles
         }
     }
 
-    /// <summary>o_r = Σ_{j&lt;n} w[r, j]·y_j (overwrites o_r) for r &lt; 4, y rows of hd floats with stride ldy.</summary>
-    public static void WeightedRows(float* w, int ldw, int n, float* y, int ldy, int hd, float* o0, float* o1, float* o2, float* o3)
+    /// <summary>o_r = Σ_{j&lt;n} w[r, j]·y_j for r &lt; 4, y rows of hd floats with stride ldy; overwrites o_r, or
+    /// adds to it when accumulate is set.</summary>
+    public static void WeightedRows(float* w, int ldw, int n, float* y, int ldy, int hd, float* o0, float* o1, float* o2, float* o3,
+        bool accumulate = false)
     {
         float* w0 = w, w1 = w + ldw, w2 = w + 2 * ldw, w3 = w + 3 * ldw;
         int c = 0;
@@ -47,6 +49,11 @@ internal static unsafe class AttentionTiles
                 a2 = Vector256.FusedMultiplyAdd(s2, v0, a2); b2 = Vector256.FusedMultiplyAdd(s2, v1, b2);
                 a3 = Vector256.FusedMultiplyAdd(s3, v0, a3); b3 = Vector256.FusedMultiplyAdd(s3, v1, b3);
             }
+            if (accumulate)
+            {
+                a0 += Vector256.Load(o0 + c); b0 += Vector256.Load(o0 + c + 8); a1 += Vector256.Load(o1 + c); b1 += Vector256.Load(o1 + c + 8);
+                a2 += Vector256.Load(o2 + c); b2 += Vector256.Load(o2 + c + 8); a3 += Vector256.Load(o3 + c); b3 += Vector256.Load(o3 + c + 8);
+            }
             a0.Store(o0 + c); b0.Store(o0 + c + 8); a1.Store(o1 + c); b1.Store(o1 + c + 8);
             a2.Store(o2 + c); b2.Store(o2 + c + 8); a3.Store(o3 + c); b3.Store(o3 + c + 8);
         }
@@ -61,6 +68,10 @@ internal static unsafe class AttentionTiles
                 a2 = Vector256.FusedMultiplyAdd(Vector256.Create(w2[j]), v0, a2);
                 a3 = Vector256.FusedMultiplyAdd(Vector256.Create(w3[j]), v0, a3);
             }
+            if (accumulate)
+            {
+                a0 += Vector256.Load(o0 + c); a1 += Vector256.Load(o1 + c); a2 += Vector256.Load(o2 + c); a3 += Vector256.Load(o3 + c);
+            }
             a0.Store(o0 + c); a1.Store(o1 + c); a2.Store(o2 + c); a3.Store(o3 + c);
         }
         for (; c < hd; c++)
@@ -71,6 +82,7 @@ internal static unsafe class AttentionTiles
                 float v = y[(long)j * ldy + c];
                 s0 += w0[j] * v; s1 += w1[j] * v; s2 += w2[j] * v; s3 += w3[j] * v;
             }
+            if (accumulate) { s0 += o0[c]; s1 += o1[c]; s2 += o2[c]; s3 += o3[c]; }
             o0[c] = s0; o1[c] = s1; o2[c] = s2; o3[c] = s3;
         }
     }
