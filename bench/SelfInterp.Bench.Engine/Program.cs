@@ -85,9 +85,12 @@ void Scoring()
     int[] candidates = [65, 66];
     var inference = new Inference(model, maxBatch: 128);
     inference.ScoreWithSharedPrefix(prefix, suffixes.Take(64).ToList(), candidates);
+    KernelProfiler.Reset();
     var sw = Stopwatch.StartNew();
     var shared = inference.ScoreWithSharedPrefix(prefix, suffixes, candidates);
     double sharedRate = suffixes.Count / sw.Elapsed.TotalSeconds;
+    foreach (var (name, (ms, calls)) in KernelProfiler.Snapshot().OrderByDescending(kv => kv.Value.Ms))
+        Console.WriteLine($"profile shared-prefix {name,-18} {ms,8:F1} ms ({calls} calls)");
 
     // The naive path: one full forward per prompt. Timed on a subset; the rate is per prompt.
     int naiveCount = Math.Min(suffixes.Count, 150);

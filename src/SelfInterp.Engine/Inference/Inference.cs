@@ -9,8 +9,17 @@ public sealed unsafe class Inference
 {
     readonly Model _model;
     readonly PinnedBuffer _x = new(), _norm = new(), _qkv = new(), _att = new(), _gateUp = new(), _swi = new(), _u = new(),
-        _rows = new(), _logits = new();
+        _rows = new(), _prefixScores = new();
     float[][] _scratch = [];
+    KvCache? _suffixCache, _singleCache;
+
+    /// <summary>This instance's reusable cache for one sequence of up to capacity positions.</summary>
+    KvCache SingleCache(int capacity)
+    {
+        if (_singleCache is null) _singleCache = new KvCache(Config, 1, capacity);
+        else _singleCache.Reset(1, capacity);
+        return _singleCache;
+    }
     /// <summary>Suffixes scored together in one batched forward.</summary>
     public int MaxBatch { get; }
 
@@ -25,7 +34,7 @@ public sealed unsafe class Inference
     /// <summary>Logits [tokens.Length, vocab] for every position, computed in one pass without reuse.</summary>
     public float[] Logits(ReadOnlySpan<int> tokens)
     {
-        var cache = new KvCache(Config, 1, tokens.Length);
+        var cache = SingleCache(tokens.Length);
         var rows = Enumerable.Range(0, tokens.Length).ToArray();
         return Run(cache, tokens.ToArray(), [tokens.Length], tokens.Length, rows);
     }
@@ -33,7 +42,7 @@ public sealed unsafe class Inference
     /// <summary>log P(candidate | prompt) for each candidate token, from one forward pass over the prompt.</summary>
     public float[] ScoreCandidates(ReadOnlySpan<int> prompt, ReadOnlySpan<int> candidates)
     {
-        var cache = new KvCache(Config, 1, prompt.Length);
+        var cache = SingleCache(prompt.Length);
         var logits = Run(cache, prompt.ToArray(), [prompt.Length], prompt.Length, [prompt.Length - 1]);
         return LogProbs(logits, 0, candidates);
     }
@@ -72,8 +81,9 @@ public sealed unsafe class Inference
                 lengths[b] = group[b].Tokens.Length;
                 rows[b] = b * tn + lengths[b] - 1;
             }
-            var cache = new KvCache(Config, group.Count, tn, prefixCache);
-            var logits = Run(cache, tokens, lengths, tn, rows);
+            if (_suffixCache is null) _suffixCache = new KvCache(Config, group.Count, tn, prefixCache);
+            else _suffixCache.Reset(group.Count, tn, prefixCache);
+            var logits = Run(_suffixCache, tokens, lengths, tn, rows);
             for (int b = 0; b < group.Count; b++) result[group[b].Index] = LogProbs(logits, b, candidates);
         }
         return result;
@@ -86,7 +96,7 @@ public sealed unsafe class Inference
         if (prompt.Length == 0) throw new ArgumentException("prompt must not be empty");
         if (prompt.Length > Config.MaxSeqLen) throw new ArgumentException($"prompt of {prompt.Length} tokens exceeds max_seq_len {Config.MaxSeqLen}");
         int capacity = Math.Min(Config.MaxSeqLen, prompt.Length + maxTokens);
-        var cache = new KvCache(Config, 1, capacity);
+        var cache = SingleCache(capacity);
         var output = new List<int>();
         var logits = Run(cache, prompt.ToArray(), [prompt.Length], prompt.Length, [prompt.Length - 1]);
         while (output.Count < maxTokens)
@@ -192,7 +202,7 @@ public sealed unsafe class Inference
         int scratchLength = CachedAttention.ScratchLength(cache, c.HeadDim);
         if (_scratch.Length < threads || _scratch[0].Length < scratchLength)
             _scratch = Enumerable.Range(0, threads).Select(_ => GC.AllocateArray<float>(scratchLength, pinned: true)).ToArray();
-        var prefixKt = new float[Math.Max(1, c.NKvHeads * c.HeadDim * AttentionTiles.RoundUp8(cache.PrefixLength))];
+        float* prefixScores = _prefixScores.Ensure(Math.Max(1, CachedAttention.PrefixScoresLength(cache, tn, c.NHeads)));
 
         float* x = _x.Ensure((long)N * d), norm = _norm.Ensure((long)N * d), rstd = _rows.Ensure(N);
         float* qkv = _qkv.Ensure((long)N * qkvDim), att = _att.Ensure((long)N * c.QDim);
@@ -200,14 +210,20 @@ public sealed unsafe class Inference
         float* u = _u.Ensure((long)N * 3 * (m.Lora?.Rank ?? 1));
         float* p = m.P;
 
+        long lap = KernelProfiler.Start();
         Embedding.Forward(tokens, m.Parameters.AsSpan((int)m.Layout.Embedding, c.VocabSize * d), N, d, new Span<float>(x, N * d));
+        lap = KernelProfiler.Lap("infer embedding", lap);
         for (int l = 0; l < c.NLayers; l++)
         {
             var lo = m.Layout.Layers[l];
             RmsNorm.Forward(x, p + lo.AttnNorm, N, d, c.NormEps, norm, rstd, threads);
+            lap = KernelProfiler.Lap("infer rmsnorm", lap);
             Linear.Forward(m.Gemm, norm, p + lo.Wqkv, N, d, qkvDim, 0f, qkv, qkvDim);
+            lap = KernelProfiler.Lap("infer gemm", lap);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Qkv, norm, N, u, qkv);
+            lap = KernelProfiler.Lap("infer lora", lap);
             m.Rope.Apply(qkv, qkvDim, positions, N, c.NHeads + c.NKvHeads, inverse: false);
+            lap = KernelProfiler.Lap("infer rope", lap);
             for (int b = 0; b < B; b++)
                 for (int i = 0; i < lengths[b]; i++)
                 {
@@ -215,16 +231,25 @@ public sealed unsafe class Inference
                     new Span<float>(row + c.QDim, c.KvDim).CopyTo(new Span<float>(cache.KeyRow(l, b, cache.Lengths[b] + i), c.KvDim));
                     new Span<float>(row + c.QDim + c.KvDim, c.KvDim).CopyTo(new Span<float>(cache.ValueRow(l, b, cache.Lengths[b] + i), c.KvDim));
                 }
-            if (cache.PrefixLength > 0) CachedAttention.TransposePrefix(cache, l, c.NKvHeads, c.HeadDim, prefixKt);
-            CachedAttention.Forward(qkv, cache, l, lengths, tn, c.NHeads, c.NKvHeads, c.HeadDim, prefixKt, att, _scratch, threads);
+            lap = KernelProfiler.Lap("infer kv write", lap);
+            CachedAttention.Forward(m.Gemm, qkv, cache, l, lengths, tn, c.NHeads, c.NKvHeads, c.HeadDim, prefixScores, att, _scratch, threads);
+            lap = KernelProfiler.Lap("infer attention", lap);
             Linear.Forward(m.Gemm, att, p + lo.Wo, N, c.QDim, d, 1f, x, d);
+            lap = KernelProfiler.Lap("infer gemm", lap);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Output, att, N, u, x);
+            lap = KernelProfiler.Lap("infer lora", lap);
             RmsNorm.Forward(x, p + lo.MlpNorm, N, d, c.NormEps, norm, rstd, threads);
+            lap = KernelProfiler.Lap("infer rmsnorm", lap);
             Linear.Forward(m.Gemm, norm, p + lo.W13, N, d, 2 * hid, 0f, gateUp, 2 * hid);
+            lap = KernelProfiler.Lap("infer gemm", lap);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.GateUp, norm, N, u, gateUp);
+            lap = KernelProfiler.Lap("infer lora", lap);
             SwiGlu.Forward(gateUp, N, hid, swi, threads);
+            lap = KernelProfiler.Lap("infer swiglu", lap);
             Linear.Forward(m.Gemm, swi, p + lo.W2, N, hid, d, 1f, x, d);
+            lap = KernelProfiler.Lap("infer gemm", lap);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Down, swi, N, u, x);
+            lap = KernelProfiler.Lap("infer lora", lap);
         }
         for (int b = 0; b < B; b++) cache.Lengths[b] += lengths[b];
 
@@ -234,6 +259,7 @@ public sealed unsafe class Inference
         var logits = new float[M * c.VocabSize];
         fixed (float* lp = logits)
             Linear.Forward(m.Gemm, norm, p + m.Layout.Output, M, d, c.VocabSize, 0f, lp, c.VocabSize);
+        KernelProfiler.Lap("infer logits", lap);
         return logits;
     }
 }
