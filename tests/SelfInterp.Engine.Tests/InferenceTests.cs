@@ -142,3 +142,18 @@ public class BatchGenerationTests
         Assert.True(stopped.Count(s => s.Length < 10) >= 1, "the stop token should end at least one sequence early");
     }
 }
+
+public class InferenceInputTests
+{
+    [Fact]
+    public void BadInputsAreRejectedWithClearMessages()
+    {
+        var config = TestModels.Tiny();
+        var inference = new Inference(Model.CreateRandom(config, 71));
+        Assert.Throws<ArgumentException>(() => inference.ScoreCandidates([], [1]));
+        Assert.Throws<ArgumentException>(() => inference.Logits([]));
+        Assert.Contains("outside vocab", Assert.Throws<ArgumentException>(() => inference.ScoreCandidates([1, 2], [config.VocabSize])).Message);
+        Assert.Contains("outside vocab", Assert.Throws<ArgumentException>(() => inference.Logits([1, -3])).Message);
+        Assert.Contains("max_seq_len", Assert.Throws<ArgumentException>(() => inference.Logits(new int[config.MaxSeqLen + 1])).Message);
+    }
+}

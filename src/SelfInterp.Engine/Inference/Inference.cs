@@ -34,6 +34,7 @@ public sealed unsafe class Inference
     /// <summary>Logits [tokens.Length, vocab] for every position, computed in one pass without reuse.</summary>
     public float[] Logits(ReadOnlySpan<int> tokens)
     {
+        if (tokens.Length == 0) throw new ArgumentException("no tokens to run", nameof(tokens));
         var cache = SingleCache(tokens.Length);
         var rows = Enumerable.Range(0, tokens.Length).ToArray();
         return Run(cache, tokens.ToArray(), [tokens.Length], tokens.Length, rows);
@@ -42,6 +43,7 @@ public sealed unsafe class Inference
     /// <summary>log P(candidate | prompt) for each candidate token, from one forward pass over the prompt.</summary>
     public float[] ScoreCandidates(ReadOnlySpan<int> prompt, ReadOnlySpan<int> candidates)
     {
+        if (prompt.Length == 0) throw new ArgumentException("prompt must not be empty", nameof(prompt));
         var cache = SingleCache(prompt.Length);
         var logits = Run(cache, prompt.ToArray(), [prompt.Length], prompt.Length, [prompt.Length - 1]);
         return LogProbs(logits, 0, candidates);
