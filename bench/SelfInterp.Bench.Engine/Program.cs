@@ -66,6 +66,10 @@ void Train()
     Console.WriteLine($"train step GFLOP/s: {flops / step / 1e9:F1}");
     Console.WriteLine($"gemm-alone ms for the step's shapes: min {gemmAlone * 1000:F1} median {Median(gemmTimes) * 1000:F1}");
     Console.WriteLine($"gemm GFLOP/s: {gemmPass.Flops / gemmAlone / 1e9:F1}");
+    // Each step against the GEMM pass right after it: the fraction of the GEMM's speed the whole step reaches,
+    // as the median over these adjacent pairs (robust to load that drifts during the run).
+    var fractions = stepTimes.Zip(gemmTimes, (st, gt) => flops / st / (gemmPass.Flops / gt)).ToList();
+    Console.WriteLine($"train step / gemm GFLOP/s fraction (median of adjacent pairs): {Median(fractions):F2}");
     Console.WriteLine($"csharp training tokens/s: {tokens / step:F0}");
     KernelProfiler.Enabled = false;
     foreach (var (name, (ms, calls)) in KernelProfiler.Snapshot().OrderByDescending(kv => kv.Value.Ms))
