@@ -80,7 +80,7 @@ public unsafe class FastKernelTests
     [InlineData(true)]
     public void Rope(bool inverse)
     {
-        int n = 5, heads = 3, hd = 8, stride = heads * hd + 4;
+        int n = 5, heads = 3, hd = 40, stride = heads * hd + 4; // half = 20: vector lanes and a scalar tail
         int[] positions = [0, 9, 2, 15, 4];
         var rope = new Rope(hd, 16, 500f);
         var x = Random(n * stride);
@@ -94,6 +94,8 @@ public unsafe class FastKernelTests
     [InlineData(4, 4, 8, 1)]
     [InlineData(4, 2, 8, 2)]
     [InlineData(6, 1, 12, 2)]
+    [InlineData(2, 2, 32, 2)]
+    [InlineData(3, 3, 20, 1)]
     public void AttentionForwardAndBackward(int heads, int kvHeads, int hd, int threads)
     {
         int batch = 3, t = 11, qkvDim = (heads + 2 * kvHeads) * hd, oDim = heads * hd;

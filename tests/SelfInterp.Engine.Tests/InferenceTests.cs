@@ -103,3 +103,57 @@ public class InferenceTests
         Assert.Equal(total / count, loss, 1e-3 * loss);
     }
 }
+
+public class ConcurrentInferenceTests
+{
+    [Theory]
+    [MemberData(nameof(TestGemms.Names), MemberType = typeof(TestGemms))]
+    public void SessionsOnSeveralThreadsShareOneModel(string gemm)
+    {
+        var config = TestModels.Tiny();
+        var model = Model.CreateRandom(config, 51, new ModelOptions { Threads = 2, Gemm = TestGemms.Create(gemm, 2) });
+        var rng = new Rng(52, "concurrent");
+        var prompts = Enumerable.Range(0, 8).Select(i => TestModels.RandomTokens(rng, 20 + i, config.VocabSize)).ToArray();
+        var sequential = prompts.Select(p => new Inference(model).Logits(p)).ToArray();
+        var parallel = new float[prompts.Length][];
+        Parallel.For(0, prompts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = new Inference(model).Logits(prompts[i]));
+        for (int i = 0; i < prompts.Length; i++) Assert.Equal(sequential[i], parallel[i]);
+    }
+}
+
+public class BatchGenerationTests
+{
+    [Fact]
+    public void BatchedGreedyGenerationEqualsOneByOne()
+    {
+        var config = TestModels.Tiny();
+        var inference = new Inference(TestModels.Sharp(config, 61), maxBatch: 3);
+        var rng = new Rng(62, "batch-gen");
+        var prompts = Enumerable.Range(0, 7).Select(i => TestModels.RandomTokens(rng, 3 + 4 * i % 9, config.VocabSize)).ToList();
+        var alone = prompts.Select(p => inference.Generate(p, 10)).ToList();
+        int stop = alone[2][3];
+        var batched = inference.GenerateBatch(prompts, 10);
+        var stopped = inference.GenerateBatch(prompts, 10, [stop]);
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            Assert.Equal(alone[i], batched[i]);
+            Assert.Equal(inference.Generate(prompts[i], 10, [stop]), stopped[i]);
+        }
+        Assert.True(stopped.Count(s => s.Length < 10) >= 1, "the stop token should end at least one sequence early");
+    }
+}
+
+public class InferenceInputTests
+{
+    [Fact]
+    public void BadInputsAreRejectedWithClearMessages()
+    {
+        var config = TestModels.Tiny();
+        var inference = new Inference(Model.CreateRandom(config, 71));
+        Assert.Throws<ArgumentException>(() => inference.ScoreCandidates([], [1]));
+        Assert.Throws<ArgumentException>(() => inference.Logits([]));
+        Assert.Contains("outside vocab", Assert.Throws<ArgumentException>(() => inference.ScoreCandidates([1, 2], [config.VocabSize])).Message);
+        Assert.Contains("outside vocab", Assert.Throws<ArgumentException>(() => inference.Logits([1, -3])).Message);
+        Assert.Contains("max_seq_len", Assert.Throws<ArgumentException>(() => inference.Logits(new int[config.MaxSeqLen + 1])).Message);
+    }
+}

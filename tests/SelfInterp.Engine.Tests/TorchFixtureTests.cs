@@ -8,13 +8,17 @@ namespace SelfInterp.Engine.Tests;
 /// Fixtures/make_torch_fixture.py: logits, loss, every gradient, and 5 AdamW steps.</summary>
 public class TorchFixtureTests
 {
-    static readonly string FixturePath = Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch_fixture.safetensors");
+    /// <summary>Every fixture variant × every available GEMM.</summary>
+    public static IEnumerable<object[]> Cases() =>
+        from variant in new[] { "gqa_tied", "mha_untied" }
+        from gemm in TestGemms.Names()
+        select new object[] { variant, gemm[0] };
 
     sealed record Fixture(Model Model, Batch Batch, Dictionary<string, NamedTensor> Tensors, JsonElement Optimizer);
 
-    static Fixture Load(string gemm)
+    static Fixture Load(string variant, string gemm)
     {
-        var (tensors, meta) = SafeTensors.Read(FixturePath);
+        var (tensors, meta) = SafeTensors.Read(Path.Combine(AppContext.BaseDirectory, "Fixtures", $"torch_fixture_{variant}.safetensors"));
         var config = ModelConfig.FromJson(meta["config"]);
         var model = new Model(config, new ModelOptions { Threads = 2, Gemm = TestGemms.Create(gemm, 2) });
         foreach (var slot in model.Layout.Layout.Slots) tensors[slot.Name].Data.CopyTo(model.Tensor(slot.Name));
@@ -26,10 +30,10 @@ public class TorchFixtureTests
     }
 
     [Theory]
-    [MemberData(nameof(TestGemms.Names), MemberType = typeof(TestGemms))]
-    public void LossAndEveryGradientMatchPyTorch(string gemm)
+    [MemberData(nameof(Cases))]
+    public void LossAndEveryGradientMatchPyTorch(string variant, string gemm)
     {
-        var f = Load(gemm);
+        var f = Load(variant, gemm);
         float loss = f.Model.Forward(f.Batch);
         Assert.Equal(f.Tensors["loss"].Data[0], loss, 5e-6 * Math.Abs(loss));
         f.Model.ZeroGradients();
@@ -48,10 +52,10 @@ public class TorchFixtureTests
     }
 
     [Theory]
-    [MemberData(nameof(TestGemms.Names), MemberType = typeof(TestGemms))]
-    public void InferenceLogitsMatchPyTorch(string gemm)
+    [MemberData(nameof(Cases))]
+    public void InferenceLogitsMatchPyTorch(string variant, string gemm)
     {
-        var f = Load(gemm);
+        var f = Load(variant, gemm);
         var inference = new Inference(f.Model);
         int t = f.Batch.SeqLen, v = f.Model.Config.VocabSize;
         var expected = f.Tensors["logits"].Data;
@@ -64,10 +68,10 @@ public class TorchFixtureTests
     }
 
     [Theory]
-    [MemberData(nameof(TestGemms.Names), MemberType = typeof(TestGemms))]
-    public void FiveAdamWStepsMatchPyTorch(string gemm)
+    [MemberData(nameof(Cases))]
+    public void FiveAdamWStepsMatchPyTorch(string variant, string gemm)
     {
-        var f = Load(gemm);
+        var f = Load(variant, gemm);
         var o = f.Optimizer;
         var trainer = new Trainer(f.Model, new TrainerOptions
         {

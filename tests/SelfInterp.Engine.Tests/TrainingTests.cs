@@ -85,6 +85,30 @@ public class TrainingTests
         Assert.Equal(expected, loss, 1e-4);
     }
 
+    /// <summary>Right padding and a companion sequence without targets change neither loss nor gradients.</summary>
+    [Fact]
+    public void PaddingAndTargetlessCompanionsDoNotChangeLossOrGradients()
+    {
+        var config = TestModels.Tiny();
+        var rng = new Rng(15, "padding");
+        var s1 = TestModels.RandomTokens(rng, 9, config.VocabSize);
+        var s2 = TestModels.RandomTokens(rng, 17, config.VocabSize);
+        var mask1 = Enumerable.Range(0, 9).Select(i => i >= 4).ToArray();
+        (float Loss, float[] Grads) Run(Batch batch)
+        {
+            var model = TestModels.Sharp(config, 16);
+            model.ZeroGradients();
+            float loss = model.Forward(batch);
+            model.Backward();
+            return (loss, (float[])model.Gradients.Clone());
+        }
+        var alone = Run(Batch.FromSequences([s1], [mask1]));
+        var padded = Run(Batch.FromSequences([s2, s1], [new bool[17], mask1]));
+        Assert.Equal(alone.Loss, padded.Loss, 1e-5);
+        for (int i = 0; i < alone.Grads.Length; i++)
+            Assert.True(Math.Abs(alone.Grads[i] - padded.Grads[i]) <= 1e-5f + 1e-4f * Math.Abs(alone.Grads[i]), $"gradient {i}: {alone.Grads[i]} vs {padded.Grads[i]}");
+    }
+
     [Fact]
     public void ScheduleWarmsUpThenDecaysToMinimum()
     {
@@ -112,5 +136,23 @@ public class TrainingTests
         var r = trainer.Step(batch);
         Assert.Equal(raw, r.GradNorm, 1e-3 * raw);
         Assert.Equal(0.5f, Trainer.GlobalNorm(model.Gradients, 2), 1e-4);
+    }
+}
+
+public class BatchesTests
+{
+    [Fact]
+    public void EpochsAreSeededShufflesCoveringEveryExampleOnce()
+    {
+        var examples = Enumerable.Range(0, 10).Select(i => (new[] { 1, i + 2 }, new[] { i + 20 })).ToList();
+        List<int> Order(ulong seed, int epoch) =>
+            Batches.Epoch(examples, 3, seed, epoch).SelectMany(b => Enumerable.Range(0, b.Size).Select(s => b.Tokens[s * b.SeqLen + 1] - 2)).ToList();
+        var a = Order(7, 0);
+        Assert.Equal(Enumerable.Range(0, 10), a.OrderBy(x => x));
+        Assert.Equal(a, Order(7, 0));
+        Assert.NotEqual(a, Order(7, 1));
+        Assert.Equal(new[] { 3, 3, 3, 1 }, Batches.Epoch(examples, 3, 7, 0).Select(b => b.Size));
+        var first = Batches.Epoch(examples, 3, 7, 0).First();
+        Assert.Equal(3, first.TargetCount); // one completion token per example
     }
 }

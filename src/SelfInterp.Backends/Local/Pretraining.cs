@@ -31,6 +31,9 @@ public static class Pretraining
             NKvHeads = recipe.Heads, MlpHidden = recipe.MlpHidden, MaxSeqLen = 64, TiedEmbeddings = true,
         };
         var model = Model.CreateRandom(config, recipe.Seed, new ModelOptions { Threads = threads });
+        if (recipe.InitScale != 1f)
+            foreach (var slot in model.Layout.Layout.Slots.Where(x => x.Shape.Length == 2))
+                System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), recipe.InitScale, model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
         var organism = new Organism(model, recipe, percept);
         var magnitudeLine = recipe.MagnitudeLine ? MagnitudeLines(organism, SeededStream.Derive(recipe.Seed, "magnitude_line")) : null;
 

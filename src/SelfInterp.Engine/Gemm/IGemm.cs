@@ -2,7 +2,7 @@ namespace SelfInterp.Engine.Gemm;
 
 /// <summary>Single-precision row-major matrix product: C[m,n] = alpha·op(A)[m,k]·op(B)[k,n] + beta·C.</summary>
 /// <remarks>op(X) is X or Xᵀ; lda/ldb/ldc are the row strides of the matrices as stored. Implementations may
-/// use several threads inside one call but are not safe to call concurrently from several threads.</remarks>
+/// use several threads inside one call, and may be called from several threads at once.</remarks>
 public unsafe interface IGemm
 {
     string Name { get; }

@@ -13,7 +13,8 @@ public sealed unsafe class ManagedGemm : IGemm
     static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
 
     readonly int _threads;
-    float[] _packA = [], _packB = [];
+    // Packing buffers belong to the calling thread, so concurrent calls (one per inference session) are safe.
+    [ThreadStatic] static float[]? t_packA, t_packB;
 
     public ManagedGemm(int threads) => _threads = Math.Max(1, threads);
 
@@ -27,15 +28,15 @@ public sealed unsafe class ManagedGemm : IGemm
         if (k == 0 || alpha == 0) return;
 
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
-        Grow(ref _packA, (long)mPanels * MR * KC);
-        Grow(ref _packB, (long)nPanels * NR * KC);
+        Grow(ref t_packA, (long)mPanels * MR * KC);
+        Grow(ref t_packB, (long)nPanels * NR * KC);
         int mTiles = (m + MC - 1) / MC, nTiles = (n + NC - 1) / NC;
         int tiles = mTiles * nTiles;
         int workers = Math.Min(_threads, tiles);
         // Small products are not worth waking other threads for.
         if ((long)m * n * k < 64L * 64 * 64) workers = 1;
 
-        fixed (float* pa = _packA, pb = _packB)
+        fixed (float* pa = t_packA, pb = t_packB)
         {
             float* packA = pa, packB = pb;
             for (int p0 = 0; p0 < k; p0 += KC)
@@ -68,9 +69,9 @@ public sealed unsafe class ManagedGemm : IGemm
         else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
     }
 
-    static void Grow(ref float[] buffer, long length)
+    static void Grow(ref float[]? buffer, long length)
     {
-        if (buffer.Length < length) buffer = GC.AllocateUninitializedArray<float>((int)length, pinned: true);
+        if (buffer is null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<float>((int)length, pinned: true);
     }
 
     static void ScaleC(float* c, int ldc, int m, int n, float beta)

@@ -3,6 +3,9 @@ using System.Runtime.InteropServices;
 namespace SelfInterp.Engine.Gemm;
 
 /// <summary>cblas_sgemm from a system OpenBLAS, bound at run time so the engine works without it.</summary>
+/// <remarks>OpenBLAS is set to one thread and large products are split into row (or column) bands run on
+/// .NET workers: OpenBLAS's own pool spins after each call and would steal the cores from the engine's
+/// other kernels, which run between GEMMs on the .NET pool.</remarks>
 public sealed unsafe class OpenBlasGemm : IGemm
 {
     const int RowMajor = 101, NoTrans = 111, Trans = 112;
@@ -10,12 +13,15 @@ public sealed unsafe class OpenBlasGemm : IGemm
 
     readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
 
+    readonly int _threads;
+
     public string Name => "openblas";
 
     OpenBlasGemm(IntPtr sgemm, IntPtr setThreads, int threads)
     {
         _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
-        if (setThreads != IntPtr.Zero) ((delegate* unmanaged<int, void>)setThreads)(threads);
+        if (setThreads != IntPtr.Zero) ((delegate* unmanaged<int, void>)setThreads)(1);
+        _threads = Math.Max(1, threads);
     }
 
     /// <summary>Returns null when no loadable OpenBLAS exporting cblas_sgemm is found.</summary>
@@ -35,6 +41,26 @@ public sealed unsafe class OpenBlasGemm : IGemm
         int m, int n, int k, float alpha, float beta, float* c, int ldc)
     {
         if (m == 0 || n == 0) return;
-        _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        int parts = (long)m * n * k < 1L << 20 ? 1 : _threads;
+        if (parts == 1)
+        {
+            Call(a, lda, transA, b, ldb, transB, m, n, k, alpha, beta, c, ldc);
+            return;
+        }
+        // Split the longer side of C into bands, multiples of 16 so kernels stay full width.
+        bool byRows = m >= n;
+        int extent = byRows ? m : n;
+        int band = (extent / parts + 15) / 16 * 16;
+        var pa = (IntPtr)a; var pb = (IntPtr)b; var pc = (IntPtr)c;
+        Kernels.Workers.For((extent + band - 1) / band, _threads, (part, _) =>
+        {
+            int start = part * band, size = Math.Min(band, extent - start);
+            float* a0 = (float*)pa, b0 = (float*)pb, c0 = (float*)pc;
+            if (byRows) Call(transA ? a0 + start : a0 + (long)start * lda, lda, transA, b0, ldb, transB, size, n, k, alpha, beta, c0 + (long)start * ldc, ldc);
+            else Call(a0, lda, transA, transB ? b0 + (long)start * ldb : b0 + start, ldb, transB, m, size, k, alpha, beta, c0 + start, ldc);
+        });
     }
+
+    void Call(float* a, int lda, bool transA, float* b, int ldb, bool transB, int m, int n, int k, float alpha, float beta, float* c, int ldc) =>
+        _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

@@ -9,8 +9,17 @@ public sealed unsafe class Inference
 {
     readonly Model _model;
     readonly PinnedBuffer _x = new(), _norm = new(), _qkv = new(), _att = new(), _gateUp = new(), _swi = new(), _u = new(),
-        _rows = new(), _logits = new();
+        _rows = new(), _prefixScores = new();
     float[][] _scratch = [];
+    KvCache? _suffixCache, _singleCache;
+
+    /// <summary>This instance's reusable cache for one sequence of up to capacity positions.</summary>
+    KvCache SingleCache(int capacity)
+    {
+        if (_singleCache is null) _singleCache = new KvCache(Config, 1, capacity);
+        else _singleCache.Reset(1, capacity);
+        return _singleCache;
+    }
     /// <summary>Suffixes scored together in one batched forward.</summary>
     public int MaxBatch { get; }
 
@@ -25,7 +34,8 @@ public sealed unsafe class Inference
     /// <summary>Logits [tokens.Length, vocab] for every position, computed in one pass without reuse.</summary>
     public float[] Logits(ReadOnlySpan<int> tokens)
     {
-        var cache = new KvCache(Config, 1, tokens.Length);
+        if (tokens.Length == 0) throw new ArgumentException("no tokens to run", nameof(tokens));
+        var cache = SingleCache(tokens.Length);
         var rows = Enumerable.Range(0, tokens.Length).ToArray();
         return Run(cache, tokens.ToArray(), [tokens.Length], tokens.Length, rows);
     }
@@ -33,7 +43,8 @@ public sealed unsafe class Inference
     /// <summary>log P(candidate | prompt) for each candidate token, from one forward pass over the prompt.</summary>
     public float[] ScoreCandidates(ReadOnlySpan<int> prompt, ReadOnlySpan<int> candidates)
     {
-        var cache = new KvCache(Config, 1, prompt.Length);
+        if (prompt.Length == 0) throw new ArgumentException("prompt must not be empty", nameof(prompt));
+        var cache = SingleCache(prompt.Length);
         var logits = Run(cache, prompt.ToArray(), [prompt.Length], prompt.Length, [prompt.Length - 1]);
         return LogProbs(logits, 0, candidates);
     }
@@ -72,8 +83,9 @@ public sealed unsafe class Inference
                 lengths[b] = group[b].Tokens.Length;
                 rows[b] = b * tn + lengths[b] - 1;
             }
-            var cache = new KvCache(Config, group.Count, tn, prefixCache);
-            var logits = Run(cache, tokens, lengths, tn, rows);
+            if (_suffixCache is null) _suffixCache = new KvCache(Config, group.Count, tn, prefixCache);
+            else _suffixCache.Reset(group.Count, tn, prefixCache);
+            var logits = Run(_suffixCache, tokens, lengths, tn, rows);
             for (int b = 0; b < group.Count; b++) result[group[b].Index] = LogProbs(logits, b, candidates);
         }
         return result;
@@ -86,7 +98,7 @@ public sealed unsafe class Inference
         if (prompt.Length == 0) throw new ArgumentException("prompt must not be empty");
         if (prompt.Length > Config.MaxSeqLen) throw new ArgumentException($"prompt of {prompt.Length} tokens exceeds max_seq_len {Config.MaxSeqLen}");
         int capacity = Math.Min(Config.MaxSeqLen, prompt.Length + maxTokens);
-        var cache = new KvCache(Config, 1, capacity);
+        var cache = SingleCache(capacity);
         var output = new List<int>();
         var logits = Run(cache, prompt.ToArray(), [prompt.Length], prompt.Length, [prompt.Length - 1]);
         while (output.Count < maxTokens)
@@ -99,7 +111,58 @@ public sealed unsafe class Inference
         return output.ToArray();
     }
 
-    static int ArgMax(float[] row)
+    /// <summary>Greedy decoding of many prompts together (batches of <see cref="MaxBatch"/>), each exactly as
+    /// <see cref="Generate"/> would decode it alone; finished sequences ride along without being extended.</summary>
+    public int[][] GenerateBatch(IReadOnlyList<int[]> prompts, int maxTokens, IReadOnlyCollection<int>? stopTokens = null)
+    {
+        var results = new int[prompts.Count][];
+        for (int start = 0; start < prompts.Count; start += MaxBatch)
+        {
+            int count = Math.Min(MaxBatch, prompts.Count - start);
+            var group = Enumerable.Range(start, count).Select(i => prompts[i]).ToArray();
+            foreach (var (p, i) in group.Select((p, i) => (p, i)))
+            {
+                if (p.Length == 0) throw new ArgumentException($"prompt {start + i} is empty");
+                if (p.Length > Config.MaxSeqLen) throw new ArgumentException($"prompt {start + i} of {p.Length} tokens exceeds max_seq_len {Config.MaxSeqLen}");
+            }
+            int tn = group.Max(p => p.Length);
+            int capacity = Math.Min(Config.MaxSeqLen, tn + maxTokens);
+            var cache = new KvCache(Config, count, capacity);
+            var tokens = new int[count * tn];
+            var lengths = new int[count];
+            var rows = new int[count];
+            for (int b = 0; b < count; b++)
+            {
+                group[b].CopyTo(tokens, b * tn);
+                lengths[b] = group[b].Length;
+                rows[b] = b * tn + lengths[b] - 1;
+            }
+            var logits = Run(cache, tokens, lengths, tn, rows);
+            var outputs = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
+            var done = new bool[count];
+            var next = new int[count];
+            var stepLengths = new int[count];
+            while (true)
+            {
+                for (int b = 0; b < count; b++)
+                {
+                    if (done[b] || maxTokens <= 0) { done[b] = true; stepLengths[b] = 0; continue; }
+                    int token = ArgMax(logits.AsSpan(b * Config.VocabSize, Config.VocabSize));
+                    outputs[b].Add(token);
+                    next[b] = token;
+                    done[b] = outputs[b].Count >= maxTokens || stopTokens?.Contains(token) == true
+                        || group[b].Length + outputs[b].Count >= Config.MaxSeqLen;
+                    stepLengths[b] = done[b] ? 0 : 1;
+                }
+                if (done.All(x => x)) break;
+                logits = Run(cache, next, stepLengths, 1, Enumerable.Range(0, count).ToArray());
+            }
+            for (int b = 0; b < count; b++) results[start + b] = outputs[b].ToArray();
+        }
+        return results;
+    }
+
+    static int ArgMax(ReadOnlySpan<float> row)
     {
         int best = 0;
         for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
@@ -138,9 +201,10 @@ public sealed unsafe class Inference
         var positions = new int[N];
         for (int b = 0; b < B; b++)
             for (int i = 0; i < tn; i++) positions[b * tn + i] = i < lengths[b] ? cache.PrefixLength + cache.Lengths[b] + i : 0;
-        int maxKeys = cache.PrefixLength + cache.Capacity;
-        if (_scratch.Length < threads || _scratch[0].Length < maxKeys)
-            _scratch = Enumerable.Range(0, threads).Select(_ => GC.AllocateArray<float>(maxKeys, pinned: true)).ToArray();
+        int scratchLength = CachedAttention.ScratchLength(cache, c.HeadDim);
+        if (_scratch.Length < threads || _scratch[0].Length < scratchLength)
+            _scratch = Enumerable.Range(0, threads).Select(_ => GC.AllocateArray<float>(scratchLength, pinned: true)).ToArray();
+        float* prefixScores = _prefixScores.Ensure(Math.Max(1, CachedAttention.PrefixScoresLength(cache, tn, c.NHeads)));
 
         float* x = _x.Ensure((long)N * d), norm = _norm.Ensure((long)N * d), rstd = _rows.Ensure(N);
         float* qkv = _qkv.Ensure((long)N * qkvDim), att = _att.Ensure((long)N * c.QDim);
@@ -148,14 +212,20 @@ public sealed unsafe class Inference
         float* u = _u.Ensure((long)N * 3 * (m.Lora?.Rank ?? 1));
         float* p = m.P;
 
+        long lap = KernelProfiler.Start();
         Embedding.Forward(tokens, m.Parameters.AsSpan((int)m.Layout.Embedding, c.VocabSize * d), N, d, new Span<float>(x, N * d));
+        lap = KernelProfiler.Lap("infer embedding", lap);
         for (int l = 0; l < c.NLayers; l++)
         {
             var lo = m.Layout.Layers[l];
             RmsNorm.Forward(x, p + lo.AttnNorm, N, d, c.NormEps, norm, rstd, threads);
+            lap = KernelProfiler.Lap("infer rmsnorm", lap);
             Linear.Forward(m.Gemm, norm, p + lo.Wqkv, N, d, qkvDim, 0f, qkv, qkvDim);
+            lap = KernelProfiler.Lap("infer gemm", lap);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Qkv, norm, N, u, qkv);
+            lap = KernelProfiler.Lap("infer lora", lap);
             m.Rope.Apply(qkv, qkvDim, positions, N, c.NHeads + c.NKvHeads, inverse: false);
+            lap = KernelProfiler.Lap("infer rope", lap);
             for (int b = 0; b < B; b++)
                 for (int i = 0; i < lengths[b]; i++)
                 {
@@ -163,15 +233,25 @@ public sealed unsafe class Inference
                     new Span<float>(row + c.QDim, c.KvDim).CopyTo(new Span<float>(cache.KeyRow(l, b, cache.Lengths[b] + i), c.KvDim));
                     new Span<float>(row + c.QDim + c.KvDim, c.KvDim).CopyTo(new Span<float>(cache.ValueRow(l, b, cache.Lengths[b] + i), c.KvDim));
                 }
-            CachedAttention.Forward(qkv, cache, l, lengths, tn, c.NHeads, c.NKvHeads, c.HeadDim, att, _scratch, threads);
+            lap = KernelProfiler.Lap("infer kv write", lap);
+            CachedAttention.Forward(m.Gemm, qkv, cache, l, lengths, tn, c.NHeads, c.NKvHeads, c.HeadDim, prefixScores, att, _scratch, threads);
+            lap = KernelProfiler.Lap("infer attention", lap);
             Linear.Forward(m.Gemm, att, p + lo.Wo, N, c.QDim, d, 1f, x, d);
+            lap = KernelProfiler.Lap("infer gemm", lap);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Output, att, N, u, x);
+            lap = KernelProfiler.Lap("infer lora", lap);
             RmsNorm.Forward(x, p + lo.MlpNorm, N, d, c.NormEps, norm, rstd, threads);
+            lap = KernelProfiler.Lap("infer rmsnorm", lap);
             Linear.Forward(m.Gemm, norm, p + lo.W13, N, d, 2 * hid, 0f, gateUp, 2 * hid);
+            lap = KernelProfiler.Lap("infer gemm", lap);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.GateUp, norm, N, u, gateUp);
+            lap = KernelProfiler.Lap("infer lora", lap);
             SwiGlu.Forward(gateUp, N, hid, swi, threads);
+            lap = KernelProfiler.Lap("infer swiglu", lap);
             Linear.Forward(m.Gemm, swi, p + lo.W2, N, hid, d, 1f, x, d);
+            lap = KernelProfiler.Lap("infer gemm", lap);
             m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Down, swi, N, u, x);
+            lap = KernelProfiler.Lap("infer lora", lap);
         }
         for (int b = 0; b < B; b++) cache.Lengths[b] += lengths[b];
 
@@ -181,6 +261,7 @@ public sealed unsafe class Inference
         var logits = new float[M * c.VocabSize];
         fixed (float* lp = logits)
             Linear.Forward(m.Gemm, norm, p + m.Layout.Output, M, d, c.VocabSize, 0f, lp, c.VocabSize);
+        KernelProfiler.Lap("infer logits", lap);
         return logits;
     }
 }

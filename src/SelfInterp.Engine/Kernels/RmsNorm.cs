@@ -5,16 +5,22 @@ namespace SelfInterp.Engine.Kernels;
 /// <summary>RMSNorm: y = x / sqrt(mean(x²) + eps) · w, row-wise.</summary>
 public static unsafe class RmsNorm
 {
+    /// <summary>Rows per worker below which splitting costs more than it saves.</summary>
+    static int MinRows(int dim) => Math.Max(1, Workers.MinElementsPerWorker / dim);
+
     public static void Forward(float* x, float* weight, int n, int dim, float eps, float* output, float* rstd, int threads)
     {
-        Workers.For(n, n * dim >= 1 << 15 ? threads : 1, (i, _) =>
+        Workers.ForRange(n, threads, MinRows(dim), (start, end) =>
         {
-            var xr = new ReadOnlySpan<float>(x + (long)i * dim, dim);
-            var yr = new Span<float>(output + (long)i * dim, dim);
-            float r = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(xr) / dim + eps);
-            rstd[i] = r;
-            TensorPrimitives.Multiply(xr, r, yr);
-            TensorPrimitives.Multiply(yr, new ReadOnlySpan<float>(weight, dim), yr);
+            for (int i = start; i < end; i++)
+            {
+                var xr = new ReadOnlySpan<float>(x + (long)i * dim, dim);
+                var yr = new Span<float>(output + (long)i * dim, dim);
+                float r = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(xr) / dim + eps);
+                rstd[i] = r;
+                TensorPrimitives.Multiply(xr, r, yr);
+                TensorPrimitives.Multiply(yr, new ReadOnlySpan<float>(weight, dim), yr);
+            }
         });
     }
 
@@ -22,22 +28,30 @@ public static unsafe class RmsNorm
     public static void Backward(float* doutput, float* x, float* weight, float* rstd, int n, int dim,
         float* dx, float* dweight, int threads)
     {
-        Workers.For(n, n * dim >= 1 << 15 ? threads : 1, (i, _) =>
+        Workers.ForRange(n, threads, MinRows(dim), (start, end) =>
         {
-            float* dy = doutput + (long)i * dim, xr = x + (long)i * dim, dxr = dx + (long)i * dim;
-            float r = rstd[i];
-            // g = w·dy;  dx = r·g − x·r³·mean(g·x)
-            float dot = 0;
-            for (int j = 0; j < dim; j++) dot += weight[j] * dy[j] * xr[j];
-            float c = r * r * r * dot / dim;
-            for (int j = 0; j < dim; j++) dxr[j] += r * weight[j] * dy[j] - c * xr[j];
+            Span<float> g = stackalloc float[dim];
+            for (int i = start; i < end; i++)
+            {
+                var dy = new ReadOnlySpan<float>(doutput + (long)i * dim, dim);
+                var xr = new ReadOnlySpan<float>(x + (long)i * dim, dim);
+                var dxr = new Span<float>(dx + (long)i * dim, dim);
+                float r = rstd[i];
+                // g = w·dy;  dx += r·g − x·r³·mean(g·x)
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(weight, dim), dy, g);
+                float c = r * r * r * TensorPrimitives.Dot(g, xr) / dim;
+                TensorPrimitives.MultiplyAdd(g, r, dxr, dxr);
+                TensorPrimitives.MultiplyAdd(xr, -c, dxr, dxr);
+            }
         });
         if (dweight == null) return;
+        // Rows in order on one thread: the sum does not depend on the thread count.
+        var dw = new Span<float>(dweight, dim);
+        Span<float> t = stackalloc float[dim];
         for (int i = 0; i < n; i++)
         {
-            float* dy = doutput + (long)i * dim, xr = x + (long)i * dim;
-            float r = rstd[i];
-            for (int j = 0; j < dim; j++) dweight[j] += dy[j] * xr[j] * r;
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(doutput + (long)i * dim, dim), new ReadOnlySpan<float>(x + (long)i * dim, dim), t);
+            TensorPrimitives.MultiplyAdd(t, rstd[i], dw, dw);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace SelfInterp.Engine.Kernels;
 
 /// <summary>Rotary position embedding in the "rotate half" convention: within each head, element i pairs with
@@ -38,7 +40,16 @@ public sealed unsafe class Rope
                 for (int h = 0; h < heads; h++)
                 {
                     float* v = rows + (long)t * rowStride + h * HeadDim;
-                    for (int i = 0; i < half; i++)
+                    int i = 0;
+                    for (; i + 8 <= half; i += 8)
+                    {
+                        var a = Vector256.Load(v + i); var b = Vector256.Load(v + i + half);
+                        var c = Vector256.Load(cs + i); var s = Vector256.Load(sn + i);
+                        if (inverse) s = -s;
+                        (a * c - b * s).Store(v + i);
+                        (b * c + a * s).Store(v + i + half);
+                    }
+                    for (; i < half; i++)
                     {
                         float a = v[i], b = v[i + half], c = cs[i], s = inverse ? -sn[i] : sn[i];
                         v[i] = a * c - b * s;

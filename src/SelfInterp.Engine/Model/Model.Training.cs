@@ -62,7 +62,9 @@ public sealed unsafe partial class Model
         int loraWidth = Lora is null ? 0 : 7 * Lora.Rank;
         float* loraU = s.LoraU.Ensure((long)L * N * loraWidth + 1);
 
+        long lap = KernelProfiler.Start();
         Embedding.Forward(batch.Tokens, Parameters.AsSpan((int)Layout.Embedding, c.VocabSize * d), N, d, new Span<float>(resid, N * d));
+        lap = KernelProfiler.Lap("embedding fwd", lap);
         for (int l = 0; l < L; l++)
         {
             var lo = Layout.Layers[l];
@@ -72,23 +74,39 @@ public sealed unsafe partial class Model
             float* u = loraU + (long)l * N * loraWidth;
 
             RmsNorm.Forward(x, P + lo.AttnNorm, N, d, c.NormEps, n1, rstd1 + (long)l * N, Threads);
+            lap = KernelProfiler.Lap("rmsnorm fwd", lap);
             Linear.Forward(Gemm, n1, P + lo.Wqkv, N, d, qkvDim, 0f, q, qkvDim);
+            lap = KernelProfiler.Lap("gemm fwd", lap);
             Lora?.ForwardAdd(Gemm, l, ProjectionGroup.Qkv, n1, N, u, q);
+            lap = KernelProfiler.Lap("lora fwd", lap);
             Rope.Apply(q, qkvDim, s.Positions, N, c.NHeads + c.NKvHeads, inverse: false);
+            lap = KernelProfiler.Lap("rope fwd", lap);
             s.Attention.Forward(q, batch.Lengths, B, T, a, probs + (long)l * B * c.NHeads * T * T);
+            lap = KernelProfiler.Lap("attention fwd", lap);
             new Span<float>(x, N * d).CopyTo(new Span<float>(mid, N * d));
+            lap = KernelProfiler.Lap("copy fwd", lap);
             Linear.Forward(Gemm, a, P + lo.Wo, N, c.QDim, d, 1f, mid, d);
+            lap = KernelProfiler.Lap("gemm fwd", lap);
             Lora?.ForwardAdd(Gemm, l, ProjectionGroup.Output, a, N, u + (long)N * 3 * Lora.Rank, mid);
+            lap = KernelProfiler.Lap("lora fwd", lap);
 
             RmsNorm.Forward(mid, P + lo.MlpNorm, N, d, c.NormEps, n2, rstd2 + (long)l * N, Threads);
+            lap = KernelProfiler.Lap("rmsnorm fwd", lap);
             Linear.Forward(Gemm, n2, P + lo.W13, N, d, 2 * hid, 0f, gu, 2 * hid);
+            lap = KernelProfiler.Lap("gemm fwd", lap);
             Lora?.ForwardAdd(Gemm, l, ProjectionGroup.GateUp, n2, N, u + (long)N * 4 * Lora.Rank, gu);
+            lap = KernelProfiler.Lap("lora fwd", lap);
             SwiGlu.Forward(gu, N, hid, sw, Threads);
+            lap = KernelProfiler.Lap("swiglu fwd", lap);
             new Span<float>(mid, N * d).CopyTo(new Span<float>(xNext, N * d));
+            lap = KernelProfiler.Lap("copy fwd", lap);
             Linear.Forward(Gemm, sw, P + lo.W2, N, hid, d, 1f, xNext, d);
+            lap = KernelProfiler.Lap("gemm fwd", lap);
             Lora?.ForwardAdd(Gemm, l, ProjectionGroup.Down, sw, N, u + (long)N * 6 * Lora.Rank, xNext);
+            lap = KernelProfiler.Lap("lora fwd", lap);
         }
         RmsNorm.Forward(resid + (long)L * N * d, P + Layout.FinalNorm, N, d, c.NormEps, normF, rstdF, Threads);
+        lap = KernelProfiler.Lap("rmsnorm fwd", lap);
         s.LogitsAreGradients = false;
         if (M == 0) return 0f;
 
@@ -96,7 +114,9 @@ public sealed unsafe partial class Model
         float* gathered = s.Gathered.Ensure((long)M * d), logits = s.Logits.Ensure((long)M * c.VocabSize);
         for (int i = 0; i < M; i++) new Span<float>(normF + (long)rows[i] * d, d).CopyTo(new Span<float>(gathered + (long)i * d, d));
         Linear.Forward(Gemm, gathered, P + Layout.Output, M, d, c.VocabSize, 0f, logits, c.VocabSize);
+        lap = KernelProfiler.Lap("gemm fwd", lap);
         double sum = CrossEntropy.ForwardBackwardInPlace(logits, s.TargetIds, M, c.VocabSize, 1f / M, Threads);
+        KernelProfiler.Lap("cross-entropy fwd", lap);
         s.LogitsAreGradients = true;
         return (float)(sum / M);
     }
@@ -126,12 +146,15 @@ public sealed unsafe partial class Model
         int loraWidth = Lora is null ? 0 : 7 * Lora.Rank;
         float* dU = s.DU.Ensure((long)N * 3 * Math.Max(1, Lora?.Rank ?? 1));
 
+        long lap = KernelProfiler.Start();
         Linear.Backward(Gemm, dlogits, c.VocabSize, gathered, P + Layout.Output, M, d, c.VocabSize, 0f, dGathered, G0(Layout.Output));
+        lap = KernelProfiler.Lap("gemm bwd", lap);
         new Span<float>(dNorm, N * d).Clear();
         for (int i = 0; i < M; i++)
             new Span<float>(dGathered + (long)i * d, d).CopyTo(new Span<float>(dNorm + (long)s.TargetRows[i] * d, d));
         new Span<float>(dResid, N * d).Clear();
         RmsNorm.Backward(dNorm, resid + (long)L * N * d, P + Layout.FinalNorm, rstdF, N, d, dResid, G0(Layout.FinalNorm), Threads);
+        lap = KernelProfiler.Lap("rmsnorm bwd", lap);
 
         for (int l = L - 1; l >= 0; l--)
         {
@@ -143,23 +166,37 @@ public sealed unsafe partial class Model
 
             // MLP: x_{l+1} = mid + W2·swiglu(W13·norm(mid))
             Linear.Backward(Gemm, dResid, d, sw, P + lo.W2, N, hid, d, 0f, dSwi, G0(lo.W2));
+            lap = KernelProfiler.Lap("gemm bwd", lap);
             Lora?.Backward(Gemm, l, ProjectionGroup.Down, dResid, sw, u + (long)N * 6 * Lora.Rank, N, dU, dSwi);
+            lap = KernelProfiler.Lap("lora bwd", lap);
             SwiGlu.Backward(dSwi, gu, N, hid, dGateUp, Threads);
+            lap = KernelProfiler.Lap("swiglu bwd", lap);
             Linear.Backward(Gemm, dGateUp, 2 * hid, n2, P + lo.W13, N, d, 2 * hid, 0f, dNorm, G0(lo.W13));
+            lap = KernelProfiler.Lap("gemm bwd", lap);
             Lora?.Backward(Gemm, l, ProjectionGroup.GateUp, dGateUp, n2, u + (long)N * 4 * Lora.Rank, N, dU, dNorm);
+            lap = KernelProfiler.Lap("lora bwd", lap);
             RmsNorm.Backward(dNorm, mid, P + lo.MlpNorm, rstd2 + (long)l * N, N, d, dResid, G0(lo.MlpNorm), Threads);
+            lap = KernelProfiler.Lap("rmsnorm bwd", lap);
 
             // Attention: mid = x + Wo·attn(rope(Wqkv·norm(x)))
             Linear.Backward(Gemm, dResid, d, a, P + lo.Wo, N, c.QDim, d, 0f, dAtt, G0(lo.Wo));
+            lap = KernelProfiler.Lap("gemm bwd", lap);
             Lora?.Backward(Gemm, l, ProjectionGroup.Output, dResid, a, u + (long)N * 3 * Lora.Rank, N, dU, dAtt);
+            lap = KernelProfiler.Lap("lora bwd", lap);
             s.Attention!.Backward(dAtt, q, probs + (long)l * B * c.NHeads * T * T, batch.Lengths, B, T, dQkv);
+            lap = KernelProfiler.Lap("attention bwd", lap);
             Rope.Apply(dQkv, qkvDim, s.Positions, N, c.NHeads + c.NKvHeads, inverse: true);
+            lap = KernelProfiler.Lap("rope bwd", lap);
             Linear.Backward(Gemm, dQkv, qkvDim, n1, P + lo.Wqkv, N, d, qkvDim, 0f, dNorm, G0(lo.Wqkv));
+            lap = KernelProfiler.Lap("gemm bwd", lap);
             Lora?.Backward(Gemm, l, ProjectionGroup.Qkv, dQkv, n1, u, N, dU, dNorm);
+            lap = KernelProfiler.Lap("lora bwd", lap);
             RmsNorm.Backward(dNorm, x, P + lo.AttnNorm, rstd1 + (long)l * N, N, d, dResid, G0(lo.AttnNorm), Threads);
+            lap = KernelProfiler.Lap("rmsnorm bwd", lap);
         }
         if (full)
             Embedding.Backward(new ReadOnlySpan<float>(dResid, N * d), batch.Tokens, N, d, Gradients.AsSpan((int)Layout.Embedding, c.VocabSize * d));
+            lap = KernelProfiler.Lap("embedding bwd", lap);
         s.LogitsAreGradients = false;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace SelfInterp.Engine.Training;
 
 /// <summary>AdamW with decoupled weight decay, matching torch.optim.AdamW step for step. Weight decay applies
@@ -40,8 +42,10 @@ public sealed class AdamW
         int chunks = (parameters.Length + chunk - 1) / chunk;
         Kernels.Workers.For(chunks, threads, (ci, _) =>
         {
-            int end = Math.Min(parameters.Length, (ci + 1) * chunk);
-            for (int i = ci * chunk; i < end; i++)
+            int start = ci * chunk, end = Math.Min(parameters.Length, (ci + 1) * chunk);
+            int i = start + Vectorized(parameters.AsSpan(start, end - start), gradients.AsSpan(start, end - start),
+                _m.AsSpan(start, end - start), _v.AsSpan(start, end - start), _decay.AsSpan(start, end - start), b1, b2, eps, bc2Sqrt, stepSize, decay);
+            for (; i < end; i++)
             {
                 float g = gradients[i];
                 float m = _m[i] = b1 * _m[i] + (1 - b1) * g;
@@ -50,5 +54,33 @@ public sealed class AdamW
                 parameters[i] = p - stepSize * m / (MathF.Sqrt(v) / bc2Sqrt + eps);
             }
         });
+    }
+
+    /// <summary>The same update, eight lanes at a time; returns how many elements it handled.</summary>
+    static unsafe int Vectorized(Span<float> p, Span<float> g, Span<float> m, Span<float> v, Span<bool> decayMask,
+        float b1, float b2, float eps, float bc2Sqrt, float stepSize, float decay)
+    {
+        int n = p.Length - p.Length % 8;
+        var vb1 = Vector256.Create(b1); var vb1c = Vector256.Create(1 - b1);
+        var vb2 = Vector256.Create(b2); var vb2c = Vector256.Create(1 - b2);
+        var vEps = Vector256.Create(eps); var vInvBc2 = Vector256.Create(1f / bc2Sqrt);
+        var vStep = Vector256.Create(stepSize); var vDecay = Vector256.Create(decay); var one = Vector256<float>.One;
+        fixed (float* pp = p, pg = g, pm = m, pv = v)
+        fixed (bool* pd = decayMask)
+            for (int i = 0; i < n; i += 8)
+            {
+                var gi = Vector256.Load(pg + i);
+                var mi = vb1 * Vector256.Load(pm + i) + vb1c * gi;
+                var vi = vb2 * Vector256.Load(pv + i) + vb2c * gi * gi;
+                mi.Store(pm + i);
+                vi.Store(pv + i);
+                // Decay mask bytes → per-lane factor: decay where set, 1 where not.
+                var mask = Vector256.Create(pd[i] ? -1 : 0, pd[i + 1] ? -1 : 0, pd[i + 2] ? -1 : 0, pd[i + 3] ? -1 : 0,
+                    pd[i + 4] ? -1 : 0, pd[i + 5] ? -1 : 0, pd[i + 6] ? -1 : 0, pd[i + 7] ? -1 : 0).AsSingle();
+                var factor = Vector256.ConditionalSelect(mask, vDecay, one);
+                var pi = Vector256.Load(pp + i) * factor;
+                (pi - vStep * mi / (Vector256.Sqrt(vi) * vInvBc2 + vEps)).Store(pp + i);
+            }
+        return n;
     }
 }

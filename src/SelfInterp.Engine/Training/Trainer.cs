@@ -32,13 +32,17 @@ public sealed class Trainer
     {
         if (!ReferenceEquals(_model.Trainable.Parameters, _parameters))
             throw new InvalidOperationException("the model's trainable parameters changed (LoRA attached or merged) after this trainer was made");
+        long lap = KernelProfiler.Start();
         Array.Clear(_gradients);
+        lap = KernelProfiler.Lap("zero grads", lap);
         float loss = 0;
         int targets = 0, index = 0;
         foreach (var batch in batches)
         {
             loss += _model.Forward(batch);
+            lap = KernelProfiler.Lap("forward (total)", lap);
             _model.Backward();
+            lap = KernelProfiler.Lap("backward (total)", lap);
             targets += batch.TargetCount;
             afterBackward?.Invoke(index++, _gradients);
         }
@@ -49,8 +53,10 @@ public sealed class Trainer
             float scale = Options.GradClip / (norm + 1e-6f);
             System.Numerics.Tensors.TensorPrimitives.Multiply(_gradients, scale, _gradients);
         }
+        lap = KernelProfiler.Lap("clip", lap);
         float lr = Options.Schedule.At(StepsTaken);
         _optimizer.Step(_parameters, _gradients, lr, _model.Threads);
+        KernelProfiler.Lap("adamw", lap);
         Options.Constraint?.Invoke(_parameters);
         StepsTaken++;
         return new StepResult(loss, norm, lr, targets);

@@ -1,23 +1,30 @@
 #!/usr/bin/env python3
-"""Writes torch_fixture.safetensors: a tiny Llama-style decoder computed by PyTorch in float64, as the
-ground truth for the engine's whole-model test (weights, tokens, logits, loss, every gradient, and the
-losses of 5 AdamW steps with clipping and a warm-up + cosine schedule).
+"""Writes torch_fixture_<variant>.safetensors: a tiny Llama-style decoder computed by PyTorch in float64, as
+the ground truth for the engine's whole-model test (weights, tokens, logits, loss, every gradient, and the
+losses of 5 AdamW steps with clipping and a warm-up + cosine schedule). Variants: "gqa_tied" (grouped KV
+heads, tied embeddings) and "mha_untied" (one KV head per head, separate output head).
 
 Run with Debian's python3-torch:  /usr/bin/python3 make_torch_fixture.py
 The engine tests read the committed output and need no Python."""
 import json, math, os, struct
 import torch
 
-torch.manual_seed(1234)
 DT = torch.float64
-CFG = dict(vocab_size=32, dim=16, n_layers=2, n_heads=4, n_kv_heads=2, mlp_hidden=24,
-           max_seq_len=8, rope_theta=10000.0, norm_eps=1e-5, tied_embeddings=True)
+BASE = dict(vocab_size=32, dim=16, n_layers=2, n_heads=4, n_kv_heads=2, mlp_hidden=24,
+            max_seq_len=8, rope_theta=10000.0, norm_eps=1e-5, tied_embeddings=True)
+VARIANTS = {"gqa_tied": dict(BASE), "mha_untied": dict(BASE, n_kv_heads=4, tied_embeddings=False, rope_theta=500.0)}
+CFG = dict(BASE)
 B, T = 2, 8
 LENGTHS = [8, 5]
 OPT = dict(peak=1e-2, min=1e-3, warmup=2, total=5, wd=0.1, b1=0.9, b2=0.999, eps=1e-8, clip=1.0, steps=5)
 
-d, H, KV, hid, V, L = CFG["dim"], CFG["n_heads"], CFG["n_kv_heads"], CFG["mlp_hidden"], CFG["vocab_size"], CFG["n_layers"]
+d, H, KV, hid, V, L = (BASE[k] for k in ("dim", "n_heads", "n_kv_heads", "mlp_hidden", "vocab_size", "n_layers"))
 hd = d // H
+
+
+def use(cfg):
+    global CFG, KV
+    CFG, KV = cfg, cfg["n_kv_heads"]
 
 
 def param_shapes():
@@ -30,6 +37,8 @@ def param_shapes():
                    (p + "feed_forward.w1.weight", (hid, d)), (p + "feed_forward.w3.weight", (hid, d)),
                    (p + "feed_forward.w2.weight", (d, hid))]
     shapes.append(("norm.weight", (d,)))
+    if not CFG["tied_embeddings"]:
+        shapes.append(("output.weight", (V, d)))
     return shapes
 
 
@@ -65,7 +74,7 @@ def forward(P, tokens):
         g = torch.nn.functional.silu(h @ P[p + "feed_forward.w1.weight"].T) * (h @ P[p + "feed_forward.w3.weight"].T)
         x = x + g @ P[p + "feed_forward.w2.weight"].T
     x = rms_norm(x, P["norm.weight"])
-    return x @ P["tok_embeddings.weight"].T
+    return x @ P["tok_embeddings.weight" if CFG["tied_embeddings"] else "output.weight"].T
 
 
 def loss_fn(logits, targets):
@@ -80,6 +89,13 @@ def lr_at(step):
 
 
 def main():
+    for seed, (name, cfg) in enumerate(VARIANTS.items()):
+        use(cfg)
+        torch.manual_seed(1234 + seed)
+        write_fixture(f"torch_fixture_{name}.safetensors")
+
+
+def write_fixture(file_name):
     params = {}
     for name, shape in param_shapes():
         if len(shape) == 1:
@@ -120,7 +136,7 @@ def main():
         opt.step()
         losses.append(l.item())
     out["adamw_losses"] = torch.tensor(losses, dtype=DT)
-    write_safetensors(os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_fixture.safetensors"), out,
+    write_safetensors(os.path.join(os.path.dirname(os.path.abspath(__file__)), file_name), out,
                       {"config": json.dumps(CFG), "optimizer": json.dumps(OPT)})
 
 
