@@ -18,7 +18,8 @@ public static class HtmlReport
         doc.Empty("meta", ("name", "viewport"), ("content", "width=device-width, initial-scale=1"));
         doc.Empty("meta", ("http-equiv", "Content-Security-Policy"), ("content", "default-src 'none'; style-src 'unsafe-inline'"));
         doc.Text("title", $"SelfInterp report: {content.Run.Directory}");
-        doc.Open("style").Content(Css).Close("style").NewLine();
+        // Raw: <style> is raw text in HTML, where entities would not be decoded; the CSS is our own constant.
+        doc.Open("style").Raw(Css).Close("style").NewLine();
         doc.Close("head").NewLine();
         doc.Open("body").Open("main").NewLine();
 

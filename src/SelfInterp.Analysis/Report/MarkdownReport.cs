@@ -86,20 +86,26 @@ public static class MarkdownReport
         md.AppendLine();
     }
 
-    /// <summary>Text that stays text in a table cell or a list item: no pipes, no HTML, no emphasis, one line.</summary>
+    /// <summary>Text that stays text in a table cell or a list item: no pipes, no HTML, no emphasis or code, one line.</summary>
     public static string Escape(string text)
     {
         var sb = new StringBuilder(text.Length);
-        foreach (char c in text)
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
             switch (c)
             {
-                case '\\' or '|' or '*' or '_' or '`' or '[' or ']' or '#': sb.Append('\\').Append(c); break;
+                case '\\' or '|' or '`' or '*': sb.Append('\\').Append(c); break;
+                // Inside a word (snake_case names) an underscore never starts emphasis; escaping it there is only noise.
+                case '_' when !(i > 0 && char.IsLetterOrDigit(text[i - 1]) && i + 1 < text.Length && char.IsLetterOrDigit(text[i + 1])):
+                    sb.Append('\\').Append(c); break;
                 case '<': sb.Append("&lt;"); break;
                 case '>': sb.Append("&gt;"); break;
                 case '&': sb.Append("&amp;"); break;
                 case '\r' or '\n': sb.Append(' '); break;
                 default: sb.Append(c); break;
             }
+        }
         return sb.ToString();
     }
 

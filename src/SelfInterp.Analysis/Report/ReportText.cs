@@ -1,6 +1,7 @@
 using System.Globalization;
 using SelfInterp.Analysis.Report.Svg;
 using SelfInterp.Analysis.Summary;
+using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Analysis.Report;
@@ -83,8 +84,13 @@ public static class ReportText
 
     public static readonly string[] StageHeader = ["stage", "status", "seconds"];
 
-    public static List<string[]> StageRows(RunManifest manifest) =>
-        manifest.Stages.Select(kv => new[] { kv.Key, kv.Value.Status, kv.Value.Seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "" }).ToList();
+    /// <summary>Stages in the pipeline's order (run.json keeps them sorted by name); unknown ones last.</summary>
+    public static List<string[]> StageRows(RunManifest manifest)
+    {
+        var order = RunPipeline.ModelStages(manifest.Config).Select(s => s.Name).ToList();
+        int Rank(string stage) => order.IndexOf(stage) is var i and >= 0 ? i : order.Count;
+        return manifest.Stages.OrderBy(kv => Rank(kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Status, kv.Value.Seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "" }).ToList();
+    }
 
     public static readonly string[] BadHeader = ["measure", "replies file", "replies", "bad", "bad rows in report file"];
 

@@ -35,8 +35,9 @@ public sealed record NiceTicks(double Start, double End, double Step, IReadOnlyL
                 int count = (int)Math.Round((end - start) / step) + 1;
                 if (count < 2) continue;
                 int miss = Math.Abs(count - target), bestMiss = best is null ? int.MaxValue : Math.Abs(best.Values.Count - target);
-                // On a tie the larger step wins: fewer labels crowd less.
-                if (miss < bestMiss || (miss == bestMiss && step > best!.Step))
+                // On a tie the tighter axis wins (less empty space), then the larger step (fewer labels).
+                double spanNow = end - start, bestSpan = best is null ? double.MaxValue : best.End - best.Start;
+                if (miss < bestMiss || (miss == bestMiss && (spanNow < bestSpan * (1 - 1e-9) || (Math.Abs(spanNow - bestSpan) <= 1e-9 * bestSpan && step > best!.Step))))
                     best = Make(start, step, count);
             }
         return best!;
@@ -56,7 +57,7 @@ public sealed record NiceTicks(double Start, double End, double Step, IReadOnlyL
         for (int d = 0; d < 10; d++)
         {
             double scaled = step * Math.Pow(10, d);
-            if (Math.Abs(scaled - Math.Round(scaled)) < 1e-6 * Math.Max(1, scaled)) return d;
+            if (scaled >= 1 - 1e-9 && Math.Abs(scaled - Math.Round(scaled)) < 1e-6 * scaled) return d;
         }
         return 10;
     }
