@@ -127,6 +127,7 @@ public static class HtmlReport
     private static void FigureElement(Markup doc, Figure f, string layout)
     {
         doc.Open("figure", ("class", $"figure {layout}"), ("data-figure", f.Id), ("data-kind", f.Kind), ("data-marks", f.Marks.ToString()));
+        doc.Text("h4", f.Heading, ("class", "figure-title"));
         doc.Raw(f.Svg);
         doc.Text("figcaption", f.Caption);
         doc.Close("figure").NewLine();
@@ -185,6 +186,7 @@ public static class HtmlReport
         figure { margin: 0; background: #FFF; border: 1px solid #D6D6D6; padding: 8px; box-sizing: border-box; }
         figure.wide { max-width: 800px; margin-bottom: 16px; }
         figure svg { display: block; max-width: 100%; height: auto; }
+        h4.figure-title { margin: 0 0 4px; font-size: 1em; }
         figcaption { font-size: 0.88em; color: #333; margin-top: 6px; overflow-wrap: anywhere; }
         .figure-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 16px; }
         .figure-grid figure svg { margin: 0 auto; }

@@ -44,7 +44,7 @@ public static class MarkdownReport
             md.AppendLine("### Figures (in report.html)").AppendLine();
             int n = 1;
             foreach (var f in m.Figures)
-                md.AppendLine($"{n++}. `#{f.Id}` ({f.Marks} {(f.Kind == "intervals" ? "bars" : "points")}): {Escape(f.Caption)}");
+                md.AppendLine($"{n++}. **{Escape(f.Heading)}** (`#{f.Id}`, {f.Marks} {(f.Kind == "intervals" ? "bars" : "points")}): {Escape(f.Caption)}");
             md.AppendLine();
 
             md.AppendLine("### Bad reports").AppendLine();

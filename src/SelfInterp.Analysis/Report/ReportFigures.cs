@@ -3,8 +3,8 @@ using SelfInterp.Analysis.Summary;
 
 namespace SelfInterp.Analysis.Report;
 
-/// <summary>A chart of the report: its id (also the svg's id), caption, kind, and the number of points or bars drawn.</summary>
-public sealed record Figure(string Id, string Caption, string Kind, int Marks, string Svg);
+/// <summary>A chart of the report: its id (also the svg's id), heading, caption, kind, and the number of points or bars drawn.</summary>
+public sealed record Figure(string Id, string Heading, string Caption, string Kind, int Marks, string Svg);
 
 /// <summary>
 /// The figures of one base model: learned vs target weights, one scatter per report measure (the two
@@ -16,13 +16,16 @@ public static class ReportFigures
     {
         var figures = new List<Figure>();
         if (model.Instillation is { } inst) figures.Add(Instillation(inst, idPrefix, names));
+        // One square z-score domain for every report scatter, so they compare at a glance and slope 1 is the diagonal.
+        double zMax = model.Reports.Named().Where(n => n.Statistics is not null).SelectMany(n => n.Statistics!.Pairs)
+            .SelectMany(p => new[] { Math.Abs(p.ZReport), Math.Abs(p.ZLearned) }).Where(double.IsFinite).DefaultIfEmpty(1).Max();
         foreach (var (key, statistics) in model.Reports.Named())
         {
             if (statistics is null || key is "itrained_first_half" or "itrained_second_half") continue;
             var series = key == "itrained_held_out"
                 ? HalfSeries(model.Reports, names)
-                : [Series(ConditionInfo.Of(key).Label + $", n {statistics.N}, r {F(statistics.R)}", Palette.Blue, MarkerShape.Circle, statistics, names)];
-            figures.Add(ConditionScatter(key, statistics, series, idPrefix));
+                : [Series($"scenario × attribute pairs, n = {statistics.N}", Palette.Blue, MarkerShape.Circle, statistics, names)];
+            figures.Add(ConditionScatter(key, statistics, series, idPrefix, zMax));
         }
         figures.Add(Slopes(model, idPrefix));
         return figures;
@@ -37,7 +40,7 @@ public static class ReportFigures
             [new ScatterSeries($"scenario × attribute, r = {F(inst.R)}", Palette.Blue, MarkerShape.Circle, points)],
             [new ChartLine("learned = target", 1, 0, Palette.Grey, true, "identity: learned = target")],
             XDomain: (-100, 100), YDomain: (-100, 100));
-        return new Figure(chart.Id,
+        return new Figure(chart.Id, $"Learned vs target weights: r = {F(inst.R)}",
             $"Instillation: learned against target weights, {inst.Pairs.Count} scenario × attribute pairs of {inst.Scenarios} scenarios; r = {F(inst.R)} " +
             $"(paper: GPT-4o {F(ConditionInfo.PaperInstillationGpt4o)}, GPT-4o-mini {F(ConditionInfo.PaperInstillationGpt4oMini)}).",
             "scatter", points.Count, chart.ToSvg());
@@ -58,7 +61,7 @@ public static class ReportFigures
             $"scenario {p.Scenario} · {names.Attribute(p.Scenario, p.Attribute)}\n" +
             $"mean report {F(p.MeanReport, 1)} (z {F(p.ZReport)})\nlearned {F(p.Learned, 0)} (z {F(p.ZLearned)})")).ToList());
 
-    private static Figure ConditionScatter(string key, ConditionStatistics c, List<ScatterSeries> series, string idPrefix)
+    private static Figure ConditionScatter(string key, ConditionStatistics c, List<ScatterSeries> series, string idPrefix, double zMax)
     {
         var info = ConditionInfo.Of(key);
         // OLS passes through the means, so the intercept follows from the slope and the pairs.
@@ -70,9 +73,11 @@ public static class ReportFigures
             "mean report (z-score)", "learned weight (z-score)", series,
             double.IsFinite(c.Slope)
                 ? [new ChartLine(fit, c.Slope, intercept, Palette.Vermillion, false,
-                    $"z(learned) = {F(intercept)} + {F(c.Slope)} · z(report); slope 95% interval [{F(c.Low)}, {F(c.High)}]; r {F(c.R)}; n {c.N}")]
-                : []);
-        return new Figure(chart.Id,
+                    $"z(learned) = {F(intercept)} + {F(c.Slope)} · z(report); slope 95% interval [{F(c.Low)}, {F(c.High)}]; r {F(c.R)}; n {c.N}",
+                    c.Pairs.Min(p => p.ZReport), c.Pairs.Max(p => p.ZReport))]
+                : [],
+            XDomain: (-zMax, zMax), YDomain: (-zMax, zMax));
+        return new Figure(chart.Id, $"{Capital(info.Label)}: slope {F(c.Slope)}, r = {F(c.R)}",
             $"{Capital(info.Label)}: {info.Description}. Slope {F(c.Slope)} [{F(c.Low)}, {F(c.High)}], r = {F(c.R)}, n = {c.N} pairs; " +
             $"{c.BadReports} bad reports left out.",
             "scatter", series.Sum(s => s.Points.Count(p => double.IsFinite(p.X) && double.IsFinite(p.Y))), chart.ToSvg());
@@ -85,14 +90,18 @@ public static class ReportFigures
         {
             var s = byKey[c.Key]!;
             var paper = c.PaperGpt4o is { } a && c.PaperGpt4oMini is { } b ? $"\npaper: GPT-4o {F(a)}, GPT-4o-mini {F(b)}" : "";
+            var references = c.PaperGpt4o is { } g && c.PaperGpt4oMini is { } h
+                ? new[] { new ReferenceMark("paper, GPT-4o", g, MarkerShape.Diamond), new ReferenceMark("paper, GPT-4o-mini", h, MarkerShape.Square) }
+                : null;
             return new IntervalBar(c.Label, s.Slope, s.Low, s.High, c.Colour, c.Group,
-                $"{c.Label}: slope {F(s.Slope)}, 95% interval [{F(s.Low)}, {F(s.High)}]\nr {F(s.R)}, n {s.N} pairs, {s.BadReports} bad reports{paper}");
+                $"{c.Label}: slope {F(s.Slope)}, 95% interval [{F(s.Low)}, {F(s.High)}]\nr {F(s.R)}, n {s.N} pairs, {s.BadReports} bad reports{paper}",
+                references);
         }).ToList();
         var chart = new IntervalChart($"{idPrefix}-slopes", "Report accuracy by condition: slope of z(learned) on z(mean report), 95% intervals",
             "slope (z learned on z report)", bars);
-        return new Figure(chart.Id,
+        return new Figure(chart.Id, "Report accuracy by condition",
             "Report accuracy in every condition: the slope of z(learned weight) on z(mean report) with its 95% interval " +
-            "(the paper's main figure). Hover a bar for r, n and the published values.",
+            "(the paper's main figure); hollow markers: the paper's GPT-4o and GPT-4o-mini. Hover a bar for r and n.",
             "intervals", bars.Count(b => double.IsFinite(b.Estimate) && double.IsFinite(b.Low) && double.IsFinite(b.High)), chart.ToSvg());
     }
 

@@ -7,8 +7,9 @@ public class NiceTicksTests
     [Theory]
     [InlineData(-100, 100, new[] { -100.0, -50, 0, 50, 100 })]
     [InlineData(0, 0.93, new[] { 0.0, 0.25, 0.5, 0.75, 1 })]
-    [InlineData(-1.7, 2.3, new[] { -2.0, -1, 0, 1, 2, 3 })] // ties with −2..4 by 2: the tighter axis wins
-    [InlineData(3, 3, new[] { 2.6, 2.8, 3, 3.2, 3.4 })]
+    [InlineData(-1.7, 2.3, new[] { -2.0, -1, 0, 1, 2, 3 })] // not −2..4 by 2: a third of that axis would be empty
+    [InlineData(-2.7, 2.5, new[] { -3.0, -2, -1, 0, 1, 2, 3 })]
+    [InlineData(3, 3, new[] { 2.7, 2.8, 2.9, 3, 3.1, 3.2, 3.3 })]
     [InlineData(0, 0, new[] { -1.0, -0.5, 0, 0.5, 1 })]
     [InlineData(0.0012, 0.0049, new[] { 0.001, 0.002, 0.003, 0.004, 0.005 })]
     public void Ticks_are_round_numbers_covering_the_data(double min, double max, double[] expected)
@@ -30,7 +31,7 @@ public class NiceTicksTests
             double a = (rng.NextDouble() * 2 - 1) * scale, b = a + rng.NextDouble() * scale;
             var t = NiceTicks.For(a, b);
             Assert.True(t.Start <= a + 1e-12 * scale && t.End >= b - 1e-12 * scale, $"[{a}, {b}] not covered by [{t.Start}, {t.End}]");
-            Assert.InRange(t.Values.Count, 3, 8);
+            Assert.InRange(t.Values.Count, 3, 9);
             double mantissa = t.Step / Math.Pow(10, Math.Floor(Math.Log10(t.Step) + 1e-9));
             Assert.Contains(Math.Round(mantissa, 6), new[] { 1, 2, 2.5, 5 });
             for (int i = 1; i < t.Values.Count; i++) Assert.Equal(t.Step, t.Values[i] - t.Values[i - 1], 6 * Math.Abs(t.Step));

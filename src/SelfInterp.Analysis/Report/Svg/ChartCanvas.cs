@@ -42,8 +42,10 @@ public sealed class ChartCanvas
         svg.Empty("rect", ("x", "0"), ("y", "0"), ("width", Markup.Coordinate(width)), ("height", Markup.Coordinate(height)), ("fill", "#FFFFFF"));
     }
 
-    public LinearScale XScale(NiceTicks ticks) => new(ticks.Start, ticks.End, Left, Right);
-    public LinearScale YScale(NiceTicks ticks) => new(ticks.Start, ticks.End, Bottom, Top);
+    /// <summary>Scales onto the plot rectangle, optionally kept <paramref name="inset"/> pixels from its edges so
+    /// markers on the axis ends are drawn whole rather than cut by the frame.</summary>
+    public LinearScale XScale(NiceTicks ticks, double inset = 0) => new(ticks.Start, ticks.End, Left + inset, Right - inset);
+    public LinearScale YScale(NiceTicks ticks, double inset = 0) => new(ticks.Start, ticks.End, Bottom - inset, Top + inset);
 
     /// <summary>Horizontal grid lines, y tick marks and labels, and the rotated y title.</summary>
     public void YAxis(Markup svg, NiceTicks ticks, LinearScale y, string title)

@@ -1,12 +1,17 @@
 namespace SelfInterp.Analysis.Report.Svg;
 
+/// <summary>A value to compare a bar with (a published result), drawn as a hollow marker beside the bar.</summary>
+public sealed record ReferenceMark(string Source, double Value, MarkerShape Shape);
+
 /// <summary>One category's estimate and its interval; a bar that is not finite is shown as "n/a".</summary>
-public sealed record IntervalBar(string Label, double Estimate, double Low, double High, string Colour, string Group, string Title);
+public sealed record IntervalBar(string Label, double Estimate, double Low, double High, string Colour, string Group, string Title,
+    IReadOnlyList<ReferenceMark>? References = null);
 
 /// <summary>
 /// Bars from zero to each estimate with error bars for the intervals, side by side, one per category (the
-/// paper's main figure). Each bar carries its value above (or below) the interval and a hover title; colours
-/// are explained by a legend of groups; category labels wrap to fit their band.
+/// paper's main figure). Each bar carries its value above (or below) the interval and a hover title; reference
+/// values sit beside their bar as hollow markers; colours and markers are explained by the legend; category labels
+/// wrap to fit their band.
 /// </summary>
 public sealed record IntervalChart(
     string Id,
@@ -22,13 +27,19 @@ public sealed record IntervalChart(
     public string ToSvg()
     {
         var finite = Bars.Where(IsFinite).ToList();
+        var references = Bars.SelectMany(b => b.References ?? []).Where(r => double.IsFinite(r.Value)).ToList();
+        var values = finite.SelectMany(b => new[] { b.Low, b.Estimate, b.High }).Concat(references.Select(r => r.Value)).ToList();
         // Room for value labels above and below the intervals: widen the data range by a share of its span.
-        double min = Math.Min(0, finite.Count == 0 ? 0 : finite.Min(b => Math.Min(b.Low, b.Estimate)));
-        double max = Math.Max(0, finite.Count == 0 ? 1 : finite.Max(b => Math.Max(b.High, b.Estimate)));
+        double min = Math.Min(0, values.Count == 0 ? 0 : values.Min());
+        double max = Math.Max(0, values.Count == 0 ? 1 : values.Max());
         double span = Math.Max(max - min, 1e-9);
-        var yTicks = NiceTicks.For(min < 0 ? min - 0.12 * span : 0, max > 0 ? max + 0.12 * span : 0);
+        // Value labels sit above positive bars and below negative ones; only that side needs room for a line of text.
+        bool labelsBelow = finite.Any(b => b.Estimate < 0), labelsAbove = finite.Any(b => b.Estimate >= 0);
+        var yTicks = NiceTicks.For(min < 0 ? min - (labelsBelow ? 0.12 : 0.03) * span : 0, max > 0 ? max + (labelsAbove ? 0.12 : 0.03) * span : 0);
 
-        var groups = Bars.Select(b => (b.Group, b.Colour)).Distinct().Select(g => new LegendEntry(g.Group, g.Colour, LegendKind.Swatch)).ToList();
+        var groups = Bars.Select(b => (b.Group, b.Colour)).Distinct().Select(g => new LegendEntry(g.Group, g.Colour, LegendKind.Swatch))
+            .Concat(references.Select(r => (r.Source, r.Shape)).Distinct().Select(r => new LegendEntry(r.Source, Palette.Ink, LegendKind.Marker, r.Shape, Hollow: true)))
+            .ToList();
         double left = ChartCanvas.LeftMargin(yTicks);
         double right = Width - ChartCanvas.Pad;
         double band = (right - left) / Math.Max(1, Bars.Count);
@@ -51,7 +62,7 @@ public sealed record IntervalChart(
         for (int i = 0; i < Bars.Count; i++)
         {
             var b = Bars[i];
-            double centre = left + band * (i + 0.5), barWidth = Math.Min(band * 0.6, 56);
+            double centre = left + band * (i + 0.5), barWidth = Math.Min(band * 0.5, 52);
             svg.Open("g", ("class", "category"), ("data-label", b.Label));
             if (IsFinite(b))
             {
@@ -69,6 +80,10 @@ public sealed record IntervalChart(
                 double labelY = above ? Math.Min(yHigh, yEstimate) - 5 : Math.Max(yLow, yEstimate) + 5 + ValueFont * 0.8;
                 svg.Text("text", Value(b.Estimate), ("x", C(centre)), ("y", C(labelY)), ("text-anchor", "middle"),
                     ("font-size", C(ValueFont)), ("font-weight", "bold"), ("fill", Palette.Ink), ("class", "value-label"));
+                var marks = (b.References ?? []).Where(r => double.IsFinite(r.Value)).ToList();
+                for (int k = 0; k < marks.Count; k++)
+                    Markers.Draw(svg, marks[k].Shape, centre + barWidth / 2 + Markers.Radius * (2 + 2.6 * k), y.Map(marks[k].Value), Palette.Ink,
+                        "reference", $"{marks[k].Source}: {Value(marks[k].Value)}", hollow: true);
             }
             else
             {

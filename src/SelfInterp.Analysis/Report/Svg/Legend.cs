@@ -3,7 +3,7 @@ namespace SelfInterp.Analysis.Report.Svg;
 /// <summary>How a legend entry is drawn: a marker (scatter series), a line (fitted or reference), or a swatch (bars).</summary>
 public enum LegendKind { Marker, Line, DashedLine, Swatch }
 
-public sealed record LegendEntry(string Label, string Colour, LegendKind Kind, MarkerShape Shape = MarkerShape.Circle);
+public sealed record LegendEntry(string Label, string Colour, LegendKind Kind, MarkerShape Shape = MarkerShape.Circle, bool Hollow = false);
 
 /// <summary>A legend laid out in rows across the top of a chart, wrapping when an entry would pass the right edge.</summary>
 public sealed class Legend
@@ -40,7 +40,7 @@ public sealed class Legend
             switch (e.Kind)
             {
                 case LegendKind.Marker:
-                    Markers.Draw(svg, e.Shape, cx, cy, e.Colour, "legend-symbol", null);
+                    Markers.Draw(svg, e.Shape, cx, cy, e.Colour, "legend-symbol", null, e.Hollow);
                     break;
                 case LegendKind.Swatch:
                     svg.Empty("rect", ("x", Markup.Coordinate(x + 2)), ("y", Markup.Coordinate(cy - 6)), ("width", "14"), ("height", "12"),

@@ -8,9 +8,12 @@ public static class Markers
     public const double Radius = 3.6;
 
     /// <summary>Draws one marker centred on (x, y); with a title, hovering it shows the title.</summary>
-    public static void Draw(Markup svg, MarkerShape shape, double x, double y, string colour, string cssClass, string? title)
+    /// <summary>Hollow markers (white inside, thicker outline) stand for reference values rather than data.</summary>
+    public static void Draw(Markup svg, MarkerShape shape, double x, double y, string colour, string cssClass, string? title, bool hollow = false)
     {
-        var paint = new[] { ("fill", colour), ("fill-opacity", "0.55"), ("stroke", colour), ("stroke-width", "1"), ("class", cssClass) };
+        var paint = hollow
+            ? new[] { ("fill", "#FFFFFF"), ("fill-opacity", "1"), ("stroke", colour), ("stroke-width", "1.6"), ("class", cssClass) }
+            : new[] { ("fill", colour), ("fill-opacity", "0.55"), ("stroke", colour), ("stroke-width", "1"), ("class", cssClass) };
         (string, string)[] geometry = shape switch
         {
             MarkerShape.Circle => [("cx", C(x)), ("cy", C(y)), ("r", C(Radius))],

@@ -3,13 +3,14 @@ using System.Globalization;
 namespace SelfInterp.Analysis.Report.Svg;
 
 /// <summary>
-/// Axis ticks at round numbers: steps of 1, 2, 2.5 or 5 times a power of ten, chosen so the count is closest to
-/// the target, with the axis widened to the ticks just outside the data. Labels carry exactly the decimals the
+/// Axis ticks at round numbers: steps of 1, 2, 2.5 or 5 times a power of ten, with the axis widened to the ticks
+/// just outside the data. Of the steps giving 3 to 2·target − 1 ticks, the one that leaves the least empty axis
+/// wins, with a small cost for each tick away from the target. Labels carry exactly the decimals the
 /// step needs and a real minus sign.
 /// </summary>
 public sealed record NiceTicks(double Start, double End, double Step, IReadOnlyList<double> Values)
 {
-    private static readonly double[] Multipliers = [1, 2, 2.5, 5, 10];
+    private static readonly double[] Multipliers = [1, 2, 2.5, 5];
 
     public static NiceTicks For(double min, double max, int target = 5)
     {
@@ -26,19 +27,20 @@ public sealed record NiceTicks(double Start, double End, double Step, IReadOnlyL
         double raw = (max - min) / (target - 1);
         double power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         NiceTicks? best = null;
-        foreach (double m in Multipliers)
-            foreach (double p in new[] { power / 10, power })
+        double bestScore = double.MaxValue;
+        foreach (double p in new[] { power / 10, power, power * 10 })
+            foreach (double m in Multipliers)
             {
                 double step = m * p;
                 double start = Math.Floor(min / step + 1e-9) * step;
                 double end = Math.Ceiling(max / step - 1e-9) * step;
                 int count = (int)Math.Round((end - start) / step) + 1;
-                if (count < 2) continue;
-                int miss = Math.Abs(count - target), bestMiss = best is null ? int.MaxValue : Math.Abs(best.Values.Count - target);
-                // On a tie the tighter axis wins (less empty space), then the larger step (fewer labels).
-                double spanNow = end - start, bestSpan = best is null ? double.MaxValue : best.End - best.Start;
-                if (miss < bestMiss || (miss == bestMiss && (spanNow < bestSpan * (1 - 1e-9) || (Math.Abs(spanNow - bestSpan) <= 1e-9 * bestSpan && step > best!.Step))))
-                    best = Make(start, step, count);
+                if (count < 3 || count > 2 * target - 1) continue;
+                // Empty axis wastes the plot; each tick away from the target costs a little. On a tie the larger
+                // step wins (fewer labels).
+                double score = 1 - (max - min) / (end - start) + 0.05 * Math.Abs(count - target);
+                if (score < bestScore - 1e-9 || (Math.Abs(score - bestScore) <= 1e-9 && step > best!.Step))
+                    (best, bestScore) = (Make(start, step, count), score);
             }
         return best!;
     }

@@ -5,8 +5,10 @@ public sealed record ScatterPoint(double X, double Y, string Title);
 
 public sealed record ScatterSeries(string Name, string Colour, MarkerShape Shape, IReadOnlyList<ScatterPoint> Points);
 
-/// <summary>The line y = intercept + slope·x, drawn across the part of the plot it passes through.</summary>
-public sealed record ChartLine(string Name, double Slope, double Intercept, string Colour, bool Dashed, string Title);
+/// <summary>The line y = intercept + slope·x, drawn across the part of the plot it passes through (and, for a fit,
+/// only over the x range of its data: From..To).</summary>
+public sealed record ChartLine(string Name, double Slope, double Intercept, string Colour, bool Dashed, string Title,
+    double From = double.NegativeInfinity, double To = double.PositiveInfinity);
 
 /// <summary>
 /// A scatter plot: series of points (each with a hover title), straight lines (fits, identity), nice ticks on
@@ -39,8 +41,8 @@ public sealed record ScatterChart(
         var legend = new Legend(entries, left, Width - left - ChartCanvas.Pad);
         double top = ChartCanvas.Pad + legend.Height + (legend.Rows > 0 ? 4 : 0) + ChartCanvas.TickFont / 2;
         var canvas = new ChartCanvas(Width, Height, left, top, right, Height - ChartCanvas.BottomMargin());
-        var x = canvas.XScale(xTicks);
-        var y = canvas.YScale(yTicks);
+        var x = canvas.XScale(xTicks, Markers.Radius * 1.5);
+        var y = canvas.YScale(yTicks, Markers.Radius * 1.5);
 
         int dropped = Series.Sum(s => s.Points.Count) - points.Count;
         var description = $"Scatter plot of {YTitle} against {XTitle}: {points.Count} points" +
@@ -84,9 +86,9 @@ public sealed record ScatterChart(
     public static (double From, double To)? Clip(ChartLine line, LinearScale x, LinearScale y)
     {
         if (!double.IsFinite(line.Slope) || !double.IsFinite(line.Intercept)) return null;
-        double lo = x.DomainMin, hi = x.DomainMax;
+        double lo = Math.Max(x.DomainMin, line.From), hi = Math.Min(x.DomainMax, line.To);
         if (line.Slope == 0)
-            return y.Contains(line.Intercept) ? (lo, hi) : null;
+            return y.Contains(line.Intercept) && lo < hi ? (lo, hi) : null;
         double a = (y.DomainMin - line.Intercept) / line.Slope, b = (y.DomainMax - line.Intercept) / line.Slope;
         lo = Math.Max(lo, Math.Min(a, b));
         hi = Math.Min(hi, Math.Max(a, b));
