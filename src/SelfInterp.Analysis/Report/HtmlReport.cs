@@ -55,19 +55,12 @@ public static class HtmlReport
         if (content.Run.Manifest is { } manifest)
         {
             doc.Open("div", ("class", "columns"));
-            doc.Open("div");
-            doc.Text("h3", "Configuration (run.json)");
-            Table(doc, ["setting", "value"], ReportText.ConfigRows(manifest), "config");
-            doc.Close("div");
-            doc.Open("div");
-            doc.Text("h3", "Seeds");
-            Table(doc, ["stream", "seed"], ReportText.SeedRows(manifest.Config.Seeds), "seeds");
-            doc.Close("div");
+            Column(doc, "Configuration (run.json)", ["setting", "value"], ReportText.ConfigRows(manifest), "config");
+            Column(doc, "Seeds", ["stream", "seed"], ReportText.SeedRows(manifest.Config.Seeds), "seeds");
+            Column(doc, "Stages", ReportText.StageHeader, ReportText.StageRows(manifest), "stages");
             doc.Close("div").NewLine();
             doc.Text("h3", "Models");
             Table(doc, ReportText.ModelHeader, ReportText.ModelRows(manifest), "models");
-            doc.Text("h3", "Stages");
-            Table(doc, ReportText.StageHeader, ReportText.StageRows(manifest), "stages");
         }
         else
         {
@@ -79,6 +72,14 @@ public static class HtmlReport
         doc.Text("h3", "Data files");
         Table(doc, ReportText.FileHeader, ReportText.FileRows(content.Run), "files");
         doc.Close("section").NewLine();
+    }
+
+    private static void Column(Markup doc, string title, IReadOnlyList<string> header, IEnumerable<string[]> rows, string cssClass)
+    {
+        doc.Open("div");
+        doc.Text("h3", title);
+        Table(doc, header, rows, cssClass);
+        doc.Close("div");
     }
 
     private static void ModelSection(Markup doc, ModelReport m)

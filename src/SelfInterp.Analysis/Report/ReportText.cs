@@ -89,7 +89,9 @@ public static class ReportText
     {
         var order = RunPipeline.ModelStages(manifest.Config).Select(s => s.Name).ToList();
         int Rank(string stage) => order.IndexOf(stage) is var i and >= 0 ? i : order.Count;
-        return manifest.Stages.OrderBy(kv => Rank(kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Status, kv.Value.Seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "" }).ToList();
+        var rows = manifest.Stages.OrderBy(kv => Rank(kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Status, kv.Value.Seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "" }).ToList();
+        rows.Add(["total", "", manifest.Stages.Values.Sum(s => s.Seconds ?? 0).ToString("F3", CultureInfo.InvariantCulture)]);
+        return rows;
     }
 
     public static readonly string[] BadHeader = ["measure", "replies file", "replies", "bad", "bad rows in report file"];
