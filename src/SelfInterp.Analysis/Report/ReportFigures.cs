@@ -7,8 +7,8 @@ namespace SelfInterp.Analysis.Report;
 public sealed record Figure(string Id, string Heading, string Caption, string Kind, int Marks, string Svg);
 
 /// <summary>
-/// The figures of one base model: learned vs target weights, one scatter per report measure (the two
-/// held-out halves share one, with the pooled fit), and the slopes of all measures side by side.
+/// The figures of one base model: the slopes of all measures side by side, learned vs target weights, and one
+/// scatter per report measure (the two held-out halves share one, with the pooled fit).
 /// </summary>
 public static class ReportFigures
 {
@@ -27,7 +27,7 @@ public static class ReportFigures
                 : [Series($"scenario × attribute pairs, n = {statistics.N}", Palette.Blue, MarkerShape.Circle, statistics, names)];
             figures.Add(ConditionScatter(key, statistics, series, idPrefix, zMax));
         }
-        figures.Add(Slopes(model, idPrefix));
+        figures.Insert(0, Slopes(model, idPrefix)); // the paper's main figure leads
         return figures;
     }
 
