@@ -117,6 +117,10 @@ public class ReportBrowserTests(ChromiumFixture chromium, ReportRunsFixture runs
         Assert.Equal(18, await page.Locator("pre.reply").CountAsync()); // three bad replies for each of the six report stages
         Assert.Contains("simulated", await page.Locator("table.config").InnerTextAsync());
         await Screenshot(page, "paper-run");
+        // A narrow window (a laptop split screen): the charts shrink with the page, and still nothing overflows.
+        await page.SetViewportSizeAsync(700, 900);
+        var narrow = await page.EvaluateAsync<string[]>(PageChecks.Overflow);
+        Assert.True(narrow.Length == 0, "text does not fit in a 700px window:\n" + string.Join("\n", narrow));
         Assert.All(requests, u => Assert.StartsWith("file://", u));
         await page.CloseAsync();
     }

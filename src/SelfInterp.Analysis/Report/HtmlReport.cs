@@ -189,7 +189,7 @@ public static class HtmlReport
         figure svg { display: block; max-width: 100%; height: auto; }
         h4.figure-title { margin: 0 0 4px; font-size: 1em; }
         figcaption { font-size: 0.88em; color: #333; margin-top: 6px; overflow-wrap: anywhere; }
-        .figure-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 16px; }
+        .figure-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(400px, 100%), 1fr)); gap: 16px; }
         .figure-grid figure svg { margin: 0 auto; }
         .chart .point:hover { fill-opacity: 1; stroke-width: 2; }
         .chart .bar:hover { opacity: 0.8; }
