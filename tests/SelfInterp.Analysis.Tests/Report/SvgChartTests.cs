@@ -113,6 +113,21 @@ public class SvgChartTests
     }
 
     [Fact]
+    public void Reference_values_are_hollow_titled_markers_beside_their_bar_and_in_the_legend()
+    {
+        var refs = new[] { new ReferenceMark("paper, GPT-4o", 0.54, MarkerShape.Diamond), new ReferenceMark("paper, GPT-4o-mini", 1.3, MarkerShape.Square) };
+        var root = Parse(new IntervalChart("s", "slopes", "slope", [new("instilled", 0.5, 0.4, 0.6, Palette.Blue, "instilled", "t", refs)]).ToSvg());
+        var marks = WithClass(root, "reference").ToList();
+        Assert.Equal(["paper, GPT-4o: 0.54", "paper, GPT-4o-mini: 1.30"], marks.Select(m => (string)m.Element(S + "title")!));
+        Assert.All(marks, m => Assert.Equal("#FFFFFF", (string)m.Attribute("fill")!));
+        Assert.Equal(["instilled", "paper, GPT-4o", "paper, GPT-4o-mini"], WithClass(root, "legend-entry").Select(e => e.Element(S + "text")!.Value));
+        // The axis grows to hold a reference above every bar.
+        Assert.Contains("1.5", WithClass(root, "tick-label").Select(t => t.Value));
+        Assert.Equal("0", Markup.Coordinate(-0.001));
+        Assert.Equal("12.35", Markup.Coordinate(12.3456));
+    }
+
+    [Fact]
     public void Category_labels_wrap_to_their_band_and_legends_to_the_chart()
     {
         Assert.Equal(["itrained 1st", "half, reports", "on 2nd"], TextMetrics.Wrap("itrained 1st half, reports on 2nd", 11, 90));
