@@ -87,7 +87,13 @@ public class ReportBrowserTests(ChromiumFixture chromium, ReportRunsFixture runs
         await page.Locator("figure[data-figure='m1-slopes']").ScreenshotAsync(new LocatorScreenshotOptions { Path = slopes });
         var scatters = Path.Combine(dir, name + "-scatters.png");
         await page.Locator("#m1 .figure-grid").ScreenshotAsync(new LocatorScreenshotOptions { Path = scatters });
-        foreach (var p in new[] { path, slopes, scatters }) output.WriteLine($"screenshot: {p}");
+        var shots = new List<string> { path, slopes, scatters };
+        if (await page.Locator("#m1 table.bad-examples").CountAsync() == 1)
+        {
+            shots.Add(Path.Combine(dir, name + "-bad-replies.png"));
+            await page.Locator("#m1 table.bad-examples").ScreenshotAsync(new LocatorScreenshotOptions { Path = shots[^1] });
+        }
+        foreach (var p in shots) output.WriteLine($"screenshot: {p}");
         Console.WriteLine($"screenshot: {path}");
         Assert.True(new FileInfo(path).Length > 50_000, "the screenshot is nearly empty");
         return path;

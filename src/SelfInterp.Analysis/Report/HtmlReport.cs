@@ -102,18 +102,24 @@ public static class HtmlReport
         if (m.BadReplies is { } bad)
         {
             Table(doc, ReportText.BadHeader, ReportText.BadRows(m), "bad-reports");
-            foreach (var sample in bad.Where(b => b.Examples.Count > 0))
+            var examples = bad.SelectMany(b => b.Examples.Select(e => (Sample: b, Example: e))).ToList();
+            if (examples.Count > 0)
             {
-                doc.Text("h4", $"{ConditionInfo.Of(sample.ConditionKey).Label}: first {sample.Examples.Count} of {sample.Bad} bad replies");
-                doc.Open("ul", ("class", "bad-examples"));
-                foreach (var e in sample.Examples)
+                doc.Text("h4", $"Examples: the first {BadReplies.ExamplesPerCondition} bad replies of each measure");
+                doc.Open("div", ("class", "table-wrap")).Open("table", ("class", "bad-examples")).Open("thead").Open("tr");
+                foreach (var h in new[] { "measure", "reply", "scenario", "problem", "raw reply" }) doc.Text("th", h, ("scope", "col"));
+                doc.Close("tr").Close("thead").Open("tbody");
+                foreach (var (sample, e) in examples)
                 {
-                    doc.Open("li");
-                    doc.Text("p", $"{sample.RepliesFile}, reply {e.Index}, scenario {e.Scenario}: {e.Problem}");
-                    doc.Text("pre", e.Text, ("class", "reply"));
-                    doc.Close("li");
+                    doc.Open("tr");
+                    doc.Text("th", ConditionInfo.Of(sample.ConditionKey).Label, ("scope", "row"));
+                    doc.Text("td", $"{sample.RepliesFile} #{e.Index}");
+                    doc.Text("td", e.Scenario?.ToString() ?? "");
+                    doc.Text("td", e.Problem);
+                    doc.Open("td").Text("pre", e.Text, ("class", "reply")).Close("td");
+                    doc.Close("tr");
                 }
-                doc.Close("ul").NewLine();
+                doc.Close("tbody").Close("table").Close("div").NewLine();
             }
         }
         else
@@ -193,9 +199,8 @@ public static class HtmlReport
         .figure-grid figure svg { margin: 0 auto; }
         .chart .point:hover { fill-opacity: 1; stroke-width: 2; }
         .chart .bar:hover { opacity: 0.8; }
-        ul.bad-examples { padding-left: 1.2em; }
-        ul.bad-examples p { margin: 0.2em 0; }
-        pre.reply { white-space: pre-wrap; overflow-wrap: anywhere; background: #FFF; border: 1px solid #D6D6D6; padding: 6px 8px; margin: 0 0 8px;
+        table.bad-examples td:last-child { min-width: 24em; }
+        pre.reply { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0;
                     font: 0.88em/1.4 ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; }
         .warnings ul { padding-left: 1.2em; }
         .warnings li { overflow-wrap: anywhere; }
