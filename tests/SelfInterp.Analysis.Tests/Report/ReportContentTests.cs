@@ -187,6 +187,30 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
     }
 
     [Fact]
+    public void A_failed_regression_is_warned_about_by_file_and_scenario()
+    {
+        using var dir = new TempDirectory();
+        new SyntheticRun { Seed = 5, Models = ["m"], InstilledScenarios = 6, NativeScenarios = 2, ReportNoise = 30 }.Write(dir.Path);
+        // Scenario 2 always chooses A: nothing to learn its weights from.
+        var file = dir.File(PaperLayout.InstilledSelections("m"));
+        var lines = File.ReadAllLines(file);
+        int selection = Array.IndexOf(lines[0].Split(','), "selection");
+        for (int i = 1; i < lines.Length; i++)
+        {
+            var fields = lines[i].Split(',');
+            if (fields[1] == "2") { fields[selection] = "A"; lines[i] = string.Join(',', fields); }
+        }
+        File.WriteAllLines(file, lines);
+        var summary = Analyzer.Analyze(dir.Path);
+        var failed = Assert.Single(summary.Models.Single().FailedScenarios);
+        var (_, md, root) = Write(dir.Path, summary);
+        var warning = $"regression failed: {PaperLayout.InstilledSelections("m")} scenario 2: {failed.Reason}";
+        Assert.Contains(root.Descendants("li"), li => li.Value == warning);
+        Assert.Contains("- " + MarkdownReport.Escape(warning), md);
+        Assert.Equal(25, WithClass(Svg(root, "m1-instillation"), "point").Count()); // five scenarios left
+    }
+
+    [Fact]
     public void Writing_twice_gives_the_same_bytes()
     {
         var (a, b) = RunReport.Write(run.RunDir, run.Summary);
