@@ -12,7 +12,6 @@ public static class Palette
     public const string BluishGreen = "#009E73";
     public const string Blue = "#0072B2";
     public const string Vermillion = "#D55E00";
-    public const string ReddishPurple = "#CC79A7";
     public const string Grey = "#7A7A7A";
 
     public const string Ink = "#1A1A1A";
