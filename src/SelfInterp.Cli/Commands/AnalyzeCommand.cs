@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SelfInterp.Analysis;
+using SelfInterp.Analysis.Report;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Runs;
 
@@ -12,7 +13,7 @@ public static class AnalyzeCommand
     {
         var dir = new Argument<string>("dir") { Description = "A directory in the paper layout (a run of ours, or the authors' published files)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
-        var command = new Command("analyze", "Fit learned weights per scenario and compute instillation and report-accuracy statistics; writes DIR/analysis/.");
+        var command = new Command("analyze", "Fit learned weights per scenario and compute instillation and report-accuracy statistics; writes DIR/analysis/ and DIR/report.html, report.md.");
         command.Arguments.Add(dir);
         command.Options.Add(json);
         command.SetAction(p =>
@@ -21,6 +22,9 @@ public static class AnalyzeCommand
             if (!Directory.Exists(path)) throw new UsageException($"{path}: no such directory");
             var summary = Analyzer.Analyze(path);
             Console.Write(p.GetValue(json) ? SummaryJson.Write(summary) : SummaryTable.Render(summary));
+            // With --json, stdout is the JSON alone; the report's path goes to stderr.
+            var report = $"report: {Path.GetFullPath(RunReport.Write(path, summary).Html)}";
+            if (p.GetValue(json)) Console.Error.WriteLine(report); else Console.WriteLine(report);
             return 0;
         });
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SelfInterp.Analysis;
+using SelfInterp.Analysis.Report;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Backends;
 using SelfInterp.Core.Layout;
@@ -47,6 +48,7 @@ public static class RunCommand
             await SpectreProgress.RunAsync(progress => RunPipeline.RunAsync(run, model, RunPipeline.ModelStages(config), progress, ct));
             var summary = Analyzer.Analyze(run.Path);
             Console.Write(SummaryTable.Render(summary));
+            Console.WriteLine($"report: {Path.GetFullPath(RunReport.Write(run.Path, summary).Html)}");
             Console.WriteLine($"done: {Path.GetFullPath(run.Path)} (summary: {Path.Combine(PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile)})");
             return 0;
         });

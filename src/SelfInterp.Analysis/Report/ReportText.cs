@@ -1,0 +1,119 @@
+using System.Globalization;
+using SelfInterp.Analysis.Report.Svg;
+using SelfInterp.Analysis.Summary;
+using SelfInterp.Core.Pipeline;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Analysis.Report;
+
+/// <summary>The tables both renderings share, as rows of plain strings, so HTML and Markdown show the same numbers.</summary>
+public static class ReportText
+{
+    public static string F3(double v) => NiceTicks.Format(v, 3);
+
+    public static string Interval(double low, double high) => $"[{F3(low)}, {F3(high)}]";
+
+    public static readonly string[] MeasureHeader =
+        ["measure", "slope", "95% interval", "r", "n pairs", "bad reports", "excluded rows", "paper GPT-4o", "paper GPT-4o-mini"];
+
+    /// <summary>Instillation r, then each report measure, then the two effects: one row each.</summary>
+    public static List<string[]> MeasureRows(ModelAnalysis m)
+    {
+        var rows = new List<string[]>();
+        rows.Add(m.Instillation is { } inst
+            ? ["instillation: learned vs target weights (r)", "", "", F3(inst.R), (inst.Pairs.Count).ToString(CultureInfo.InvariantCulture), "", "",
+               F2(ConditionInfo.PaperInstillationGpt4o), F2(ConditionInfo.PaperInstillationGpt4oMini)]
+            : ["instillation: learned vs target weights (r)", "no instilled_weights.csv", "", "", "", "", "", "", ""]);
+        var byKey = m.Reports.Named().ToDictionary(n => n.Key, n => n.Statistics);
+        foreach (var c in ConditionInfo.All)
+        {
+            var paper = new[] { c.PaperGpt4o is { } a ? F2(a) : "", c.PaperGpt4oMini is { } b ? F2(b) : "" };
+            rows.Add(byKey[c.Key] is { } s
+                ? [c.Label, F3(s.Slope), Interval(s.Low, s.High), F3(s.R), I(s.N), I(s.BadReports), I(s.ExcludedRows), .. paper]
+                : [c.Label, "no file", "", "", "", "", "", .. paper]);
+        }
+        rows.Add(Effect("itraining effect (held-out − instilled)", m.ItrainingEffect));
+        rows.Add(Effect("native effect (after − before)", m.NativeEffect));
+        return rows;
+    }
+
+    private static string[] Effect(string label, SlopeDifference? d) =>
+        d is null ? [label, "not available", "", "", "", "", "", "", ""] : [label, F3(d.Difference), Interval(d.Low, d.High), "", "", "", "", "", ""];
+
+    public static readonly string[] FileHeader = ["file", "rows", "scenarios", "models", "version"];
+
+    public static List<string[]> FileRows(RunFacts run) =>
+        run.Files.Select(f => f.Present
+            ? new[] { f.File, f.Problem is null ? I(f.Rows) : "unreadable", f.Scenarios == 0 ? "" : $"{f.Scenarios} ({f.FirstScenario}–{f.LastScenario})",
+                      string.Join(", ", f.Models), string.Join(", ", f.Versions) }
+            : [f.File, "missing", "", "", ""]).ToList();
+
+    /// <summary>The config as name/value rows (sizes, backend, files), in run.json's order.</summary>
+    public static List<string[]> ConfigRows(RunManifest manifest)
+    {
+        var c = manifest.Config;
+        var rows = new List<string[]>
+        {
+            new[] { "selfinterp version (run)", manifest.Version },
+            new[] { "preset", c.Preset }, new[] { "backend", c.Backend }, new[] { "base model", c.BaseModel },
+            new[] { "instilled scenarios", $"{c.Instilled} (0–{c.Instilled - 1})" },
+            new[] { "native scenarios", $"{c.Native} ({c.NativeOffset}–{c.NativeOffset + c.Native - 1})" },
+            new[] { "fine-tuning examples per scenario", I(c.Examples) }, new[] { "validation examples per scenario", I(c.Validation) },
+            new[] { "reports per scenario", I(c.Reports) }, new[] { "selections per instilled scenario", I(c.Selections) },
+            new[] { "selections per native scenario", I(c.NativeSelections) }, new[] { "report max tokens", I(c.ReportMaxTokens) },
+            new[] { "scenario catalog", c.Catalog ?? "built in" }, new[] { "roles", c.Roles ?? "built in" }, new[] { "prompts", c.Prompts ?? "built in" },
+        };
+        foreach (var (k, v) in c.BackendOptions) rows.Add([$"backend option {k}", v]);
+        foreach (var (k, v) in manifest.Usage) rows.Add([$"usage {k}", v.ToString("G", CultureInfo.InvariantCulture)]);
+        return rows;
+    }
+
+    public static List<string[]> SeedRows(Seeds s) =>
+    [
+        ["master", U(s.Master)], ["role_shuffle", U(s.RoleShuffle)], ["weights", U(s.Weights)],
+        ["training_selections", U(s.TrainingSelections)], ["finetuning_examples", U(s.FinetuningExamples)],
+        ["finetuning_job", U(s.FinetuningJob)], ["validation_examples", U(s.ValidationExamples)],
+        ["validation_selections", U(s.ValidationSelections)], ["introspection_examples", U(s.IntrospectionExamples)],
+        ["report_trials", U(s.ReportTrials)], ["native_selections", U(s.NativeSelections)],
+    ];
+
+    public static readonly string[] ModelHeader = ["model", "id", "fine-tuned from", "training file", "job"];
+
+    public static List<string[]> ModelRows(RunManifest manifest) =>
+        manifest.Models.Select(kv => new[] { kv.Key, kv.Value.Id ?? "", kv.Value.From ?? "", kv.Value.TrainingFile ?? "", kv.Value.JobId ?? "" }).ToList();
+
+    public static readonly string[] StageHeader = ["stage", "status", "seconds"];
+
+    /// <summary>Stages in the pipeline's order (run.json keeps them sorted by name); unknown ones last.</summary>
+    public static List<string[]> StageRows(RunManifest manifest)
+    {
+        var order = RunPipeline.ModelStages(manifest.Config).Select(s => s.Name).ToList();
+        int Rank(string stage) => order.IndexOf(stage) is var i and >= 0 ? i : order.Count;
+        var rows = manifest.Stages.OrderBy(kv => Rank(kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Status, kv.Value.Seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "" }).ToList();
+        rows.Add(["total", "", manifest.Stages.Values.Sum(s => s.Seconds ?? 0).ToString("F3", CultureInfo.InvariantCulture)]);
+        return rows;
+    }
+
+    public static readonly string[] BadHeader = ["measure", "replies file", "replies", "bad", "bad rows in report file"];
+
+    public static List<string[]> BadRows(ModelReport m)
+    {
+        var byKey = m.Analysis.Reports.Named().ToDictionary(n => n.Key, n => n.Statistics);
+        return (m.BadReplies ?? []).Select(b => new[]
+        {
+            ConditionInfo.Of(b.ConditionKey).Label, b.RepliesFile, I(b.Replies), I(b.Bad),
+            byKey[b.ConditionKey] is { } s ? I(s.BadReports) : "no file",
+        }).ToList();
+    }
+
+    /// <summary>Bad-report counts from the report files alone (the published layout keeps no raw replies).</summary>
+    public static List<string[]> BadCountRows(ModelAnalysis m) =>
+        ConditionInfo.All.Where(c => c.File is not null)
+            .Select(c => (c, s: m.Reports.Named().First(n => n.Key == c.Key).Statistics))
+            .Where(x => x.s is not null)
+            .Select(x => new[] { x.c.Label, I(x.s!.BadReports) }).ToList();
+
+    private static string F2(double v) => NiceTicks.Format(v, 2);
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string U(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,20 @@
+using SelfInterp.Analysis.Summary;
+using SelfInterp.Core.IO;
+
+namespace SelfInterp.Analysis.Report;
+
+/// <summary>Writes DIR/report.html and DIR/report.md for an analysed run directory (ours or the authors' layout).</summary>
+public static class RunReport
+{
+    public const string HtmlFile = "report.html", MarkdownFile = "report.md";
+
+    public static (string Html, string Markdown) Write(string runDir, AnalysisSummary summary)
+    {
+        var content = ReportContent.Build(runDir, summary);
+        var html = Path.Combine(runDir, HtmlFile);
+        var markdown = Path.Combine(runDir, MarkdownFile);
+        AtomicFile.WriteAllText(html, HtmlReport.Render(content));
+        AtomicFile.WriteAllText(markdown, MarkdownReport.Render(content));
+        return (html, markdown);
+    }
+}
