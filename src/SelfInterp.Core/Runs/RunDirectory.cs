@@ -34,6 +34,7 @@ public sealed class RunDirectory
             if (a != b)
                 throw new UsageException($"{manifestPath}: this directory holds a run with a different config; " +
                                          "use a new --out directory, or the same options as the run in it");
+            RemoveInterruptedWrites(path);
             return new RunDirectory(path, existing);
         }
         Directory.CreateDirectory(path);
@@ -42,6 +43,12 @@ public sealed class RunDirectory
         var dir = new RunDirectory(path, new RunManifest { Config = config });
         dir.Save();
         return dir;
+    }
+
+    /// <summary>A kill during an atomic write leaves its temporary file (.NAME.PID.tmp) behind; resuming removes them.</summary>
+    private static void RemoveInterruptedWrites(string path)
+    {
+        foreach (var f in Directory.EnumerateFiles(path, ".*.tmp", SearchOption.AllDirectories)) System.IO.File.Delete(f);
     }
 
     public void Save()
