@@ -1,3 +1,4 @@
+using System.Globalization;
 using SelfInterp.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Pipeline;
@@ -10,13 +11,13 @@ namespace SelfInterp.Server.Tests;
 /// for byte, as the same pipeline run in-process on the simulated backend: prompts travel as text and are read
 /// back, P(A) travels as log probabilities (read at double precision), and fault injection is absorbed by retries.
 /// </summary>
-public sealed class EndToEndTests
+public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
 {
     private const string ClientKey = "sk-test-DISTINCTIVE-KEY-5c7e2b";
 
-    private static RunConfig Small(string backend) => new()
+    private static RunConfig Small(string backend, string served = ServerHarness.Backend) => new()
     {
-        Preset = "quick", Backend = backend, BaseModel = BackendFactory.DefaultBaseModel(ServerHarness.Backend),
+        Preset = "quick", Backend = backend, BaseModel = BackendFactory.DefaultBaseModel(served),
         Instilled = 4, Native = 4, Examples = 12, Validation = 2, Reports = 2, Selections = 6, NativeSelections = 6,
     };
 
@@ -70,4 +71,56 @@ public sealed class EndToEndTests
         foreach (var file in files)
             Assert.DoesNotContain(ClientKey, File.ReadAllText(file));
     }
+
+    /// <summary>The same with our local engine behind the server (a tiny organism: plumbing, not quality). The analysis
+    /// summaries agree, timing aside, because the files they are computed from are the same bytes.</summary>
+    [Fact]
+    public async Task Local_engine_through_serve_matches_the_in_process_local_run()
+    {
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["base_model_dir"] = tiny.Directory };
+        var inProcess = await RunAsync(Small("local", "local") with { BackendOptions = options },
+            run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path));
+
+        await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, backendName: "local", backendOptions: options);
+        var remote = await RunAsync(Small("openai", "local") with { BackendOptions = harness.ClientOptions() },
+            run => ServerHarness.Client(run.Manifest.Config, ClientKey));
+
+        // Same choices and reports. P(A) agrees to float precision only: the server batches requests as they
+        // arrive, and a batch of another size can round a logit differently in its last bits.
+        foreach (var file in Directory.GetFiles(inProcess.Path, "*.csv").Select(Path.GetFileName))
+        {
+            var x = File.ReadAllLines(Path.Combine(inProcess.Path, file!));
+            var y = File.ReadAllLines(Path.Combine(remote.Path, file!));
+            Assert.Equal(x.Length, y.Length);
+            bool hasP = x[0].EndsWith(",p_a");
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (!hasP || i == 0) { Assert.Equal(x[i], y[i]); continue; }
+                int cx = x[i].LastIndexOf(','), cy = y[i].LastIndexOf(',');
+                Assert.Equal(x[i][..cx], y[i][..cy]);
+                Assert.Equal(double.Parse(x[i][(cx + 1)..], CultureInfo.InvariantCulture), double.Parse(y[i][(cy + 1)..], CultureInfo.InvariantCulture), 4);
+            }
+        }
+        var a = Analysis.Analyzer.Analyze(inProcess.Path);
+        var b = Analysis.Analyzer.Analyze(remote.Path);
+        Assert.Equal(WithoutTiming(Analysis.Summary.SummaryJson.Write(a)), WithoutTiming(Analysis.Summary.SummaryJson.Write(b)));
+    }
+
+    private static string WithoutTiming(string json)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node.Remove("elapsed_s");
+        return node.ToJsonString();
+    }
+}
+
+/// <summary>A tiny organism pretrained once for the class: enough to exercise the local engine end to end.</summary>
+public sealed class TinyOrganism
+{
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
+    public TinyOrganism() => Backends.Local.Pretraining.Run(new Backends.Local.OrganismRecipe
+    {
+        Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 30, BatchDecisions = 16, BatchReports = 4, Warmup = 5,
+        InstillEpochs = 2, ItrainEpochs = 2,
+    }, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
 }

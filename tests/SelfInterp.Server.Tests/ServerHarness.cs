@@ -29,11 +29,16 @@ public sealed class ServerHarness : IAsyncDisposable
     /// rather than follow <see cref="BackendFactory.DefaultServeBackend"/>.</summary>
     public const string Backend = "simulated";
 
-    public static async Task<ServerHarness> StartAsync(string? apiKey = ServerKey, double failRate = 0, long maxRequestBytes = 8L * 1024 * 1024, string? modelsDirectory = null)
+    public static async Task<ServerHarness> StartAsync(string? apiKey = ServerKey, double failRate = 0, long maxRequestBytes = 8L * 1024 * 1024, string? modelsDirectory = null,
+        string backendName = Backend, SortedDictionary<string, string>? backendOptions = null)
     {
         var dir = modelsDirectory ?? TempDir.Create("serve");
         var catalog = ScenarioCatalog.Load(null);
-        var config = new RunConfig { Backend = Backend, BaseModel = BackendFactory.DefaultBaseModel(Backend) };
+        var config = new RunConfig
+        {
+            Backend = backendName, BaseModel = BackendFactory.DefaultBaseModel(backendName),
+            BackendOptions = backendOptions ?? new(StringComparer.Ordinal),
+        };
         var backend = BackendFactory.Create(config, catalog, dir, modelsDirectory: dir);
         var reader = new PromptReader(catalog, PromptTemplates.Default);
         var server = await SelfInterpServer.StartAsync(

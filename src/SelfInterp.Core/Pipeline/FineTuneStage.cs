@@ -18,7 +18,9 @@ public sealed class FineTuneStage(
         ctx.Progress.StartStage(name, $"Fine-tuning {resultKey} from {fromKey} on {examples.Count} examples", 1);
         var request = new FineTuneRequest(
             from, resultKey, kind, file, validation, examples,
-            Random.SeededStream.DeriveSeed(ctx.Plan.Config.Seeds.FinetuningJob, resultKey),
+            // Below 10^9 so it survives services whose job seed is a 32-bit integer: a job run through the
+            // OpenAI-compatible API then gets the same seed, and the same model, as one run in-process.
+            Random.SeededStream.DeriveSeed(ctx.Plan.Config.Seeds.FinetuningJob, resultKey) % 1_000_000_000,
             ExistingJobId: existing?.JobId,
             JobCreated: job => ctx.Run.Update(m => m.Models[resultKey] = new ModelRecord
             {
