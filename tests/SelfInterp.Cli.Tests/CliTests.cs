@@ -84,19 +84,25 @@ public class CliTests
         Assert.Equal(16, File.ReadAllLines(Path.Combine(dir, "scenarios.csv")).Length);
     }
 
-    [Fact]
-    public void Killing_run_and_rerunning_the_same_command_ends_with_identical_files()
+    [Theory]
+    [InlineData("simulated")]
+    [InlineData("local")]
+    public void Killing_run_and_rerunning_the_same_command_ends_with_identical_files(string backend)
     {
         var root = Temp();
         string whole = Path.Combine(root, "whole"), killed = Path.Combine(root, "killed");
-        string[] Args(string dir) => ["run", "--backend", "simulated", "--preset", "quick", "--out", dir];
+        string[] extra = backend == "local" ? ["--option", $"base_model_dir={TinyOrganism.Directory.Value}"] : [];
+        string[] Args(string dir) => ["run", "--backend", backend, "--preset", "quick", "--out", dir, .. extra];
+        var clock = Stopwatch.StartNew();
         Assert.Equal(0, Run(Args(whole)).Code);
+        int wholeMs = (int)clock.ElapsedMilliseconds;
 
+        // Kill at random moments spread over the run (after process start), three times, then finish.
         var rng = new System.Random(20261122);
         for (int attempt = 0; attempt < 3; attempt++)
         {
             using var p = Start(Args(killed));
-            Thread.Sleep(300 + rng.Next(1200));
+            Thread.Sleep(300 + rng.Next(Math.Max(wholeMs - 300, 100)));
             if (!p.HasExited) p.Kill(entireProcessTree: true);
             p.WaitForExit();
         }
@@ -124,4 +130,19 @@ public class CliTests
         Assert.True(node.Remove("elapsed_s"));
         return node.ToJsonString();
     }
+}
+
+/// <summary>A tiny organism (plumbing, not quality), pretrained once per test run, for the local backend.</summary>
+public static class TinyOrganism
+{
+    public static readonly Lazy<string> Directory = new(() =>
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
+        SelfInterp.Backends.Local.Pretraining.Run(new SelfInterp.Backends.Local.OrganismRecipe
+        {
+            Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 30, BatchDecisions = 16, BatchReports = 4, Warmup = 5,
+            InstillEpochs = 1, ItrainEpochs = 1,
+        }, SelfInterp.Core.Catalog.ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
+        return dir;
+    });
 }
