@@ -11,11 +11,7 @@ namespace SelfInterp.Backends.Tests;
 /// <summary>A tiny organism, pretrained once for the whole class: plumbing, determinism and formats, not quality.</summary>
 public sealed class TinyOrganism
 {
-    public static readonly OrganismRecipe Recipe = new()
-    {
-        Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 30, BatchDecisions = 16, BatchReports = 4, Warmup = 5,
-        InstillEpochs = 2, ItrainEpochs = 2,
-    };
+    public static readonly OrganismRecipe Recipe = OrganismRecipe.Tiny;
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
     public TinyOrganism() => Pretraining.Run(Recipe, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
 }

@@ -138,11 +138,8 @@ public static class TinyOrganism
     public static readonly Lazy<string> Directory = new(() =>
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
-        SelfInterp.Backends.Local.Pretraining.Run(new SelfInterp.Backends.Local.OrganismRecipe
-        {
-            Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 30, BatchDecisions = 16, BatchReports = 4, Warmup = 5,
-            InstillEpochs = 1, ItrainEpochs = 1,
-        }, SelfInterp.Core.Catalog.ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
+        SelfInterp.Backends.Local.Pretraining.Run(SelfInterp.Backends.Local.OrganismRecipe.Tiny,
+            SelfInterp.Core.Catalog.ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
         return dir;
     });
 }

@@ -118,9 +118,5 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
 public sealed class TinyOrganism
 {
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
-    public TinyOrganism() => Backends.Local.Pretraining.Run(new Backends.Local.OrganismRecipe
-    {
-        Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 30, BatchDecisions = 16, BatchReports = 4, Warmup = 5,
-        InstillEpochs = 2, ItrainEpochs = 2,
-    }, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
+    public TinyOrganism() => Backends.Local.Pretraining.Run(Backends.Local.OrganismRecipe.Tiny, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
 }

@@ -65,6 +65,13 @@ public sealed record OrganismRecipe
     [JsonPropertyName("itrain_lr")] public float ItrainLearningRate { get; init; } = 3e-4f;
     [JsonPropertyName("itrain_batch")] public int ItrainBatch { get; init; } = 10;
 
+    /// <summary>A one-layer organism pretrained in seconds: for tests and smoke runs of the plumbing, not for results.</summary>
+    public static OrganismRecipe Tiny { get; } = new()
+    {
+        Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 30, BatchDecisions = 16, BatchReports = 4, Warmup = 5,
+        InstillEpochs = 2, ItrainEpochs = 2,
+    };
+
     public const string FileName = "recipe.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
