@@ -19,7 +19,12 @@ public sealed record Reply(
 /// </summary>
 public sealed class ReplyCache
 {
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // Replies stay readable in the file (non-ASCII and quotes as themselves, JSON still escapes what it must).
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
     private readonly string _path;
     private readonly Dictionary<int, Reply> _replies = new();
 
