@@ -17,7 +17,7 @@ public static class BackendFactory
     public static readonly string[] ServableNames = ["simulated", "local"];
 
     /// <summary>What `selfinterp serve` hosts unless told otherwise.</summary>
-    public const string DefaultServeBackend = "simulated";
+    public const string DefaultServeBackend = "local";
 
     public static string DefaultBaseModel(string backend) => backend switch
     {

@@ -19,7 +19,7 @@ public static class RunCommand
         var common = new CommonOptions();
         var outDir = new Option<string?>("--out") { Description = "Run directory. Default: a new directory under ./runs. An existing run directory is resumed." };
         var preset = new Option<string>("--preset") { Description = "quick (20 + 20 scenarios) or paper (100 + 100).", DefaultValueFactory = _ => "quick" };
-        var backend = new Option<string>("--backend") { Description = $"Which model: {string.Join(", ", BackendFactory.Names)}.", DefaultValueFactory = _ => "simulated" };
+        var backend = new Option<string>("--backend") { Description = $"Which model: {string.Join(", ", BackendFactory.Names)}.", DefaultValueFactory = _ => "local" };
         var baseModel = new Option<string?>("--base-model") { Description = "Base model id. Default: the backend's own." };
         var baseUrl = new Option<string?>("--base-url") { Description = "openai backend: the service's URL, e.g. http://127.0.0.1:8000/v1 for `selfinterp serve`. Default: OPENAI_BASE_URL, else OpenAI. The key is read from OPENAI_API_KEY only." };
         var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable), e.g. report_noise=0 for the simulated backend.", AllowMultipleArgumentsPerToken = false };
