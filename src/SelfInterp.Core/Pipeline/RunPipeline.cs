@@ -42,10 +42,15 @@ public static class RunPipeline
     }
 
     /// <summary>Runs every stage not yet done. Returns the context, for callers that go on (analysis).</summary>
-    public static async Task<RunContext> RunAsync(RunDirectory run, IModelBackend backend, IReadOnlyList<IStage> stages,
+    public static Task<RunContext> RunAsync(RunDirectory run, IModelBackend backend, IReadOnlyList<IStage> stages,
+        IRunProgress progress, CancellationToken ct) =>
+        RunAsync(run, ExperimentPlan.Create(run.Manifest.Config), backend, stages, progress, ct);
+
+    /// <summary>As above, with the plan already made from the run's config (the CLI makes it first, to check the
+    /// input before the run directory exists; RunDirectory.OpenOrCreate has checked that the configs agree).</summary>
+    public static async Task<RunContext> RunAsync(RunDirectory run, ExperimentPlan plan, IModelBackend backend, IReadOnlyList<IStage> stages,
         IRunProgress progress, CancellationToken ct)
     {
-        var plan = ExperimentPlan.Create(run.Manifest.Config);
         progress.StartStage("datasets", "Writing scenarios, weights and fine-tuning files", 1);
         var data = Datasets.DatasetBuilder.Build(plan, run.Path);
         progress.EndStage("datasets", skipped: false);
