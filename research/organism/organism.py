@@ -181,8 +181,12 @@ class Organism(nn.Module):
             self.mag_dir = nn.Parameter(torch.randn(d) * 0.02)
         self.register_buffer("causal", torch.triu(torch.ones(max_len, max_len, dtype=torch.bool), 1))
 
-    def table(self):
+    def table(self, detach_rows=None):
         W = self.emb.weight
+        if detach_rows is not None:  # these rows get no gradient from this forward pass
+            keep = torch.zeros(W.shape[0], 1)
+            keep[detach_rows] = 1
+            W = keep * W.detach() + (1 - keep) * W
         if not self.tied_mag:
             return W
         v = self.voc
@@ -190,8 +194,8 @@ class Organism(nn.Module):
         mag = self.mag_base[None] + lv * self.mag_dir[None]
         return torch.cat([W[:v.mag0], mag, W[v.mag0 + v.n_levels:]], 0)
 
-    def forward(self, toks, last_only=False):
-        E = self.table()
+    def forward(self, toks, last_only=False, detach_rows=None):
+        E = self.table(detach_rows)
         x = E[toks] + self.pos[: toks.shape[1]]
         for b in self.blocks:
             x = b(x, self.causal)
@@ -312,3 +316,36 @@ class Log:
         print(s, flush=True)
         self.f.write(s + "\n")
         self.f.flush()
+
+
+@torch.no_grad()
+def reports_forced_keys(model, voc, names, scen_idx, n_reports, rng, max_digits=4):
+    """Reports whose JSON keys and punctuation are forced (teacher-forced template); the model only
+    writes each value greedily. Diagnostic: are the values informative even where copying fails?"""
+    model.eval()
+    prompts, owners = [], []
+    for s in scen_idx:
+        for _ in range(n_reports):
+            prompts.append(report_prompt(voc, names[s], rng.random(5), rng.random(5)))
+            owners.append(s)
+    vals = np.full((len(prompts), 5), np.nan)
+    for j, p in enumerate(prompts):
+        seq = p + [voc.LB]
+        for i in range(5):
+            seq += [int(names[owners[j]][i]), voc.COLON]
+            num = []
+            for _ in range(max_digits):
+                t = int(model(torch.tensor([seq + num]), last_only=True)[0].argmax())
+                if t == voc.MINUS or voc.digit0 <= t < voc.digit0 + 10:
+                    num.append(t)
+                else:
+                    break
+            seq += num + [voc.COMMA]
+            neg = bool(num) and num[0] == voc.MINUS
+            d = num[1:] if neg else num
+            if d and all(voc.digit0 <= x < voc.digit0 + 10 for x in d):
+                v = int("".join(str(x - voc.digit0) for x in d))
+                vals[j, i] = -v if neg else v
+    mean = np.array([np.nanmean(vals[[k for k, o in enumerate(owners) if o == s]], 0) for s in scen_idx])
+    model.train()
+    return mean, float(np.isnan(vals).any(1).mean())

@@ -24,6 +24,9 @@ CFG = dict(
     steps=3000, batch_dec=256, batch_rep=32, lr=2e-3, warm=200, wd=0.05,
     stated_frac=0.0, stated_until=0.5,  # fraction of decision rows showing weights in place of names
     rep_start=0.0,  # fraction of steps before report examples join
+    mix_frac=0.0,  # fraction of pretraining decision rows whose 5 names come from random pretraining scenarios
+    mix_rep=None,  # the same for report rows (None: mix_frac)
+    rep_detach=False,  # report loss gives no gradient to name embeddings (weights only via choices)
     ft_method="emb", ft_init="meanrand", ft_epochs=10, ft_lr=1e-2, ft_batch=50, ft_ex=50,
     it_method="full", it_epochs=5, it_lr=3e-4, it_ex=10,
     n_eval_trials=100, n_reports=10, load=None,
@@ -82,6 +85,7 @@ def main():
 
 def pretrain(cfg, model, voc, names, W, pre, pre_rep, rng, log):
     opt = make_opt(model, cfg["lr"], cfg["wd"])
+    name_rows = torch.from_numpy(names.ravel())
     t0 = time.time()
     run_loss, run_acc, run_rl = 0.0, 0.0, 0.0
     T = cfg["steps"]
@@ -89,18 +93,22 @@ def pretrain(cfg, model, voc, names, W, pre, pre_rep, rng, log):
         for g in opt.param_groups:
             g["lr"] = lr_at(step, T, cfg["lr"], cfg["warm"])
         scen = rng.choice(pre, cfg["batch_dec"])
+        nm, ww = mixed_rows(names, W, pre, scen, cfg["mix_frac"], rng)
         stated = None
         if cfg["stated_frac"] > 0 and step < cfg["stated_until"] * T:
             stated = rng.random((cfg["batch_dec"], 5)) < cfg["stated_frac"]
-        toks, tgt, _, _ = decision_batch(voc, names, W, scen, rng, stated)
+        toks, tgt, _, _ = decision_batch(voc, nm, ww, np.arange(len(scen)), rng, stated)
         lg = model(torch.from_numpy(toks), last_only=True)
         loss = F.cross_entropy(lg, torch.from_numpy(tgt))
         acc = (lg.argmax(-1).numpy() == tgt).mean()
         rl = torch.zeros(())
         if cfg["batch_rep"] and step >= cfg["rep_start"] * T:
-            rt, mask = report_batch(voc, names, W, rng.choice(pre_rep, cfg["batch_rep"]), rng)
+            rs = rng.choice(pre_rep, cfg["batch_rep"])
+            mr = cfg["mix_frac"] if cfg["mix_rep"] is None else cfg["mix_rep"]
+            nm, ww = mixed_rows(names, W, pre_rep, rs, mr, rng)
+            rt, mask = report_batch(voc, nm, ww, np.arange(len(rs)), rng)
             rt = torch.from_numpy(rt)
-            out = model(rt[:, :-1])
+            out = model(rt[:, :-1], detach_rows=name_rows if cfg["rep_detach"] else None)
             m = torch.from_numpy(mask)
             rl = F.cross_entropy(out[m], rt[:, 1:][m])
         opt.zero_grad()
@@ -114,6 +122,20 @@ def pretrain(cfg, model, voc, names, W, pre, pre_rep, rng, log):
             log(f"step {step} dec_loss {run_loss:.3f} dec_acc {run_acc:.3f} rep_loss {run_rl:.3f}")
     return {"steps": T, "wall_s": time.time() - t0, "final_dec_loss": run_loss, "final_train_acc": run_acc,
             "final_rep_loss": run_rl}
+
+
+def mixed_rows(names, W, pool, scen, frac, rng):
+    """Per-row names and weights; a fraction of rows gets each of its five names (with that name's
+    own weight) from a random scenario of pool, so weights must be read per name token."""
+    nm, ww = names[scen].copy(), W[scen].copy()
+    mix = rng.random(len(scen)) < frac
+    k = int(mix.sum())
+    if k:
+        src = rng.choice(pool, (k, 5))
+        slot = rng.integers(0, 5, (k, 5))
+        nm[mix] = names[src, slot]
+        ww[mix] = W[src, slot]
+    return nm, ww
 
 
 def init_new_embeddings(model, names, new, pre, how, gen):
