@@ -179,6 +179,9 @@ class Organism(nn.Module):
         if tied_mag:  # magnitude token embedding = base + level * direction (learned)
             self.mag_base = nn.Parameter(torch.randn(d) * 0.02)
             self.mag_dir = nn.Parameter(torch.randn(d) * 0.02)
+        if voc.n_wtok:  # stated-weight token embedding = base + (w/100) * direction (learned)
+            self.w_base = nn.Parameter(torch.randn(d) * 0.02)
+            self.w_dir = nn.Parameter(torch.randn(d) * 0.02)
         self.register_buffer("causal", torch.triu(torch.ones(max_len, max_len, dtype=torch.bool), 1))
 
     def table(self, detach_rows=None):
@@ -192,7 +195,11 @@ class Organism(nn.Module):
         v = self.voc
         lv = torch.linspace(-1, 1, v.n_levels, device=W.device)[:, None]
         mag = self.mag_base[None] + lv * self.mag_dir[None]
-        return torch.cat([W[:v.mag0], mag, W[v.mag0 + v.n_levels:]], 0)
+        parts = [W[:v.mag0], mag]
+        if v.n_wtok:
+            wl = torch.linspace(-1, 1, v.n_wtok)[:, None]
+            parts.append(self.w_base[None] + wl * self.w_dir[None])
+        return torch.cat(parts + [W[v.mag0 + v.n_levels + v.n_wtok:]], 0)
 
     def forward(self, toks, last_only=False, detach_rows=None):
         E = self.table(detach_rows)
