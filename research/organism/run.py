@@ -27,7 +27,7 @@ CFG = dict(
     mix_frac=0.0,  # fraction of pretraining decision rows whose 5 names come from random pretraining scenarios
     mix_rep=None,  # the same for report rows (None: mix_frac)
     rep_detach=False,  # report loss gives no gradient to name embeddings (weights only via choices)
-    ft_method="emb", ft_init="meanrand", ft_epochs=10, ft_lr=1e-2, ft_batch=50, ft_ex=50,
+    ft_method="emb", ft_init="meanrand", ft_init_scale=1.0, ft_epochs=10, ft_lr=1e-2, ft_batch=50, ft_ex=50,
     it_method="full", it_epochs=5, it_lr=3e-4, it_ex=10,
     n_eval_trials=100, n_reports=10, load=None,
 )
@@ -138,7 +138,7 @@ def mixed_rows(names, W, pool, scen, frac, rng):
     return nm, ww
 
 
-def init_new_embeddings(model, names, new, pre, how, gen):
+def init_new_embeddings(model, names, new, pre, how, gen, scale=1.0):
     with torch.no_grad():
         E = model.emb.weight
         tr = E[torch.from_numpy(names[pre].ravel())]
@@ -148,7 +148,7 @@ def init_new_embeddings(model, names, new, pre, how, gen):
         if how == "mean":
             E[idx] = mu + 0.01 * noise * sd
         elif how == "meanrand":
-            E[idx] = mu + noise * sd
+            E[idx] = mu + scale * noise * sd
         elif how == "init":
             E[idx] = 0.02 * noise
         else:
@@ -156,10 +156,11 @@ def init_new_embeddings(model, names, new, pre, how, gen):
 
 
 def finetune(model, params_mode, row_idx, batches, epochs, lr, rng, loss_fn):
-    """params_mode: 'emb' trains only the embedding rows row_idx; 'full' trains everything."""
+    """params_mode: 'emb' trains only the embedding rows row_idx; 'full' trains everything;
+    'body' trains everything but the token embedding table."""
     for p in model.parameters():
         p.requires_grad_(params_mode != "emb")
-    model.emb.weight.requires_grad_(True)
+    model.emb.weight.requires_grad_(params_mode != "body")
     ps = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.Adam(ps, lr=lr)
     keep = None
@@ -186,7 +187,7 @@ def finetune(model, params_mode, row_idx, batches, epochs, lr, rng, loss_fn):
 def instil_and_itrain(cfg, model, voc, names, W, new, ev, log):
     out = {}
     gen = torch.Generator().manual_seed(cfg["seed"] + 11)
-    init_new_embeddings(model, names, new, np.arange(cfg["n_pre"]), cfg["ft_init"], gen)
+    init_new_embeddings(model, names, new, np.arange(cfg["n_pre"]), cfg["ft_init"], gen, cfg["ft_init_scale"])
     base = copy.deepcopy(model)
     base_learned, _ = choices(base, voc, names, new, cfg["n_eval_trials"], ev, W)
     out["base_native_r_vs_target"] = pearson(base_learned, W[new])
