@@ -138,7 +138,10 @@ def mixed_rows(names, W, pool, scen, frac, rng):
     return nm, ww
 
 
-def init_new_embeddings(model, names, new, pre, how, gen, scale=1.0):
+def init_new_embeddings(model, names, new, pre, how, gen, scale=1.0, W=None):
+    """meanrand: mean + scale * N(0, per-dim sd) of the trained name embeddings (distinct identities,
+    random native preferences); neutral: the same, then the component along the ridge-regression
+    direction from trained embeddings to their weights is set to predict weight 0."""
     with torch.no_grad():
         E = model.emb.weight
         tr = E[torch.from_numpy(names[pre].ravel())]
@@ -147,8 +150,14 @@ def init_new_embeddings(model, names, new, pre, how, gen, scale=1.0):
         noise = torch.randn(len(idx), E.shape[1], generator=gen)
         if how == "mean":
             E[idx] = mu + 0.01 * noise * sd
-        elif how == "meanrand":
+        elif how in ("meanrand", "neutral"):
             E[idx] = mu + scale * noise * sd
+            if how == "neutral":
+                X = (tr - mu).double()
+                y = torch.from_numpy(W[pre].ravel() / 100.0)
+                beta = torch.linalg.solve(X.T @ X + 1e-3 * torch.eye(X.shape[1], dtype=X.dtype), X.T @ y).float()
+                pred = (E[idx] - mu) @ beta + float(y.mean())
+                E[idx] -= pred[:, None] * beta[None] / (beta @ beta)
         elif how == "init":
             E[idx] = 0.02 * noise
         else:
@@ -187,7 +196,7 @@ def finetune(model, params_mode, row_idx, batches, epochs, lr, rng, loss_fn):
 def instil_and_itrain(cfg, model, voc, names, W, new, ev, log):
     out = {}
     gen = torch.Generator().manual_seed(cfg["seed"] + 11)
-    init_new_embeddings(model, names, new, np.arange(cfg["n_pre"]), cfg["ft_init"], gen, cfg["ft_init_scale"])
+    init_new_embeddings(model, names, new, np.arange(cfg["n_pre"]), cfg["ft_init"], gen, cfg["ft_init_scale"], W)
     base = copy.deepcopy(model)
     base_learned, _ = choices(base, voc, names, new, cfg["n_eval_trials"], ev, W)
     out["base_native_r_vs_target"] = pearson(base_learned, W[new])
