@@ -22,7 +22,8 @@ CFG = dict(
     seed=0, n_pre=250, rep_frac=0.8, n_new=20, levels=100, tied_mag=True, n_wtok=0,
     d=128, layers=2, heads=4, mlp_mult=4,
     steps=3000, batch_dec=256, batch_rep=32, lr=2e-3, warm=200, wd=0.05,
-    stated_frac=0.0, stated_until=0.5,  # fraction of decision rows showing weights in place of names
+    stated_frac=0.0, stated_until=0.5,  # fraction of name slots showing a weight token instead, until
+    stated_full=0.0,  # fraction of steps at the start in which every name slot shows its weight token
     rep_start=0.0,  # fraction of steps before report examples join
     mix_frac=0.0,  # fraction of pretraining decision rows whose 5 names come from random pretraining scenarios
     mix_rep=None,  # the same for report rows (None: mix_frac)
@@ -95,8 +96,9 @@ def pretrain(cfg, model, voc, names, W, pre, pre_rep, rng, log):
         scen = rng.choice(pre, cfg["batch_dec"])
         nm, ww = mixed_rows(names, W, pre, scen, cfg["mix_frac"], rng)
         stated = None
-        if cfg["stated_frac"] > 0 and step < cfg["stated_until"] * T:
-            stated = rng.random((cfg["batch_dec"], 5)) < cfg["stated_frac"]
+        if (cfg["stated_frac"] > 0 or cfg["stated_full"] > 0) and step < cfg["stated_until"] * T:
+            frac = 1.0 if step < cfg["stated_full"] * T else cfg["stated_frac"]
+            stated = rng.random((cfg["batch_dec"], 5)) < frac
         toks, tgt, _, _ = decision_batch(voc, nm, ww, np.arange(len(scen)), rng, stated)
         lg = model(torch.from_numpy(toks), last_only=True)
         loss = F.cross_entropy(lg, torch.from_numpy(tgt))
