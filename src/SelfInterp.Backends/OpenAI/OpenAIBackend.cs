@@ -80,6 +80,21 @@ public sealed class OpenAIBackend : IModelBackend
     /// One chat completion per prompt, all started at once and held to the limits by the caller. The first request
     /// that fails for good cancels the rest (a rejected key should cost one request, not a batch) and is the error.
     /// </summary>
+    /// <summary>A failure that no retry will mend cancels the batch while its request still holds its place in
+    /// flight, so no waiting request can take the place and be sent after it.</summary>
+    private static async Task<TResult> AbandonOnHardFailure<TResult>(Task<TResult> request, CancellationTokenSource abandon)
+    {
+        try
+        {
+            return await request;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !ResilientCaller.IsTransient(e))
+        {
+            abandon.Cancel();
+            throw;
+        }
+    }
+
     private async Task<IReadOnlyList<T>> ForEachAsync<T>(string model, IReadOnlyList<ChatPrompt> prompts, ChatCompletionOptions options,
         IProgress<int>? progress, Func<ChatCompletion, BinaryData, T> read, CancellationToken ct)
     {
@@ -91,7 +106,7 @@ public sealed class OpenAIBackend : IModelBackend
             try
             {
                 var result = await _caller.CallAsync($"chat completion for model '{model}'",
-                    token => chat.CompleteChatAsync(prompt.Messages.Select(ToSdk), options, token), abandon.Token);
+                    token => AbandonOnHardFailure(chat.CompleteChatAsync(prompt.Messages.Select(ToSdk), options, token), abandon), abandon.Token);
                 Count(result.Value);
                 results[i] = read(result.Value, result.GetRawResponse().Content);
                 progress?.Report(1);

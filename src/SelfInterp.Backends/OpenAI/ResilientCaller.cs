@@ -51,6 +51,7 @@ public sealed class ResilientCaller
         await _inFlight.WaitAsync(ct);
         try
         {
+            ct.ThrowIfCancellationRequested(); // the batch may have been abandoned while this one waited
             return await _retry.ExecuteAsync(async token =>
             {
                 await _pacer.WaitAsync(token);
