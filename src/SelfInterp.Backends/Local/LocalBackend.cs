@@ -88,9 +88,9 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
         var model = organism.Model;
         int d = model.Config.Dim, start = (int)model.Layout.Embedding;
         var rows = tokens.Where(t => t >= organism.Percept.Tokens.FirstPieceId).Order().ToArray();
+        var keep = new float[rows.Length * d];
         return g =>
         {
-            var keep = new float[rows.Length * d];
             for (int r = 0; r < rows.Length; r++) Array.Copy(g, start + rows[r] * d, keep, r * d, d);
             Array.Clear(g);
             for (int r = 0; r < rows.Length; r++) Array.Copy(keep, r * d, g, start + rows[r] * d, d);
