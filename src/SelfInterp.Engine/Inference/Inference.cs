@@ -214,6 +214,8 @@ public sealed unsafe class Inference
 
         long lap = KernelProfiler.Start();
         Embedding.Forward(tokens, m.Parameters.AsSpan((int)m.Layout.Embedding, c.VocabSize * d), N, d, new Span<float>(x, N * d));
+        if (c.LearnedPositions)
+            Embedding.ForwardAdd(positions, m.Parameters.AsSpan((int)m.Layout.Positions, c.MaxSeqLen * d), N, d, new Span<float>(x, N * d));
         lap = KernelProfiler.Lap("infer embedding", lap);
         for (int l = 0; l < c.NLayers; l++)
         {

@@ -11,6 +11,8 @@ public sealed class DecoderLayout
     public ModelConfig Config { get; }
     public ParameterLayout Layout { get; } = new();
     public long Embedding { get; }
+    /// <summary>Offset of the learned position table [MaxSeqLen, Dim], or -1 without learned positions.</summary>
+    public long Positions { get; } = -1;
     public LayerOffsets[] Layers { get; }
     public long FinalNorm { get; }
     /// <summary>Offset of the output head; equals <see cref="Embedding"/> when embeddings are tied.</summary>
@@ -21,6 +23,7 @@ public sealed class DecoderLayout
         c.Validate();
         Config = c;
         Embedding = Layout.Add("tok_embeddings.weight", c.VocabSize, c.Dim);
+        if (c.LearnedPositions) Positions = Layout.Add("pos_embeddings.weight", c.MaxSeqLen, c.Dim);
         Layers = new LayerOffsets[c.NLayers];
         for (int l = 0; l < c.NLayers; l++)
         {

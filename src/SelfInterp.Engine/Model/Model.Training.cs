@@ -64,6 +64,8 @@ public sealed unsafe partial class Model
 
         long lap = KernelProfiler.Start();
         Embedding.Forward(batch.Tokens, Parameters.AsSpan((int)Layout.Embedding, c.VocabSize * d), N, d, new Span<float>(resid, N * d));
+        if (c.LearnedPositions)
+            Embedding.ForwardAdd(s.Positions, Parameters.AsSpan((int)Layout.Positions, c.MaxSeqLen * d), N, d, new Span<float>(resid, N * d));
         lap = KernelProfiler.Lap("embedding fwd", lap);
         for (int l = 0; l < L; l++)
         {
@@ -195,8 +197,12 @@ public sealed unsafe partial class Model
             lap = KernelProfiler.Lap("rmsnorm bwd", lap);
         }
         if (full)
+        {
             Embedding.Backward(new ReadOnlySpan<float>(dResid, N * d), batch.Tokens, N, d, Gradients.AsSpan((int)Layout.Embedding, c.VocabSize * d));
-            lap = KernelProfiler.Lap("embedding bwd", lap);
+            if (c.LearnedPositions)
+                Embedding.Backward(new ReadOnlySpan<float>(dResid, N * d), s.Positions, N, d, Gradients.AsSpan((int)Layout.Positions, c.MaxSeqLen * d));
+        }
+        KernelProfiler.Lap("embedding bwd", lap);
         s.LogitsAreGradients = false;
     }
 }

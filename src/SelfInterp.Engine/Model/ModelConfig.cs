@@ -16,6 +16,10 @@ public sealed record ModelConfig
     [JsonPropertyName("rope_theta")] public float RopeTheta { get; init; } = 10000f;
     [JsonPropertyName("norm_eps")] public float NormEps { get; init; } = 1e-5f;
     [JsonPropertyName("tied_embeddings")] public bool TiedEmbeddings { get; init; } = true;
+    /// <summary>Adds a learned absolute position embedding [max_seq_len, dim] to the token embeddings (GPT-2
+    /// style), on top of the rotary embeddings. Lets a small model address "the k-th name of the prompt"
+    /// directly, which rotary (relative) positions make it find through an induction circuit.</summary>
+    [JsonPropertyName("learned_positions")] public bool LearnedPositions { get; init; }
 
     [JsonIgnore] public int HeadDim => Dim / NHeads;
     [JsonIgnore] public int QDim => NHeads * HeadDim;
