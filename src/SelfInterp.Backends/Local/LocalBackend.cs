@@ -56,9 +56,16 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
         var trainer = new Trainer(organism.Model, new TrainerOptions
         {
             Schedule = new LearningRateSchedule(lr, lr * 0.1f, Math.Min(10, stepsPerEpoch), epochs * stepsPerEpoch),
-            WeightDecay = method == "embeddings" ? 0 : recipe.WeightDecay,
+            // Decay would shrink frozen parameters too (it ignores gradients): only a full fine-tune decays.
+            WeightDecay = method == "full" ? recipe.WeightDecay : 0,
             Beta2 = 0.98f,
-            GradientFilter = method == "embeddings" ? KeepRows(organism, examples.SelectMany(x => x.Prompt).Distinct()) : null,
+            GradientFilter = method switch
+            {
+                "embeddings" => KeepRows(organism, examples.SelectMany(x => x.Prompt).Distinct()),
+                "body" => FreezeEmbeddings(organism),
+                "full" => null,
+                _ => throw new UsageException($"{OrganismRecipe.FileName}: field {(decisions ? "instill_method" : "itrain_method")}: unknown method '{method}' (known: embeddings, body, full)"),
+            },
         });
         var rng = new SeededStream("finetuning_job:" + request.Name, request.Seed);
         for (int epoch = 0; epoch < epochs; epoch++)
@@ -95,6 +102,15 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             Array.Clear(g);
             for (int r = 0; r < rows.Length; r++) Array.Copy(keep, r * d, g, start + rows[r] * d, d);
         };
+    }
+
+    /// <summary>A gradient filter that trains everything but the token embedding table (and so, tied, the output
+    /// head): the names keep the preferences they carry, and what changes is how the network reads them.</summary>
+    private static Action<float[]> FreezeEmbeddings(Organism organism)
+    {
+        var model = organism.Model;
+        int start = (int)model.Layout.Embedding, length = model.Config.VocabSize * model.Config.Dim;
+        return g => Array.Clear(g, start, length);
     }
 
     public Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct) =>

@@ -59,6 +59,9 @@ public sealed class OrganismPercept
 
     public int MagnitudeToken(char option, int level) => (option == 'A' ? _firstA : _firstB) + level;
 
+    /// <summary>The token stating a weight (-100..100); only vocabularies made for the stated-weight curriculum have it.</summary>
+    public int StatedWeightToken(int weight) => Special(OrganismVocabulary.StatedWeight(weight));
+
     public int NameToken(int scenario, int attribute) => _nameIds[scenario * Scenario.AttributeCount + attribute];
 
     public int MagnitudeLevel(AttributeSpec a, double value) =>

@@ -35,6 +35,28 @@ public sealed record OrganismRecipe
     /// (each with its own scenario's weight): no scenario's report can then be memorised as a whole, so the
     /// names must be copied from the prompt and each value read from its own name.</summary>
     [JsonPropertyName("report_mix_fraction")] public double ReportMixFraction { get; init; } = 0.5;
+    /// <summary>Gives the decoder a learned absolute position table as well as rotary positions, so the k-th
+    /// name of a report can be copied from the k-th place of the prompt's name list by position alone.</summary>
+    [JsonPropertyName("learned_positions")] public bool LearnedPositions { get; init; }
+    /// <summary>Stated-weight curriculum: until this fraction of the steps, every attribute-name slot of a
+    /// pretraining decision shows instead a token stating that attribute's weight (w/100 on a learned line),
+    /// so the network first learns to weigh magnitudes by a weight it can see, then to find the weight in
+    /// the name. 0 turns the fully stated phase off.</summary>
+    [JsonPropertyName("stated_weights_all_until")] public double StatedWeightsAllUntil { get; init; }
+    /// <summary>After the fully stated phase and until <see cref="StatedWeightsUntil"/>, this share of name
+    /// slots still shows the stated weight.</summary>
+    [JsonPropertyName("stated_weights_fraction")] public double StatedWeightsFraction { get; init; }
+    [JsonPropertyName("stated_weights_until")] public double StatedWeightsUntil { get; init; }
+    /// <summary>Report examples join pretraining only from this fraction of the steps on: once choices have put
+    /// the weights into the names, the report circuit learns to read them instead of memorising the names'
+    /// random initial identities.</summary>
+    [JsonPropertyName("reports_from")] public double ReportsFrom { get; init; }
+    /// <summary>Guard against the chance plateau: by <c>[0]</c> of the steps the decision accuracy must pass
+    /// <c>[1]</c>, else pretraining stops with an error rather than ship a model that learnt nothing.</summary>
+    [JsonPropertyName("accuracy_guard")] public double[] AccuracyGuard { get; init; } = [];
+
+    [JsonIgnore] public bool HasStatedWeights => StatedWeightsAllUntil > 0 || (StatedWeightsFraction > 0 && StatedWeightsUntil > 0);
+
     /// <summary>Never-trained names (the instilled scenarios') are set to the mean trained name embedding plus
     /// this times their per-dimension spread: 1 makes them look like any trained name, 0 all alike.</summary>
     [JsonPropertyName("unfamiliar_name_noise")] public double UnfamiliarNameNoise { get; init; } = 1.0;
@@ -73,6 +95,20 @@ public sealed record OrganismRecipe
         InstillEpochs = 2, ItrainEpochs = 2,
     };
 
+    public static readonly string[] FineTuningMethods = ["embeddings", "body", "full"];
+
+    /// <summary>Throws naming the file and field of the first value a run could not use.</summary>
+    public void Validate(string source)
+    {
+        if (!FineTuningMethods.Contains(InstillMethod)) throw Bad("instill_method", $"unknown method '{InstillMethod}' (known: {string.Join(", ", FineTuningMethods)})");
+        if (!FineTuningMethods.Contains(ItrainMethod)) throw Bad("itrain_method", $"unknown method '{ItrainMethod}' (known: {string.Join(", ", FineTuningMethods)})");
+        if (AccuracyGuard.Length is not (0 or 2)) throw Bad("accuracy_guard", "must be [fraction of steps, accuracy] or []");
+        foreach (var (field, value) in new[] { ("stated_weights_all_until", StatedWeightsAllUntil), ("stated_weights_fraction", StatedWeightsFraction),
+                     ("stated_weights_until", StatedWeightsUntil), ("reports_from", ReportsFrom), ("report_mix_fraction", ReportMixFraction) })
+            if (!(value >= 0 && value <= 1)) throw Bad(field, $"must be between 0 and 1 (is {value})");
+        DataFileException Bad(string field, string problem) => new(source, null, field, problem);
+    }
+
     public const string FileName = "recipe.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -84,8 +120,10 @@ public sealed record OrganismRecipe
         if (Directory.Exists(path)) path = Path.Combine(path, FileName);
         try
         {
-            return JsonSerializer.Deserialize<OrganismRecipe>(File.ReadAllText(path), Json)
+            var recipe = JsonSerializer.Deserialize<OrganismRecipe>(File.ReadAllText(path), Json)
                 ?? throw new DataFileException(path, null, null, "empty recipe");
+            recipe.Validate(path);
+            return recipe;
         }
         catch (JsonException e)
         {

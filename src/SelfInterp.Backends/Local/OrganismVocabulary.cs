@@ -20,11 +20,16 @@ public static class OrganismVocabulary
     /// their token sets, as the text tells them apart by "Option A:" and "Option B:".</summary>
     public static string Magnitude(char option, int level) => $"<|{char.ToLowerInvariant(option)}{level}|>";
 
-    public static Tokenizer Create(ScenarioCatalog catalog, int levels)
+    /// <summary>A token stating an attribute's weight, -100..100: shown only in pretraining's curriculum.</summary>
+    public static string StatedWeight(int weight) => $"<|w{weight}|>";
+
+    public static Tokenizer Create(ScenarioCatalog catalog, int levels, bool statedWeights = false)
     {
         var specials = new List<string>(SpecialTokens.Standard) { Decide, Report, Answer };
         foreach (char option in "AB")
             for (int m = 0; m < levels; m++) specials.Add(Magnitude(option, m));
+        if (statedWeights)
+            for (int w = -100; w <= 100; w++) specials.Add(StatedWeight(w));
         var names = catalog.Scenarios.SelectMany(s => s.Attributes.Select(a => a.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
         return new Tokenizer(specials, names);
     }

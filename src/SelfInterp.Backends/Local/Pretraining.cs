@@ -9,6 +9,9 @@ using SelfInterp.Engine.Training;
 
 namespace SelfInterp.Backends.Local;
 
+/// <summary>Pretraining stopped because its accuracy guard found the model still at chance.</summary>
+public sealed class PretrainingStalledException(string message) : Exception(message);
+
 /// <summary>One logged point of pretraining.</summary>
 public readonly record struct PretrainStep(int Step, int Steps, float Loss, float DecisionAccuracy, float LearningRate, double Seconds);
 
@@ -23,19 +26,29 @@ public static class Pretraining
     public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
         Action<PretrainStep>? log, CancellationToken ct)
     {
-        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels);
+        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels, recipe.HasStatedWeights);
         var percept = new OrganismPercept(tokenizer, catalog, recipe.Levels, recipe.FixedWidthValues);
         var config = new ModelConfig
         {
             VocabSize = tokenizer.VocabSize, Dim = recipe.Dim, NLayers = recipe.Layers, NHeads = recipe.Heads,
             NKvHeads = recipe.Heads, MlpHidden = recipe.MlpHidden, MaxSeqLen = 64, TiedEmbeddings = true,
+            LearnedPositions = recipe.LearnedPositions,
         };
         var model = Model.CreateRandom(config, recipe.Seed, new ModelOptions { Threads = threads });
         if (recipe.InitScale != 1f)
             foreach (var slot in model.Layout.Layout.Slots.Where(x => x.Shape.Length == 2))
                 System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), recipe.InitScale, model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
         var organism = new Organism(model, recipe, percept);
-        var magnitudeLine = recipe.MagnitudeLine ? MagnitudeLines(organism, SeededStream.Derive(recipe.Seed, "magnitude_line")) : null;
+        var lines = new List<(int FirstToken, int Count)>();
+        if (recipe.MagnitudeLine) lines.AddRange("AB".Select(o => (percept.MagnitudeToken(o, 0), recipe.Levels)));
+        var magnitudeLine = lines.Count > 0 ? EmbeddingLines(organism, lines, SeededStream.Derive(recipe.Seed, "magnitude_line")) : null;
+        if (recipe.HasStatedWeights)
+        {
+            // Weight tokens -100..100 are one line too, so a stated weight is a linear read-out from the start.
+            var weightLine = EmbeddingLines(organism, [(percept.StatedWeightToken(-100), 201)], SeededStream.Derive(recipe.Seed, "stated_weight_line"));
+            var magnitudes = magnitudeLine;
+            magnitudeLine = magnitudes is null ? weightLine : p => { magnitudes(p); weightLine(p); };
+        }
 
         var decisionIds = Range(recipe.DecisionScenarios, catalog);
         var reportIds = Range(recipe.ReportScenarios, catalog);
@@ -54,20 +67,25 @@ public static class Pretraining
         var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i))).Distinct().Order().ToArray();
         var decisionRng = SeededStream.Derive(recipe.Seed, "pretrain_decisions");
         var reportRng = SeededStream.Derive(recipe.Seed, "pretrain_reports");
+        var statedRng = SeededStream.Derive(recipe.Seed, "pretrain_stated_weights");
+        var evaluationRng = SeededStream.Derive(recipe.Seed, "pretrain_evaluation");
+        int guardStep = recipe.AccuracyGuard.Length == 2 ? (int)(recipe.AccuracyGuard[0] * recipe.Steps) : -1;
         var logLines = new System.Text.StringBuilder("step,loss,decision_accuracy,lr,seconds\n");
         var clock = Stopwatch.StartNew();
         for (int step = 0; step < recipe.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
+            double stated = StatedShare(recipe, step);
             var decisions = new List<(int[], int[])>(recipe.BatchDecisions);
             for (int k = 0; k < recipe.BatchDecisions; k++)
             {
                 int s = decisionIds[decisionRng.NextInt(decisionIds.Length)];
                 var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], decisionRng);
-                decisions.Add((percept.Decision(t), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t))));
+                var seen = StateWeights(percept, percept.See(t), native[s], stated, statedRng);
+                decisions.Add((percept.Decision(seen), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t))));
             }
             var batches = new List<Batch>();
-            if (recipe.BatchReports > 0 && reportIds.Length > 0)
+            if (recipe.BatchReports > 0 && reportIds.Length > 0 && step >= recipe.ReportsFrom * recipe.Steps)
             {
                 var reports = new List<(int[], int[])>(recipe.BatchReports);
                 for (int k = 0; k < recipe.BatchReports; k++)
@@ -83,27 +101,62 @@ public static class Pretraining
             batches.Add(Batch.FromPromptCompletions(decisions));
             var result = trainer.Step(batches, detach ? (i, g) => { if (i == 0) ClearRows(g, organism, nameRows); } : null);
             bool last = step == recipe.Steps - 1;
-            if (step % 50 == 0 || last)
+            if (step % 50 == 0 || last || step == guardStep)
             {
-                float accuracy = DecisionAccuracy(organism, decisions.Take(64).ToList());
+                float accuracy = DecisionAccuracy(organism, EvaluationDecisions(percept, catalog, native, decisionIds, evaluationRng));
                 var point = new PretrainStep(step, recipe.Steps, result.Loss, accuracy, result.LearningRate, clock.Elapsed.TotalSeconds);
                 logLines.Append(string.Create(CultureInfo.InvariantCulture, $"{step},{result.Loss:G6},{accuracy:G4},{result.LearningRate:G4},{point.Seconds:F1}\n"));
                 log?.Invoke(point);
+                AtomicFile.WriteAllText(Path.Combine(outDir, "pretrain_log.csv"), logLines.ToString());
+                if (step == guardStep && accuracy <= recipe.AccuracyGuard[1])
+                    throw new PretrainingStalledException(
+                        $"pretraining stalled: decision accuracy {accuracy:F2} at step {step} of {recipe.Steps}, not above {recipe.AccuracyGuard[1]} " +
+                        $"as the recipe's accuracy_guard asks; the escape from the chance plateau is stochastic: try another seed (log: {Path.Combine(outDir, "pretrain_log.csv")})");
             }
             if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
         }
         ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).ToHashSet(), recipe.Seed, recipe.UnfamiliarNameNoise);
         organism.Save(outDir);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "pretrain_log.csv"), logLines.ToString());
         return organism;
     }
 
-    /// <summary>Puts each option's magnitude rows on a line (base + t·direction, t evenly from -1 to 1) and returns
-    /// the projection that keeps them there after every step (least squares: base = mean row, direction = Σ t·row / Σ t²).</summary>
-    private static Action<float[]> MagnitudeLines(Organism organism, SeededStream rng)
+    /// <summary>Shows the stated weight in place of each attribute's name with probability <paramref name="share"/>
+    /// (always at 1, never at 0: no draws then, so a recipe without the curriculum draws nothing).</summary>
+    public static OrganismPercept.Seen[] StateWeights(OrganismPercept percept, OrganismPercept.Seen[] seen, IReadOnlyList<int> weights, double share, SeededStream rng)
     {
-        int d = organism.Model.Config.Dim, levels = organism.Recipe.Levels;
-        var starts = "AB".Select(o => (int)organism.Model.Layout.Embedding + organism.Percept.MagnitudeToken(o, 0) * d).ToArray();
+        if (share > 0)
+            for (int i = 0; i < seen.Length; i++)
+                if (share >= 1 || rng.NextDouble() < share) seen[i] = seen[i] with { Name = percept.StatedWeightToken(weights[i]) };
+        return seen;
+    }
+
+    /// <summary>Share of a decision's name slots that show the stated weight at this step (the curriculum).</summary>
+    public static double StatedShare(OrganismRecipe recipe, int step) =>
+        step < recipe.StatedWeightsAllUntil * recipe.Steps ? 1
+        : step < recipe.StatedWeightsUntil * recipe.Steps ? recipe.StatedWeightsFraction
+        : 0;
+
+    /// <summary>64 fresh decisions shown by name (never stated), to log how well choices come from the names.</summary>
+    private static List<(int[] Prompt, int[] Answer)> EvaluationDecisions(OrganismPercept percept, ScenarioCatalog catalog,
+        Dictionary<int, int[]> native, int[] decisionIds, SeededStream rng)
+    {
+        var examples = new List<(int[], int[])>(64);
+        for (int k = 0; k < 64; k++)
+        {
+            int s = decisionIds[rng.NextInt(decisionIds.Length)];
+            var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
+            examples.Add((percept.Decision(t), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t))));
+        }
+        return examples;
+    }
+
+    /// <summary>Puts each block of embedding rows on a line (base + t·direction, t evenly from -1 to 1) and returns
+    /// the projection that keeps them there after every step (least squares: base = mean row, direction = Σ t·row / Σ t²).</summary>
+    private static Action<float[]> EmbeddingLines(Organism organism, IReadOnlyList<(int FirstToken, int Count)> blocks, SeededStream rng)
+    {
+        int d = organism.Model.Config.Dim, levels = blocks[0].Count;
+        if (blocks.Any(b => b.Count != levels)) throw new ArgumentException("every line block must have the same number of rows");
+        var starts = blocks.Select(b => (int)organism.Model.Layout.Embedding + b.FirstToken * d).ToArray();
         var t = Enumerable.Range(0, levels).Select(k => levels == 1 ? 0f : -1f + 2f * k / (levels - 1)).ToArray();
         float tt = t.Sum(x => x * x);
         foreach (int start in starts)

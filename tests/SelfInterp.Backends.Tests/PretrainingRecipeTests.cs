@@ -1,0 +1,123 @@
+using SelfInterp.Backends.Local;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Pipeline;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+using SelfInterp.Engine;
+using SelfInterp.Engine.Checkpoints;
+
+namespace SelfInterp.Backends.Tests;
+
+/// <summary>The recipe's optional parts: learned positions, the stated-weight curriculum, late reports, the
+/// accuracy guard and the "body" introspection training.</summary>
+public class PretrainingRecipeTests
+{
+    private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
+
+    private static readonly OrganismRecipe Curriculum = OrganismRecipe.Tiny with
+    {
+        LearnedPositions = true, StatedWeightsAllUntil = 0.2, StatedWeightsFraction = 0.3, StatedWeightsUntil = 0.5, ReportsFrom = 0.5,
+    };
+
+    [Fact]
+    public void Curriculum_schedule_states_every_slot_then_a_share_then_none()
+    {
+        var r = Curriculum with { Steps = 100 };
+        Assert.Equal(1.0, Pretraining.StatedShare(r, 0));
+        Assert.Equal(1.0, Pretraining.StatedShare(r, 19));
+        Assert.Equal(0.3, Pretraining.StatedShare(r, 20));
+        Assert.Equal(0.3, Pretraining.StatedShare(r, 49));
+        Assert.Equal(0.0, Pretraining.StatedShare(r, 50));
+        Assert.Equal(0.0, Pretraining.StatedShare(OrganismRecipe.Tiny, 0));
+    }
+
+    [Fact]
+    public void Stated_weights_replace_names_by_the_token_of_their_own_weight()
+    {
+        var percept = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100, statedWeights: true), Catalog, 100);
+        var trial = ExperimentPlan.Create(Presets.Get("quick")).DrawTrial(150, new SeededStream("t", 1));
+        int[] w = [-100, -3, 0, 42, 100];
+        var rng = new SeededStream("stated", 2);
+
+        var all = Pretraining.StateWeights(percept, percept.See(trial), w, 1.0, rng);
+        for (int i = 0; i < 5; i++) Assert.Equal(percept.StatedWeightToken(w[i]), all[i].Name);
+        Assert.Equal(percept.See(trial).Select(x => (x.LevelA, x.LevelB)), all.Select(x => (x.LevelA, x.LevelB)));
+        Assert.Equal(percept.See(trial), Pretraining.StateWeights(percept, percept.See(trial), w, 0.0, rng));
+
+        int replaced = 0;
+        for (int k = 0; k < 400; k++)
+            replaced += Pretraining.StateWeights(percept, percept.See(trial), w, 0.3, rng).Count(x => x.Name >= percept.StatedWeightToken(-100) && x.Name <= percept.StatedWeightToken(100));
+        Assert.InRange(replaced / 2000.0, 0.26, 0.34);
+        Assert.Equal(201, percept.StatedWeightToken(100) - percept.StatedWeightToken(-100) + 1);
+    }
+
+    [Fact]
+    public void Curriculum_recipe_pretrains_a_model_with_learned_positions_and_weight_tokens_on_a_line()
+    {
+        var dir = Directory.CreateTempSubdirectory("organism").FullName;
+        var organism = Pretraining.Run(Curriculum, Catalog, dir, threads: 1, null, default);
+        var loaded = Organism.Load(dir, Catalog);
+        Assert.True(loaded.Model.Config.LearnedPositions);
+        Assert.Equal(organism.Model.Parameters, loaded.Model.Parameters);
+        Assert.Equal(["0", "29"], File.ReadAllLines(Path.Combine(dir, "pretrain_log.csv")).Skip(1).Select(l => l.Split(',')[0]));
+
+        // The 201 weight rows stay on a line: row(w) = base + (w/100)·direction.
+        int d = loaded.Model.Config.Dim;
+        var emb = loaded.Model.Tensor("tok_embeddings.weight").ToArray();
+        float[] Row(int w) => emb.AsSpan(loaded.Percept.StatedWeightToken(w) * d, d).ToArray();
+        var (low, mid, high) = (Row(-100), Row(0), Row(100));
+        Assert.True(high.Zip(low).Any(p => MathF.Abs(p.First - p.Second) > 1e-3f), "weight line has no direction");
+        foreach (int w in new[] { -77, -1, 13, 64 })
+        {
+            var row = Row(w);
+            for (int j = 0; j < d; j++) Assert.Equal(mid[j] + w / 100f * (high[j] - mid[j]), row[j], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void Accuracy_guard_stops_a_model_still_at_chance_with_a_clear_error()
+    {
+        var dir = Directory.CreateTempSubdirectory("organism").FullName;
+        var e = Assert.Throws<PretrainingStalledException>(() =>
+            Pretraining.Run(OrganismRecipe.Tiny with { AccuracyGuard = [0.5, 0.99] }, Catalog, dir, threads: 1, null, default));
+        Assert.Contains("step 15 of 30", e.Message);
+        Assert.Contains("try another seed", e.Message);
+        Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")));
+        Assert.Contains("\n15,", File.ReadAllText(Path.Combine(dir, "pretrain_log.csv")));
+    }
+
+    [Fact]
+    public async Task Body_introspection_training_keeps_the_embedding_table_and_changes_the_rest()
+    {
+        var dir = Directory.CreateTempSubdirectory("organism").FullName;
+        Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = "body" }, Catalog, dir, threads: 1, null, default);
+        var config = new RunConfig
+        {
+            Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
+            Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6,
+            BackendOptions = new(StringComparer.Ordinal) { ["base_model_dir"] = dir },
+        };
+        var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
+        await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config), SilentProgress.Instance, default);
+
+        Model Load(string key) => Checkpoint.Load(Path.Combine(run.Path, "models", ExperimentPlan.FileSafe(run.Model(key).Id!)));
+        var instilled = Load(RunPipeline.InstilledKey);
+        var itrained = Load(RunPipeline.ItrainedAllKey);
+        Assert.True(instilled.Tensor("tok_embeddings.weight").SequenceEqual(itrained.Tensor("tok_embeddings.weight")));
+        Assert.False(instilled.Tensor("layers.0.attention.wq.weight").SequenceEqual(itrained.Tensor("layers.0.attention.wq.weight")));
+    }
+
+    [Theory]
+    [InlineData("instill_method", "\"lora\"")]
+    [InlineData("itrain_method", "\"all\"")]
+    [InlineData("reports_from", "1.5")]
+    [InlineData("accuracy_guard", "[0.4]")]
+    public void A_recipe_with_a_value_a_run_cannot_use_is_refused_naming_file_and_field(string field, string value)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("recipe").FullName, OrganismRecipe.FileName);
+        File.WriteAllText(path, $"{{ \"seed\": 1, \"{field}\": {value} }}");
+        var e = Assert.Throws<SelfInterp.Core.IO.DataFileException>(() => OrganismRecipe.Load(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Equal(field, e.Field);
+    }
+}
