@@ -69,13 +69,7 @@ public class InferenceTests
         var prefix = TestModels.RandomTokens(rng, prefixLength, config.VocabSize);
         var suffixes = Enumerable.Range(0, 8).Select(i => TestModels.RandomTokens(rng, 1 + i % 5, config.VocabSize)).ToList();
         if (prefixLength > 0) suffixes.Add([]);
-        int[] candidates = [5, 6, 30];
-        var shared = inference.ScoreWithSharedPrefix(prefix, suffixes, candidates);
-        for (int i = 0; i < suffixes.Count; i++)
-        {
-            var independent = inference.ScoreCandidates([.. prefix, .. suffixes[i]], candidates);
-            for (int c = 0; c < candidates.Length; c++) Assert.Equal(independent[c], shared[i][c], 1e-4);
-        }
+        TestModels.AssertSharedPrefixScoringMatches(inference, prefix, suffixes, [5, 6, 30]);
     }
 
     [Fact]
@@ -87,20 +81,7 @@ public class InferenceTests
         var seqs = new[] { TestModels.RandomTokens(rng, 10, config.VocabSize), TestModels.RandomTokens(rng, 6, config.VocabSize) };
         var batch = Batch.FromSequences(seqs, seqs.Select(s => Enumerable.Repeat(true, s.Length).ToArray()).ToList());
         float loss = model.Forward(batch);
-        var inference = new Inference(model);
-        double total = 0;
-        int count = 0;
-        foreach (var s in seqs)
-        {
-            var logits = inference.Logits(s);
-            for (int t = 0; t + 1 < s.Length; t++, count++)
-            {
-                var row = logits.AsSpan(t * config.VocabSize, config.VocabSize).ToArray();
-                double max = row.Max();
-                total += max + Math.Log(row.Sum(v => Math.Exp(v - max))) - row[s[t + 1]];
-            }
-        }
-        Assert.Equal(total / count, loss, 1e-3 * loss);
+        Assert.Equal(TestModels.MeanNextTokenLoss(new Inference(model), seqs, config.VocabSize), loss, 1e-3 * loss);
     }
 }
 

@@ -15,11 +15,11 @@ public class LearnedPositionTests
         return model;
     }
 
-    static Batch RandomBatch(int vocab)
+    static (Batch, int[][]) RandomBatch(int vocab)
     {
         var rng = new Rng(9, "position-batch");
         var seqs = new[] { TestModels.RandomTokens(rng, 11, vocab), TestModels.RandomTokens(rng, 7, vocab) };
-        return Batch.FromSequences(seqs, seqs.Select(s => Enumerable.Repeat(true, s.Length).ToArray()).ToList());
+        return (Batch.FromSequences(seqs, seqs.Select(s => Enumerable.Repeat(true, s.Length).ToArray()).ToList()), seqs);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class LearnedPositionTests
         foreach (var slot in plain.Layout.Layout.Slots) plain.Tensor(slot.Name).CopyTo(withZeros.Tensor(slot.Name));
         var tokens = TestModels.RandomTokens(new Rng(2, "tokens"), 12, 40);
         Assert.Equal(new Inference(plain).Logits(tokens), new Inference(withZeros).Logits(tokens));
-        var batch = RandomBatch(40);
+        var (batch, _) = RandomBatch(40);
         Assert.Equal(plain.Forward(batch), withZeros.Forward(batch));
     }
 
@@ -67,7 +67,7 @@ public class LearnedPositionTests
         // Scale the model down again so the loss is smooth enough for float finite differences.
         foreach (var slot in model.Layout.Layout.Slots.Where(s => s.Shape.Length == 2 && s.Name != "pos_embeddings.weight"))
             System.Numerics.Tensors.TensorPrimitives.Multiply(model.Tensor(slot.Name), 0.1f, model.Tensor(slot.Name));
-        var batch = RandomBatch(40);
+        var (batch, _) = RandomBatch(40);
         model.ZeroGradients();
         model.Forward(batch);
         model.Backward();
@@ -110,35 +110,15 @@ public class LearnedPositionTests
 
         var rng = new Rng(4, "suffixes");
         var suffixes = Enumerable.Range(0, 5).Select(i => TestModels.RandomTokens(rng, 1 + i, 40)).ToList();
-        int[] candidates = [5, 6];
-        var shared = inference.ScoreWithSharedPrefix(prompt, suffixes, candidates);
-        for (int i = 0; i < suffixes.Count; i++)
-        {
-            var independent = inference.ScoreCandidates([.. prompt, .. suffixes[i]], candidates);
-            for (int c = 0; c < candidates.Length; c++) Assert.Equal(independent[c], shared[i][c], 1e-4);
-        }
+        TestModels.AssertSharedPrefixScoringMatches(inference, prompt, suffixes, [5, 6]);
     }
 
     [Fact]
     public void InferenceLogitsGiveTheTrainingLoss()
     {
         var model = SharpWithPositions(35);
-        var batch = RandomBatch(40);
+        var (batch, seqs) = RandomBatch(40);
         float loss = model.Forward(batch);
-        var inference = new Inference(model);
-        double total = 0;
-        int count = 0;
-        var rng = new Rng(9, "position-batch");
-        foreach (var s in new[] { TestModels.RandomTokens(rng, 11, 40), TestModels.RandomTokens(rng, 7, 40) })
-        {
-            var logits = inference.Logits(s);
-            for (int t = 0; t + 1 < s.Length; t++, count++)
-            {
-                var row = logits.AsSpan(t * 40, 40).ToArray();
-                double max = row.Max();
-                total += max + Math.Log(row.Sum(x => Math.Exp(x - max))) - row[s[t + 1]];
-            }
-        }
-        Assert.Equal(total / count, loss, 1e-3 * loss);
+        Assert.Equal(TestModels.MeanNextTokenLoss(new Inference(model), seqs, 40), loss, 1e-3 * loss);
     }
 }
