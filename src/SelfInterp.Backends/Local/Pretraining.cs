@@ -39,16 +39,15 @@ public static class Pretraining
             foreach (var slot in model.Layout.Layout.Slots.Where(x => x.Shape.Length == 2))
                 System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), recipe.InitScale, model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
         var organism = new Organism(model, recipe, percept);
-        var lines = new List<(int FirstToken, int Count)>();
-        if (recipe.MagnitudeLine) lines.AddRange("AB".Select(o => (percept.MagnitudeToken(o, 0), recipe.Levels)));
-        var magnitudeLine = lines.Count > 0 ? EmbeddingLines(organism, lines, SeededStream.Derive(recipe.Seed, "magnitude_line")) : null;
-        if (recipe.HasStatedWeights)
+        var lines = new List<Action<float[]>>();
+        if (recipe.MagnitudeLine)
         {
-            // Weight tokens -100..100 are one line too, so a stated weight is a linear read-out from the start.
-            var weightLine = EmbeddingLines(organism, [(percept.StatedWeightToken(-100), 201)], SeededStream.Derive(recipe.Seed, "stated_weight_line"));
-            var magnitudes = magnitudeLine;
-            magnitudeLine = magnitudes is null ? weightLine : p => { magnitudes(p); weightLine(p); };
+            var lineRng = SeededStream.Derive(recipe.Seed, "magnitude_line");
+            foreach (char option in "AB") lines.Add(EmbeddingLine(organism, percept.MagnitudeToken(option, 0), recipe.Levels, lineRng));
         }
+        // The weight tokens -100..100 are a line too, so a stated weight is a linear read-out from the start.
+        if (recipe.HasStatedWeights)
+            lines.Add(EmbeddingLine(organism, percept.StatedWeightToken(-100), 201, SeededStream.Derive(recipe.Seed, "stated_weight_line")));
 
         var decisionIds = Range(recipe.DecisionScenarios, catalog);
         var reportIds = Range(recipe.ReportScenarios, catalog);
@@ -62,7 +61,7 @@ public static class Pretraining
             Schedule = new LearningRateSchedule(recipe.LearningRate, recipe.LearningRate * recipe.MinLearningRateFraction, recipe.Warmup, recipe.Steps),
             WeightDecay = recipe.WeightDecay,
             Beta2 = 0.98f,
-            Constraint = magnitudeLine,
+            Constraint = lines.Count == 0 ? null : parameters => lines.ForEach(keepOnLine => keepOnLine(parameters)),
         });
         var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i))).Distinct().Order().ToArray();
         var decisionRng = SeededStream.Derive(recipe.Seed, "pretrain_decisions");
@@ -150,36 +149,29 @@ public static class Pretraining
         return examples;
     }
 
-    /// <summary>Puts each block of embedding rows on a line (base + t·direction, t evenly from -1 to 1) and returns
-    /// the projection that keeps them there after every step (least squares: base = mean row, direction = Σ t·row / Σ t²).</summary>
-    private static Action<float[]> EmbeddingLines(Organism organism, IReadOnlyList<(int FirstToken, int Count)> blocks, SeededStream rng)
+    /// <summary>Puts <paramref name="count"/> consecutive embedding rows on a line (base + t·direction, t evenly from -1
+    /// to 1) and returns the projection that keeps them there after every step (least squares: base = mean row,
+    /// direction = Σ t·row / Σ t²).</summary>
+    private static Action<float[]> EmbeddingLine(Organism organism, int firstToken, int count, SeededStream rng)
     {
-        int d = organism.Model.Config.Dim, levels = blocks[0].Count;
-        if (blocks.Any(b => b.Count != levels)) throw new ArgumentException("every line block must have the same number of rows");
-        var starts = blocks.Select(b => (int)organism.Model.Layout.Embedding + b.FirstToken * d).ToArray();
-        var t = Enumerable.Range(0, levels).Select(k => levels == 1 ? 0f : -1f + 2f * k / (levels - 1)).ToArray();
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding + firstToken * d;
+        var t = Enumerable.Range(0, count).Select(k => count == 1 ? 0f : -1f + 2f * k / (count - 1)).ToArray();
         float tt = t.Sum(x => x * x);
-        foreach (int start in starts)
-        {
-            var rows = organism.Model.Parameters.AsSpan(start, levels * d);
-            var b = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
-            var dir = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
-            for (int k = 0; k < levels; k++)
-                for (int j = 0; j < d; j++) rows[k * d + j] = b[j] + t[k] * dir[j];
-        }
+        var rows = organism.Model.Parameters.AsSpan(start, count * d);
+        var b = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
+        var dir = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
+        for (int k = 0; k < count; k++)
+            for (int j = 0; j < d; j++) rows[k * d + j] = b[j] + t[k] * dir[j];
         return parameters =>
         {
-            foreach (int start in starts)
+            var r = parameters.AsSpan(start, count * d);
+            for (int j = 0; j < d; j++)
             {
-                var r = parameters.AsSpan(start, levels * d);
-                for (int j = 0; j < d; j++)
-                {
-                    float mean = 0, slope = 0;
-                    for (int k = 0; k < levels; k++) { mean += r[k * d + j]; slope += t[k] * r[k * d + j]; }
-                    mean /= levels;
-                    slope = tt > 0 ? slope / tt : 0;
-                    for (int k = 0; k < levels; k++) r[k * d + j] = mean + t[k] * slope;
-                }
+                float mean = 0, slope = 0;
+                for (int k = 0; k < count; k++) { mean += r[k * d + j]; slope += t[k] * r[k * d + j]; }
+                mean /= count;
+                slope = tt > 0 ? slope / tt : 0;
+                for (int k = 0; k < count; k++) r[k * d + j] = mean + t[k] * slope;
             }
         };
     }
