@@ -86,11 +86,13 @@ public class PretrainingRecipeTests
         Assert.Contains("\n15,", File.ReadAllText(Path.Combine(dir, "pretrain_log.csv")));
     }
 
-    [Fact]
-    public async Task Body_introspection_training_keeps_the_embedding_table_and_changes_the_rest()
+    [Theory]
+    [InlineData("body")]
+    [InlineData("mlp")]
+    public async Task Partial_introspection_training_keeps_the_frozen_tensors_and_changes_the_rest(string method)
     {
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
-        Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = "body" }, Catalog, dir, threads: 1, null, default);
+        Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = method }, Catalog, dir, threads: 1, null, default);
         var config = new RunConfig
         {
             Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
@@ -103,8 +105,11 @@ public class PretrainingRecipeTests
         Model Load(string key) => Checkpoint.Load(Path.Combine(run.Path, "models", ExperimentPlan.FileSafe(run.Model(key).Id!)));
         var instilled = Load(RunPipeline.InstilledKey);
         var itrained = Load(RunPipeline.ItrainedAllKey);
-        Assert.True(instilled.Tensor("tok_embeddings.weight").SequenceEqual(itrained.Tensor("tok_embeddings.weight")));
-        Assert.False(instilled.Tensor("layers.0.attention.wq.weight").SequenceEqual(itrained.Tensor("layers.0.attention.wq.weight")));
+        bool Same(string tensor) => instilled.Tensor(tensor).SequenceEqual(itrained.Tensor(tensor));
+        Assert.True(Same("tok_embeddings.weight"));
+        Assert.False(Same("layers.0.feed_forward.w2.weight"));
+        Assert.Equal(method == "mlp", Same("layers.0.attention.wq.weight"));
+        Assert.Equal(method == "mlp", Same("norm.weight"));
     }
 
     [Theory]

@@ -62,9 +62,13 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             GradientFilter = method switch
             {
                 "embeddings" => KeepRows(organism, examples.SelectMany(x => x.Prompt).Distinct()),
-                "body" => FreezeEmbeddings(organism),
+                // Everything but the token embedding table (and so, tied, the output head): the names keep
+                // the preferences they carry; what changes is how the network reads them.
+                "body" => TrainOnly(organism, tensor => tensor != "tok_embeddings.weight"),
+                // Only the feed-forward blocks: attention, which copies the names into a report, stays as pretrained.
+                "mlp" => TrainOnly(organism, tensor => tensor.Contains(".feed_forward.") || tensor.Contains(".ffn_norm.")),
                 "full" => null,
-                _ => throw new UsageException($"{OrganismRecipe.FileName}: field {(decisions ? "instill_method" : "itrain_method")}: unknown method '{method}' (known: embeddings, body, full)"),
+                _ => throw new UsageException($"{OrganismRecipe.FileName}: field {(decisions ? "instill_method" : "itrain_method")}: unknown method '{method}' (known: {string.Join(", ", OrganismRecipe.FineTuningMethods)})"),
             },
         });
         var rng = new SeededStream("finetuning_job:" + request.Name, request.Seed);
@@ -94,7 +98,7 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
     {
         var model = organism.Model;
         int d = model.Config.Dim, start = (int)model.Layout.Embedding;
-        var rows = tokens.Where(t => t >= organism.Percept.Tokens.FirstPieceId).Order().ToArray();
+        var rows = tokens.Where(organism.Percept.IsName).Order().ToArray();
         var keep = new float[rows.Length * d];
         return g =>
         {
@@ -104,13 +108,14 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
         };
     }
 
-    /// <summary>A gradient filter that trains everything but the token embedding table (and so, tied, the output
-    /// head): the names keep the preferences they carry, and what changes is how the network reads them.</summary>
-    private static Action<float[]> FreezeEmbeddings(Organism organism)
+    /// <summary>A gradient filter that trains only the named tensors the predicate keeps.</summary>
+    private static Action<float[]> TrainOnly(Organism organism, Func<string, bool> keep)
     {
-        var model = organism.Model;
-        int start = (int)model.Layout.Embedding, length = model.Config.VocabSize * model.Config.Dim;
-        return g => Array.Clear(g, start, length);
+        var frozen = organism.Model.Layout.Layout.Slots.Where(slot => !keep(slot.Name)).ToArray();
+        return g =>
+        {
+            foreach (var slot in frozen) Array.Clear(g, (int)slot.Offset, (int)slot.Length);
+        };
     }
 
     public Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct) =>

@@ -64,6 +64,9 @@ public sealed class OrganismPercept
 
     public int NameToken(int scenario, int attribute) => _nameIds[scenario * Scenario.AttributeCount + attribute];
 
+    /// <summary>Whether a token is an attribute name (names are the vocabulary's word pieces).</summary>
+    public bool IsName(int token) => token >= Tokens.FirstPieceId;
+
     public int MagnitudeLevel(AttributeSpec a, double value) =>
         Math.Clamp((int)Math.Round((Levels - 1) * a.Normalise(value), MidpointRounding.AwayFromZero), 0, Levels - 1);
 
@@ -150,7 +153,7 @@ public sealed class OrganismPercept
             string text = Tokens.TokenText(id);
             if (text.Length == 1 && "+-0123456789".Contains(text[0])) { number.Append(text); continue; }
             FlushNumber();
-            if (id >= Tokens.FirstPieceId) sb.Append('"').Append(text).Append('"');
+            if (IsName(id)) sb.Append('"').Append(text).Append('"');
             else if (id == Byte(':')) sb.Append(": ");
             else if (id == Byte(',')) sb.Append(", ");
             else sb.Append(text);

@@ -95,7 +95,7 @@ public sealed record OrganismRecipe
         InstillEpochs = 2, ItrainEpochs = 2,
     };
 
-    public static readonly string[] FineTuningMethods = ["embeddings", "body", "full"];
+    public static readonly string[] FineTuningMethods = ["embeddings", "body", "mlp", "full"];
 
     /// <summary>Throws naming the file and field of the first value a run could not use.</summary>
     public void Validate(string source)
