@@ -3,6 +3,7 @@ using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
+using SelfInterp.Core.Scenarios;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Checkpoints;
 
@@ -92,7 +93,7 @@ public class PretrainingRecipeTests
     public async Task Partial_introspection_training_keeps_the_frozen_tensors_and_changes_the_rest(string method)
     {
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
-        Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = method }, Catalog, dir, threads: 1, null, default);
+        Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = method, ItrainReplay = 3 }, Catalog, dir, threads: 1, null, default);
         var config = new RunConfig
         {
             Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
@@ -124,5 +125,42 @@ public class PretrainingRecipeTests
         var e = Assert.Throws<SelfInterp.Core.IO.DataFileException>(() => OrganismRecipe.Load(path));
         Assert.Equal(path, e.FilePath);
         Assert.Equal(field, e.Field);
+    }
+}
+
+public class ReportReplayTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
+{
+    private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
+
+    [Fact]
+    public void Replay_draws_seeded_reports_of_the_report_scenarios_with_their_native_weights()
+    {
+        var organism = Organism.Load(tiny.Directory, Catalog);
+        var first = new ReportReplay(organism, Catalog, new SeededStream("replay", 3)).Draw(40).ToList();
+        var again = new ReportReplay(organism, Catalog, new SeededStream("replay", 3)).Draw(40).ToList();
+        Assert.Equal(first.SelectMany(x => x.Prompt.Concat(x.Answer)), again.SelectMany(x => x.Prompt.Concat(x.Answer)));
+
+        var p = organism.Percept;
+        var native = File.ReadAllLines(Path.Combine(tiny.Directory, Organism.NativeWeightsFile)).Skip(1)
+            .Select(l => l.Split(',').Select(int.Parse).ToArray()).ToDictionary(x => x[0], x => x[1..]);
+        var weightOf = new Dictionary<int, int>();
+        for (int s = OrganismRecipe.Tiny.ReportScenarios[0]; s < OrganismRecipe.Tiny.ReportScenarios[1]; s++)
+            for (int i = 0; i < 5; i++) weightOf[p.NameToken(s, i)] = native[s][i];
+        foreach (var (prompt, answer) in first)
+        {
+            Assert.Equal(p.AnswerToken, prompt[^1]);
+            Assert.True(SelfInterp.Core.Prompts.ReportParser.TryParse(p.ReportText(answer), MixedScenario(answer), out var reported, out var problem), problem);
+            var names = answer.Where(p.IsName).ToArray();
+            Assert.Equal(names, prompt.Skip(1).Take(5));
+            for (int i = 0; i < 5; i++) Assert.Equal(weightOf[names[i]], reported[i]);
+        }
+
+        Scenario MixedScenario(int[] answer)
+        {
+            // A mixed report's five names come from several scenarios: the parser checks them against a scenario made of them.
+            var byName = Catalog.Scenarios.SelectMany(s => s.Attributes).ToDictionary(a => a.Name);
+            var attrs = answer.Where(p.IsName).Select(t => byName[p.Tokens.TokenText(t)]).ToArray();
+            return Catalog.Scenarios[0] with { Attributes = attrs };
+        }
     }
 }

@@ -72,13 +72,16 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             },
         });
         var rng = new SeededStream("finetuning_job:" + request.Name, request.Seed);
+        var replay = decisions || recipe.ItrainReplay == 0 ? null : new ReportReplay(organism, catalog, new SeededStream("finetuning_replay:" + request.Name, request.Seed));
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             rng.Shuffle(examples);
             for (int start = 0; start < examples.Count; start += batch)
             {
                 ct.ThrowIfCancellationRequested();
-                trainer.Step(Batch.FromPromptCompletions(examples.Skip(start).Take(batch).ToList()));
+                var slice = examples.Skip(start).Take(batch).ToList();
+                if (replay is not null) slice.AddRange(replay.Draw(recipe.ItrainReplay));
+                trainer.Step(Batch.FromPromptCompletions(slice));
             }
             progress?.Report((epoch + 1.0) / epochs);
         }

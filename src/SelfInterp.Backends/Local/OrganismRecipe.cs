@@ -86,6 +86,10 @@ public sealed record OrganismRecipe
     [JsonPropertyName("itrain_method")] public string ItrainMethod { get; init; } = "full";
     [JsonPropertyName("itrain_epochs")] public int ItrainEpochs { get; init; } = 5;
     [JsonPropertyName("itrain_lr")] public float ItrainLearningRate { get; init; } = 3e-4f;
+    /// <summary>Report examples of the pretraining corpus (report scenarios, native weights) added to every
+    /// introspection-training batch: rehearsal, so that a hundred reports on new names do not wear away the report
+    /// format on the names they do not show. Carries nothing about instilled or native-measured scenarios.</summary>
+    [JsonPropertyName("itrain_replay")] public int ItrainReplay { get; init; }
     [JsonPropertyName("itrain_batch")] public int ItrainBatch { get; init; } = 10;
 
     /// <summary>A one-layer organism pretrained in seconds: for tests and smoke runs of the plumbing, not for results.</summary>

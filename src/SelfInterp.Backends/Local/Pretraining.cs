@@ -51,8 +51,7 @@ public static class Pretraining
 
         var decisionIds = Range(recipe.DecisionScenarios, catalog);
         var reportIds = Range(recipe.ReportScenarios, catalog);
-        var weightRng = SeededStream.Derive(recipe.Seed, "native_weights");
-        var native = decisionIds.Union(reportIds).Order().ToDictionary(s => s, _ => Weights.Draw(weightRng));
+        var native = NativeWeights(recipe, catalog);
         Directory.CreateDirectory(outDir);
         Organism.SaveNativeWeights(outDir, native);
 
@@ -87,12 +86,7 @@ public static class Pretraining
             if (recipe.BatchReports > 0 && reportIds.Length > 0 && step >= recipe.ReportsFrom * recipe.Steps)
             {
                 var reports = new List<(int[], int[])>(recipe.BatchReports);
-                for (int k = 0; k < recipe.BatchReports; k++)
-                {
-                    reports.Add(reportRng.NextDouble() < recipe.ReportMixFraction
-                        ? MixedReport(percept, catalog, native, reportIds, reportRng)
-                        : ScenarioReport(percept, catalog, native, reportIds[reportRng.NextInt(reportIds.Length)], reportRng));
-                }
+                for (int k = 0; k < recipe.BatchReports; k++) reports.Add(ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng));
                 batches.Add(Batch.FromPromptCompletions(reports));
             }
             // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs.
@@ -176,14 +170,30 @@ public static class Pretraining
         };
     }
 
-    private static (int[], int[]) ScenarioReport(OrganismPercept percept, ScenarioCatalog catalog, Dictionary<int, int[]> native, int s, SeededStream rng)
+    /// <summary>The preferences the organism is pretrained to have: drawn as the protocol draws target weights, from
+    /// the recipe's seed, for every decision and report scenario.</summary>
+    public static Dictionary<int, int[]> NativeWeights(OrganismRecipe recipe, ScenarioCatalog catalog)
+    {
+        var rng = SeededStream.Derive(recipe.Seed, "native_weights");
+        return Range(recipe.DecisionScenarios, catalog).Union(Range(recipe.ReportScenarios, catalog)).Order().ToDictionary(s => s, _ => Weights.Draw(rng));
+    }
+
+    /// <summary>One pretraining report example on the report scenarios: with probability <paramref name="mixFraction"/>
+    /// five attributes from random report scenarios, else one scenario's report.</summary>
+    public static (int[] Prompt, int[] Answer) ReportExample(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native,
+        int[] reportIds, double mixFraction, SeededStream rng) =>
+        rng.NextDouble() < mixFraction
+            ? MixedReport(percept, catalog, native, reportIds, rng)
+            : ScenarioReport(percept, catalog, native, reportIds[rng.NextInt(reportIds.Length)], rng);
+
+    private static (int[], int[]) ScenarioReport(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native, int s, SeededStream rng)
     {
         var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
         return (percept.Report(t), percept.ReportAnswer(s, native[s]));
     }
 
     /// <summary>A report on five attributes each taken from a random report scenario, with its own weight.</summary>
-    private static (int[], int[]) MixedReport(OrganismPercept percept, ScenarioCatalog catalog, Dictionary<int, int[]> native, int[] pool, SeededStream rng)
+    private static (int[], int[]) MixedReport(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native, int[] pool, SeededStream rng)
     {
         var seen = new OrganismPercept.Seen[5];
         var weights = new int[5];
@@ -204,7 +214,7 @@ public static class Pretraining
         foreach (int r in rows) Array.Clear(gradients, start + r * d, d);
     }
 
-    private static int[] Range(int[] fromTo, ScenarioCatalog catalog)
+    public static int[] Range(int[] fromTo, ScenarioCatalog catalog)
     {
         if (fromTo.Length != 2 || fromTo[0] < 0 || fromTo[1] > catalog.Scenarios.Count || fromTo[0] > fromTo[1])
             throw new Core.Runs.UsageException($"recipe: scenario range [{string.Join(", ", fromTo)}] does not fit a catalog of {catalog.Scenarios.Count}");
