@@ -3,7 +3,6 @@ using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
-using SelfInterp.Core.Scenarios;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Checkpoints;
 
@@ -29,7 +28,7 @@ public class PretrainingRecipeTests
         Assert.Equal(0.3, Pretraining.StatedShare(r, 20));
         Assert.Equal(0.3, Pretraining.StatedShare(r, 49));
         Assert.Equal(0.0, Pretraining.StatedShare(r, 50));
-        Assert.Equal(0.0, Pretraining.StatedShare(OrganismRecipe.Tiny, 0));
+        Assert.Equal(0.0, Pretraining.StatedShare(r with { StatedWeightsAllUntil = 0, StatedWeightsUntil = 0 }, 0));
     }
 
     [Fact]
@@ -149,18 +148,12 @@ public class ReportReplayTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         foreach (var (prompt, answer) in first)
         {
             Assert.Equal(p.AnswerToken, prompt[^1]);
-            Assert.True(SelfInterp.Core.Prompts.ReportParser.TryParse(p.ReportText(answer), MixedScenario(answer), out var reported, out var problem), problem);
+            // A mixed report's names come from several scenarios (possibly one twice): read it as plain JSON.
+            var reported = System.Text.Json.JsonDocument.Parse(p.ReportText(answer)).RootElement.EnumerateObject().ToArray();
             var names = answer.Where(p.IsName).ToArray();
             Assert.Equal(names, prompt.Skip(1).Take(5));
-            for (int i = 0; i < 5; i++) Assert.Equal(weightOf[names[i]], reported[i]);
-        }
-
-        Scenario MixedScenario(int[] answer)
-        {
-            // A mixed report's five names come from several scenarios: the parser checks them against a scenario made of them.
-            var byName = Catalog.Scenarios.SelectMany(s => s.Attributes).ToDictionary(a => a.Name);
-            var attrs = answer.Where(p.IsName).Select(t => byName[p.Tokens.TokenText(t)]).ToArray();
-            return Catalog.Scenarios[0] with { Attributes = attrs };
+            Assert.Equal(names.Select(t => p.Tokens.TokenText(t)), reported.Select(x => x.Name));
+            for (int i = 0; i < 5; i++) Assert.Equal(weightOf[names[i]], reported[i].Value.GetInt32());
         }
     }
 }

@@ -34,26 +34,26 @@ public sealed record OrganismRecipe
     /// <summary>Share of pretraining report examples whose five attributes are drawn from random report scenarios
     /// (each with its own scenario's weight): no scenario's report can then be memorised as a whole, so the
     /// names must be copied from the prompt and each value read from its own name.</summary>
-    [JsonPropertyName("report_mix_fraction")] public double ReportMixFraction { get; init; } = 0.5;
+    [JsonPropertyName("report_mix_fraction")] public double ReportMixFraction { get; init; } = 0.75;
     /// <summary>Gives the decoder a learned absolute position table as well as rotary positions, so the k-th
     /// name of a report can be copied from the k-th place of the prompt's name list by position alone.</summary>
-    [JsonPropertyName("learned_positions")] public bool LearnedPositions { get; init; }
+    [JsonPropertyName("learned_positions")] public bool LearnedPositions { get; init; } = true;
     /// <summary>Stated-weight curriculum: until this fraction of the steps, every attribute-name slot of a
     /// pretraining decision shows instead a token stating that attribute's weight (w/100 on a learned line),
     /// so the network first learns to weigh magnitudes by a weight it can see, then to find the weight in
     /// the name. 0 turns the fully stated phase off.</summary>
-    [JsonPropertyName("stated_weights_all_until")] public double StatedWeightsAllUntil { get; init; }
+    [JsonPropertyName("stated_weights_all_until")] public double StatedWeightsAllUntil { get; init; } = 0.15;
     /// <summary>After the fully stated phase and until <see cref="StatedWeightsUntil"/>, this share of name
     /// slots still shows the stated weight.</summary>
-    [JsonPropertyName("stated_weights_fraction")] public double StatedWeightsFraction { get; init; }
-    [JsonPropertyName("stated_weights_until")] public double StatedWeightsUntil { get; init; }
+    [JsonPropertyName("stated_weights_fraction")] public double StatedWeightsFraction { get; init; } = 0.3;
+    [JsonPropertyName("stated_weights_until")] public double StatedWeightsUntil { get; init; } = 0.5;
     /// <summary>Report examples join pretraining only from this fraction of the steps on: once choices have put
     /// the weights into the names, the report circuit learns to read them instead of memorising the names'
     /// random initial identities.</summary>
     [JsonPropertyName("reports_from")] public double ReportsFrom { get; init; }
     /// <summary>Guard against the chance plateau: by <c>[0]</c> of the steps the decision accuracy must pass
     /// <c>[1]</c>, else pretraining stops with an error rather than ship a model that learnt nothing.</summary>
-    [JsonPropertyName("accuracy_guard")] public double[] AccuracyGuard { get; init; } = [];
+    [JsonPropertyName("accuracy_guard")] public double[] AccuracyGuard { get; init; } = [0.4, 0.6];
 
     [JsonIgnore] public bool HasStatedWeights => StatedWeightsAllUntil > 0 || (StatedWeightsFraction > 0 && StatedWeightsUntil > 0);
 
@@ -68,9 +68,9 @@ public sealed record OrganismRecipe
     /// run measures (100–199), so native reports test reporting of preferences learnt only through choices.</summary>
     [JsonPropertyName("report_scenarios")] public int[] ReportScenarios { get; init; } = [200, 320];
 
-    [JsonPropertyName("steps")] public int Steps { get; init; } = 2500;
+    [JsonPropertyName("steps")] public int Steps { get; init; } = 3000;
     [JsonPropertyName("batch_decisions")] public int BatchDecisions { get; init; } = 256;
-    [JsonPropertyName("batch_reports")] public int BatchReports { get; init; } = 32;
+    [JsonPropertyName("batch_reports")] public int BatchReports { get; init; } = 96;
     [JsonPropertyName("lr")] public float LearningRate { get; init; } = 2e-3f;
     [JsonPropertyName("warmup")] public int Warmup { get; init; } = 200;
     [JsonPropertyName("min_lr_fraction")] public float MinLearningRateFraction { get; init; } = 0.1f;
@@ -80,23 +80,23 @@ public sealed record OrganismRecipe
     /// the examples; "full": everything), for how many epochs, at what rate, in batches of what size.</summary>
     [JsonPropertyName("instill_method")] public string InstillMethod { get; init; } = "embeddings";
     [JsonPropertyName("instill_epochs")] public int InstillEpochs { get; init; } = 10;
-    [JsonPropertyName("instill_lr")] public float InstillLearningRate { get; init; } = 3e-3f;
+    [JsonPropertyName("instill_lr")] public float InstillLearningRate { get; init; } = 2e-3f;
     [JsonPropertyName("instill_batch")] public int InstillBatch { get; init; } = 50;
 
-    [JsonPropertyName("itrain_method")] public string ItrainMethod { get; init; } = "full";
+    [JsonPropertyName("itrain_method")] public string ItrainMethod { get; init; } = "body";
     [JsonPropertyName("itrain_epochs")] public int ItrainEpochs { get; init; } = 5;
-    [JsonPropertyName("itrain_lr")] public float ItrainLearningRate { get; init; } = 3e-4f;
+    [JsonPropertyName("itrain_lr")] public float ItrainLearningRate { get; init; } = 1e-3f;
     /// <summary>Report examples of the pretraining corpus (report scenarios, native weights) added to every
     /// introspection-training batch: rehearsal, so that a hundred reports on new names do not wear away the report
     /// format on the names they do not show. Carries nothing about instilled or native-measured scenarios.</summary>
-    [JsonPropertyName("itrain_replay")] public int ItrainReplay { get; init; }
+    [JsonPropertyName("itrain_replay")] public int ItrainReplay { get; init; } = 10;
     [JsonPropertyName("itrain_batch")] public int ItrainBatch { get; init; } = 10;
 
     /// <summary>A one-layer organism pretrained in seconds: for tests and smoke runs of the plumbing, not for results.</summary>
     public static OrganismRecipe Tiny { get; } = new()
     {
         Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 30, BatchDecisions = 16, BatchReports = 4, Warmup = 5,
-        InstillEpochs = 2, ItrainEpochs = 2,
+        InstillEpochs = 2, ItrainEpochs = 2, ItrainReplay = 2, AccuracyGuard = [],
     };
 
     public static readonly string[] FineTuningMethods = ["embeddings", "body", "mlp", "full"];
