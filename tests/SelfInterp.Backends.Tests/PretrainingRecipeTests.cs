@@ -1,5 +1,7 @@
 using SelfInterp.Backends.Local;
+using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Datasets;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
@@ -110,6 +112,31 @@ public class PretrainingRecipeTests
         Assert.False(Same("layers.0.feed_forward.w2.weight"));
         Assert.Equal(method == "mlp", Same("layers.0.attention.wq.weight"));
         Assert.Equal(method == "mlp", Same("norm.weight"));
+    }
+
+    [Theory]
+    [InlineData(25, 25)]
+    [InlineData(0, 2)]
+    public async Task Introspection_training_on_a_small_file_runs_at_least_the_minimum_steps(int minSteps, int expectedEpochs)
+    {
+        var dir = Directory.CreateTempSubdirectory("organism").FullName;
+        Pretraining.Run(OrganismRecipe.Tiny with { ItrainMinSteps = minSteps }, Catalog, dir, threads: 1, null, default);
+        var config = new RunConfig { Preset = "test", Backend = "local", Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6 };
+        var data = DatasetBuilder.Build(ExperimentPlan.Create(config), Directory.CreateTempSubdirectory("data").FullName);
+        var backend = new LocalBackend(Catalog, new SelfInterp.Core.Prompts.PromptReader(Catalog, SelfInterp.Core.Prompts.PromptTemplates.Default), dir,
+            Directory.CreateTempSubdirectory("models").FullName, threads: 1);
+        var epochs = new List<double>();
+        // Two examples in batches of 10: one step an epoch, so the epochs counted are the steps taken.
+        await backend.FineTuneAsync(new FineTuneRequest(LocalBackend.BaseModelId, "itrain_first", FineTuneKind.Reports, data.First.File, null, data.First.Examples, 7),
+            new SynchronousProgress(epochs), default);
+        Assert.Equal(2, data.First.Examples.Count);
+        Assert.Equal(expectedEpochs, epochs.Count);
+        Assert.Equal(1.0, epochs[^1]);
+    }
+
+    private sealed class SynchronousProgress(List<double> values) : IProgress<double>
+    {
+        public void Report(double value) => values.Add(value);
     }
 
     [Theory]

@@ -49,10 +49,10 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
 
         bool decisions = request.Kind == FineTuneKind.Decisions;
         string method = decisions ? recipe.InstillMethod : recipe.ItrainMethod;
-        int epochs = decisions ? recipe.InstillEpochs : recipe.ItrainEpochs;
         float lr = decisions ? recipe.InstillLearningRate : recipe.ItrainLearningRate;
         int batch = decisions ? recipe.InstillBatch : recipe.ItrainBatch;
         int stepsPerEpoch = (examples.Count + batch - 1) / batch;
+        int epochs = decisions ? recipe.InstillEpochs : Math.Max(recipe.ItrainEpochs, (recipe.ItrainMinSteps + stepsPerEpoch - 1) / stepsPerEpoch);
         var trainer = new Trainer(organism.Model, new TrainerOptions
         {
             Schedule = new LearningRateSchedule(lr, lr * 0.1f, Math.Min(10, stepsPerEpoch), epochs * stepsPerEpoch),

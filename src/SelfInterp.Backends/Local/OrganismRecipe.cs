@@ -90,6 +90,10 @@ public sealed record OrganismRecipe
     /// introspection-training batch: rehearsal, so that a hundred reports on new names do not wear away the report
     /// format on the names they do not show. Carries nothing about instilled or native-measured scenarios.</summary>
     [JsonPropertyName("itrain_replay")] public int ItrainReplay { get; init; } = 10;
+    /// <summary>Introspection training runs at least this many optimizer steps: a small training file gets as many
+    /// more epochs as it takes (hosted fine-tuning, too, picks more epochs for small files). A few large steps
+    /// and no more left the report format damaged; a full schedule lets it settle.</summary>
+    [JsonPropertyName("itrain_min_steps")] public int ItrainMinSteps { get; init; } = 25;
     [JsonPropertyName("itrain_batch")] public int ItrainBatch { get; init; } = 10;
 
     /// <summary>A one-layer organism pretrained in seconds: for tests and smoke runs of the plumbing, not for results.</summary>
