@@ -75,13 +75,7 @@ public static class Pretraining
             ct.ThrowIfCancellationRequested();
             double stated = StatedShare(recipe, step);
             var decisions = new List<(int[], int[])>(recipe.BatchDecisions);
-            for (int k = 0; k < recipe.BatchDecisions; k++)
-            {
-                int s = decisionIds[decisionRng.NextInt(decisionIds.Length)];
-                var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], decisionRng);
-                var seen = StateWeights(percept, percept.See(t), native[s], stated, statedRng);
-                decisions.Add((percept.Decision(seen), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t))));
-            }
+            for (int k = 0; k < recipe.BatchDecisions; k++) decisions.Add(DecisionExample(percept, catalog, native, decisionIds, decisionRng, stated, statedRng));
             var batches = new List<Batch>();
             if (recipe.BatchReports > 0 && reportIds.Length > 0 && step >= recipe.ReportsFrom * recipe.Steps)
             {
@@ -129,19 +123,21 @@ public static class Pretraining
         : step < recipe.StatedWeightsUntil * recipe.Steps ? recipe.StatedWeightsFraction
         : 0;
 
+    /// <summary>One-trial decision on a random scenario of <paramref name="ids"/>, answered by its native weights;
+    /// with the stated-weight curriculum's share of names shown as their weights.</summary>
+    private static (int[] Prompt, int[] Answer) DecisionExample(OrganismPercept percept, ScenarioCatalog catalog,
+        IReadOnlyDictionary<int, int[]> native, int[] ids, SeededStream rng, double stated, SeededStream statedRng)
+    {
+        int s = ids[rng.NextInt(ids.Length)];
+        var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
+        var seen = StateWeights(percept, percept.See(t), native[s], stated, statedRng);
+        return (percept.Decision(seen), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t)));
+    }
+
     /// <summary>64 fresh decisions shown by name (never stated), to log how well choices come from the names.</summary>
     private static List<(int[] Prompt, int[] Answer)> EvaluationDecisions(OrganismPercept percept, ScenarioCatalog catalog,
-        Dictionary<int, int[]> native, int[] decisionIds, SeededStream rng)
-    {
-        var examples = new List<(int[], int[])>(64);
-        for (int k = 0; k < 64; k++)
-        {
-            int s = decisionIds[rng.NextInt(decisionIds.Length)];
-            var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
-            examples.Add((percept.Decision(t), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t))));
-        }
-        return examples;
-    }
+        IReadOnlyDictionary<int, int[]> native, int[] decisionIds, SeededStream rng) =>
+        Enumerable.Range(0, 64).Select(_ => DecisionExample(percept, catalog, native, decisionIds, rng, stated: 0, rng)).ToList();
 
     /// <summary>Puts <paramref name="count"/> consecutive embedding rows on a line (base + t·direction, t evenly from -1
     /// to 1) and returns the projection that keeps them there after every step (least squares: base = mean row,
