@@ -184,3 +184,42 @@ public class ReportReplayTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         }
     }
 }
+
+public class SyntheticScenarioTests
+{
+    private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
+
+    [Fact]
+    public void Synthetic_scenarios_add_their_own_names_and_are_decided_and_reported_but_never_saved_as_native()
+    {
+        var recipe = OrganismRecipe.Tiny with { SyntheticScenarios = 30 };
+        var dir = Directory.CreateTempSubdirectory("organism").FullName;
+        Pretraining.Run(recipe, Catalog, dir, threads: 1, null, default);
+        var organism = Organism.Load(dir, Catalog);
+        var p = organism.Percept;
+        var synthetic = Enumerable.Range(0, 30).SelectMany(j => Enumerable.Range(0, 5).Select(i => p.SyntheticNameToken(j, i))).ToArray();
+        Assert.Equal(150, synthetic.Distinct().Count());
+        Assert.All(synthetic, t => Assert.True(p.IsName(t)));
+        Assert.Equal("synthetic_bd_e", p.Tokens.TokenText(p.SyntheticNameToken(29, 4)));
+
+        // native_weights.csv keeps to the catalog; the synthetic weights live only in pretraining (and its rehearsal).
+        var ids = File.ReadAllLines(Path.Combine(dir, Organism.NativeWeightsFile)).Skip(1).Select(l => int.Parse(l.Split(',')[0])).ToArray();
+        Assert.All(ids, id => Assert.InRange(id, 100, 319));
+        var native = Pretraining.NativeWeights(recipe, Catalog);
+        Assert.Equal(220 + 30, native.Count);
+        Assert.Equal(Pretraining.NativeWeights(OrganismRecipe.Tiny, Catalog)[150], native[150]);
+
+        // Rehearsed reports draw synthetic names too, with their own weights.
+        var replays = new ReportReplay(organism, Catalog, new SeededStream("replay", 5)).Draw(200).ToList();
+        var reported = replays.SelectMany(r => r.Answer).Where(p.IsName).ToHashSet();
+        Assert.Contains(reported, synthetic.Contains);
+        var (prompt, answer) = replays.First(r => r.Answer.Any(synthetic.Contains));
+        var json = System.Text.Json.JsonDocument.Parse(p.ReportText(answer)).RootElement.EnumerateObject().ToArray();
+        for (int k = 0; k < 5; k++)
+        {
+            int token = answer.Where(p.IsName).ElementAt(k);
+            int at = Array.IndexOf(synthetic, token);
+            if (at >= 0) Assert.Equal(native[Pretraining.SyntheticBase + at / 5][at % 5], json[k].Value.GetInt32());
+        }
+    }
+}

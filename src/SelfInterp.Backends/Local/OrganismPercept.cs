@@ -64,6 +64,11 @@ public sealed class OrganismPercept
 
     public int NameToken(int scenario, int attribute) => _nameIds[scenario * Scenario.AttributeCount + attribute];
 
+    /// <summary>Name token of attribute i of synthetic pretraining scenario j.</summary>
+    public int SyntheticNameToken(int scenario, int attribute) =>
+        Tokens.TryGetId(OrganismVocabulary.SyntheticName(scenario, attribute), out int id) ? id
+        : throw new InvalidOperationException($"the organism's vocabulary lacks synthetic scenario {scenario}");
+
     /// <summary>Whether a token is an attribute name (names are the vocabulary's word pieces).</summary>
     public bool IsName(int token) => token >= Tokens.FirstPieceId;
 

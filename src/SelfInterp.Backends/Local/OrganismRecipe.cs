@@ -57,6 +57,11 @@ public sealed record OrganismRecipe
 
     [JsonIgnore] public bool HasStatedWeights => StatedWeightsAllUntil > 0 || (StatedWeightsFraction > 0 && StatedWeightsUntil > 0);
 
+    /// <summary>Synthetic scenarios (own name tokens, values seen only as magnitudes, weights drawn like the
+    /// others) decided and reported in pretraining alongside the report scenarios: more names for the report
+    /// circuit to learn copying and reading from, without touching any scenario a run measures.</summary>
+    [JsonPropertyName("synthetic_scenarios")] public int SyntheticScenarios { get; init; }
+
     /// <summary>Never-trained names (the instilled scenarios') are set to the mean trained name embedding plus
     /// this times their per-dimension spread: 1 makes them look like any trained name, 0 all alike.</summary>
     [JsonPropertyName("unfamiliar_name_noise")] public double UnfamiliarNameNoise { get; init; } = 1.0;

@@ -23,7 +23,18 @@ public static class OrganismVocabulary
     /// <summary>A token stating an attribute's weight, -100..100: shown only in pretraining's curriculum.</summary>
     public static string StatedWeight(int weight) => $"<|w{weight}|>";
 
-    public static Tokenizer Create(ScenarioCatalog catalog, int levels, bool statedWeights = false)
+    /// <summary>The name of attribute i of synthetic pretraining scenario j (not a catalog attribute).</summary>
+    public static string SyntheticName(int scenario, int attribute) => $"synthetic_{Letters(scenario)}_{Letters(attribute)}";
+
+    /// <summary>A number written in letters (a = 0, b = 1, …, ba = 26): names must be single word pieces, without digits.</summary>
+    private static string Letters(int n)
+    {
+        var s = "";
+        do { s = (char)('a' + n % 26) + s; n /= 26; } while (n > 0);
+        return s;
+    }
+
+    public static Tokenizer Create(ScenarioCatalog catalog, int levels, bool statedWeights = false, int syntheticScenarios = 0)
     {
         var specials = new List<string>(SpecialTokens.Standard) { Decide, Report, Answer };
         foreach (char option in "AB")
@@ -31,6 +42,8 @@ public static class OrganismVocabulary
         if (statedWeights)
             for (int w = -100; w <= 100; w++) specials.Add(StatedWeight(w));
         var names = catalog.Scenarios.SelectMany(s => s.Attributes.Select(a => a.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+        for (int j = 0; j < syntheticScenarios; j++)
+            for (int i = 0; i < 5; i++) names.Add(SyntheticName(j, i));
         return new Tokenizer(specials, names);
     }
 }

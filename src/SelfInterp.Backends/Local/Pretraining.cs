@@ -26,7 +26,7 @@ public static class Pretraining
     public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
         Action<PretrainStep>? log, CancellationToken ct)
     {
-        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels, recipe.HasStatedWeights);
+        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels, recipe.HasStatedWeights, recipe.SyntheticScenarios);
         var percept = new OrganismPercept(tokenizer, catalog, recipe.Levels, recipe.FixedWidthValues);
         var config = new ModelConfig
         {
@@ -49,11 +49,11 @@ public static class Pretraining
         if (recipe.HasStatedWeights)
             lines.Add(EmbeddingLine(organism, percept.StatedWeightToken(-100), 201, SeededStream.Derive(recipe.Seed, "stated_weight_line")));
 
-        var decisionIds = Range(recipe.DecisionScenarios, catalog);
-        var reportIds = Range(recipe.ReportScenarios, catalog);
+        var decisionIds = Range(recipe.DecisionScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
+        var reportIds = ReportPool(recipe, catalog);
         var native = NativeWeights(recipe, catalog);
         Directory.CreateDirectory(outDir);
-        Organism.SaveNativeWeights(outDir, native);
+        Organism.SaveNativeWeights(outDir, native.Where(kv => kv.Key < SyntheticBase).ToDictionary());
 
         var trainer = new Trainer(model, new TrainerOptions
         {
@@ -102,7 +102,7 @@ public static class Pretraining
             }
             if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
         }
-        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).ToHashSet(), recipe.Seed, recipe.UnfamiliarNameNoise);
+        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), recipe.Seed, recipe.UnfamiliarNameNoise);
         organism.Save(outDir);
         return organism;
     }
@@ -129,6 +129,13 @@ public static class Pretraining
         IReadOnlyDictionary<int, int[]> native, int[] ids, SeededStream rng, double stated, SeededStream statedRng)
     {
         int s = ids[rng.NextInt(ids.Length)];
+        if (s >= SyntheticBase)
+        {
+            var shown = SyntheticSeen(percept, s, rng);
+            double u = 0;
+            for (int i = 0; i < 5; i++) u += native[s][i] * (shown[i].LevelA - shown[i].LevelB);
+            return (percept.Decision(StateWeights(percept, shown, native[s], stated, statedRng)), percept.DecisionAnswer(u > 0 ? 'A' : 'B'));
+        }
         var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
         var seen = StateWeights(percept, percept.See(t), native[s], stated, statedRng);
         return (percept.Decision(seen), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t)));
@@ -171,8 +178,27 @@ public static class Pretraining
     public static Dictionary<int, int[]> NativeWeights(OrganismRecipe recipe, ScenarioCatalog catalog)
     {
         var rng = SeededStream.Derive(recipe.Seed, "native_weights");
-        return Range(recipe.DecisionScenarios, catalog).Union(Range(recipe.ReportScenarios, catalog)).Order().ToDictionary(s => s, _ => Weights.Draw(rng));
+        var native = Range(recipe.DecisionScenarios, catalog).Union(Range(recipe.ReportScenarios, catalog)).Order().ToDictionary(s => s, _ => Weights.Draw(rng));
+        var syntheticRng = SeededStream.Derive(recipe.Seed, "synthetic_weights");
+        foreach (int s in SyntheticIds(recipe)) native[s] = Weights.Draw(syntheticRng);
+        return native;
     }
+
+    /// <summary>Synthetic scenarios get ids from here on, far past any catalog's.</summary>
+    public const int SyntheticBase = 1_000_000;
+
+    private static IEnumerable<int> SyntheticIds(OrganismRecipe recipe) => Enumerable.Range(SyntheticBase, recipe.SyntheticScenarios);
+
+    /// <summary>Scenarios whose weights pretraining reports: the recipe's report scenarios, then the synthetic ones.</summary>
+    public static int[] ReportPool(OrganismRecipe recipe, ScenarioCatalog catalog) =>
+        Range(recipe.ReportScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
+
+    /// <summary>A synthetic scenario's attributes as seen in a trial: its names, and uniform magnitudes for A and B.</summary>
+    private static OrganismPercept.Seen[] SyntheticSeen(OrganismPercept percept, int s, SeededStream rng) =>
+        Enumerable.Range(0, 5).Select(i => SyntheticAttribute(percept, s, i, rng)).ToArray();
+
+    private static OrganismPercept.Seen SyntheticAttribute(OrganismPercept percept, int s, int i, SeededStream rng) =>
+        new(percept.SyntheticNameToken(s - SyntheticBase, i), rng.NextInt(percept.Levels), rng.NextInt(percept.Levels));
 
     /// <summary>One pretraining report example on the report scenarios: with probability <paramref name="mixFraction"/>
     /// five attributes from random report scenarios, else one scenario's report.</summary>
@@ -184,6 +210,11 @@ public static class Pretraining
 
     private static (int[], int[]) ScenarioReport(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native, int s, SeededStream rng)
     {
+        if (s >= SyntheticBase)
+        {
+            var shown = SyntheticSeen(percept, s, rng);
+            return (percept.Report(shown), percept.ReportAnswer(shown.Select(x => x.Name).ToArray(), native[s]));
+        }
         var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
         return (percept.Report(t), percept.ReportAnswer(s, native[s]));
     }
@@ -196,10 +227,11 @@ public static class Pretraining
         for (int k = 0; k < 5; k++)
         {
             int s = pool[rng.NextInt(pool.Length)], i = rng.NextInt(5);
+            weights[k] = native[s][i];
+            if (s >= SyntheticBase) { seen[k] = SyntheticAttribute(percept, s, i, rng); continue; }
             var a = catalog.Scenarios[s].Attributes[i];
             seen[k] = new OrganismPercept.Seen(percept.NameToken(s, i),
                 percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
-            weights[k] = native[s][i];
         }
         return (percept.Report(seen), percept.ReportAnswer(seen.Select(x => x.Name).ToArray(), weights));
     }

@@ -10,7 +10,7 @@ namespace SelfInterp.Backends.Local;
 public sealed class ReportReplay(Organism organism, ScenarioCatalog catalog, SeededStream rng)
 {
     private readonly Dictionary<int, int[]> _native = Pretraining.NativeWeights(organism.Recipe, catalog);
-    private readonly int[] _reportIds = Pretraining.Range(organism.Recipe.ReportScenarios, catalog);
+    private readonly int[] _reportIds = Pretraining.ReportPool(organism.Recipe, catalog);
 
     public IEnumerable<(int[] Prompt, int[] Answer)> Draw(int count)
     {
