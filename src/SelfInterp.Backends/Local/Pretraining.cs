@@ -19,7 +19,9 @@ public readonly record struct PretrainStep(int Step, int Steps, float Loss, floa
 /// Trains the model organism from scratch: every step a batch of one-trial decisions on the pretraining
 /// scenarios, answered by their native weights (loss on the answer), plus a batch of weight reports on the
 /// report scenarios (loss on every answer token). Native weights are drawn as the protocol draws target
-/// weights, from the recipe's seed. Checkpoints as it goes.
+/// weights, from the recipe's seed. Early decisions show stated weights in place of names (the curriculum);
+/// an accuracy guard stops a run stuck at chance. Checkpoints and writes its log as it goes.
+/// The choices are documented, with the experiments behind them, in docs/organism.md.
 /// </summary>
 public static class Pretraining
 {
