@@ -14,6 +14,14 @@ public sealed class TinyOrganism
     public static readonly OrganismRecipe Recipe = OrganismRecipe.Tiny;
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
     public TinyOrganism() => Pretraining.Run(Recipe, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
+
+    /// <summary>A small run on the local backend over the organism in <paramref name="baseModelDir"/>.</summary>
+    public static RunConfig RunConfig(string baseModelDir) => new()
+    {
+        Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
+        Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6,
+        BackendOptions = new(StringComparer.Ordinal) { ["base_model_dir"] = baseModelDir },
+    };
 }
 
 public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
@@ -70,12 +78,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
     [Fact]
     public async Task The_whole_pipeline_runs_on_the_local_backend_and_resumes()
     {
-        var config = new RunConfig
-        {
-            Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
-            Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6,
-            BackendOptions = new(StringComparer.Ordinal) { ["base_model_dir"] = tiny.Directory },
-        };
+        var config = TinyOrganism.RunConfig(tiny.Directory);
         var dir = Path.Combine(System.IO.Directory.CreateTempSubdirectory().FullName, "run");
         var run = RunDirectory.OpenOrCreate(dir, config);
         var backend = BackendFactory.Create(config, Catalog, run.Path);

@@ -95,12 +95,7 @@ public class PretrainingRecipeTests
     {
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
         Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = method, ItrainReplay = 3 }, Catalog, dir, threads: 1, null, default);
-        var config = new RunConfig
-        {
-            Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
-            Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6,
-            BackendOptions = new(StringComparer.Ordinal) { ["base_model_dir"] = dir },
-        };
+        var config = TinyOrganism.RunConfig(dir);
         var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
         await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config), SilentProgress.Instance, default);
 
@@ -121,7 +116,7 @@ public class PretrainingRecipeTests
     {
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
         Pretraining.Run(OrganismRecipe.Tiny with { ItrainMinSteps = minSteps }, Catalog, dir, threads: 1, null, default);
-        var config = new RunConfig { Preset = "test", Backend = "local", Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6 };
+        var config = TinyOrganism.RunConfig(dir);
         var data = DatasetBuilder.Build(ExperimentPlan.Create(config), Directory.CreateTempSubdirectory("data").FullName);
         var backend = new LocalBackend(Catalog, new SelfInterp.Core.Prompts.PromptReader(Catalog, SelfInterp.Core.Prompts.PromptTemplates.Default), dir,
             Directory.CreateTempSubdirectory("models").FullName, threads: 1);

@@ -244,7 +244,7 @@ public static class Pretraining
         foreach (int r in rows) Array.Clear(gradients, start + r * d, d);
     }
 
-    public static int[] Range(int[] fromTo, ScenarioCatalog catalog)
+    private static int[] Range(int[] fromTo, ScenarioCatalog catalog)
     {
         if (fromTo.Length != 2 || fromTo[0] < 0 || fromTo[1] > catalog.Scenarios.Count || fromTo[0] > fromTo[1])
             throw new Core.Runs.UsageException($"recipe: scenario range [{string.Join(", ", fromTo)}] does not fit a catalog of {catalog.Scenarios.Count}");
