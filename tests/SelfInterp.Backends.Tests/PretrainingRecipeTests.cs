@@ -10,7 +10,7 @@ using SelfInterp.Engine.Checkpoints;
 
 namespace SelfInterp.Backends.Tests;
 
-/// <summary>The recipe's optional parts: learned positions, the stated-weight curriculum, late reports, the
+/// <summary>The recipe's optional parts: learned positions, the stated-weight curriculum, late reports, names-only report slots, the
 /// accuracy guard and the "body" introspection training.</summary>
 public class PretrainingRecipeTests
 {
@@ -18,7 +18,7 @@ public class PretrainingRecipeTests
 
     private static readonly OrganismRecipe Curriculum = OrganismRecipe.Tiny with
     {
-        LearnedPositions = true, StatedWeightsAllUntil = 0.2, StatedWeightsFraction = 0.3, StatedWeightsUntil = 0.5, ReportsFrom = 0.5,
+        LearnedPositions = true, StatedWeightsAllUntil = 0.2, StatedWeightsFraction = 0.3, StatedWeightsUntil = 0.5, ReportsFrom = 0.5, NativeNameShare = 0.3,
     };
 
     [Fact]
@@ -139,6 +139,7 @@ public class PretrainingRecipeTests
     [InlineData("itrain_method", "\"all\"")]
     [InlineData("reports_from", "1.5")]
     [InlineData("accuracy_guard", "[0.4]")]
+    [InlineData("native_name_share", "-0.1")]
     public void A_recipe_with_a_value_a_run_cannot_use_is_refused_naming_file_and_field(string field, string value)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("recipe").FullName, OrganismRecipe.FileName);
@@ -215,6 +216,80 @@ public class SyntheticScenarioTests
             int token = answer.Where(p.IsName).ElementAt(k);
             int at = Array.IndexOf(synthetic, token);
             if (at >= 0) Assert.Equal(native[Pretraining.SyntheticBase + at / 5][at % 5], json[k].Value.GetInt32());
+        }
+    }
+}
+
+public class NativeNameReportTests
+{
+    private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
+    private static readonly OrganismPercept Percept = new(OrganismVocabulary.Create(Catalog, 100, statedWeights: false), Catalog, 100, fixedWidthValues: true);
+    private static readonly Dictionary<int, int[]> Native = Pretraining.NativeWeights(OrganismRecipe.Tiny, Catalog);
+    private static readonly int[] ReportIds = Pretraining.ReportPool(OrganismRecipe.Tiny, Catalog);
+    private static readonly int[] NativeOnly = Enumerable.Range(100, 100).ToArray();
+
+    [Fact]
+    public void Loss_leaves_out_exactly_the_value_tokens_of_untrained_attributes()
+    {
+        int[] names = [.. Enumerable.Range(0, 5).Select(i => Percept.NameToken(150, i))];
+        var answer = Percept.ReportAnswer(names, [-100, 5, 0, 42, 100]);
+        var loss = Percept.ReportAnswerLoss(answer, [true, false, true, true, false]);
+        // { n : s d d d , n : ... } eos — fixed width: entry k's value is at 1 + 7k + 2 .. + 5.
+        var expected = Enumerable.Repeat(true, answer.Length).ToArray();
+        foreach (int k in new[] { 1, 4 })
+            for (int c = 0; c < 4; c++) expected[1 + 7 * k + 2 + c] = false;
+        Assert.Equal(expected, loss);
+        Assert.All(Percept.ReportAnswerLoss(answer, [true, true, true, true, true]), Assert.True);
+    }
+
+    [Fact]
+    public void Names_only_slots_copy_native_names_and_leave_their_values_out_of_the_loss()
+    {
+        var nameOf = NativeOnly.SelectMany(s => Enumerable.Range(0, 5).Select(i => (Token: Percept.NameToken(s, i), s, i))).ToDictionary(x => x.Token, x => (x.s, x.i));
+        var reported = ReportIds.SelectMany(s => Enumerable.Range(0, 5).Select(i => (Token: Percept.NameToken(s, i), W: Native[s][i]))).ToDictionary(x => x.Token, x => x.W);
+        var rng = new SeededStream("names_only", 4);
+        int namesOnly = 0, slots = 0, wholeNative = 0;
+        for (int n = 0; n < 400; n++)
+        {
+            var (prompt, answer, loss) = Pretraining.ReportExample(Percept, Catalog, Native, ReportIds, 0.75, rng, NativeOnly, 0.4);
+            var names = answer.Where(Percept.IsName).ToArray();
+            Assert.Equal(names, prompt.Skip(1).Take(5));
+            var json = System.Text.Json.JsonDocument.Parse(Percept.ReportText(answer)).RootElement.EnumerateObject().ToArray();
+            for (int k = 0; k < 5; k++)
+            {
+                slots++;
+                var value = Enumerable.Range(1 + 7 * k + 2, 4);
+                Assert.True(loss[1 + 7 * k], "a name is always a loss target");
+                if (nameOf.ContainsKey(names[k]))
+                {
+                    namesOnly++;
+                    Assert.All(value, t => Assert.False(loss[t]));
+                    Assert.InRange(json[k].Value.GetInt32(), -100, 100);
+                }
+                else
+                {
+                    Assert.All(value, t => Assert.True(loss[t]));
+                    Assert.Equal(reported[names[k]], json[k].Value.GetInt32());
+                }
+            }
+            if (names.All(nameOf.ContainsKey) && names.Select(t => nameOf[t].s).Distinct().Count() == 1) wholeNative++;
+        }
+        Assert.InRange(namesOnly / (double)slots, 0.33, 0.47);
+        Assert.InRange(wholeNative, 20, 60);  // one-scenario reports (25%) of a names-only scenario (40%): about 40 of 400
+    }
+
+    [Fact]
+    public void Without_names_only_slots_the_draws_are_those_of_a_recipe_that_never_had_them()
+    {
+        var a = new SeededStream("same", 9);
+        var b = new SeededStream("same", 9);
+        for (int n = 0; n < 50; n++)
+        {
+            var with = Pretraining.ReportExample(Percept, Catalog, Native, ReportIds, 0.75, a, NativeOnly, 0);
+            var without = Pretraining.ReportExample(Percept, Catalog, Native, ReportIds, 0.75, b);
+            Assert.Equal(without.Prompt, with.Prompt);
+            Assert.Equal(without.Answer, with.Answer);
+            Assert.All(with.Loss, Assert.True);
         }
     }
 }

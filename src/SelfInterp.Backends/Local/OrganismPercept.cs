@@ -147,6 +147,23 @@ public sealed class OrganismPercept
         return [.. tokens];
     }
 
+    /// <summary>Which tokens of a report answer carry a loss: all but the value tokens of attributes k with
+    /// valueTrained[k] false (between the k-th ':' and the next ',' or '}').</summary>
+    public bool[] ReportAnswerLoss(ReadOnlySpan<int> answer, IReadOnlyList<bool> valueTrained)
+    {
+        var loss = new bool[answer.Length];
+        int k = -1;
+        bool inValue = false;
+        for (int t = 0; t < answer.Length; t++)
+        {
+            int id = answer[t];
+            if (id == Byte(',') || id == Byte('}')) inValue = false;
+            loss[t] = !inValue || valueTrained[k];
+            if (id == Byte(':')) { k++; inValue = true; }
+        }
+        return loss;
+    }
+
     /// <summary>A generated report as JSON text: name tokens quoted, separators spaced. Garbage stays garbage.</summary>
     public string ReportText(ReadOnlySpan<int> generated)
     {

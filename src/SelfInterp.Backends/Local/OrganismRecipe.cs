@@ -62,6 +62,13 @@ public sealed record OrganismRecipe
     /// circuit to learn copying and reading from, without touching any scenario a run measures.</summary>
     [JsonPropertyName("synthetic_scenarios")] public int SyntheticScenarios { get; init; }
 
+    /// <summary>Share of pretraining report slots (each attribute of a mixed report, or a whole one-scenario report)
+    /// given to the decision-only scenarios — the native scenarios a run measures. Their names are copied as keys
+    /// with a loss; their values are random filler with none, so no report ever states or trains a weight of
+    /// theirs. The report circuit then learns to copy every name it will be asked about, as GPT-4o can copy any
+    /// word, without learning anything about those scenarios' preferences.</summary>
+    [JsonPropertyName("native_name_share")] public double NativeNameShare { get; init; }
+
     /// <summary>Never-trained names (the instilled scenarios') are set to the mean trained name embedding plus
     /// this times their per-dimension spread: 1 makes them look like any trained name, 0 all alike.</summary>
     [JsonPropertyName("unfamiliar_name_noise")] public double UnfamiliarNameNoise { get; init; } = 1.0;
@@ -117,7 +124,7 @@ public sealed record OrganismRecipe
         if (!FineTuningMethods.Contains(ItrainMethod)) throw Bad("itrain_method", $"unknown method '{ItrainMethod}' (known: {string.Join(", ", FineTuningMethods)})");
         if (AccuracyGuard.Length is not (0 or 2)) throw Bad("accuracy_guard", "must be [fraction of steps, accuracy] or []");
         foreach (var (field, value) in new[] { ("stated_weights_all_until", StatedWeightsAllUntil), ("stated_weights_fraction", StatedWeightsFraction),
-                     ("stated_weights_until", StatedWeightsUntil), ("reports_from", ReportsFrom), ("report_mix_fraction", ReportMixFraction) })
+                     ("stated_weights_until", StatedWeightsUntil), ("reports_from", ReportsFrom), ("report_mix_fraction", ReportMixFraction), ("native_name_share", NativeNameShare) })
             if (!(value >= 0 && value <= 1)) throw Bad(field, $"must be between 0 and 1 (is {value})");
         DataFileException Bad(string field, string problem) => new(source, null, field, problem);
     }

@@ -53,6 +53,8 @@ public static class Pretraining
 
         var decisionIds = Range(recipe.DecisionScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
         var reportIds = ReportPool(recipe, catalog);
+        // The decision-only scenarios (the native scenarios a run measures): names-only report slots come from them.
+        var nativeOnlyIds = Range(recipe.DecisionScenarios, catalog).Except(Range(recipe.ReportScenarios, catalog)).ToArray();
         var native = NativeWeights(recipe, catalog);
         Directory.CreateDirectory(outDir);
         Organism.SaveNativeWeights(outDir, native.Where(kv => kv.Key < SyntheticBase).ToDictionary());
@@ -81,9 +83,10 @@ public static class Pretraining
             var batches = new List<Batch>();
             if (recipe.BatchReports > 0 && reportIds.Length > 0 && step >= recipe.ReportsFrom * recipe.Steps)
             {
-                var reports = new List<(int[], int[])>(recipe.BatchReports);
-                for (int k = 0; k < recipe.BatchReports; k++) reports.Add(ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng));
-                batches.Add(Batch.FromPromptCompletions(reports));
+                var reports = Enumerable.Range(0, recipe.BatchReports)
+                    .Select(_ => ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng, nativeOnlyIds, recipe.NativeNameShare)).ToList();
+                batches.Add(Batch.FromSequences(reports.Select(r => (int[])[.. r.Prompt, .. r.Answer]).ToList(),
+                    reports.Select(r => (bool[])[.. new bool[r.Prompt.Length], .. r.Loss]).ToList()));
             }
             // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs.
             bool detach = recipe.DetachReportNames && batches.Count == 1;
@@ -203,39 +206,69 @@ public static class Pretraining
         new(percept.SyntheticNameToken(s - SyntheticBase, i), rng.NextInt(percept.Levels), rng.NextInt(percept.Levels));
 
     /// <summary>One pretraining report example on the report scenarios: with probability <paramref name="mixFraction"/>
-    /// five attributes from random report scenarios, else one scenario's report.</summary>
-    public static (int[] Prompt, int[] Answer) ReportExample(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native,
-        int[] reportIds, double mixFraction, SeededStream rng) =>
-        rng.NextDouble() < mixFraction
-            ? MixedReport(percept, catalog, native, reportIds, rng)
-            : ScenarioReport(percept, catalog, native, reportIds[rng.NextInt(reportIds.Length)], rng);
+    /// five attributes from random report scenarios, else one scenario's report. With <paramref name="namesOnlyShare"/>
+    /// above 0, that share of the slots (attributes of a mixed report, whole one-scenario reports) goes to the
+    /// <paramref name="namesOnly"/> scenarios instead: their names are keys to copy, their values random filler
+    /// that <c>Loss</c> leaves out.</summary>
+    public static (int[] Prompt, int[] Answer, bool[] Loss) ReportExample(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native,
+        int[] reportIds, double mixFraction, SeededStream rng, int[]? namesOnly = null, double namesOnlyShare = 0)
+    {
+        // No draw at all when names-only slots are off, so recipes without them draw as before.
+        Func<bool> namesOnlySlot = namesOnly is { Length: > 0 } && namesOnlyShare > 0 ? () => rng.NextDouble() < namesOnlyShare : () => false;
+        int[] prompt, names, weights;
+        var trained = new bool[5];
+        if (rng.NextDouble() < mixFraction)
+            (prompt, names, weights, trained) = MixedReport(percept, catalog, native, reportIds, rng, namesOnly, namesOnlySlot);
+        else if (namesOnlySlot())
+        {
+            (prompt, names) = ScenarioReport(percept, catalog, namesOnly![rng.NextInt(namesOnly.Length)], rng);
+            weights = FillerWeights(rng, 5);
+        }
+        else
+        {
+            int s = reportIds[rng.NextInt(reportIds.Length)];
+            (prompt, names) = ScenarioReport(percept, catalog, s, rng);
+            weights = native[s];
+            Array.Fill(trained, true);
+        }
+        var answer = percept.ReportAnswer(names, weights);
+        return (prompt, answer, percept.ReportAnswerLoss(answer, trained));
+    }
 
-    private static (int[], int[]) ScenarioReport(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native, int s, SeededStream rng)
+    /// <summary>Values for names-only slots: drawn uniformly from -100..100, never any scenario's weight.</summary>
+    private static int[] FillerWeights(SeededStream rng, int count) => Enumerable.Range(0, count).Select(_ => rng.NextInt(201) - 100).ToArray();
+
+    /// <summary>One scenario's report prompt on a fresh trial, and its names in order.</summary>
+    private static (int[] Prompt, int[] Names) ScenarioReport(OrganismPercept percept, ScenarioCatalog catalog, int s, SeededStream rng)
     {
         if (s >= SyntheticBase)
         {
             var shown = SyntheticSeen(percept, s, rng);
-            return (percept.Report(shown), percept.ReportAnswer(shown.Select(x => x.Name).ToArray(), native[s]));
+            return (percept.Report(shown), shown.Select(x => x.Name).ToArray());
         }
         var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
-        return (percept.Report(t), percept.ReportAnswer(s, native[s]));
+        return (percept.Report(t), Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i)).ToArray());
     }
 
-    /// <summary>A report on five attributes each taken from a random report scenario, with its own weight.</summary>
-    private static (int[], int[]) MixedReport(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native, int[] pool, SeededStream rng)
+    /// <summary>A report on five attributes each taken from a random report scenario, with its own weight — or, for a
+    /// names-only slot, from a random names-only scenario, with a filler value.</summary>
+    private static (int[] Prompt, int[] Names, int[] Weights, bool[] Trained) MixedReport(OrganismPercept percept, ScenarioCatalog catalog,
+        IReadOnlyDictionary<int, int[]> native, int[] pool, SeededStream rng, int[]? namesOnly, Func<bool> namesOnlySlot)
     {
         var seen = new OrganismPercept.Seen[5];
         var weights = new int[5];
+        var trained = new bool[5];
         for (int k = 0; k < 5; k++)
         {
-            int s = pool[rng.NextInt(pool.Length)], i = rng.NextInt(5);
-            weights[k] = native[s][i];
+            trained[k] = !namesOnlySlot();
+            int s = trained[k] ? pool[rng.NextInt(pool.Length)] : namesOnly![rng.NextInt(namesOnly.Length)], i = rng.NextInt(5);
+            weights[k] = trained[k] ? native[s][i] : FillerWeights(rng, 1)[0];
             if (s >= SyntheticBase) { seen[k] = SyntheticAttribute(percept, s, i, rng); continue; }
             var a = catalog.Scenarios[s].Attributes[i];
             seen[k] = new OrganismPercept.Seen(percept.NameToken(s, i),
                 percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
         }
-        return (percept.Report(seen), percept.ReportAnswer(seen.Select(x => x.Name).ToArray(), weights));
+        return (percept.Report(seen), seen.Select(x => x.Name).ToArray(), weights, trained);
     }
 
     private static void ClearRows(float[] gradients, Organism organism, int[] rows)

@@ -15,6 +15,9 @@ public sealed class ReportReplay(Organism organism, ScenarioCatalog catalog, See
     public IEnumerable<(int[] Prompt, int[] Answer)> Draw(int count)
     {
         for (int k = 0; k < count; k++)
-            yield return Pretraining.ReportExample(organism.Percept, catalog, _native, _reportIds, organism.Recipe.ReportMixFraction, rng);
+        {
+            var (prompt, answer, _) = Pretraining.ReportExample(organism.Percept, catalog, _native, _reportIds, organism.Recipe.ReportMixFraction, rng);
+            yield return (prompt, answer);
+        }
     }
 }
