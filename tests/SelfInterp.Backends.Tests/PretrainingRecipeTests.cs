@@ -220,6 +220,7 @@ public class SyntheticScenarioTests
     }
 }
 
+/// <summary>Names-only report slots (<see cref="OrganismRecipe.NativeNameShare"/>).</summary>
 public class NativeNameReportTests
 {
     private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
@@ -229,17 +230,29 @@ public class NativeNameReportTests
     private static readonly int[] NativeOnly = Enumerable.Range(100, 100).ToArray();
 
     [Fact]
-    public void Loss_leaves_out_exactly_the_value_tokens_of_untrained_attributes()
+    public void Untrained_values_are_trained_only_as_a_sign_then_digits()
     {
         int[] names = [.. Enumerable.Range(0, 5).Select(i => Percept.NameToken(150, i))];
         var answer = Percept.ReportAnswer(names, [-100, 5, 0, 42, 100]);
-        var loss = Percept.ReportAnswerLoss(answer, [true, false, true, true, false]);
+        var targets = Percept.ReportAnswerTargets(answer, [true, false, true, true, false]);
         // { n : s d d d , n : ... } eos — fixed width: entry k's value is at 1 + 7k + 2 .. + 5.
-        var expected = Enumerable.Repeat(true, answer.Length).ToArray();
+        var expected = answer.ToArray();
         foreach (int k in new[] { 1, 4 })
-            for (int c = 0; c < 4; c++) expected[1 + 7 * k + 2 + c] = false;
-        Assert.Equal(expected, loss);
-        Assert.All(Percept.ReportAnswerLoss(answer, [true, true, true, true, true]), Assert.True);
+        {
+            expected[1 + 7 * k + 2] = Batch.AnyOf(0);
+            for (int c = 1; c < 4; c++) expected[1 + 7 * k + 2 + c] = Batch.AnyOf(1);
+        }
+        Assert.Equal(expected, targets);
+        Assert.Equal(answer, Percept.ReportAnswerTargets(answer, [true, true, true, true, true]));
+        Assert.Equal(["+", "-"], Percept.ValueFormatSets[0].Select(Percept.Tokens.TokenText));
+        Assert.Equal("0123456789", string.Concat(Percept.ValueFormatSets[1].Select(Percept.Tokens.TokenText)));
+
+        // Values of their own length (not fixed width) have no kind per place: no loss then.
+        var free = new OrganismPercept(Percept.Tokens, Catalog, 100, fixedWidthValues: false);
+        var freeAnswer = free.ReportAnswer(names, [-100, 5, 0, 42, 100]);
+        var freeTargets = free.ReportAnswerTargets(freeAnswer, [false, true, true, true, true]);
+        Assert.Equal([Batch.IgnoreIndex, Batch.IgnoreIndex, Batch.IgnoreIndex, Batch.IgnoreIndex], freeTargets[3..7]);
+        Assert.Equal(freeAnswer[7..], freeTargets[7..]);
     }
 
     [Fact]
@@ -251,7 +264,7 @@ public class NativeNameReportTests
         int namesOnly = 0, slots = 0, wholeNative = 0;
         for (int n = 0; n < 400; n++)
         {
-            var (prompt, answer, loss) = Pretraining.ReportExample(Percept, Catalog, Native, ReportIds, 0.75, rng, NativeOnly, 0.4);
+            var (prompt, answer, targets) = Pretraining.ReportExample(Percept, Catalog, Native, ReportIds, 0.75, rng, NativeOnly, 0.4);
             var names = answer.Where(Percept.IsName).ToArray();
             Assert.Equal(names, prompt.Skip(1).Take(5));
             var json = System.Text.Json.JsonDocument.Parse(Percept.ReportText(answer)).RootElement.EnumerateObject().ToArray();
@@ -259,16 +272,16 @@ public class NativeNameReportTests
             {
                 slots++;
                 var value = Enumerable.Range(1 + 7 * k + 2, 4);
-                Assert.True(loss[1 + 7 * k], "a name is always a loss target");
+                Assert.Equal(names[k], targets[1 + 7 * k]);
                 if (nameOf.ContainsKey(names[k]))
                 {
                     namesOnly++;
-                    Assert.All(value, t => Assert.False(loss[t]));
+                    Assert.All(value, t => Assert.True(Batch.SetOf(targets[t]) >= 0, "a names-only value is trained only as its kind"));
                     Assert.InRange(json[k].Value.GetInt32(), -100, 100);
                 }
                 else
                 {
-                    Assert.All(value, t => Assert.True(loss[t]));
+                    Assert.All(value, t => Assert.Equal(answer[t], targets[t]));
                     Assert.Equal(reported[names[k]], json[k].Value.GetInt32());
                 }
             }
@@ -289,7 +302,7 @@ public class NativeNameReportTests
             var without = Pretraining.ReportExample(Percept, Catalog, Native, ReportIds, 0.75, b);
             Assert.Equal(without.Prompt, with.Prompt);
             Assert.Equal(without.Answer, with.Answer);
-            Assert.All(with.Loss, Assert.True);
+            Assert.Equal(with.Answer, with.Targets);
         }
     }
 }

@@ -149,4 +149,19 @@ public unsafe class FastKernelTests
         Assert.Equal(lossRef, sum / m, 1e-4);
         Close(dRef, logits, 1e-5f, "dlogits");
     }
+
+    [Fact]
+    public void CrossEntropyFusedWithSetTargets()
+    {
+        int m = 5, vocab = 300;
+        int[][] sets = [[0, 7, 299], Enumerable.Range(40, 10).ToArray()];
+        int[] targets = [Batch.AnyOf(0), 12, Batch.AnyOf(1), Batch.AnyOf(1), 299];
+        var logits = Random(m * vocab, 6);
+        var dRef = new float[logits.Length];
+        float lossRef = ReferenceKernels.CrossEntropy<float>(logits, targets, m, vocab, dRef, sets);
+        double sum;
+        fixed (float* pl = logits) sum = CrossEntropy.ForwardBackwardInPlace(pl, targets, m, vocab, 1f / m, 2, sets);
+        Assert.Equal(lossRef, sum / m, 1e-4);
+        Close(dRef, logits, 1e-5f, "dlogits");
+    }
 }

@@ -108,4 +108,17 @@ public class KernelGradientTests
         ReferenceKernels.CrossEntropy<double>(logits, targets, m, vocab, d);
         AssertGradient("dlogits", logits, Loss, d);
     }
+
+    [Fact]
+    public void CrossEntropyWithSetTargets()
+    {
+        int m = 4, vocab = 7;
+        int[][] sets = [[1, 2, 5], [6]];
+        int[] targets = [Batch.AnyOf(0), 6, Batch.AnyOf(1), Batch.AnyOf(0)];
+        double[] logits = Random(m * vocab, 5);
+        double Loss() => ReferenceKernels.CrossEntropy<double>(logits, targets, m, vocab, new double[m * vocab], sets);
+        var d = new double[logits.Length];
+        ReferenceKernels.CrossEntropy<double>(logits, targets, m, vocab, d, sets);
+        AssertGradient("dlogits", logits, Loss, d);
+    }
 }

@@ -85,6 +85,41 @@ public class TrainingTests
         Assert.Equal(expected, loss, 1e-4);
     }
 
+    /// <summary>A set target's loss is −log of the set's probability: with inference's log-probabilities,
+    /// log Σ p over the set; a one-token set trains exactly like that token.</summary>
+    [Fact]
+    public void SetTargetsTakeTheLogOfTheSetsProbability()
+    {
+        var config = TestModels.Tiny();
+        int[] sequence = [5, 6, 7, 8, 9];
+        int[][] sets = [[3, 9, 11], [9]];
+        var inference = new Inference(TestModels.Sharp(config, 12));
+        var lp = inference.ScoreCandidates([5, 6, 7, 8], [3, 9, 11]);
+        double expected = -Math.Log(lp.Sum(x => Math.Exp(x)));
+        var model = TestModels.Sharp(config, 12);
+        Assert.Equal(expected, model.Forward(Batch.FromSequences([sequence], [[-1, -1, -1, -1, Batch.AnyOf(0)]], sets)), 1e-4);
+
+        (float Loss, float[] Grads) Run(int target)
+        {
+            var m = TestModels.Sharp(config, 12);
+            m.ZeroGradients();
+            float loss = m.Forward(Batch.FromSequences([sequence], [[-1, -1, 7, -1, target]], sets));
+            m.Backward();
+            return (loss, (float[])m.Gradients.Clone());
+        }
+        var (plainLoss, plainGrads) = Run(9);
+        var (setLoss, setGrads) = Run(Batch.AnyOf(1));
+        Assert.Equal(plainLoss, setLoss, 1e-6);
+        Assert.Equal(plainGrads, setGrads);
+    }
+
+    [Fact]
+    public void A_target_naming_a_set_the_batch_lacks_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Batch.FromSequences([[1, 2, 3]], [[-1, -1, Batch.AnyOf(1)]], [[4]]));
+        Assert.Contains("target set 1", e.Message);
+    }
+
     /// <summary>Right padding and a companion sequence without targets change neither loss nor gradients.</summary>
     [Fact]
     public void PaddingAndTargetlessCompanionsDoNotChangeLossOrGradients()

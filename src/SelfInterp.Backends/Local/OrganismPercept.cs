@@ -3,6 +3,7 @@ using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
 using SelfInterp.Core.Prompts;
 using SelfInterp.Core.Scenarios;
+using SelfInterp.Engine;
 using SelfInterp.Engine.Tokenization;
 
 namespace SelfInterp.Backends.Local;
@@ -147,21 +148,28 @@ public sealed class OrganismPercept
         return [.. tokens];
     }
 
-    /// <summary>Which tokens of a report answer carry a loss: all but the value tokens of attributes k with
-    /// valueTrained[k] false (between the k-th ':' and the next ',' or '}').</summary>
-    public bool[] ReportAnswerLoss(ReadOnlySpan<int> answer, IReadOnlyList<bool> valueTrained)
+    /// <summary>The value-format target sets, as <see cref="Batch.AnyOf"/> 0 and 1: any sign, any digit.</summary>
+    public int[][] ValueFormatSets => [[Byte('+'), Byte('-')], [.. "0123456789".Select(Byte)]];
+
+    /// <summary>What each token of a report answer is trained towards: itself, except the value tokens of attributes k
+    /// with valueTrained[k] false (between the k-th ':' and the next ',' or '}'). Those are trained only towards
+    /// their kind, any sign or any digit (<see cref="ValueFormatSets"/>), when values have a fixed width; without
+    /// it a value's length is its own, so they carry no loss.</summary>
+    public int[] ReportAnswerTargets(ReadOnlySpan<int> answer, IReadOnlyList<bool> valueTrained)
     {
-        var loss = new bool[answer.Length];
+        var targets = new int[answer.Length];
         int k = -1;
         bool inValue = false;
         for (int t = 0; t < answer.Length; t++)
         {
             int id = answer[t];
             if (id == Byte(',') || id == Byte('}')) inValue = false;
-            loss[t] = !inValue || valueTrained[k];
+            targets[t] = !inValue || valueTrained[k] ? id
+                : !FixedWidthValues ? Batch.IgnoreIndex
+                : Batch.AnyOf(id == Byte('+') || id == Byte('-') ? 0 : 1);
             if (id == Byte(':')) { k++; inValue = true; }
         }
-        return loss;
+        return targets;
     }
 
     /// <summary>A generated report as JSON text: name tokens quoted, separators spaced. Garbage stays garbage.</summary>

@@ -86,7 +86,7 @@ public static class Pretraining
                 var reports = Enumerable.Range(0, recipe.BatchReports)
                     .Select(_ => ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng, nativeOnlyIds, recipe.NativeNameShare)).ToList();
                 batches.Add(Batch.FromSequences(reports.Select(r => (int[])[.. r.Prompt, .. r.Answer]).ToList(),
-                    reports.Select(r => (bool[])[.. new bool[r.Prompt.Length], .. r.Loss]).ToList()));
+                    reports.Select(r => (int[])[.. Enumerable.Repeat(Batch.IgnoreIndex, r.Prompt.Length), .. r.Targets]).ToList(), percept.ValueFormatSets));
             }
             // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs.
             bool detach = recipe.DetachReportNames && batches.Count == 1;
@@ -209,8 +209,8 @@ public static class Pretraining
     /// five attributes from random report scenarios, else one scenario's report. With <paramref name="namesOnlyShare"/>
     /// above 0, that share of the slots (attributes of a mixed report, whole one-scenario reports) goes to the
     /// <paramref name="namesOnly"/> scenarios instead: their names are keys to copy, their values random filler
-    /// that <c>Loss</c> leaves out.</summary>
-    public static (int[] Prompt, int[] Answer, bool[] Loss) ReportExample(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native,
+    /// whose <c>Targets</c> are only their kind, a sign or a digit (<see cref="OrganismPercept.ReportAnswerTargets"/>).</summary>
+    public static (int[] Prompt, int[] Answer, int[] Targets) ReportExample(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native,
         int[] reportIds, double mixFraction, SeededStream rng, int[]? namesOnly = null, double namesOnlyShare = 0)
     {
         // No draw at all when names-only slots are off, so recipes without them draw as before.
@@ -232,7 +232,7 @@ public static class Pretraining
             Array.Fill(trained, true);
         }
         var answer = percept.ReportAnswer(names, weights);
-        return (prompt, answer, percept.ReportAnswerLoss(answer, trained));
+        return (prompt, answer, percept.ReportAnswerTargets(answer, trained));
     }
 
     /// <summary>Values for names-only slots: drawn uniformly from -100..100, never any scenario's weight.</summary>

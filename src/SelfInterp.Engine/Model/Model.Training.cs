@@ -42,7 +42,9 @@ public sealed unsafe partial class Model
         for (int i = 0; i < N; i++)
             if (batch.Targets[i] != Batch.IgnoreIndex)
             {
-                if ((uint)batch.Targets[i] >= (uint)c.VocabSize) throw new ArgumentException($"target {batch.Targets[i]} at row {i} outside vocab");
+                int set = Batch.SetOf(batch.Targets[i]);
+                if (set < 0 ? (uint)batch.Targets[i] >= (uint)c.VocabSize : batch.TargetSets[set].Any(x => (uint)x >= (uint)c.VocabSize))
+                    throw new ArgumentException($"target {batch.Targets[i]} at row {i} outside vocab");
                 rows.Add(i);
                 ids.Add(batch.Targets[i]);
             }
@@ -117,7 +119,7 @@ public sealed unsafe partial class Model
         for (int i = 0; i < M; i++) new Span<float>(normF + (long)rows[i] * d, d).CopyTo(new Span<float>(gathered + (long)i * d, d));
         Linear.Forward(Gemm, gathered, P + Layout.Output, M, d, c.VocabSize, 0f, logits, c.VocabSize);
         lap = KernelProfiler.Lap("gemm fwd", lap);
-        double sum = CrossEntropy.ForwardBackwardInPlace(logits, s.TargetIds, M, c.VocabSize, 1f / M, Threads);
+        double sum = CrossEntropy.ForwardBackwardInPlace(logits, s.TargetIds, M, c.VocabSize, 1f / M, Threads, batch.TargetSets);
         KernelProfiler.Lap("cross-entropy fwd", lap);
         s.LogitsAreGradients = true;
         return (float)(sum / M);

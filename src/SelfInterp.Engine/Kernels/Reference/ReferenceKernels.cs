@@ -195,21 +195,26 @@ public static class ReferenceKernels
             }
     }
 
-    /// <summary>Mean cross-entropy over rows; returns the loss and writes dlogits of that mean.</summary>
-    public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> targets, int m, int vocab, Span<T> dlogits)
+    /// <summary>Mean cross-entropy over rows; returns the loss and writes dlogits of that mean. A target
+    /// <see cref="Batch.AnyOf"/>(k) is the set sets[k]: loss −log Σ_{v∈set} softmax_v.</summary>
+    public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> targets, int m, int vocab, Span<T> dlogits, IReadOnlyList<int[]>? sets = null)
         where T : IFloatingPointIeee754<T>
     {
         T total = T.Zero, count = T.CreateChecked(m);
         for (int r = 0; r < m; r++)
         {
+            var set = Batch.SetOf(targets[r]) < 0 ? [targets[r]] : sets![Batch.SetOf(targets[r])];
             T max = T.NegativeInfinity;
             for (int v = 0; v < vocab; v++) max = T.Max(max, logits[r * vocab + v]);
-            T sum = T.Zero;
+            T sum = T.Zero, inSet = T.Zero;
             for (int v = 0; v < vocab; v++) sum += T.Exp(logits[r * vocab + v] - max);
-            T lse = max + T.Log(sum);
-            total += lse - logits[r * vocab + targets[r]];
+            foreach (int v in set) inSet += T.Exp(logits[r * vocab + v] - max);
+            total += T.Log(sum) - T.Log(inSet);
             for (int v = 0; v < vocab; v++)
-                dlogits[r * vocab + v] = (T.Exp(logits[r * vocab + v] - lse) - (v == targets[r] ? T.One : T.Zero)) / count;
+            {
+                T p = T.Exp(logits[r * vocab + v] - max);
+                dlogits[r * vocab + v] = (p / sum - (set.Contains(v) ? p / inSet : T.Zero)) / count;
+            }
         }
         return total / count;
     }
