@@ -66,6 +66,14 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         Assert.Equal(w.Select(x => (double)x), parsed);
     }
 
+    /// <summary>The recipe's defaults are the shipped organism's recipe, so `selfinterp pretrain` with no recipe makes it.</summary>
+    [Fact]
+    public void The_shipped_recipe_is_the_recipe_defaults()
+    {
+        var shipped = OrganismRecipe.Load(LocalBackend.ShippedBaseModel);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new OrganismRecipe()), System.Text.Json.JsonSerializer.Serialize(shipped));
+    }
+
     [Fact]
     public void Pretraining_is_reproducible_byte_for_byte()
     {
