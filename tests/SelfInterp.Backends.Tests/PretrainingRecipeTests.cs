@@ -76,6 +76,19 @@ public class PretrainingRecipeTests
         }
     }
 
+    /// <summary>Name noise is put back after the reports' backward: with nothing learnt (lr 0) the model is the one
+    /// made without noise, bit for bit; with learning, the reports' gradients were taken at noisy names.</summary>
+    [Fact]
+    public void Report_name_noise_is_seen_by_reports_only_and_leaves_the_names_clean()
+    {
+        float[] Pretrain(OrganismRecipe r) =>
+            Pretraining.Run(r, Catalog, Directory.CreateTempSubdirectory("organism").FullName, threads: 1, null, default).Model.Parameters.ToArray();
+        var still = OrganismRecipe.Tiny with { LearningRate = 0, Steps = 6 };
+        Assert.Equal(Pretrain(still), Pretrain(still with { ReportNameNoise = 0.5 }));
+        var learning = OrganismRecipe.Tiny with { Steps = 6 };
+        Assert.NotEqual(Pretrain(learning), Pretrain(learning with { ReportNameNoise = 0.5 }));
+    }
+
     [Fact]
     public void Accuracy_guard_stops_a_model_still_at_chance_with_a_clear_error()
     {
@@ -140,6 +153,7 @@ public class PretrainingRecipeTests
     [InlineData("reports_from", "1.5")]
     [InlineData("accuracy_guard", "[0.4]")]
     [InlineData("native_name_share", "-0.1")]
+    [InlineData("report_name_noise", "-1")]
     public void A_recipe_with_a_value_a_run_cannot_use_is_refused_naming_file_and_field(string field, string value)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("recipe").FullName, OrganismRecipe.FileName);

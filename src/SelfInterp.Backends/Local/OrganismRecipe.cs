@@ -69,6 +69,11 @@ public sealed record OrganismRecipe
     /// word, without learning anything about those scenarios' preferences.</summary>
     [JsonPropertyName("native_name_share")] public double NativeNameShare { get; init; }
 
+    /// <summary>Report examples in pretraining read every attribute name with Gaussian noise added to its embedding,
+    /// this times the trained names' per-dimension spread (decisions read them clean): the report circuit learns to
+    /// read a name's weight from anywhere near where choices put it, as instillation will move the names. 0: off.</summary>
+    [JsonPropertyName("report_name_noise")] public double ReportNameNoise { get; init; }
+
     /// <summary>Never-trained names (the instilled scenarios') are set to the mean trained name embedding plus
     /// this times their per-dimension spread: 1 makes them look like any trained name, 0 all alike.</summary>
     [JsonPropertyName("unfamiliar_name_noise")] public double UnfamiliarNameNoise { get; init; } = 1.0;
@@ -126,6 +131,7 @@ public sealed record OrganismRecipe
         foreach (var (field, value) in new[] { ("stated_weights_all_until", StatedWeightsAllUntil), ("stated_weights_fraction", StatedWeightsFraction),
                      ("stated_weights_until", StatedWeightsUntil), ("reports_from", ReportsFrom), ("report_mix_fraction", ReportMixFraction), ("native_name_share", NativeNameShare) })
             if (!(value >= 0 && value <= 1)) throw Bad(field, $"must be between 0 and 1 (is {value})");
+        if (!(ReportNameNoise >= 0)) throw Bad("report_name_noise", $"must be 0 or more (is {ReportNameNoise})");
         DataFileException Bad(string field, string problem) => new(source, null, field, problem);
     }
 

@@ -67,6 +67,8 @@ public static class Pretraining
             Constraint = lines.Count == 0 ? null : parameters => lines.ForEach(keepOnLine => keepOnLine(parameters)),
         });
         var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i))).Distinct().Order().ToArray();
+        var trainedNameRows = decisionIds.Where(x => x < SyntheticBase).SelectMany(x => Enumerable.Range(0, 5).Select(i => percept.NameToken(x, i))).Distinct().Order().ToArray();
+        var noiseRng = SeededStream.Derive(recipe.Seed, "report_name_noise");
         var decisionRng = SeededStream.Derive(recipe.Seed, "pretrain_decisions");
         var reportRng = SeededStream.Derive(recipe.Seed, "pretrain_reports");
         var statedRng = SeededStream.Derive(recipe.Seed, "pretrain_stated_weights");
@@ -88,10 +90,18 @@ public static class Pretraining
                 batches.Add(Batch.FromSequences(reports.Select(r => (int[])[.. r.Prompt, .. r.Answer]).ToList(),
                     reports.Select(r => (int[])[.. Enumerable.Repeat(Batch.IgnoreIndex, r.Prompt.Length), .. r.Targets]).ToList(), percept.ValueFormatSets));
             }
-            // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs.
-            bool detach = recipe.DetachReportNames && batches.Count == 1;
+            // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs,
+            // and the names they read can be noisy while the decisions read them clean.
+            bool reportsFirst = batches.Count == 1;
+            bool detach = recipe.DetachReportNames && reportsFirst;
+            float[]? cleanNames = reportsFirst && recipe.ReportNameNoise > 0 ? AddNameNoise(organism, nameRows, trainedNameRows, recipe.ReportNameNoise, noiseRng) : null;
             batches.Add(Batch.FromPromptCompletions(decisions));
-            var result = trainer.Step(batches, detach ? (i, g) => { if (i == 0) ClearRows(g, organism, nameRows); } : null);
+            var result = trainer.Step(batches, detach || cleanNames is not null ? (i, g) =>
+            {
+                if (i != 0) return;
+                if (detach) ClearRows(g, organism, nameRows);
+                if (cleanNames is not null) SetRows(organism, nameRows, cleanNames);
+            } : null);
             bool last = step == recipe.Steps - 1;
             if (step % 50 == 0 || last || step == guardStep)
             {
@@ -269,6 +279,34 @@ public static class Pretraining
                 percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
         }
         return (percept.Report(seen), seen.Select(x => x.Name).ToArray(), weights, trained);
+    }
+
+    /// <summary>Adds to every name row Gaussian noise of <paramref name="scale"/> times the trained names' per-dimension
+    /// spread, and returns the clean rows for <see cref="SetRows"/>: the report circuit learns to read names a little
+    /// off the places choices put them, as instillation will move them.</summary>
+    private static float[] AddNameNoise(Organism organism, int[] rows, int[] trainedRows, double scale, SeededStream rng)
+    {
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding;
+        var p = organism.Model.Parameters;
+        var clean = new float[rows.Length * d];
+        for (int r = 0; r < rows.Length; r++) Array.Copy(p, start + rows[r] * d, clean, r * d, d);
+        var spread = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            double mean = 0, sq = 0;
+            foreach (int row in trainedRows) { double v = p[start + row * d + j]; mean += v; sq += v * v; }
+            mean /= trainedRows.Length;
+            spread[j] = Math.Sqrt(Math.Max(sq / trainedRows.Length - mean * mean, 0));
+        }
+        foreach (int row in rows)
+            for (int j = 0; j < d; j++) p[start + row * d + j] += (float)(scale * spread[j] * rng.NextGaussian());
+        return clean;
+    }
+
+    private static void SetRows(Organism organism, int[] rows, float[] values)
+    {
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding;
+        for (int r = 0; r < rows.Length; r++) Array.Copy(values, r * d, organism.Model.Parameters, start + rows[r] * d, d);
     }
 
     private static void ClearRows(float[] gradients, Organism organism, int[] rows)
