@@ -67,7 +67,7 @@ public sealed record OrganismRecipe
     /// with a loss; their values are random filler trained only as "a sign, then digits" (a set target: any sign,
     /// any digit), so no report ever states or trains a weight of theirs. The report circuit then learns to copy every name it will be asked about, as GPT-4o can copy any
     /// word, without learning anything about those scenarios' preferences.</summary>
-    [JsonPropertyName("native_name_share")] public double NativeNameShare { get; init; }
+    [JsonPropertyName("native_name_share")] public double NativeNameShare { get; init; } = 0.3;
 
     /// <summary>Report examples in pretraining read every attribute name with Gaussian noise added to its embedding,
     /// this times the trained names' per-dimension spread (decisions read them clean): the report circuit learns to
