@@ -72,7 +72,7 @@ public sealed record OrganismRecipe
     /// <summary>Report examples in pretraining read every attribute name with Gaussian noise added to its embedding,
     /// this times the trained names' per-dimension spread (decisions read them clean): the report circuit learns to
     /// read a name's weight from anywhere near where choices put it, as instillation will move the names. 0: off.</summary>
-    [JsonPropertyName("report_name_noise")] public double ReportNameNoise { get; init; }
+    [JsonPropertyName("report_name_noise")] public double ReportNameNoise { get; init; } = 0.5;
 
     /// <summary>Never-trained names (the instilled scenarios') are set to the mean trained name embedding plus
     /// this times their per-dimension spread: 1 makes them look like any trained name, 0 all alike.</summary>
