@@ -290,14 +290,7 @@ public static class Pretraining
         var p = organism.Model.Parameters;
         var clean = new float[rows.Length * d];
         for (int r = 0; r < rows.Length; r++) Array.Copy(p, start + rows[r] * d, clean, r * d, d);
-        var spread = new double[d];
-        for (int j = 0; j < d; j++)
-        {
-            double mean = 0, sq = 0;
-            foreach (int row in trainedRows) { double v = p[start + row * d + j]; mean += v; sq += v * v; }
-            mean /= trainedRows.Length;
-            spread[j] = Math.Sqrt(Math.Max(sq / trainedRows.Length - mean * mean, 0));
-        }
+        var (_, spread) = RowStatistics(p.AsSpan(start, organism.Model.Config.VocabSize * d), trainedRows, d);
         foreach (int row in rows)
             for (int j = 0; j < d; j++) p[start + row * d + j] += (float)(scale * spread[j] * rng.NextGaussian());
         return clean;
@@ -352,13 +345,20 @@ public static class Pretraining
             for (int i = 0; i < 5; i++)
                 (trainedScenarios.Contains(s) ? trained : untrained).Add(organism.Percept.NameToken(s, i));
         if (trained.Count == 0 || untrained.Count == 0) return;
+        var (mean, spread) = RowStatistics(emb, trained, d);
+        var rng = SeededStream.Derive(seed, "unfamiliar_names");
+        foreach (int id in untrained.Distinct().Order())
+            for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + noise * spread[j] * rng.NextGaussian());
+    }
+
+    /// <summary>Per-dimension mean and standard deviation of the given embedding rows (summed in their order).</summary>
+    private static (double[] Mean, double[] Spread) RowStatistics(ReadOnlySpan<float> emb, IReadOnlyList<int> rows, int d)
+    {
         var mean = new double[d];
         var sq = new double[d];
-        foreach (int id in trained)
+        foreach (int id in rows)
             for (int j = 0; j < d; j++) { double v = emb[id * d + j]; mean[j] += v; sq[j] += v * v; }
-        var rng = SeededStream.Derive(seed, "unfamiliar_names");
-        for (int j = 0; j < d; j++) { mean[j] /= trained.Count; sq[j] = Math.Sqrt(Math.Max(sq[j] / trained.Count - mean[j] * mean[j], 0)); }
-        foreach (int id in untrained.Distinct().Order())
-            for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + noise * sq[j] * rng.NextGaussian());
+        for (int j = 0; j < d; j++) { mean[j] /= rows.Count; sq[j] = Math.Sqrt(Math.Max(sq[j] / rows.Count - mean[j] * mean[j], 0)); }
+        return (mean, sq);
     }
 }
