@@ -65,8 +65,8 @@ public sealed record OrganismRecipe
     /// <summary>Share of pretraining report slots (each attribute of a mixed report, or a whole one-scenario report)
     /// given to the decision-only scenarios — the native scenarios a run measures. Their names are copied as keys
     /// with a loss; their values are random filler trained only as "a sign, then digits" (a set target: any sign,
-    /// any digit), so no report ever states or trains a weight of theirs. The report circuit then learns to copy every name it will be asked about, as GPT-4o can copy any
-    /// word, without learning anything about those scenarios' preferences.</summary>
+    /// any digit), so no report ever states or trains a weight of theirs. The report circuit then learns to copy
+    /// every name it will be asked about, as GPT-4o can copy any word, without learning those scenarios' preferences.</summary>
     [JsonPropertyName("native_name_share")] public double NativeNameShare { get; init; } = 0.3;
 
     /// <summary>Report examples in pretraining read every attribute name with Gaussian noise added to its embedding,

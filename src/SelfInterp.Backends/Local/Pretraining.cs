@@ -87,8 +87,7 @@ public static class Pretraining
             {
                 var reports = Enumerable.Range(0, recipe.BatchReports)
                     .Select(_ => ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng, nativeOnlyIds, recipe.NativeNameShare)).ToList();
-                batches.Add(Batch.FromSequences(reports.Select(r => (int[])[.. r.Prompt, .. r.Answer]).ToList(),
-                    reports.Select(r => (int[])[.. Enumerable.Repeat(Batch.IgnoreIndex, r.Prompt.Length), .. r.Targets]).ToList(), percept.ValueFormatSets));
+                batches.Add(Batch.FromPromptCompletions(reports, percept.ValueFormatSets));
             }
             // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs,
             // and the names they read can be noisy while the decisions read them clean.

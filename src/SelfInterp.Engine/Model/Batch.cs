@@ -42,19 +42,23 @@ public sealed class Batch
 
     /// <summary>Builds a batch where the loss is taken only on predicting each completion's tokens
     /// (e.g. the assistant's answer), given after its prompt. Sequences are right-padded with token 0.</summary>
-    public static Batch FromPromptCompletions(IReadOnlyList<(int[] Prompt, int[] Completion)> examples)
+    public static Batch FromPromptCompletions(IReadOnlyList<(int[] Prompt, int[] Completion)> examples) =>
+        FromPromptCompletions(examples.Select(x => (x.Prompt, x.Completion, x.Completion)).ToList(), []);
+
+    /// <summary>As above, with what each completion token is trained towards given beside it: itself,
+    /// <see cref="IgnoreIndex"/>, or <see cref="AnyOf"/> a set of <paramref name="sets"/>.</summary>
+    public static Batch FromPromptCompletions(IReadOnlyList<(int[] Prompt, int[] Completion, int[] CompletionTargets)> examples, IReadOnlyList<int[]> sets)
     {
         var tokens = new List<int[]>(examples.Count);
-        var predict = new List<bool[]>(examples.Count);
-        foreach (var (prompt, completion) in examples)
+        var expect = new List<int[]>(examples.Count);
+        foreach (var (prompt, completion, targets) in examples)
         {
             if (prompt.Length == 0) throw new ArgumentException("prompt must have at least one token");
+            if (targets.Length != completion.Length) throw new ArgumentException($"{targets.Length} targets for a completion of {completion.Length} tokens");
             tokens.Add([.. prompt, .. completion]);
-            var mask = new bool[prompt.Length + completion.Length];
-            Array.Fill(mask, true, prompt.Length, completion.Length);
-            predict.Add(mask);
+            expect.Add([.. Enumerable.Repeat(IgnoreIndex, prompt.Length), .. targets]);
         }
-        return FromSequences(tokens, predict);
+        return FromSequences(tokens, expect, sets);
     }
 
     /// <summary>predict[s][t] marks token t of sequence s as a loss target (predicted from positions before it).</summary>
