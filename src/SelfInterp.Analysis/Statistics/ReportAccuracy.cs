@@ -60,6 +60,8 @@ public static class ReportAccuracy
     public static SlopeDifference? Difference(ConditionStatistics? earlier, ConditionStatistics? later)
     {
         if (earlier is null || later is null) return null;
+        // A condition without a slope of its own (no valid reports) makes no difference of slopes, whatever the solver says.
+        if (!double.IsFinite(earlier.Slope) || !double.IsFinite(later.Slope)) return new SlopeDifference(double.NaN, double.NaN, double.NaN);
         var x = new List<double[]>();
         var y = new List<double>();
         foreach (var p in earlier.Pairs) { x.Add([1, p.ZReport, 0, 0]); y.Add(p.ZLearned); }
