@@ -94,6 +94,28 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
     }
 
     [Fact]
+    public void The_report_leads_with_the_condition_chart_and_the_measures_then_what_was_run()
+    {
+        var (_, md, root) = Write(run.RunDir, run.Summary);
+        var order = root.Descendants().ToList();
+        int chart = order.IndexOf(Svg(root, "m1-slopes"));
+        int measures = order.IndexOf(root.Descendants("table").Single(t => (string?)t.Attribute("class") == "measures"));
+        int config = order.IndexOf(root.Descendants("section").Single(e => (string?)e.Attribute("id") == "run"));
+        int firstScatter = order.IndexOf(Svg(root, "m1-instillation"));
+        Assert.True(chart < measures && measures < firstScatter && firstScatter < config, $"{chart} {measures} {firstScatter} {config}");
+        Assert.True(md.IndexOf("| measure | slope |", StringComparison.Ordinal) < md.IndexOf("## What was run", StringComparison.Ordinal));
+
+        // The measures: the positive control and both ways of computing each effect, labelled.
+        var m = run.Summary.Models.Single();
+        Assert.Contains($"| base model vs its own choices (positive control) | {ReportText.F3(m.BaseOwn!.Slope)} |", md);
+        Assert.Contains($"| itraining effect (held-out − instilled), paired bootstrap | {ReportText.F3(m.PairedItrainingEffect!.Difference)} | " +
+                        $"{ReportText.Interval(m.PairedItrainingEffect.Low, m.PairedItrainingEffect.High)} |", md);
+        Assert.Contains($"| itraining effect, paper's interaction model | {ReportText.F3(m.ItrainingEffect!.Difference)} | " +
+                        $"{ReportText.Interval(m.ItrainingEffect.Low, m.ItrainingEffect.High)} |", md);
+        Assert.Contains("native effect, paper's interaction model", root.Value);
+    }
+
+    [Fact]
     public void What_was_run_comes_from_run_json()
     {
         var (_, md, root) = Write(run.RunDir, run.Summary);
