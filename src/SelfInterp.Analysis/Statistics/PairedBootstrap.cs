@@ -23,10 +23,11 @@ public static class PairedBootstrap
     {
         if (earlier is null || later is null) return null;
         var scenarios = earlier.Concat(later).SelectMany(g => g).Select(p => p.Scenario).Distinct().Order().ToArray();
-        var groupsEarlier = earlier.Select(g => ByScenario(g)).ToList();
-        var groupsLater = later.Select(g => ByScenario(g)).ToList();
+        var groupsEarlier = earlier.Select(g => Sums.PerScenario(g, scenarios)).ToList();
+        var groupsLater = later.Select(g => Sums.PerScenario(g, scenarios)).ToList();
+        var all = Enumerable.Range(0, scenarios.Length).ToArray();
 
-        double point = Slope(groupsLater, scenarios) - Slope(groupsEarlier, scenarios);
+        double point = Slope(groupsLater, all) - Slope(groupsEarlier, all);
         if (!double.IsFinite(point) || scenarios.Length < 2) return new SlopeDifference(point, double.NaN, double.NaN);
 
         var draws = new double[Replicates];
@@ -34,7 +35,7 @@ public static class PairedBootstrap
         int finite = 0;
         for (int b = 0; b < Replicates; b++)
         {
-            for (int k = 0; k < sample.Length; k++) sample[k] = scenarios[rng.NextInt(scenarios.Length)];
+            for (int k = 0; k < sample.Length; k++) sample[k] = rng.NextInt(scenarios.Length);
             double d = Slope(groupsLater, sample) - Slope(groupsEarlier, sample);
             if (double.IsFinite(d)) draws[finite++] = d;
         }
@@ -45,39 +46,46 @@ public static class PairedBootstrap
         return new SlopeDifference(point, Quantile(sorted, 0.025), Quantile(sorted, 0.975));
     }
 
-    private static Dictionary<int, List<ReportPair>> ByScenario(IReadOnlyList<ReportPair> pairs) =>
-        pairs.GroupBy(p => p.Scenario).ToDictionary(g => g.Key, g => g.ToList());
+    /// <summary>One scenario's pairs in one report file, as sums: x the mean report, y the learned weight's z-score.</summary>
+    private readonly record struct Sums(int N, double X, double XX, double Y, double XY)
+    {
+        public static Sums[] PerScenario(IReadOnlyList<ReportPair> pairs, int[] scenarios)
+        {
+            var sums = new Sums[scenarios.Length];
+            foreach (var p in pairs)
+            {
+                int k = Array.BinarySearch(scenarios, p.Scenario);
+                var s = sums[k];
+                sums[k] = new Sums(s.N + 1, s.X + p.MeanReport, s.XX + p.MeanReport * p.MeanReport, s.Y + p.ZLearned, s.XY + p.MeanReport * p.ZLearned);
+            }
+            return sums;
+        }
+    }
 
     /// <summary>
     /// OLS slope of z(learned) on z(mean report) over the drawn scenarios' pairs (with repeats), the mean reports
-    /// z-scored within each group over the draw, the groups then pooled.
+    /// z-scored within each group over the draw, the groups then pooled. z-scoring is affine within a group, so
+    /// with every group's z summing to 0 the slope is Σ_g (S_xy − S_x S_y / n)/s_x over Σ_g (n − 1), from sums alone.
     /// </summary>
-    private static double Slope(List<Dictionary<int, List<ReportPair>>> groups, int[] draw)
+    private static double Slope(List<Sums[]> groups, int[] draw)
     {
-        var x = new List<double>();
-        var y = new List<double>();
+        double numerator = 0, denominator = 0;
         foreach (var group in groups)
         {
-            int start = x.Count;
-            foreach (int s in draw)
-                if (group.TryGetValue(s, out var pairs))
-                    foreach (var p in pairs) { x.Add(p.MeanReport); y.Add(p.ZLearned); }
-            var z = Descriptive.ZScores(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(x)[start..]);
-            for (int k = 0; k < z.Length; k++) x[start + k] = z[k];
+            int n = 0;
+            double x = 0, xx = 0, y = 0, xy = 0;
+            foreach (int k in draw)
+            {
+                var s = group[k];
+                n += s.N; x += s.X; xx += s.XX; y += s.Y; xy += s.XY;
+            }
+            if (n < 2) continue;
+            double variance = (xx - x * x / n) / (n - 1);
+            if (!(variance > 1e-12 * (xx / n))) return double.NaN; // no variation: no z-scores, no slope
+            numerator += (xy - x * y / n) / Math.Sqrt(variance);
+            denominator += n - 1;
         }
-        return OlsSlope(x, y);
-    }
-
-    private static double OlsSlope(List<double> x, List<double> y)
-    {
-        int n = x.Count;
-        if (n < 3) return double.NaN;
-        double mx = 0, my = 0;
-        for (int i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
-        mx /= n; my /= n;
-        double sxy = 0, sxx = 0;
-        for (int i = 0; i < n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); }
-        return sxx > 0 ? sxy / sxx : double.NaN;
+        return denominator >= 2 ? numerator / denominator : double.NaN;
     }
 
     /// <summary>Linear interpolation between order statistics (R's default, type 7).</summary>
