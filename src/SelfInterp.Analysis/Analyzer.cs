@@ -42,7 +42,8 @@ public static class Analyzer
         var warnings = log.Warnings().Concat(notes).ToList();
         var summary = new AnalysisSummary(clock.Elapsed.TotalSeconds, analyses, warnings)
         {
-            ScenariosFile = scenariosPath, WeightsFile = targetsPath,
+            ScenariosFile = Path.GetRelativePath(runDir, scenariosPath),
+            WeightsFile = targetsPath is null ? null : Path.GetRelativePath(runDir, targetsPath),
         };
 
         if (options.WriteFiles)

@@ -149,8 +149,8 @@ public class PublishedLayoutTests : IDisposable
             RunFiles.MapText(path, "ft:gpt-4o-2024-08-06:org-name:100-instilled-prefs-50ex:B3QvzFG1", $"{qwen}:100-instilled-prefs-50ex");
 
         var summary = Analyzer.Analyze(runDir);
-        Assert.Equal(Path.Combine(data, PaperLayout.ScenariosFile), summary.ScenariosFile);
-        Assert.Equal(Path.Combine(data, PaperLayout.InstilledWeightsFile), summary.WeightsFile);
+        Assert.Equal(Path.Combine("..", PaperLayout.ScenariosFile), summary.ScenariosFile);
+        Assert.Equal(Path.Combine("..", PaperLayout.InstilledWeightsFile), summary.WeightsFile);
         var m = summary.Models.Single();
         Assert.Equal(qwen, m.BaseModel);
         var (_, markdown) = RunReport.Write(runDir, summary);

@@ -97,7 +97,7 @@ public class CliTests
         var (code, stdout, _) = Run("analyze", runDir, "--json");
         Assert.Equal(0, code);
         using (var doc = JsonDocument.Parse(stdout))
-            Assert.Equal(Path.Combine(data, "scenarios.csv"), doc.RootElement.GetProperty("scenarios_file").GetString());
+            Assert.Equal(Path.Combine("..", "scenarios.csv"), doc.RootElement.GetProperty("scenarios_file").GetString());
 
         // Named explicitly, from anywhere.
         var elsewhere = Path.Combine(root, "elsewhere");
@@ -107,7 +107,7 @@ public class CliTests
         var named = Run("analyze", runDir, "--json", "--scenarios", Path.Combine(elsewhere, "scenarios.csv"), "--weights", Path.Combine(elsewhere, "instilled_weights.csv"));
         Assert.Equal(0, named.Code);
         using (var doc = JsonDocument.Parse(named.Out))
-            Assert.Equal(Path.Combine(elsewhere, "instilled_weights.csv"), doc.RootElement.GetProperty("weights_file").GetString());
+            Assert.Equal(Path.Combine("..", "..", "elsewhere", "instilled_weights.csv"), doc.RootElement.GetProperty("weights_file").GetString());
 
         var missing = Run("analyze", runDir, "--scenarios", Path.Combine(elsewhere, "nope.csv"));
         Assert.Equal(2, missing.Code);

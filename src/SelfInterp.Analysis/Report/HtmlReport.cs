@@ -91,8 +91,7 @@ public static class HtmlReport
         foreach (var f in slopes) FigureElement(doc, f, "wide");
         doc.Text("h3", "Measures");
         Table(doc, ReportText.MeasureHeader, ReportText.MeasureRows(m.Analysis), "measures");
-        doc.Text("p", $"Learned weights: {m.Analysis.LearnedInstilled.Count} instilled and {m.Analysis.LearnedNative.Count} native scenarios; " +
-                      $"{m.Analysis.FailedScenarios.Count} failed regressions.", ("class", "note"));
+        doc.Text("p", ReportText.LearnedNote(m.Analysis), ("class", "note"));
 
         doc.Text("h3", "Figures");
         doc.Open("div", ("class", "figure-grid"));
@@ -190,6 +189,7 @@ public static class HtmlReport
         thead th { background: #EDEDEA; }
         td { font-variant-numeric: tabular-nums; }
         table.measures td, table.stages td, table.bad-reports td, table.files td:nth-child(2) { text-align: right; white-space: nowrap; }
+        table.measures td:nth-child(8) { white-space: normal; min-width: 6.5em; }
         .columns { display: flex; flex-wrap: wrap; gap: 0 32px; }
         figure { margin: 0; background: #FFF; border: 1px solid #D6D6D6; padding: 8px; box-sizing: border-box; }
         figure.wide { max-width: 800px; margin-bottom: 16px; }

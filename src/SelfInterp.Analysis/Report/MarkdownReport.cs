@@ -21,8 +21,7 @@ public static class MarkdownReport
         {
             md.AppendLine($"## Base model {Code(m.Analysis.BaseModel)}").AppendLine();
             Table(md, ReportText.MeasureHeader, ReportText.MeasureRows(m.Analysis));
-            md.AppendLine($"Learned weights: {m.Analysis.LearnedInstilled.Count} instilled and {m.Analysis.LearnedNative.Count} native scenarios; " +
-                          $"{m.Analysis.FailedScenarios.Count} failed regressions.").AppendLine();
+            md.AppendLine(Escape(ReportText.LearnedNote(m.Analysis))).AppendLine();
 
             md.AppendLine("### Figures (in report.html)").AppendLine();
             int n = 1;

@@ -21,9 +21,9 @@ public sealed record ReportContent(RunFacts Run, IReadOnlyList<ModelReport> Mode
 
     public static ReportContent Build(string runDir, AnalysisSummary summary)
     {
-        var scenariosFile = summary.ScenariosFile ?? Path.Combine(runDir, PaperLayout.ScenariosFile);
+        var scenariosFile = Path.Combine(runDir, summary.ScenariosFile ?? PaperLayout.ScenariosFile);
         var names = ScenarioNames.Read(scenariosFile);
-        var inputs = new[] { scenariosFile, summary.WeightsFile ?? Path.Combine(runDir, PaperLayout.InstilledWeightsFile) };
+        var inputs = new[] { scenariosFile, Path.Combine(runDir, summary.WeightsFile ?? PaperLayout.InstilledWeightsFile) };
         var run = RunFacts.Read(runDir, summary.Models.Select(m => m.BaseModel), names, inputs);
         var warnings = new List<string>();
         if (run.ManifestProblem is { } problem) warnings.Add(problem);

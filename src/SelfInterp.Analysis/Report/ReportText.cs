@@ -44,6 +44,11 @@ public static class ReportText
         return rows;
     }
 
+    /// <summary>How many scenarios have learned weights, and how they agree with regression results published beside the data.</summary>
+    public static string LearnedNote(ModelAnalysis m) =>
+        $"Learned weights: {m.LearnedInstilled.Count} instilled and {m.LearnedNative.Count} native scenarios; {m.FailedScenarios.Count} failed regressions." +
+        string.Concat(m.Published.Select(p => $" Against the published {p.File}: r = {NiceTicks.Format(p.R, 4)} over {I(p.Scenarios)} scenarios."));
+
     private static string[] Condition(string label, ConditionStatistics? s, ConditionStatistics? target)
     {
         var vsTarget = target is { N: > 0 } t ? $"{F3(t.Slope)} {Interval(t.Low, t.High)}" : "";

@@ -5,9 +5,10 @@ namespace SelfInterp.Analysis.Summary;
 /// <summary>Everything <see cref="Analyzer"/> found in a run directory. Undefined statistics are NaN (null in JSON).</summary>
 public sealed record AnalysisSummary(double ElapsedSeconds, IReadOnlyList<ModelAnalysis> Models, IReadOnlyList<string> Warnings)
 {
-    /// <summary>The scenarios.csv read (in the directory, its parent, or named).</summary>
+    /// <summary>The scenarios.csv read (in the directory, its parent, or named), relative to the directory analysed
+    /// where it can be, so that summary.json's bytes do not depend on where the directory is.</summary>
     public string? ScenariosFile { get; init; }
-    /// <summary>The instilled_weights.csv read, if any.</summary>
+    /// <summary>The instilled_weights.csv read, if any; relative as <see cref="ScenariosFile"/>.</summary>
     public string? WeightsFile { get; init; }
 }
 
