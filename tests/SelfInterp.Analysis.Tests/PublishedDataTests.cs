@@ -1,3 +1,5 @@
+using SelfInterp.Analysis.Report;
+using SelfInterp.Analysis.Report.Svg;
 using SelfInterp.Analysis.Summary;
 
 namespace SelfInterp.Analysis.Tests;
@@ -53,8 +55,8 @@ public class PublishedDataTests
         Assert.True(m.PairedItrainingEffect.Low > 0 && m.ItrainingEffect.Low > 0);
         Assert.Equal(m.NativeEffect!.Difference, m.PairedNativeEffect!.Difference, 9);
         Assert.Contains("\"itraining_effect_paired\"", SummaryJson.Write(summary));
-        var (_, markdown) = Report.RunReport.Write(dir.Path, summary);
-        Assert.Contains($"Against the published gpt-4o-mini-2024-07-18_regression_results.csv: r = {Report.Svg.NiceTicks.Format(m.Published[0].R, 4)} over 100 scenarios.",
+        var (_, markdown) = RunReport.Write(dir.Path, summary);
+        Assert.Contains($"Against the published gpt-4o-mini-2024-07-18_regression_results.csv: r = {NiceTicks.Format(m.Published[0].R, 4)} over 100 scenarios.",
             File.ReadAllText(markdown));
     }
 }
