@@ -95,7 +95,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         var m = "organism";
         var selections = File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m)));
         Assert.Equal(4 * 6 + 1, selections.Length);
-        Assert.All(selections.Skip(1), line => Assert.Matches("^ft:organism:instilled:[0-9]{5},[0-9]+,[AB],", line));
+        Assert.All(selections.Skip(1), line => Assert.Matches("^ft:organism:instilled:[0-9]{5},[a-z0-9_]+,[AB],", line));
         foreach (var c in Enum.GetValues<ReportCondition>()) Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c))));
         Assert.True(System.IO.Directory.Exists(Path.Combine(dir, "models", "ft_organism_instilled_" + run.Model("instilled").Id!.Split(':')[^1])));
 

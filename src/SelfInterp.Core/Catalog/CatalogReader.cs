@@ -151,7 +151,9 @@ public static partial class CatalogReader
                 attributes.Add(new AttributeSpec(row[$"attr{i}"], "", min, max));
             }
             int before = errors.Count;
-            var s = new Scenario("scenario_" + row["scenario"], row["question"], attributes);
+            // The published file keys by short name; our earlier runs by index, which is no name.
+            var key = row["scenario"];
+            var s = new Scenario(int.TryParse(key, out _) ? "scenario_" + key : key, row["question"], attributes);
             ValidateScenario(s, where, errors);
             if (errors.Count == before) scenarios.Add(s);
         }

@@ -35,7 +35,7 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
         {
             var t = trials[i];
             var scenario = plan.Scenario(t.Scenario);
-            w.Field(model).Field(version).Field(t.Scenario);
+            w.Field(model).Field(version).Field(scenario.ShortName);
             if (ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _))
                 foreach (var x in weights) w.Field(x);
             else

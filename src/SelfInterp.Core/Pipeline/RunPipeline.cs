@@ -36,8 +36,10 @@ public static class RunPipeline
             new ReportsStage("reports_itrained_last", ItrainedLastKey, ReportCondition.ItrainedSecondHalf, firstHalf, PaperLayout.VersionInstilled),
             new ReportsStage("reports_native_before", InstilledKey, ReportCondition.NativeBefore, native, PaperLayout.VersionLatent),
             new ReportsStage("reports_native_after", ItrainedAllKey, ReportCondition.NativeAfter, native, PaperLayout.VersionLatent),
-            new SelectionsStage("selections_instilled", instilled, c.Selections, latent: false),
-            new SelectionsStage("selections_native", native, c.NativeSelections, latent: true),
+            new SelectionsStage("selections_instilled", instilled, c.Selections, SelectionsKind.Instilled),
+            new SelectionsStage("selections_native", native, c.NativeSelections, SelectionsKind.Native),
+            // Last, so a run made before it existed resumes by running this stage alone.
+            new SelectionsStage("selections_base", instilled, c.Selections, SelectionsKind.Base),
         ];
     }
 
