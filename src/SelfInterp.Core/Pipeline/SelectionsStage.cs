@@ -14,6 +14,9 @@ public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, i
 {
     public string Name => name;
 
+    public IReadOnlyList<string> Outputs(RunContext ctx) =>
+        [latent ? PaperLayout.LatentSelections(ctx.Plan.FileModelName) : PaperLayout.InstilledSelections(ctx.Plan.FileModelName), Elicitation.RepliesFile(name)];
+
     public async Task RunAsync(RunContext ctx, CancellationToken ct)
     {
         var plan = ctx.Plan;
@@ -41,7 +44,6 @@ public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, i
             Datasets.DatasetBuilder.WriteValues(w, plan.Scenario(t.Scenario), t);
             if (replies[i].ProbabilityA is double p) w.Field(Math.Round(p, 6)); else w.Empty();
         }
-        var file = latent ? PaperLayout.LatentSelections(plan.FileModelName) : PaperLayout.InstilledSelections(plan.FileModelName);
-        w.WriteTo(ctx.Run.File(file));
+        w.WriteTo(ctx.Run.File(Outputs(ctx)[0]));
     }
 }
