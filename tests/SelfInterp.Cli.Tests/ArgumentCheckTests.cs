@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 
@@ -10,24 +9,7 @@ namespace SelfInterp.Cli.Tests;
 /// </summary>
 public class ArgumentCheckTests
 {
-    private static ProcessStartInfo Info(string[] args, IDictionary<string, string>? env = null)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "selfinterp.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment.Remove("SELFINTERP_SERVE_API_KEY");
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        return psi;
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var p = Process.Start(Info(args))!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => SelfInterpProcess.Run(args);
 
     private static string Temp() => Directory.CreateTempSubdirectory("args").FullName;
 
@@ -77,7 +59,7 @@ public class ArgumentCheckTests
         }
         else env["SELFINTERP_SERVE_API_KEY"] = key;
 
-        using var server = Process.Start(Info(args, env))!;
+        using var server = SelfInterpProcess.Start(args, env);
         var stderr = server.StandardError.ReadToEndAsync();
         var output = new List<string>();
         string? url = null;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SelfInterp.Core.Catalog;
 
@@ -106,15 +105,5 @@ public class CatalogHazardTests
         Assert.All(values, v => Assert.Matches(@"^0\.50000000\d{2,3}$", v));
     }
 
-    private static (int Code, string Out, string Err) Run(string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "selfinterp.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+    private static (int Code, string Out, string Err) Run(string[] args) => SelfInterpProcess.Run(args);
 }

@@ -91,6 +91,21 @@ public class RunIntegrityTests
     }
 
     [Fact]
+    public void An_output_that_cannot_be_restored_fails_with_a_message_naming_it()
+    {
+        var dir = NewRun();
+        Assert.Equal(0, RunInProcess(Args(dir)));
+        File.Delete(Path.Combine(dir, "simulated-base_instilled_weight_reports.csv"));
+        File.Delete(Path.Combine(dir, "replies", "reports_instilled.jsonl"));
+        foreach (var model in Directory.GetFiles(Path.Combine(dir, "models"))) File.Delete(model); // nothing left to ask
+
+        var (code, _, err) = SelfInterpProcess.Run(Args(dir));
+        Assert.Equal(1, code);
+        Assert.Contains("simulated-base_instilled_weight_reports.csv: missing, and running stage reports_instilled again to restore it failed", err);
+        Assert.Contains("unknown model", err);
+    }
+
+    [Fact]
     public void A_second_process_on_a_run_directory_refuses_with_exit_3_and_the_first_finishes_intact()
     {
         var reference = NewRun();
@@ -136,11 +151,5 @@ public class RunIntegrityTests
         Assert.Equal(["notes.txt"], Directory.GetFiles(foreign).Select(Path.GetFileName));
     }
 
-    private static Process Start(string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "selfinterp.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return Process.Start(psi)!;
-    }
+    private static Process Start(string[] args) => SelfInterpProcess.Start(args);
 }
