@@ -134,6 +134,21 @@ public class RunIntegrityTests
     }
 
     [Fact]
+    public void A_process_killed_while_holding_the_lock_does_not_block_the_resume()
+    {
+        var dir = NewRun();
+        using (var holder = Start(Args(dir, "paper")))
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(dir, PaperLayout.RunManifestFile)) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+            holder.Kill(entireProcessTree: true); // no chance to release anything
+            holder.WaitForExit();
+        }
+        Assert.True(File.Exists(Path.Combine(dir, RunDirectory.LockFile)));
+        Assert.Equal(0, RunInProcess(Args(dir, "paper")));
+    }
+
+    [Fact]
     public void A_lock_held_in_process_refuses_and_a_refused_open_leaves_the_directory_as_it_was()
     {
         var dir = NewRun();
