@@ -25,11 +25,13 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
     {
         var parent = Model(request.BaseModel);
-        // The model is a function of these alone (its draws are seeded by its id): a different job never shares its file.
+        // Named by what fixes its weights: a job on other data never shares its file. The noise knobs are this
+        // backend instance's settings, like a service's sampling, and stay out of the id: the power analysis
+        // relies on one id per job across noise levels (PowerReplicate), and a job here is always trained afresh.
         string id = FineTunedModelId.Create(request.BaseModel, request.Name, new ContentHash()
             .Add("trainer", "simulated-v1")
             .Add("base_model", request.BaseModel)
-            .Add("options", System.Text.Json.JsonSerializer.Serialize(options))
+            .Add("prior_scale", options.PriorScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
             .Add("native_seed", nativeSeed.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Add("kind", request.Kind.ToString())
             .Add("training_data", Core.Datasets.ChatJsonl.Bytes(request.Examples))
