@@ -18,7 +18,7 @@ public class SimulatedPipelineTests
 
     private static async Task<RunDirectory> Run(string dir, RunConfig config, Func<IModelBackend, IModelBackend>? wrap = null)
     {
-        var run = RunDirectory.OpenOrCreate(dir, config);
+        using var run = RunDirectory.OpenOrCreate(dir, config); // released on return, as when a process ends
         var backend = BackendFactory.Create(config, ScenarioCatalog.Embedded(), run.Path);
         await RunPipeline.RunAsync(run, wrap?.Invoke(backend) ?? backend, RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
         return run;

@@ -44,6 +44,7 @@ public static class RunCommand
             var model = BackendFactory.Create(config, plan.Catalog, dir,
                 usage: delta => run!.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }));
             run = RunDirectory.OpenOrCreate(dir, config);
+            using var runLock = run;
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
             await RunProgress.RunAsync(progress => RunPipeline.RunAsync(run, plan, model, RunPipeline.ModelStages(config), progress, ct));
             var summary = Analyzer.Analyze(run.Path);

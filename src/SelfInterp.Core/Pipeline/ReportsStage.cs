@@ -14,6 +14,9 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
 {
     public string Name => name;
 
+    public IReadOnlyList<string> Outputs(RunContext ctx) =>
+        [PaperLayout.Reports(ctx.Plan.FileModelName, condition), Elicitation.RepliesFile(name)];
+
     public async Task RunAsync(RunContext ctx, CancellationToken ct)
     {
         var plan = ctx.Plan;
@@ -42,6 +45,6 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
                 for (int k = 0; k < 5; k++) w.Empty();
             Datasets.DatasetBuilder.WriteValues(w, scenario, t);
         }
-        w.WriteTo(ctx.Run.File(PaperLayout.Reports(plan.FileModelName, condition)));
+        w.WriteTo(ctx.Run.File(Outputs(ctx)[0]));
     }
 }

@@ -6,8 +6,9 @@ using SelfInterp.Core.Runs;
 namespace SelfInterp.Core.Pipeline;
 
 /// <summary>
-/// The protocol's stages in order (PROTOCOL.md, "The pipeline"). A stage marked done in run.json is skipped,
-/// so the same command resumes a killed run; each stage writes its outputs atomically.
+/// The protocol's stages in order (PROTOCOL.md, "The pipeline"). A stage marked done in run.json whose recorded
+/// outputs are all on disk unchanged is skipped, so the same command resumes a killed run and restores a deleted
+/// or altered output; each stage writes its outputs atomically.
 /// </summary>
 public static class RunPipeline
 {
@@ -63,14 +64,25 @@ public static class RunPipeline
         foreach (var stage in stages)
         {
             ct.ThrowIfCancellationRequested();
+            string? damaged = null;
             if (run.IsDone(stage.Name))
             {
-                progress.EndStage(stage.Name, skipped: true);
-                continue;
+                damaged = StageOutputs.FirstDamaged(run, stage.Name, stage.Outputs(context));
+                if (damaged is null)
+                {
+                    progress.EndStage(stage.Name, skipped: true);
+                    continue;
+                }
+                progress.Info($"{damaged}; running stage {stage.Name} again (from its cached replies where they exist)");
             }
             var clock = Stopwatch.StartNew();
-            await stage.RunAsync(context, ct);
-            run.Update(m => m.Stages[stage.Name] = new StageRecord { Status = "done", Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3) });
+            try { await stage.RunAsync(context, ct); }
+            catch (Exception e) when (damaged is not null && e is not OperationCanceledException)
+            {
+                throw new InvalidOperationException($"{damaged}, and running stage {stage.Name} again to restore it failed: {e.Message}", e);
+            }
+            var outputs = StageOutputs.Hash(run, stage.Outputs(context));
+            run.Update(m => m.Stages[stage.Name] = new StageRecord { Status = "done", Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3), Outputs = outputs });
             progress.EndStage(stage.Name, skipped: false);
         }
         return context;

@@ -26,6 +26,15 @@ public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, i
 {
     public string Name => name;
 
+    public IReadOnlyList<string> Outputs(RunContext ctx) => [SelectionsFile(ctx.Plan.FileModelName), Elicitation.RepliesFile(name)];
+
+    private string SelectionsFile(string model) => kind switch
+    {
+        SelectionsKind.Native => PaperLayout.LatentSelections(model),
+        SelectionsKind.Instilled => PaperLayout.InstilledSelections(model),
+        _ => PaperLayout.BaseSelections(model),
+    };
+
     public async Task RunAsync(RunContext ctx, CancellationToken ct)
     {
         var plan = ctx.Plan;
@@ -58,12 +67,6 @@ public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, i
             Datasets.DatasetBuilder.WriteValues(w, plan.Scenario(t.Scenario), t);
             if (replies[i].ProbabilityA is double p) w.Field(Math.Round(p, 6)); else w.Empty();
         }
-        var file = kind switch
-        {
-            SelectionsKind.Native => PaperLayout.LatentSelections(plan.FileModelName),
-            SelectionsKind.Instilled => PaperLayout.InstilledSelections(plan.FileModelName),
-            _ => PaperLayout.BaseSelections(plan.FileModelName),
-        };
-        w.WriteTo(ctx.Run.File(file));
+        w.WriteTo(ctx.Run.File(Outputs(ctx)[0]));
     }
 }
