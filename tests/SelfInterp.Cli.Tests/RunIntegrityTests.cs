@@ -106,7 +106,7 @@ public class RunIntegrityTests
     }
 
     [Fact]
-    public void A_second_process_on_a_run_directory_refuses_with_exit_3_and_the_first_finishes_intact()
+    public async Task A_second_process_on_a_run_directory_refuses_with_exit_3_and_the_first_finishes_intact()
     {
         var reference = NewRun();
         Assert.Equal(0, RunInProcess(Args(reference, "paper")));
@@ -119,9 +119,9 @@ public class RunIntegrityTests
         using var second = Start(Args(dir, "paper"));
         var secondOut = second.StandardOutput.ReadToEndAsync();
         string err = second.StandardError.ReadToEnd();
-        second.WaitForExit();
-        first.WaitForExit();
-        _ = firstOut.Result + secondOut.Result;
+        await second.WaitForExitAsync();
+        await first.WaitForExitAsync();
+        await Task.WhenAll(firstOut, secondOut);
 
         Assert.False(first.ExitCode == 0 && second.ExitCode == 0, "both processes ran in one directory");
         Assert.Equal(CliHost.RunDirectoryInUse, second.ExitCode);

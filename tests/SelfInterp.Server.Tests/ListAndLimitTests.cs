@@ -9,29 +9,16 @@ namespace SelfInterp.Server.Tests;
 /// <summary>Issue 18, case 5: the list endpoints (they answered 404) and a max_tokens near int.MaxValue (it gave a 500).</summary>
 public sealed class ListAndLimitTests
 {
-    private static readonly ExperimentPlan Plan = ExperimentPlan.Create(new RunConfig { Instilled = 2, Native = 2 });
+    private static ExperimentPlan Plan => FineTuningApiTests.Plan;
 
-    private static async Task<JsonElement> Get(HttpClient http, string path)
-    {
-        var response = await http.GetAsync(path);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static Task<JsonElement> Get(HttpClient http, string path) => FineTuningApiTests.Send(http, HttpMethod.Get, path);
 
-    private static async Task<string> Upload(HttpClient http, int answers)
+    private static Task<string> Upload(HttpClient http, int answers)
     {
         var rng = Core.Random.SeededStream.Derive((ulong)answers, "list");
         var jsonl = string.Concat(Enumerable.Range(0, 6).Select(k =>
             ChatJsonl.Line(new Core.Backends.TrainingExample(Plan.DecisionPrompt(Plan.DrawTrial(k % 2, rng)), (k + answers) % 2 == 0 ? "A" : "B")) + "\n"));
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("fine-tune"), "purpose" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes(jsonl)), "file", $"train{answers}.jsonl" },
-        };
-        var response = await http.PostAsync("files", form);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        return FineTuningApiTests.Upload(http, jsonl);
     }
 
     private static string[] Ids(JsonElement list) =>

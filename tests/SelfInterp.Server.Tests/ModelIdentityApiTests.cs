@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using SelfInterp.Core.Backends;
@@ -13,7 +12,7 @@ namespace SelfInterp.Server.Tests;
 /// </summary>
 public sealed class ModelIdentityApiTests
 {
-    private static readonly ExperimentPlan Plan = ExperimentPlan.Create(new RunConfig { Instilled = 2, Native = 2 });
+    private static ExperimentPlan Plan => FineTuningApiTests.Plan;
 
     private static string Jsonl(bool flipped)
     {
@@ -26,23 +25,10 @@ public sealed class ModelIdentityApiTests
         }));
     }
 
-    private static async Task<JsonElement> Send(HttpClient http, HttpMethod method, string path, HttpContent? content = null)
-    {
-        var response = await http.SendAsync(new HttpRequestMessage(method, path) { Content = content });
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static Task<JsonElement> Send(HttpClient http, HttpMethod method, string path, HttpContent? content = null) =>
+        FineTuningApiTests.Send(http, method, path, content);
 
-    private static async Task<string> Upload(HttpClient http, string jsonl)
-    {
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("fine-tune"), "purpose" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes(jsonl)), "file", "train.jsonl" },
-        };
-        return (await Send(http, HttpMethod.Post, "files", form)).GetProperty("id").GetString()!;
-    }
+    private static Task<string> Upload(HttpClient http, string jsonl) => FineTuningApiTests.Upload(http, jsonl);
 
     private static async Task<string> Train(HttpClient http, string file, string suffix)
     {
