@@ -26,7 +26,7 @@ public class SimulatedPipelineTests
 
     private static Dictionary<string, byte[]> Outputs(string dir) =>
         Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetFileName(f) != PaperLayout.RunManifestFile)
+            .Where(f => Path.GetFileName(f) is not (PaperLayout.RunManifestFile or RunDirectory.LockFile))
             .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
 
     [Fact]
@@ -88,8 +88,8 @@ public class SimulatedPipelineTests
         run.Update(m => m.Stages.Remove("selections_base"));
 
         var calls = new CountingBackend(BackendFactory.Create(config, ScenarioCatalog.Embedded(), dir));
-        var resumed = RunDirectory.OpenOrCreate(dir, config);
-        await RunPipeline.RunAsync(resumed, calls, RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
+        using (var resumed = RunDirectory.OpenOrCreate(dir, config))
+            await RunPipeline.RunAsync(resumed, calls, RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
         // Only the base model's 6 × 20 choices, in batches of 100: no fine-tuning, no report asked again.
         Assert.Equal((0, 2, 0), (calls.FineTunes, calls.Chooses, calls.Completes));
         var after = Outputs(dir);

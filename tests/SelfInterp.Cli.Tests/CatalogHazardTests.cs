@@ -100,7 +100,7 @@ public class CatalogHazardTests
         Assert.True(code == 0, err);
         // Scenario 3's second attribute shown with its ten or eleven decimals (the range in binary is a hair under 1e-9).
         var values = File.ReadAllLines(Path.Combine(dir, "target_choices.csv")).Skip(1).Select(l => l.Split(','))
-            .Where(f => f[1] == "3").Select(f => f[4]).ToList();
+            .Where(f => f[1] == ScenarioCatalog.Embedded().Scenarios[3].ShortName).Select(f => f[4]).ToList();
         Assert.NotEmpty(values);
         Assert.All(values, v => Assert.Matches(@"^0\.50000000\d{2,3}$", v));
     }
