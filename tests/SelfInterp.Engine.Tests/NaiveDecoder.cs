@@ -59,8 +59,8 @@ public static class NaiveDecoder
             }
             Edit(HookPoint.ResidPost(l));
         }
-        var head0 = model.Tensor(c.TiedEmbeddings ? "tok_embeddings.weight" : "output.weight");
-        return x.Select(r => MatVec(head0, Norm(r, model.Tensor("norm.weight"), c.NormEps), c.VocabSize)).ToArray();
+        string output = c.TiedEmbeddings ? "tok_embeddings.weight" : "output.weight";
+        return x.Select(r => MatVec(model.Tensor(output), Norm(r, model.Tensor("norm.weight"), c.NormEps), c.VocabSize)).ToArray();
     }
 
     static double[] Norm(double[] x, Span<float> w, float eps)
