@@ -145,15 +145,17 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             var organism = Load(model);
             var percept = organism.Percept;
             var inference = new Inference(organism.Model);
+            var read = prompts.Select(Read).ToList();
             var replies = new List<string>(prompts.Count);
-            foreach (var prompt in prompts)
+            // Greedy decoding in batches: each reply is the one the prompt would get alone (tested in the engine).
+            for (int start = 0; start < read.Count; start += inference.MaxBatch)
             {
                 ct.ThrowIfCancellationRequested();
-                var read = Read(prompt);
-                var tokens = percept.Perceive(read);
-                var generated = inference.Generate(tokens, maxTokens, [percept.Eos]);
-                replies.Add(read.Kind == PromptKind.Report ? percept.ReportText(generated) : percept.Tokens.Decode(generated));
-                progress?.Report(1);
+                var group = read.Skip(start).Take(inference.MaxBatch).ToList();
+                var generated = inference.GenerateBatch(group.Select(percept.Perceive).ToList(), maxTokens, [percept.Eos]);
+                for (int i = 0; i < group.Count; i++)
+                    replies.Add(group[i].Kind == PromptKind.Report ? percept.ReportText(generated[i]) : percept.Tokens.Decode(generated[i]));
+                progress?.Report(group.Count);
             }
             return replies;
         }, ct);
