@@ -22,11 +22,11 @@ internal unsafe class DecoderKernels(Model model)
             Embedding.ForwardAdd(positions, Model.Parameters.AsSpan((int)Model.Layout.Positions, C.MaxSeqLen * C.Dim), n, C.Dim, output);
     }
 
-    public virtual void EmbedBackward(float* dx, int[] tokens, int[] positions, int n)
+    public virtual void EmbedBackward(float* dx, int[] tokens, int[] positions, int n, bool tokenTable, bool positionTable)
     {
         var d = new ReadOnlySpan<float>(dx, n * C.Dim);
-        Embedding.Backward(d, tokens, n, C.Dim, Model.Gradients.AsSpan((int)Model.Layout.Embedding, C.VocabSize * C.Dim));
-        if (C.LearnedPositions)
+        if (tokenTable) Embedding.Backward(d, tokens, n, C.Dim, Model.Gradients.AsSpan((int)Model.Layout.Embedding, C.VocabSize * C.Dim));
+        if (C.LearnedPositions && positionTable)
             Embedding.Backward(d, positions, n, C.Dim, Model.Gradients.AsSpan((int)Model.Layout.Positions, C.MaxSeqLen * C.Dim));
     }
 

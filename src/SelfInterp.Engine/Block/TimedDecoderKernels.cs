@@ -12,8 +12,8 @@ internal sealed unsafe class TimedDecoderKernels(Model model) : DecoderKernels(m
     public override void Embed(int[] tokens, int[] positions, int n, float* x)
     { long t = Stopwatch.GetTimestamp(); base.Embed(tokens, positions, n, x); Time("embedding", t); }
 
-    public override void EmbedBackward(float* dx, int[] tokens, int[] positions, int n)
-    { long t = Stopwatch.GetTimestamp(); base.EmbedBackward(dx, tokens, positions, n); Time("embedding bwd", t); }
+    public override void EmbedBackward(float* dx, int[] tokens, int[] positions, int n, bool tokenTable, bool positionTable)
+    { long t = Stopwatch.GetTimestamp(); base.EmbedBackward(dx, tokens, positions, n, tokenTable, positionTable); Time("embedding bwd", t); }
 
     public override void RmsNorm(float* x, long weight, int n, float* y, float* rstd)
     { long t = Stopwatch.GetTimestamp(); base.RmsNorm(x, weight, n, y, rstd); Time("rmsnorm", t); }

@@ -20,6 +20,38 @@ public sealed unsafe partial class Model
     }
 
     TrainingState? _train;
+    HashSet<long> _frozenOffsets = [];
+    IReadOnlySet<string>? _frozen;
+
+    /// <summary>Tensors (by name) whose gradients the backward does not compute, leaving them zero: for
+    /// fine-tuning that trains only some tensors, which saves their weight-gradient GEMMs. A fused
+    /// projection (q|k|v, gate|up) is skipped only when all its parts are frozen.</summary>
+    public IReadOnlySet<string>? FrozenTensors
+    {
+        get => _frozen;
+        set
+        {
+            _frozen = value;
+            _frozenOffsets = [];
+            if (value is null) return;
+            bool All(params string[] names) => names.All(value.Contains);
+            if (All("tok_embeddings.weight")) _frozenOffsets.Add(Layout.Embedding);
+            if (Config.LearnedPositions && All("pos_embeddings.weight")) _frozenOffsets.Add(Layout.Positions);
+            if (All("norm.weight")) _frozenOffsets.Add(Layout.FinalNorm);
+            if (!Config.TiedEmbeddings && All("output.weight")) _frozenOffsets.Add(Layout.Output);
+            for (int l = 0; l < Config.NLayers; l++)
+            {
+                string p = $"layers.{l}.";
+                var lo = Layout.Layers[l];
+                if (All(p + "attention_norm.weight")) _frozenOffsets.Add(lo.AttnNorm);
+                if (All(p + "attention.wq.weight", p + "attention.wk.weight", p + "attention.wv.weight")) _frozenOffsets.Add(lo.Wqkv);
+                if (All(p + "attention.wo.weight")) _frozenOffsets.Add(lo.Wo);
+                if (All(p + "ffn_norm.weight")) _frozenOffsets.Add(lo.MlpNorm);
+                if (All(p + "feed_forward.w1.weight", p + "feed_forward.w3.weight")) _frozenOffsets.Add(lo.W13);
+                if (All(p + "feed_forward.w2.weight")) _frozenOffsets.Add(lo.W2);
+            }
+        }
+    }
 
     /// <summary>Runs the batch forward, keeps the activations and returns the mean cross-entropy over the
     /// batch's target positions (0 when it has none). Hooks, if given, read or change the residual stream
@@ -122,7 +154,8 @@ public sealed unsafe partial class Model
         if (!s.LogitsAreGradients) throw new InvalidOperationException("Backward called twice for one Forward");
         bool full = Lora is null;
         float* g = full ? G : null;
-        float* G0(long offset) => full ? g + offset : null;
+        var frozen = _frozenOffsets;
+        float* G0(long offset) => full && !frozen.Contains(offset) ? g + offset : null;
 
         float* resid = s.Resid.Ptr, norm1 = s.Norm1.Ptr, rstd1 = s.Rstd1.Ptr, qkv = s.Qkv.Ptr, probs = s.Probs.Ptr, att = s.Att.Ptr;
         float* residMid = s.ResidMid.Ptr, norm2 = s.Norm2.Ptr, rstd2 = s.Rstd2.Ptr, gateUp = s.GateUp.Ptr, swi = s.Swi.Ptr;
@@ -167,7 +200,7 @@ public sealed unsafe partial class Model
             k.LoraBackward(l, ProjectionGroup.Qkv, dQkv, n1, u, N, dU, dNorm);
             k.RmsNormBackward(dNorm, x, lo.AttnNorm, rstd1 + (long)l * N, N, dResid, G0(lo.AttnNorm));
         }
-        if (full) k.EmbedBackward(dResid, batch.Tokens, s.Positions, N);
+        if (full) k.EmbedBackward(dResid, batch.Tokens, s.Positions, N, !frozen.Contains(Layout.Embedding), !frozen.Contains(Layout.Positions));
         s.LogitsAreGradients = false;
     }
 }
