@@ -26,6 +26,8 @@ public static class CliHost
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(PowerCommand.Create());
+        root.Subcommands.Add(WhiteBoxCommands.Probe());
+        root.Subcommands.Add(WhiteBoxCommands.Intervene());
         return root;
     }
 
