@@ -31,16 +31,19 @@ public sealed class Observer(Organism organism, ScenarioCatalog catalog, int rep
         return replies.Select((r, i) => ReportParser.TryParse(p.ReportText(r), catalog.Scenarios[trials[i].Scenario], out var w, out _) ? w : null).ToArray();
     }
 
-    /// <summary>Residual-stream rows recorded at the given points and (prompt-relative) positions of each
-    /// trial's decision or report prompt: cache[point, trial index, position].</summary>
-    public ActivationCache Record(IReadOnlyList<Trial> trials, bool report, IReadOnlyList<HookPoint> points, IReadOnlySet<int> positions)
+    /// <summary>Hooks that record the residual stream at the given points and (prompt-relative) positions into
+    /// cache[point, trial index, position], to pass to <see cref="DecisionLogits"/> or <see cref="ReportPass"/>.</summary>
+    public static Hooks Recorder(IReadOnlyList<HookPoint> points, IReadOnlySet<int> positions, ActivationCache cache)
     {
-        var cache = new ActivationCache();
         var hooks = new Hooks();
         foreach (var point in points) hooks.Record(point, cache, (_, pos) => positions.Contains(pos));
+        return hooks;
+    }
+
+    /// <summary>One forward pass over each trial's report prompt (no decoding), for its hooks.</summary>
+    public void ReportPass(IReadOnlyList<Trial> trials, Hooks hooks)
+    {
         var p = Organism.Percept;
-        var inference = new Inference(Organism.Model) { Hooks = hooks };
-        inference.ScoreWithSharedPrefix([], trials.Select(t => report ? p.Report(t) : p.Decision(t)).ToList(), [p.TokenA]);
-        return cache;
+        new Inference(Organism.Model) { Hooks = hooks }.ScoreWithSharedPrefix([], trials.Select(p.Report).ToList(), [p.TokenA]);
     }
 }

@@ -48,11 +48,12 @@ public static class ProbeStudy
         {
             var t = LabTrials.Draw(plan, s, trials, "probe");
             data.Trials[s] = t;
-            data.Logits[s] = observer.DecisionLogits(t);
+            data.Decision[s] = new ActivationCache();
+            data.Logits[s] = observer.DecisionLogits(t, Observer.Recorder(points, decisionPositions, data.Decision[s]));
             var slopes = ChoiceWeights.Slopes(plan.Scenario(s), t, data.Logits[s]);
             data.Weights[s] = ChoiceWeights.Scaled(slopes, slopes);
-            data.Decision[s] = observer.Record(t, report: false, points, decisionPositions);
-            data.Report[s] = observer.Record(t, report: true, points, reportPositions);
+            data.Report[s] = new ActivationCache();
+            observer.ReportPass(t, Observer.Recorder(points, reportPositions, data.Report[s]));
         }
         return data;
     }

@@ -35,58 +35,70 @@ public sealed class RidgeProbe
     }
 
     /// <summary>Fits with a given penalty.</summary>
-    public static RidgeProbe Fit(IReadOnlyList<float[]> x, IReadOnlyList<double> y, double penalty)
+    public static RidgeProbe Fit(IReadOnlyList<float[]> x, IReadOnlyList<double> y, double penalty) =>
+        Moments.Of(x, y, Enumerable.Range(0, x.Count).ToList()).Solve(penalty);
+
+    /// <summary>Standardisation, Gram matrix and cross-products of some rows: one pass serves every penalty.</summary>
+    sealed class Moments(double[] mean, double[] scale, double[] gram, double[] xty, double yMean, int d)
     {
-        int n = x.Count, d = x[0].Length;
-        var mean = new double[d];
-        var scale = new double[d];
-        foreach (var row in x) for (int j = 0; j < d; j++) mean[j] += row[j] / (double)n;
-        foreach (var row in x) for (int j = 0; j < d; j++) scale[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / n;
-        for (int j = 0; j < d; j++) scale[j] = Math.Sqrt(scale[j]) is var s && s > 1e-12 ? s : 1;
-        double yMean = y.Average();
-        var gram = new double[d * d];
-        var xty = new double[d];
-        var z = new double[d];
-        for (int i = 0; i < n; i++)
+        public static Moments Of(IReadOnlyList<float[]> x, IReadOnlyList<double> y, List<int> rows)
         {
-            for (int j = 0; j < d; j++) z[j] = (x[i][j] - mean[j]) / scale[j];
-            for (int a = 0; a < d; a++)
+            int n = rows.Count, d = x[0].Length;
+            var mean = new double[d];
+            var scale = new double[d];
+            foreach (int i in rows) for (int j = 0; j < d; j++) mean[j] += x[i][j] / (double)n;
+            foreach (int i in rows) for (int j = 0; j < d; j++) scale[j] += (x[i][j] - mean[j]) * (x[i][j] - mean[j]) / n;
+            for (int j = 0; j < d; j++) scale[j] = Math.Sqrt(scale[j]) is var s && s > 1e-12 ? s : 1;
+            double yMean = rows.Average(i => y[i]);
+            var gram = new double[d * d];
+            var xty = new double[d];
+            var z = new double[d];
+            foreach (int i in rows)
             {
-                xty[a] += z[a] * (y[i] - yMean);
-                for (int b = 0; b <= a; b++) gram[a * d + b] += z[a] * z[b];
+                for (int j = 0; j < d; j++) z[j] = (x[i][j] - mean[j]) / scale[j];
+                for (int a = 0; a < d; a++)
+                {
+                    xty[a] += z[a] * (y[i] - yMean);
+                    double za = z[a];
+                    for (int b = 0; b <= a; b++) gram[a * d + b] += za * z[b];
+                }
             }
+            for (int a = 0; a < d; a++)
+                for (int b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
+            return new Moments(mean, scale, gram, xty, yMean, d);
         }
-        for (int a = 0; a < d; a++)
+
+        public RidgeProbe Solve(double penalty)
         {
-            for (int b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
-            gram[a * d + a] += penalty;
+            var a = (double[])gram.Clone();
+            for (int j = 0; j < d; j++) a[j * d + j] += penalty;
+            var l = new double[d * d];
+            if (!SmallMatrix.TryCholesky(a, d, l)) throw new InvalidOperationException("ridge system is not positive definite");
+            var w = (double[])xty.Clone();
+            SmallMatrix.CholeskySolve(l, d, w);
+            return new RidgeProbe(mean, scale, w, yMean, penalty);
         }
-        var l = new double[d * d];
-        if (!SmallMatrix.TryCholesky(gram, d, l)) throw new InvalidOperationException("ridge system is not positive definite");
-        SmallMatrix.CholeskySolve(l, d, xty);
-        return new RidgeProbe(mean, scale, xty, yMean, penalty);
     }
 
     /// <summary>Fits choosing the penalty by cross-validation over the given groups (scenarios).</summary>
     public static RidgeProbe FitTuned(IReadOnlyList<float[]> x, IReadOnlyList<double> y, IReadOnlyList<int> groups, int folds, ulong seed)
     {
         var fold = FoldsOf(groups, folds, seed);
-        double best = double.PositiveInfinity, bestPenalty = Penalties[0];
+        var error = new double[Penalties.Length];
         if (fold.Values.Distinct().Count() >= 2)
-            foreach (double penalty in Penalties)
+            for (int f = 0; f < folds; f++)
             {
-                double error = 0;
-                for (int f = 0; f < folds; f++)
+                var train = Enumerable.Range(0, x.Count).Where(i => fold[groups[i]] != f).ToList();
+                var test = Enumerable.Range(0, x.Count).Where(i => fold[groups[i]] == f).ToList();
+                if (train.Count == 0 || test.Count == 0) continue;
+                var moments = Moments.Of(x, y, train);
+                for (int k = 0; k < Penalties.Length; k++)
                 {
-                    var train = Enumerable.Range(0, x.Count).Where(i => fold[groups[i]] != f).ToList();
-                    var test = Enumerable.Range(0, x.Count).Where(i => fold[groups[i]] == f).ToList();
-                    if (train.Count == 0 || test.Count == 0) continue;
-                    var probe = Fit(train.Select(i => x[i]).ToList(), train.Select(i => y[i]).ToList(), penalty);
-                    error += test.Sum(i => Math.Pow(probe.Predict(x[i]) - y[i], 2));
+                    var probe = moments.Solve(Penalties[k]);
+                    error[k] += test.Sum(i => Math.Pow(probe.Predict(x[i]) - y[i], 2));
                 }
-                if (error < best) (best, bestPenalty) = (error, penalty);
             }
-        return Fit(x, y, bestPenalty);
+        return Fit(x, y, Penalties[Array.IndexOf(error, error.Min())]);
     }
 
     /// <summary>Out-of-fold predictions: each group's rows predicted by a probe (penalty tuned inside) fitted without that group's fold.</summary>
