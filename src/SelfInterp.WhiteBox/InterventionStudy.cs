@@ -131,15 +131,15 @@ public static class InterventionStudy
     static (HookPoint Point, RidgeProbe Probe) BestNameProbe(LabRun run, ProbeStudy.ModelData data, int layers, ulong seed)
     {
         var all = LabTrials.Scenarios(run.Plan);
-        (HookPoint, RidgeProbe, double) best = default;
-        foreach (var point in ProbeStudy.Points(layers))
+        var scored = ProbeStudy.Points(layers).Select(point =>
         {
             var (x, sc, at) = ProbeStudy.NameUnits(run, data, point, report: false, all);
             var y = sc.Select((s, k) => data.Weights[s][at[k]]).ToList();
             double r = ScenarioBootstrap.Pearson(RidgeProbe.CrossValidated(x, y, sc, ProbeStudy.Folds, seed).Select((p, k) => (p, y[k])).ToList());
-            if (best.Item2 is null || r > best.Item3) best = (point, RidgeProbe.FitTuned(x, y, sc, ProbeStudy.Folds, seed), r);
-        }
-        return (best.Item1, best.Item2);
+            return (Point: point, R: r, X: x, Y: y, Scenarios: sc);
+        }).ToList();
+        var best = scored.MaxBy(s => s.R);
+        return (best.Point, RidgeProbe.FitTuned(best.X, best.Y, best.Scenarios, ProbeStudy.Folds, seed));
     }
 
     /// <summary>Unit direction that raises log P(A) − log P(B) through the (tied or untied) output head.</summary>
