@@ -28,6 +28,7 @@ public static class CliHost
         root.Subcommands.Add(PowerCommand.Create());
         root.Subcommands.Add(WhiteBoxCommands.Probe());
         root.Subcommands.Add(WhiteBoxCommands.Intervene());
+        root.Subcommands.Add(WhiteBoxCommands.Wrapper());
         return root;
     }
 

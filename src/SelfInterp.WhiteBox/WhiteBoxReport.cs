@@ -20,6 +20,7 @@ public static class WhiteBoxReport
         string analysis = Path.Combine(runDirectory, PaperLayout.AnalysisDirectory);
         var probes = ReadProbes(Path.Combine(analysis, ProbeStudy.FileName));
         var interventions = ReadInterventions(Path.Combine(analysis, InterventionStudy.FileName));
+        var wrapper = WrapperStudy.Read(Path.Combine(analysis, WrapperStudy.FileName));
         var md = new StringBuilder($"# White-box lab: {runDirectory}\n\nHow to read this: docs/white-box.md.\n");
         var html = new Markup();
         html.Open("html", ("lang", "en")).Open("head").Empty("meta", ("charset", "utf-8"))
@@ -54,6 +55,21 @@ public static class WhiteBoxReport
                       "| test | model | layer | setting | statistic | units | choice Δ [95%] | report Δ or slope [95%] |\n|---|---|---|---|---|---|---|---|\n");
             foreach (var r in interventions)
                 md.Append($"| {r.Test} | {r.Model} | {r.Layer} | {r.Setting} | {r.Statistic} | {r.Units} | {F(r.Choice)} [{F(r.ChoiceLow)}, {F(r.ChoiceHigh)}] | {F(r.Report)} [{F(r.ReportLow)}, {F(r.ReportHigh)}] |\n");
+        }
+        if (wrapper.Count > 0)
+        {
+            md.Append("\n## Wrapper test (pruning)\n\nThe parameters instillation moved most (top share by |change|) reverted to the base model's values; " +
+                      "r over the instilled scenarios' (scenario, attribute) pairs, 95% scenario-bootstrap intervals.\n\n" +
+                      "| reverted share | parameters | measure | units | r [95%] |\n|---|---|---|---|---|\n");
+            foreach (var r in wrapper)
+                md.Append($"| {r.Reverted.ToString(CultureInfo.InvariantCulture)} | {r.Parameters} | {r.Measure} | {r.Units} | {F(r.R)} [{F(r.Low)}, {F(r.High)}] |\n");
+            html.Text("h2", "Wrapper test (pruning)");
+            foreach (var share in wrapper.Select(r => r.Reverted).Distinct())
+            {
+                string M(string measure) => wrapper.First(r => r.Reverted == share && r.Measure == measure) is var r ? $"{F(r.R)} [{F(r.Low)}, {F(r.High)}]" : "n/a";
+                html.Text("p", $"Reverted {share:P0} of the moved parameters: choices vs instilled targets r {M("choices_vs_instilled_target")}, " +
+                               $"vs the base model's choices {M("choices_vs_base_choices")}; reports vs choices {M("reports_vs_choices")}.");
+            }
         }
         html.Close("body").Close("html").NewLine();
         string htmlPath = Path.Combine(runDirectory, HtmlFile), mdPath = Path.Combine(runDirectory, MarkdownFile);

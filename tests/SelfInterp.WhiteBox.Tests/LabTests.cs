@@ -81,4 +81,18 @@ public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
         }
         Assert.Equal(6, WhiteBoxReport.Sentences(rows).Count());
     }
+
+    [Fact]
+    public void Reverting_every_moved_parameter_gives_back_the_base_models_choices_exactly()
+    {
+        var run = LabRun.Open(small.Path, "wrapper", 2);
+        var rows = WrapperStudy.Run(run, trials: 10, reports: 2);
+        Assert.Equal(WrapperStudy.Shares.Length * 4, rows.Count);
+        var all = rows.Single(r => r.Reverted == 1 && r.Measure == "choices_vs_base_choices");
+        Assert.Equal(1, all.R, 1e-9);
+        var none = rows.Single(r => r.Reverted == 0 && r.Measure == "choices_vs_instilled_target");
+        Assert.True(none.R > 0.5, $"the instilled model's choices follow its targets: r {none.R}");
+        Assert.True(rows.Single(r => r.Reverted == 1 && r.Measure == "choices_vs_instilled_target").R < none.R);
+        Assert.All(rows.Where(r => r.Reverted == 0), r => Assert.Equal(0, r.Parameters));
+    }
 }

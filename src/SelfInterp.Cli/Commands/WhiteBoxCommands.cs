@@ -4,7 +4,7 @@ using SelfInterp.WhiteBox;
 
 namespace SelfInterp.Cli.Commands;
 
-/// <summary>`selfinterp probe RUN` and `selfinterp intervene RUN`: the white-box lab on a run's local models
+/// <summary>`selfinterp probe RUN`, `selfinterp intervene RUN` and `selfinterp wrapper RUN`: the white-box lab on a run's local models
 /// (docs/white-box.md). Both write into RUN/analysis and refresh RUN/whitebox.html and whitebox.md.</summary>
 public static class WhiteBoxCommands
 {
@@ -22,6 +22,14 @@ public static class WhiteBoxCommands
         {
             var rows = InterventionStudy.Run(run, new InterventionStudy.Settings(trials, reports), Console.WriteLine);
             InterventionStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, InterventionStudy.FileName), rows);
+        });
+
+    public static Command Wrapper() => Create("wrapper",
+        "The wrapper test by pruning (local backend only): revert the parameters instillation moved most to the base model's values; do the base preferences revive, and do reports follow the choices? analysis/wrapper.csv and whitebox.html.",
+        (run, trials, reports) =>
+        {
+            var rows = WrapperStudy.Run(run, trials, reports, Console.WriteLine);
+            WrapperStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, WrapperStudy.FileName), rows);
         });
 
     static Command Create(string name, string description, Action<LabRun, int, int> study)
