@@ -17,7 +17,7 @@ public sealed record InterventionRow(string Test, string Model, string Layer, st
 /// direction for the learned weight at a layer, α set so the probe's reading moves by a given number of weight
 /// points); how the report follows the choice weight is the grounding slope.</item>
 /// <item>decision path only: scale the component of the stream along the A-vs-B read-out at the answer position
-/// of decision prompts only; names untouched. Do reports move?</item>
+/// of decision prompts only; names untouched. Do reports move? (Changes signed outward: + is away from zero.)</item>
 /// <item>report path only: the steering vector in report prompts only. Do choices move?</item>
 /// </list>
 /// Every setting is compared with the no-intervention control on the same fresh trials.</summary>
@@ -73,13 +73,17 @@ public static class InterventionStudy
             var controlReports = observer.Reports(reportTrials);
             var controlSlopes = SlopesByScenario(plan, scenarios, scenarioOf, trials, controlLogits);
 
-            List<Effect> Effects(double[] logits, double[]?[] reports) => scenarios.Select(s =>
+            // outward: changes signed by the control weight's sign, so + is away from zero (for interventions
+            // that scale all weights, whose raw changes would average out over attributes of either sign).
+            List<Effect> Effects(double[] logits, double[]?[] reports, bool outward = false) => scenarios.Select(s =>
             {
                 int i = s % Scenario.AttributeCount;
                 var slopes = SlopesByScenario(plan, [s], scenarioOf, trials, logits)[s];
-                double choice = ChoiceWeights.Scaled(slopes, controlSlopes[s])[i] - ChoiceWeights.Scaled(controlSlopes[s], controlSlopes[s])[i];
+                double control = ChoiceWeights.Scaled(controlSlopes[s], controlSlopes[s])[i];
+                double sign = outward ? Math.Sign(control) : 1;
+                double choice = sign * (ChoiceWeights.Scaled(slopes, controlSlopes[s])[i] - control);
                 var changes = reportIndex.Select((k, r) => (k, r)).Where(x => scenarioOf[x.k] == s && reports[x.r] is not null && controlReports[x.r] is not null)
-                    .Select(x => reports[x.r]![i] - controlReports[x.r]![i]).ToList();
+                    .Select(x => sign * (reports[x.r]![i] - controlReports[x.r]![i])).ToList();
                 return new Effect(s, choice, changes.Count > 0 ? changes.Average() : double.NaN);
             }).Where(e => double.IsFinite(e.Report)).ToList();
 
@@ -116,7 +120,7 @@ public static class InterventionStudy
                         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(u, (float)((scale - 1) * along), row, row);
                     }
                 });
-                var effects = Effects(observer.DecisionLogits(trials, hooks), controlReports);
+                var effects = Effects(observer.DecisionLogits(trials, hooks), controlReports, outward: true);
                 rows.Add(Mean("decision_path_only", model, last.Name, $"x{scale}", effects, seed));
             }
         }

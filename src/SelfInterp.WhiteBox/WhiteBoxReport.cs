@@ -108,7 +108,7 @@ public static class WhiteBoxReport
             }
             var decision = rows.Where(r => r.Model == model && r.Test == "decision_path_only").MaxBy(r => Math.Abs(r.Choice));
             if (decision is not null)
-                yield return $"Decision path only ({model}, read-out {decision.Setting} at the answer of decisions): choice weight {F(decision.Choice)} " +
+                yield return $"Decision path only ({model}, read-out {decision.Setting} at the answer of decisions): choice weight {F(decision.Choice)} (+ away from zero) " +
                              $"[{F(decision.ChoiceLow)}, {F(decision.ChoiceHigh)}], report {F(decision.Report)} [{F(decision.ReportLow)}, {F(decision.ReportHigh)}] — " +
                              (Math.Abs(decision.Report) < 1e-9 ? "reports do not read the decision's output." : "reports moved with the decision read-out.");
             var report = rows.Where(r => r.Model == model && r.Test == "report_path_only").MaxBy(r => Math.Abs(r.Report));
