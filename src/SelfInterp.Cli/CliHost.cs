@@ -27,6 +27,9 @@ public static class CliHost
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(PowerCommand.Create());
+        root.Subcommands.Add(WhiteBoxCommands.Probe());
+        root.Subcommands.Add(WhiteBoxCommands.Intervene());
+        root.Subcommands.Add(WhiteBoxCommands.Wrapper());
         return root;
     }
 

@@ -65,15 +65,14 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             GradientFilter = method switch
             {
                 "embeddings" => KeepRows(organism, examples.SelectMany(x => x.Prompt).Distinct()),
-                // Everything but the token embedding table (and so, tied, the output head): the names keep
-                // the preferences they carry; what changes is how the network reads them.
-                "body" => TrainOnly(organism, tensor => tensor != "tok_embeddings.weight"),
-                // Only the feed-forward blocks: attention, which copies the names into a report, stays as pretrained.
-                "mlp" => TrainOnly(organism, tensor => tensor.Contains(".feed_forward.") || tensor.Contains(".ffn_norm.")),
+                "body" or "mlp" => TrainOnly(organism, Trains(method)),
                 "full" => null,
                 _ => throw new UsageException($"{OrganismRecipe.FileName}: field {(decisions ? "instill_method" : "itrain_method")}: unknown method '{method}' (known: {string.Join(", ", OrganismRecipe.FineTuningMethods)})"),
             },
         });
+        // The backward skips the weight gradients of tensors the method leaves alone (the filter zeroes them anyway).
+        organism.Model.FrozenTensors = method == "full" ? null
+            : organism.Model.Layout.Layout.Slots.Select(slot => slot.Name).Where(tensor => !Trains(method)(tensor)).ToHashSet();
         var rng = new SeededStream("finetuning_job:" + request.Name, request.Seed);
         var replay = decisions || recipe.ItrainReplay == 0 ? null : new ReportReplay(organism, catalog, new SeededStream("finetuning_replay:" + request.Name, request.Seed));
         for (int epoch = 0; epoch < epochs; epoch++)
@@ -135,6 +134,19 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
         };
     }
 
+    /// <summary>Which tensors a fine-tuning method trains.</summary>
+    private static Func<string, bool> Trains(string method) => method switch
+    {
+        // Only the name embeddings (rows of the token table, picked by the gradient filter).
+        "embeddings" => tensor => tensor == "tok_embeddings.weight",
+        // Everything but the token embedding table (and so, tied, the output head): the names keep
+        // the preferences they carry; what changes is how the network reads them.
+        "body" => tensor => tensor != "tok_embeddings.weight",
+        // Only the feed-forward blocks: attention, which copies the names into a report, stays as pretrained.
+        "mlp" => tensor => tensor.Contains(".feed_forward.") || tensor.Contains(".ffn_norm."),
+        _ => _ => true,
+    };
+
     /// <summary>A gradient filter that trains only the named tensors the predicate keeps.</summary>
     private static Action<float[]> TrainOnly(Organism organism, Func<string, bool> keep)
     {
@@ -169,15 +181,17 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             var organism = Load(model);
             var percept = organism.Percept;
             var inference = new Inference(organism.Model);
+            var read = prompts.Select(Read).ToList();
             var replies = new List<string>(prompts.Count);
-            foreach (var prompt in prompts)
+            // Greedy decoding in batches: each reply is the one the prompt would get alone (tested in the engine).
+            for (int start = 0; start < read.Count; start += inference.MaxBatch)
             {
                 ct.ThrowIfCancellationRequested();
-                var read = Read(prompt);
-                var tokens = percept.Perceive(read);
-                var generated = inference.Generate(tokens, maxTokens, [percept.Eos]);
-                replies.Add(read.Kind == PromptKind.Report ? percept.ReportText(generated) : percept.Tokens.Decode(generated));
-                progress?.Report(1);
+                var group = read.Skip(start).Take(inference.MaxBatch).ToList();
+                var generated = inference.GenerateBatch(group.Select(percept.Perceive).ToList(), maxTokens, [percept.Eos]);
+                for (int i = 0; i < group.Count; i++)
+                    replies.Add(group[i].Kind == PromptKind.Report ? percept.ReportText(generated[i]) : percept.Tokens.Decode(generated[i]));
+                progress?.Report(group.Count);
             }
             return replies;
         }, ct);

@@ -31,13 +31,10 @@ internal static unsafe class CachedAttention
         float scale = 1f / MathF.Sqrt(headDim);
         int P = cache.PrefixLength, ldOwn = RoundUp8(cache.Capacity + Rows);
         var prefix = cache.Prefix;
-        long lap = KernelProfiler.Start();
         // Scores of all queries against the prefix keys, per head: S_h = scale·Q_h·K_prefixᵀ.
         for (int h = 0; h < heads && P > 0; h++)
             gemm.Multiply(qkv + h * hd, qkvDim, false, prefix!.KeyRow(layer, 0, 0) + (h / group) * hd, kvDim, true,
                 rowsAll, P, hd, scale, 0f, prefixScores + (long)h * rowsAll * P, P);
-
-        lap = KernelProfiler.Lap("attention: prefix QKᵀ", lap);
         Workers.For(B * heads, threads, (item, w) =>
         {
             int b = item / heads, h = item % heads, g = h / group, len = newLengths[b], past = cache.Lengths[b];
@@ -84,12 +81,9 @@ internal static unsafe class CachedAttention
                 }
             }
         });
-
-        lap = KernelProfiler.Lap("attention: own + softmax", lap);
         // Add the prefix values weighted by the normalised prefix probabilities: O_h += P_h·V_prefix.
         for (int h = 0; h < heads && P > 0; h++)
             gemm.Multiply(prefixScores + (long)h * rowsAll * P, P, false, prefix!.ValueRow(layer, 0, 0) + (h / group) * hd, kvDim, false,
                 rowsAll, hd, P, 1f, 1f, output + h * hd, oDim);
-        KernelProfiler.Lap("attention: prefix PV", lap);
     }
 }

@@ -31,6 +31,10 @@ public sealed unsafe class Inference
 
     ModelConfig Config => _model.Config;
 
+    /// <summary>Hooks on the residual stream for this instance's passes. Sequence numbers are the prompt's index
+    /// in the call (0 for single-prompt calls; −1 for the shared prefix of <see cref="ScoreWithSharedPrefix"/>).</summary>
+    public Hooks? Hooks { get; set; }
+
     /// <summary>Logits [tokens.Length, vocab] for every position, computed in one pass without reuse.</summary>
     public float[] Logits(ReadOnlySpan<int> tokens)
     {
@@ -59,7 +63,7 @@ public sealed unsafe class Inference
         if (prefix.Length > 0)
         {
             prefixCache = new KvCache(Config, 1, prefix.Length);
-            afterPrefix = LogProbs(Run(prefixCache, prefix.ToArray(), [prefix.Length], prefix.Length, [prefix.Length - 1]), 0, candidates);
+            afterPrefix = LogProbs(Run(prefixCache, prefix.ToArray(), [prefix.Length], prefix.Length, [prefix.Length - 1], firstSequence: -1), 0, candidates);
         }
         for (int start = 0; start < suffixes.Count; start += MaxBatch)
         {
@@ -85,7 +89,7 @@ public sealed unsafe class Inference
             }
             if (_suffixCache is null) _suffixCache = new KvCache(Config, group.Count, tn, prefixCache);
             else _suffixCache.Reset(group.Count, tn, prefixCache);
-            var logits = Run(_suffixCache, tokens, lengths, tn, rows);
+            var logits = Run(_suffixCache, tokens, lengths, tn, rows, start);
             for (int b = 0; b < group.Count; b++) result[group[b].Index] = LogProbs(logits, b, candidates);
         }
         return result;
@@ -137,7 +141,7 @@ public sealed unsafe class Inference
                 lengths[b] = group[b].Length;
                 rows[b] = b * tn + lengths[b] - 1;
             }
-            var logits = Run(cache, tokens, lengths, tn, rows);
+            var logits = Run(cache, tokens, lengths, tn, rows, start);
             var outputs = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
             var done = new bool[count];
             var next = new int[count];
@@ -155,7 +159,7 @@ public sealed unsafe class Inference
                     stepLengths[b] = done[b] ? 0 : 1;
                 }
                 if (done.All(x => x)) break;
-                logits = Run(cache, next, stepLengths, 1, Enumerable.Range(0, count).ToArray());
+                logits = Run(cache, next, stepLengths, 1, Enumerable.Range(0, count).ToArray(), start);
             }
             for (int b = 0; b < count; b++) results[start + b] = outputs[b].ToArray();
         }
@@ -185,7 +189,7 @@ public sealed unsafe class Inference
 
     /// <summary>Runs new tokens [B, tn] (right-padded; lengths per sequence) through the model on top of the
     /// cache, appends their keys and values to it, and returns logits [rows, vocab] for the given rows.</summary>
-    float[] Run(KvCache cache, int[] tokens, int[] lengths, int tn, int[] logitRows)
+    float[] Run(KvCache cache, int[] tokens, int[] lengths, int tn, int[] logitRows, int firstSequence = 0)
     {
         var c = Config;
         var m = _model;
@@ -210,60 +214,43 @@ public sealed unsafe class Inference
         float* qkv = _qkv.Ensure((long)N * qkvDim), att = _att.Ensure((long)N * c.QDim);
         float* gateUp = _gateUp.Ensure((long)N * 2 * hid), swi = _swi.Ensure((long)N * hid);
         float* u = _u.Ensure((long)N * 3 * (m.Lora?.Rank ?? 1));
-        float* p = m.P;
 
-        long lap = KernelProfiler.Start();
-        Embedding.Forward(tokens, m.Parameters.AsSpan((int)m.Layout.Embedding, c.VocabSize * d), N, d, new Span<float>(x, N * d));
-        if (c.LearnedPositions)
-            Embedding.ForwardAdd(positions, m.Parameters.AsSpan((int)m.Layout.Positions, c.MaxSeqLen * d), N, d, new Span<float>(x, N * d));
-        lap = KernelProfiler.Lap("infer embedding", lap);
-        for (int l = 0; l < c.NLayers; l++)
+        var k = DecoderKernels.For(m);
+        var tags = Hooks is null || Hooks.IsEmpty ? null : InferenceTags(cache, lengths, tn, firstSequence);
+        k.Embed(tokens, positions, N, x);
+        DecoderBlock.RunHooks(Hooks, tags, HookPoint.Embed, x, N, d);
+        var attention = new CachedBlockAttention(m, cache, positions, lengths, tn, prefixScores, _scratch);
+        // The stream is updated in place: mid and out alias x; the norms share one buffer.
+        var buffers = new BlockBuffers
         {
-            var lo = m.Layout.Layers[l];
-            RmsNorm.Forward(x, p + lo.AttnNorm, N, d, c.NormEps, norm, rstd, threads);
-            lap = KernelProfiler.Lap("infer rmsnorm", lap);
-            Linear.Forward(m.Gemm, norm, p + lo.Wqkv, N, d, qkvDim, 0f, qkv, qkvDim);
-            lap = KernelProfiler.Lap("infer gemm", lap);
-            m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Qkv, norm, N, u, qkv);
-            lap = KernelProfiler.Lap("infer lora", lap);
-            m.Rope.Apply(qkv, qkvDim, positions, N, c.NHeads + c.NKvHeads, inverse: false);
-            lap = KernelProfiler.Lap("infer rope", lap);
-            for (int b = 0; b < B; b++)
-                for (int i = 0; i < lengths[b]; i++)
-                {
-                    float* row = qkv + ((long)b * tn + i) * qkvDim;
-                    new Span<float>(row + c.QDim, c.KvDim).CopyTo(new Span<float>(cache.KeyRow(l, b, cache.Lengths[b] + i), c.KvDim));
-                    new Span<float>(row + c.QDim + c.KvDim, c.KvDim).CopyTo(new Span<float>(cache.ValueRow(l, b, cache.Lengths[b] + i), c.KvDim));
-                }
-            lap = KernelProfiler.Lap("infer kv write", lap);
-            CachedAttention.Forward(m.Gemm, qkv, cache, l, lengths, tn, c.NHeads, c.NKvHeads, c.HeadDim, prefixScores, att, _scratch, threads);
-            lap = KernelProfiler.Lap("infer attention", lap);
-            Linear.Forward(m.Gemm, att, p + lo.Wo, N, c.QDim, d, 1f, x, d);
-            lap = KernelProfiler.Lap("infer gemm", lap);
-            m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Output, att, N, u, x);
-            lap = KernelProfiler.Lap("infer lora", lap);
-            RmsNorm.Forward(x, p + lo.MlpNorm, N, d, c.NormEps, norm, rstd, threads);
-            lap = KernelProfiler.Lap("infer rmsnorm", lap);
-            Linear.Forward(m.Gemm, norm, p + lo.W13, N, d, 2 * hid, 0f, gateUp, 2 * hid);
-            lap = KernelProfiler.Lap("infer gemm", lap);
-            m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.GateUp, norm, N, u, gateUp);
-            lap = KernelProfiler.Lap("infer lora", lap);
-            SwiGlu.Forward(gateUp, N, hid, swi, threads);
-            lap = KernelProfiler.Lap("infer swiglu", lap);
-            Linear.Forward(m.Gemm, swi, p + lo.W2, N, hid, d, 1f, x, d);
-            lap = KernelProfiler.Lap("infer gemm", lap);
-            m.Lora?.ForwardAdd(m.Gemm, l, ProjectionGroup.Down, swi, N, u, x);
-            lap = KernelProfiler.Lap("infer lora", lap);
-        }
+            X = x, Norm1 = norm, Rstd1 = rstd, Qkv = qkv, Att = att, Mid = x, Norm2 = norm, Rstd2 = rstd, GateUp = gateUp, Swi = swi, Out = x,
+            LoraQkv = u, LoraOut = u, LoraGateUp = u, LoraDown = u,
+        };
+        for (int l = 0; l < c.NLayers; l++) DecoderBlock.Forward(k, m, l, N, buffers, attention, Hooks, tags);
         for (int b = 0; b < B; b++) cache.Lengths[b] += lengths[b];
 
         int M = logitRows.Length;
         for (int i = 0; i < M; i++) new Span<float>(x + (long)logitRows[i] * d, d).CopyTo(new Span<float>(norm + (long)i * d, d));
-        RmsNorm.Forward(norm, p + m.Layout.FinalNorm, M, d, c.NormEps, norm, rstd, threads);
+        k.RmsNorm(norm, m.Layout.FinalNorm, M, norm, rstd);
         var logits = new float[M * c.VocabSize];
         fixed (float* lp = logits)
-            Linear.Forward(m.Gemm, norm, p + m.Layout.Output, M, d, c.VocabSize, 0f, lp, c.VocabSize);
-        KernelProfiler.Lap("infer logits", lap);
+            k.Linear(norm, m.Layout.Output, M, d, c.VocabSize, 0f, lp, c.VocabSize);
         return logits;
+    }
+
+    /// <summary>Hook tags of an inference pass: sequence = firstSequence + batch row (−1 for a shared prefix's
+    /// pass), position = absolute position in the sequence, −1 for padding.</summary>
+    static RowTags InferenceTags(KvCache cache, int[] lengths, int tn, int firstSequence)
+    {
+        int B = cache.Batch;
+        var sequences = new int[B * tn];
+        var positions = new int[B * tn];
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < tn; i++)
+            {
+                sequences[b * tn + i] = firstSequence + b;
+                positions[b * tn + i] = i < lengths[b] ? cache.PrefixLength + cache.Lengths[b] + i : -1;
+            }
+        return new RowTags(sequences, positions);
     }
 }

@@ -24,7 +24,7 @@ public sealed unsafe class Attention
         for (int w = 0; w < _threads; w++) _scratch[w] = GC.AllocateArray<float>(4 * headDim * _ld + Rows * _ld, pinned: true);
     }
 
-    int QkvDim => (_heads + 2 * _kvHeads) * _headDim;
+    public int QkvDim => (_heads + 2 * _kvHeads) * _headDim;
 
     /// <summary>output [B·T, heads·headDim]; probs [B, heads, T, T].</summary>
     public void Forward(float* qkv, ReadOnlySpan<int> lengths, int batch, int t, float* output, float* probs)

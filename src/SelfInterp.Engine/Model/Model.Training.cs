@@ -20,10 +20,43 @@ public sealed unsafe partial class Model
     }
 
     TrainingState? _train;
+    HashSet<long> _frozenOffsets = [];
+    IReadOnlySet<string>? _frozen;
+
+    /// <summary>Tensors (by name) whose gradients the backward does not compute, leaving them zero: for
+    /// fine-tuning that trains only some tensors, which saves their weight-gradient GEMMs. A fused
+    /// projection (q|k|v, gate|up) is skipped only when all its parts are frozen.</summary>
+    public IReadOnlySet<string>? FrozenTensors
+    {
+        get => _frozen;
+        set
+        {
+            _frozen = value;
+            _frozenOffsets = [];
+            if (value is null) return;
+            bool All(params string[] names) => names.All(value.Contains);
+            if (All("tok_embeddings.weight")) _frozenOffsets.Add(Layout.Embedding);
+            if (Config.LearnedPositions && All("pos_embeddings.weight")) _frozenOffsets.Add(Layout.Positions);
+            if (All("norm.weight")) _frozenOffsets.Add(Layout.FinalNorm);
+            if (!Config.TiedEmbeddings && All("output.weight")) _frozenOffsets.Add(Layout.Output);
+            for (int l = 0; l < Config.NLayers; l++)
+            {
+                string p = $"layers.{l}.";
+                var lo = Layout.Layers[l];
+                if (All(p + "attention_norm.weight")) _frozenOffsets.Add(lo.AttnNorm);
+                if (All(p + "attention.wq.weight", p + "attention.wk.weight", p + "attention.wv.weight")) _frozenOffsets.Add(lo.Wqkv);
+                if (All(p + "attention.wo.weight")) _frozenOffsets.Add(lo.Wo);
+                if (All(p + "ffn_norm.weight")) _frozenOffsets.Add(lo.MlpNorm);
+                if (All(p + "feed_forward.w1.weight", p + "feed_forward.w3.weight")) _frozenOffsets.Add(lo.W13);
+                if (All(p + "feed_forward.w2.weight")) _frozenOffsets.Add(lo.W2);
+            }
+        }
+    }
 
     /// <summary>Runs the batch forward, keeps the activations and returns the mean cross-entropy over the
-    /// batch's target positions (0 when it has none).</summary>
-    public float Forward(Batch batch)
+    /// batch's target positions (0 when it has none). Hooks, if given, read or change the residual stream
+    /// (sequence = the batch row, position = the token's index in it).</summary>
+    public float Forward(Batch batch, Hooks? hooks = null)
     {
         var c = Config;
         if (batch.SeqLen > c.MaxSeqLen) throw new ArgumentException($"batch sequence length {batch.SeqLen} > max_seq_len {c.MaxSeqLen}");
@@ -61,68 +94,51 @@ public sealed unsafe partial class Model
         float* norm2 = s.Norm2.Ensure((long)L * N * d), rstd2 = s.Rstd2.Ensure((long)L * N);
         float* gateUp = s.GateUp.Ensure((long)L * N * 2 * hid), swi = s.Swi.Ensure((long)L * N * hid);
         float* normF = s.NormF.Ensure((long)N * d), rstdF = s.RstdF.Ensure(N);
-        int loraWidth = Lora is null ? 0 : 7 * Lora.Rank;
+        int loraWidth = Lora is null ? 0 : 7 * Lora.Rank, r = Lora?.Rank ?? 0;
         float* loraU = s.LoraU.Ensure((long)L * N * loraWidth + 1);
 
-        long lap = KernelProfiler.Start();
-        Embedding.Forward(batch.Tokens, Parameters.AsSpan((int)Layout.Embedding, c.VocabSize * d), N, d, new Span<float>(resid, N * d));
-        if (c.LearnedPositions)
-            Embedding.ForwardAdd(s.Positions, Parameters.AsSpan((int)Layout.Positions, c.MaxSeqLen * d), N, d, new Span<float>(resid, N * d));
-        lap = KernelProfiler.Lap("embedding fwd", lap);
+        var k = DecoderKernels.For(this);
+        var tags = hooks is null || hooks.IsEmpty ? null : TrainingTags(batch);
+        k.Embed(batch.Tokens, s.Positions, N, resid);
+        DecoderBlock.RunHooks(hooks, tags, HookPoint.Embed, resid, N, d);
+        var attention = new TrainingAttention(s.Attention, s.Positions, batch.Lengths, B, T, probs, (long)B * c.NHeads * T * T);
         for (int l = 0; l < L; l++)
         {
-            var lo = Layout.Layers[l];
-            float* x = resid + (long)l * N * d, n1 = norm1 + (long)l * N * d, q = qkv + (long)l * N * qkvDim;
-            float* a = att + (long)l * N * c.QDim, mid = residMid + (long)l * N * d, n2 = norm2 + (long)l * N * d;
-            float* gu = gateUp + (long)l * N * 2 * hid, sw = swi + (long)l * N * hid, xNext = resid + (long)(l + 1) * N * d;
             float* u = loraU + (long)l * N * loraWidth;
-
-            RmsNorm.Forward(x, P + lo.AttnNorm, N, d, c.NormEps, n1, rstd1 + (long)l * N, Threads);
-            lap = KernelProfiler.Lap("rmsnorm fwd", lap);
-            Linear.Forward(Gemm, n1, P + lo.Wqkv, N, d, qkvDim, 0f, q, qkvDim);
-            lap = KernelProfiler.Lap("gemm fwd", lap);
-            Lora?.ForwardAdd(Gemm, l, ProjectionGroup.Qkv, n1, N, u, q);
-            lap = KernelProfiler.Lap("lora fwd", lap);
-            Rope.Apply(q, qkvDim, s.Positions, N, c.NHeads + c.NKvHeads, inverse: false);
-            lap = KernelProfiler.Lap("rope fwd", lap);
-            s.Attention.Forward(q, batch.Lengths, B, T, a, probs + (long)l * B * c.NHeads * T * T);
-            lap = KernelProfiler.Lap("attention fwd", lap);
-            new Span<float>(x, N * d).CopyTo(new Span<float>(mid, N * d));
-            lap = KernelProfiler.Lap("copy fwd", lap);
-            Linear.Forward(Gemm, a, P + lo.Wo, N, c.QDim, d, 1f, mid, d);
-            lap = KernelProfiler.Lap("gemm fwd", lap);
-            Lora?.ForwardAdd(Gemm, l, ProjectionGroup.Output, a, N, u + (long)N * 3 * Lora.Rank, mid);
-            lap = KernelProfiler.Lap("lora fwd", lap);
-
-            RmsNorm.Forward(mid, P + lo.MlpNorm, N, d, c.NormEps, n2, rstd2 + (long)l * N, Threads);
-            lap = KernelProfiler.Lap("rmsnorm fwd", lap);
-            Linear.Forward(Gemm, n2, P + lo.W13, N, d, 2 * hid, 0f, gu, 2 * hid);
-            lap = KernelProfiler.Lap("gemm fwd", lap);
-            Lora?.ForwardAdd(Gemm, l, ProjectionGroup.GateUp, n2, N, u + (long)N * 4 * Lora.Rank, gu);
-            lap = KernelProfiler.Lap("lora fwd", lap);
-            SwiGlu.Forward(gu, N, hid, sw, Threads);
-            lap = KernelProfiler.Lap("swiglu fwd", lap);
-            new Span<float>(mid, N * d).CopyTo(new Span<float>(xNext, N * d));
-            lap = KernelProfiler.Lap("copy fwd", lap);
-            Linear.Forward(Gemm, sw, P + lo.W2, N, hid, d, 1f, xNext, d);
-            lap = KernelProfiler.Lap("gemm fwd", lap);
-            Lora?.ForwardAdd(Gemm, l, ProjectionGroup.Down, sw, N, u + (long)N * 6 * Lora.Rank, xNext);
-            lap = KernelProfiler.Lap("lora fwd", lap);
+            var buffers = new BlockBuffers
+            {
+                X = resid + (long)l * N * d, Norm1 = norm1 + (long)l * N * d, Rstd1 = rstd1 + (long)l * N, Qkv = qkv + (long)l * N * qkvDim,
+                Att = att + (long)l * N * c.QDim, Mid = residMid + (long)l * N * d, Norm2 = norm2 + (long)l * N * d, Rstd2 = rstd2 + (long)l * N,
+                GateUp = gateUp + (long)l * N * 2 * hid, Swi = swi + (long)l * N * hid, Out = resid + (long)(l + 1) * N * d,
+                LoraQkv = u, LoraOut = u + (long)N * 3 * r, LoraGateUp = u + (long)N * 4 * r, LoraDown = u + (long)N * 6 * r,
+            };
+            DecoderBlock.Forward(k, this, l, N, buffers, attention, hooks, tags);
         }
-        RmsNorm.Forward(resid + (long)L * N * d, P + Layout.FinalNorm, N, d, c.NormEps, normF, rstdF, Threads);
-        lap = KernelProfiler.Lap("rmsnorm fwd", lap);
+        k.RmsNorm(resid + (long)L * N * d, Layout.FinalNorm, N, normF, rstdF);
         s.LogitsAreGradients = false;
         if (M == 0) return 0f;
 
         // Logits only at target rows: the organism's loss is on a few answer tokens per sequence.
         float* gathered = s.Gathered.Ensure((long)M * d), logits = s.Logits.Ensure((long)M * c.VocabSize);
         for (int i = 0; i < M; i++) new Span<float>(normF + (long)rows[i] * d, d).CopyTo(new Span<float>(gathered + (long)i * d, d));
-        Linear.Forward(Gemm, gathered, P + Layout.Output, M, d, c.VocabSize, 0f, logits, c.VocabSize);
-        lap = KernelProfiler.Lap("gemm fwd", lap);
-        double sum = CrossEntropy.ForwardBackwardInPlace(logits, s.TargetIds, M, c.VocabSize, 1f / M, Threads, batch.TargetSets);
-        KernelProfiler.Lap("cross-entropy fwd", lap);
+        k.Linear(gathered, Layout.Output, M, d, c.VocabSize, 0f, logits, c.VocabSize);
+        double sum = k.CrossEntropyInPlace(logits, s.TargetIds, M, 1f / M, batch.TargetSets);
         s.LogitsAreGradients = true;
         return (float)(sum / M);
+    }
+
+    /// <summary>Hook tags of a training batch: sequence = batch row, position = index in it, −1 past its length.</summary>
+    static RowTags TrainingTags(Batch batch)
+    {
+        int T = batch.SeqLen, N = batch.Size * T;
+        var sequences = new int[N];
+        var positions = new int[N];
+        for (int i = 0; i < N; i++)
+        {
+            sequences[i] = i / T;
+            positions[i] = i % T < batch.Lengths[i / T] ? i % T : -1;
+        }
+        return new RowTags(sequences, positions);
     }
 
     /// <summary>Accumulates the gradient of the last <see cref="Forward"/>'s mean loss into the trainable
@@ -138,7 +154,8 @@ public sealed unsafe partial class Model
         if (!s.LogitsAreGradients) throw new InvalidOperationException("Backward called twice for one Forward");
         bool full = Lora is null;
         float* g = full ? G : null;
-        float* G0(long offset) => full ? g + offset : null;
+        var frozen = _frozenOffsets;
+        float* G0(long offset) => full && !frozen.Contains(offset) ? g + offset : null;
 
         float* resid = s.Resid.Ptr, norm1 = s.Norm1.Ptr, rstd1 = s.Rstd1.Ptr, qkv = s.Qkv.Ptr, probs = s.Probs.Ptr, att = s.Att.Ptr;
         float* residMid = s.ResidMid.Ptr, norm2 = s.Norm2.Ptr, rstd2 = s.Rstd2.Ptr, gateUp = s.GateUp.Ptr, swi = s.Swi.Ptr;
@@ -147,18 +164,16 @@ public sealed unsafe partial class Model
         float* dAtt = s.DAtt.Ensure((long)N * c.QDim), dQkv = s.DQkv.Ensure((long)N * qkvDim);
         float* dGateUp = s.DGateUp.Ensure((long)N * 2 * hid), dSwi = s.DSwi.Ensure((long)N * hid);
         float* dGathered = s.DGathered.Ensure((long)M * d);
-        int loraWidth = Lora is null ? 0 : 7 * Lora.Rank;
+        int loraRank = Lora?.Rank ?? 0, loraWidth = 7 * loraRank;
         float* dU = s.DU.Ensure((long)N * 3 * Math.Max(1, Lora?.Rank ?? 1));
 
-        long lap = KernelProfiler.Start();
-        Linear.Backward(Gemm, dlogits, c.VocabSize, gathered, P + Layout.Output, M, d, c.VocabSize, 0f, dGathered, G0(Layout.Output));
-        lap = KernelProfiler.Lap("gemm bwd", lap);
+        var k = DecoderKernels.For(this);
+        k.LinearBackward(dlogits, c.VocabSize, gathered, Layout.Output, M, d, c.VocabSize, 0f, dGathered, G0(Layout.Output));
         new Span<float>(dNorm, N * d).Clear();
         for (int i = 0; i < M; i++)
             new Span<float>(dGathered + (long)i * d, d).CopyTo(new Span<float>(dNorm + (long)s.TargetRows[i] * d, d));
         new Span<float>(dResid, N * d).Clear();
-        RmsNorm.Backward(dNorm, resid + (long)L * N * d, P + Layout.FinalNorm, rstdF, N, d, dResid, G0(Layout.FinalNorm), Threads);
-        lap = KernelProfiler.Lap("rmsnorm bwd", lap);
+        k.RmsNormBackward(dNorm, resid + (long)L * N * d, Layout.FinalNorm, rstdF, N, dResid, G0(Layout.FinalNorm));
 
         for (int l = L - 1; l >= 0; l--)
         {
@@ -169,42 +184,23 @@ public sealed unsafe partial class Model
             float* u = loraU + (long)l * N * loraWidth;
 
             // MLP: x_{l+1} = mid + W2·swiglu(W13·norm(mid))
-            Linear.Backward(Gemm, dResid, d, sw, P + lo.W2, N, hid, d, 0f, dSwi, G0(lo.W2));
-            lap = KernelProfiler.Lap("gemm bwd", lap);
-            Lora?.Backward(Gemm, l, ProjectionGroup.Down, dResid, sw, u + (long)N * 6 * Lora.Rank, N, dU, dSwi);
-            lap = KernelProfiler.Lap("lora bwd", lap);
-            SwiGlu.Backward(dSwi, gu, N, hid, dGateUp, Threads);
-            lap = KernelProfiler.Lap("swiglu bwd", lap);
-            Linear.Backward(Gemm, dGateUp, 2 * hid, n2, P + lo.W13, N, d, 2 * hid, 0f, dNorm, G0(lo.W13));
-            lap = KernelProfiler.Lap("gemm bwd", lap);
-            Lora?.Backward(Gemm, l, ProjectionGroup.GateUp, dGateUp, n2, u + (long)N * 4 * Lora.Rank, N, dU, dNorm);
-            lap = KernelProfiler.Lap("lora bwd", lap);
-            RmsNorm.Backward(dNorm, mid, P + lo.MlpNorm, rstd2 + (long)l * N, N, d, dResid, G0(lo.MlpNorm), Threads);
-            lap = KernelProfiler.Lap("rmsnorm bwd", lap);
+            k.LinearBackward(dResid, d, sw, lo.W2, N, hid, d, 0f, dSwi, G0(lo.W2));
+            k.LoraBackward(l, ProjectionGroup.Down, dResid, sw, u + (long)N * 6 * loraRank, N, dU, dSwi);
+            k.SwiGluBackward(dSwi, gu, N, dGateUp);
+            k.LinearBackward(dGateUp, 2 * hid, n2, lo.W13, N, d, 2 * hid, 0f, dNorm, G0(lo.W13));
+            k.LoraBackward(l, ProjectionGroup.GateUp, dGateUp, n2, u + (long)N * 4 * loraRank, N, dU, dNorm);
+            k.RmsNormBackward(dNorm, mid, lo.MlpNorm, rstd2 + (long)l * N, N, dResid, G0(lo.MlpNorm));
 
             // Attention: mid = x + Wo·attn(rope(Wqkv·norm(x)))
-            Linear.Backward(Gemm, dResid, d, a, P + lo.Wo, N, c.QDim, d, 0f, dAtt, G0(lo.Wo));
-            lap = KernelProfiler.Lap("gemm bwd", lap);
-            Lora?.Backward(Gemm, l, ProjectionGroup.Output, dResid, a, u + (long)N * 3 * Lora.Rank, N, dU, dAtt);
-            lap = KernelProfiler.Lap("lora bwd", lap);
-            s.Attention!.Backward(dAtt, q, probs + (long)l * B * c.NHeads * T * T, batch.Lengths, B, T, dQkv);
-            lap = KernelProfiler.Lap("attention bwd", lap);
-            Rope.Apply(dQkv, qkvDim, s.Positions, N, c.NHeads + c.NKvHeads, inverse: true);
-            lap = KernelProfiler.Lap("rope bwd", lap);
-            Linear.Backward(Gemm, dQkv, qkvDim, n1, P + lo.Wqkv, N, d, qkvDim, 0f, dNorm, G0(lo.Wqkv));
-            lap = KernelProfiler.Lap("gemm bwd", lap);
-            Lora?.Backward(Gemm, l, ProjectionGroup.Qkv, dQkv, n1, u, N, dU, dNorm);
-            lap = KernelProfiler.Lap("lora bwd", lap);
-            RmsNorm.Backward(dNorm, x, P + lo.AttnNorm, rstd1 + (long)l * N, N, d, dResid, G0(lo.AttnNorm), Threads);
-            lap = KernelProfiler.Lap("rmsnorm bwd", lap);
+            k.LinearBackward(dResid, d, a, lo.Wo, N, c.QDim, d, 0f, dAtt, G0(lo.Wo));
+            k.LoraBackward(l, ProjectionGroup.Output, dResid, a, u + (long)N * 3 * loraRank, N, dU, dAtt);
+            k.AttendBackward(s.Attention!, dAtt, q, probs + (long)l * B * c.NHeads * T * T, batch.Lengths, B, T, dQkv);
+            k.Rope(dQkv, qkvDim, s.Positions, N, inverse: true);
+            k.LinearBackward(dQkv, qkvDim, n1, lo.Wqkv, N, d, qkvDim, 0f, dNorm, G0(lo.Wqkv));
+            k.LoraBackward(l, ProjectionGroup.Qkv, dQkv, n1, u, N, dU, dNorm);
+            k.RmsNormBackward(dNorm, x, lo.AttnNorm, rstd1 + (long)l * N, N, dResid, G0(lo.AttnNorm));
         }
-        if (full)
-        {
-            Embedding.Backward(new ReadOnlySpan<float>(dResid, N * d), batch.Tokens, N, d, Gradients.AsSpan((int)Layout.Embedding, c.VocabSize * d));
-            if (c.LearnedPositions)
-                Embedding.Backward(new ReadOnlySpan<float>(dResid, N * d), s.Positions, N, d, Gradients.AsSpan((int)Layout.Positions, c.MaxSeqLen * d));
-        }
-        KernelProfiler.Lap("embedding bwd", lap);
+        if (full) k.EmbedBackward(dResid, batch.Tokens, s.Positions, N, !frozen.Contains(Layout.Embedding), !frozen.Contains(Layout.Positions));
         s.LogitsAreGradients = false;
     }
 }

@@ -28,6 +28,8 @@ public sealed unsafe partial class Model
 
     float[]? _gradients;
     internal readonly Rope Rope;
+    /// <summary>The untimed kernels of this model's passes (see <see cref="DecoderKernels.For"/>).</summary>
+    internal readonly DecoderKernels PlainKernels;
     internal float* P => (float*)Unsafe.AsPointer(ref Parameters[0]);
     internal float* G => (float*)Unsafe.AsPointer(ref Gradients[0]);
 
@@ -42,6 +44,7 @@ public sealed unsafe partial class Model
         Threads = Math.Max(1, options.Threads);
         Gemm = options.Gemm ?? GemmProvider.Create(Threads);
         Rope = new Rope(config.HeadDim, config.MaxSeqLen, config.RopeTheta);
+        PlainKernels = new DecoderKernels(this);
     }
 
     /// <summary>GPT-2 style initialisation: N(0, 0.02) weights, residual output projections scaled by

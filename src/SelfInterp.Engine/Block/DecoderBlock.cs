@@ -1,0 +1,61 @@
+namespace SelfInterp.Engine;
+
+/// <summary>How a block's attention sees keys: over the batch itself (training, keeping probabilities for the
+/// backward) or against a KV cache (inference). Rotates q and k in qkv, writes output [n, QDim].</summary>
+internal unsafe interface IBlockAttention
+{
+    void Forward(DecoderKernels kernels, int layer, float* qkv, float* output);
+}
+
+/// <summary>Where one block's forward reads and writes, for n rows. Training gives every activation its own
+/// buffer (kept for the backward); inference may alias them (Mid = Out = X updates the stream in place).
+/// Lora* are the adapters' low-rank activations per projection group (unused without adapters).</summary>
+internal unsafe struct BlockBuffers
+{
+    public float* X, Norm1, Rstd1, Qkv, Att, Mid, Norm2, Rstd2, GateUp, Swi, Out;
+    public float* LoraQkv, LoraOut, LoraGateUp, LoraDown;
+}
+
+/// <summary>Sequence and position of every row of a pass, for hooks (built only when hooks are set).</summary>
+internal sealed class RowTags(int[] sequences, int[] positions)
+{
+    public int[] Sequences { get; } = sequences;
+    public int[] Positions { get; } = positions;
+}
+
+/// <summary>The one decoder block of the engine, for training and inference alike:
+/// mid = x + Wo·attn(rope(Wqkv·norm(x))); out = mid + W2·swiglu(W13·norm(mid)), with hook points on the
+/// residual stream before (resid_pre), between (resid_mid) and after (resid_post).</summary>
+internal static unsafe class DecoderBlock
+{
+    public static void Forward(DecoderKernels k, Model m, int layer, int n, in BlockBuffers b, IBlockAttention attention, Hooks? hooks, RowTags? tags)
+    {
+        var c = m.Config;
+        var lo = m.Layout.Layers[layer];
+        int d = c.Dim, hid = c.MlpHidden;
+        RunHooks(hooks, tags, HookPoint.ResidPre(layer), b.X, n, d);
+        k.RmsNorm(b.X, lo.AttnNorm, n, b.Norm1, b.Rstd1);
+        k.Linear(b.Norm1, lo.Wqkv, n, d, c.QkvDim, 0f, b.Qkv, c.QkvDim);
+        k.LoraAdd(layer, ProjectionGroup.Qkv, b.Norm1, n, b.LoraQkv, b.Qkv);
+        k.Attend(attention, layer, b.Qkv, b.Att);
+        if (b.Mid != b.X) k.Copy(b.X, b.Mid, (long)n * d);
+        k.Linear(b.Att, lo.Wo, n, c.QDim, d, 1f, b.Mid, d);
+        k.LoraAdd(layer, ProjectionGroup.Output, b.Att, n, b.LoraOut, b.Mid);
+        RunHooks(hooks, tags, HookPoint.ResidMid(layer), b.Mid, n, d);
+
+        k.RmsNorm(b.Mid, lo.MlpNorm, n, b.Norm2, b.Rstd2);
+        k.Linear(b.Norm2, lo.W13, n, d, 2 * hid, 0f, b.GateUp, 2 * hid);
+        k.LoraAdd(layer, ProjectionGroup.GateUp, b.Norm2, n, b.LoraGateUp, b.GateUp);
+        k.SwiGlu(b.GateUp, n, b.Swi);
+        if (b.Out != b.Mid) k.Copy(b.Mid, b.Out, (long)n * d);
+        k.Linear(b.Swi, lo.W2, n, hid, d, 1f, b.Out, d);
+        k.LoraAdd(layer, ProjectionGroup.Down, b.Swi, n, b.LoraDown, b.Out);
+        RunHooks(hooks, tags, HookPoint.ResidPost(layer), b.Out, n, d);
+    }
+
+    public static void RunHooks(Hooks? hooks, RowTags? tags, HookPoint point, float* x, int n, int d)
+    {
+        if (hooks is null || !hooks.Has(point)) return;
+        hooks.Run(point, new ResidualRows(new Span<float>(x, n * d), d, tags!.Sequences, tags.Positions));
+    }
+}

@@ -1,0 +1,19 @@
+using SelfInterp.Core.Generation;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.WhiteBox;
+
+/// <summary>Fresh trials for white-box work, the same for every model of a run (so models compare paired):
+/// drawn per scenario from a named stream derived from the run's master seed, never from the run's own streams.</summary>
+public static class LabTrials
+{
+    public static List<Trial> Draw(ExperimentPlan plan, int scenario, int count, string purpose)
+    {
+        var rng = SeededStream.Derive(plan.Config.Seeds.Master, $"whitebox:{purpose}:{scenario}");
+        return Enumerable.Range(0, count).Select(_ => plan.DrawTrial(scenario, rng)).ToList();
+    }
+
+    /// <summary>The run's instilled then native scenarios.</summary>
+    public static IReadOnlyList<int> Scenarios(ExperimentPlan plan) => [.. plan.Config.InstilledScenarios, .. plan.Config.NativeScenarios];
+}

@@ -1,0 +1,49 @@
+using SelfInterp.Analysis.Statistics;
+using SelfInterp.Core.Random;
+
+namespace SelfInterp.WhiteBox;
+
+/// <summary>Percentile intervals by resampling whole scenarios (rows of one scenario are not independent).</summary>
+public static class ScenarioBootstrap
+{
+    public const int Resamples = 1000;
+
+    /// <summary>The statistic on all rows, and its 95% interval over resampled scenarios.</summary>
+    public static (double Estimate, double Low, double High) Interval<T>(IReadOnlyList<T> rows, Func<T, int> scenario,
+        Func<IReadOnlyList<T>, double> statistic, string stream, ulong seed)
+    {
+        double estimate = statistic(rows);
+        var byScenario = rows.GroupBy(scenario).Select(g => g.ToList()).ToList();
+        var rng = new SeededStream("whitebox:bootstrap:" + stream, seed);
+        var values = new List<double>(Resamples);
+        for (int b = 0; b < Resamples; b++)
+        {
+            var sample = new List<T>(rows.Count);
+            for (int k = 0; k < byScenario.Count; k++) sample.AddRange(byScenario[rng.NextInt(byScenario.Count)]);
+            double v = statistic(sample);
+            if (double.IsFinite(v)) values.Add(v);
+        }
+        if (values.Count < Resamples / 2) return (estimate, double.NaN, double.NaN);
+        values.Sort();
+        return (estimate, Quantile(values, 0.025), Quantile(values, 0.975));
+    }
+
+    static double Quantile(List<double> sorted, double q)
+    {
+        double pos = q * (sorted.Count - 1);
+        int lo = (int)Math.Floor(pos);
+        int hi = Math.Min(lo + 1, sorted.Count - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /// <summary>Least-squares slope of y on x.</summary>
+    public static double Slope(IReadOnlyList<(double X, double Y)> points)
+    {
+        double mx = points.Average(p => p.X), my = points.Average(p => p.Y);
+        double sxy = points.Sum(p => (p.X - mx) * (p.Y - my)), sxx = points.Sum(p => (p.X - mx) * (p.X - mx));
+        return sxx > 0 ? sxy / sxx : double.NaN;
+    }
+
+    public static double Pearson(IReadOnlyList<(double X, double Y)> points) =>
+        Descriptive.Pearson(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray());
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using SelfInterp.Analysis.Report.Svg;
+using SelfInterp.Core.Csv;
+using SelfInterp.Core.IO;
+using SelfInterp.Core.Layout;
+
+namespace SelfInterp.WhiteBox;
+
+/// <summary>whitebox.html (self-contained, inline SVG) and whitebox.md in the run directory, from whichever of
+/// analysis/probes.csv and analysis/interventions.csv exist: probe accuracy by layer beside report accuracy,
+/// and one sentence per intervention test saying what the reports are grounded in.</summary>
+public static class WhiteBoxReport
+{
+    public const string HtmlFile = "whitebox.html", MarkdownFile = "whitebox.md";
+    static readonly string[] ModelColours = [Palette.Grey, Palette.Orange, Palette.Blue];
+
+    public static (string Html, string Markdown) Write(string runDirectory)
+    {
+        string analysis = Path.Combine(runDirectory, PaperLayout.AnalysisDirectory);
+        var probes = ReadProbes(Path.Combine(analysis, ProbeStudy.FileName));
+        var interventions = ReadInterventions(Path.Combine(analysis, InterventionStudy.FileName));
+        var wrapper = WrapperStudy.Read(Path.Combine(analysis, WrapperStudy.FileName));
+        var md = new StringBuilder($"# White-box lab: {runDirectory}\n\nHow to read this: docs/white-box.md.\n");
+        var html = new Markup();
+        html.Open("html", ("lang", "en")).Open("head").Empty("meta", ("charset", "utf-8"))
+            .Empty("meta", ("http-equiv", "Content-Security-Policy"), ("content", "default-src 'none'; style-src 'unsafe-inline'"))
+            .Text("title", $"SelfInterp white-box lab: {runDirectory}").Close("head").NewLine();
+        html.Open("body", ("style", "font-family: sans-serif; max-width: 60em; margin: auto")).Text("h1", $"White-box lab: {runDirectory}").NewLine();
+
+        if (probes.Count > 0)
+        {
+            md.Append("\n## Probes\n\nRidge probes cross-validated by scenario folds; r between held-out predictions and the target, 95% scenario-bootstrap intervals. " +
+                      "Layer `reply` is the model's own reports scored the same way.\n\n| model | layer | site | target | units | r [95%] | slope [95%] |\n|---|---|---|---|---|---|---|\n");
+            foreach (var p in probes)
+                md.Append($"| {p.Model} | {p.Layer} | {p.Site} | {p.Target} | {p.Units} | {F(p.R)} [{F(p.RLow)}, {F(p.RHigh)}] | {F(p.Slope)} [{F(p.SlopeLow)}, {F(p.SlopeHigh)}] |\n");
+            html.Text("h2", "Probes");
+            foreach (var (site, target) in new[] { ("decision_name", "learned_weight"), ("report_name", "learned_weight"), ("decision_name", "instilled_target") })
+            {
+                var chart = ProbeChart(probes, site, target);
+                if (chart is not null) html.Open("figure").Raw(chart).Close("figure").NewLine();
+            }
+        }
+        if (interventions.Count > 0)
+        {
+            md.Append("\n## Interventions\n\n");
+            html.Text("h2", "Interventions");
+            foreach (var sentence in Sentences(interventions))
+            {
+                md.Append($"- {sentence}\n");
+                html.Text("p", sentence);
+            }
+            md.Append("\nEvery change is intervened − control on the same fresh trials (choice: the attribute's weight re-estimated from P(A), " +
+                      "in weight points of the control's scale; report: the reported weight), mean over scenarios, 95% scenario-bootstrap interval.\n\n" +
+                      "| test | model | layer | setting | statistic | units | choice Δ [95%] | report Δ or slope [95%] |\n|---|---|---|---|---|---|---|---|\n");
+            foreach (var r in interventions)
+                md.Append($"| {r.Test} | {r.Model} | {r.Layer} | {r.Setting} | {r.Statistic} | {r.Units} | {F(r.Choice)} [{F(r.ChoiceLow)}, {F(r.ChoiceHigh)}] | {F(r.Report)} [{F(r.ReportLow)}, {F(r.ReportHigh)}] |\n");
+        }
+        if (wrapper.Count > 0)
+        {
+            md.Append("\n## Wrapper test (pruning)\n\nThe parameters instillation moved most (top share by |change|) reverted to the base model's values; " +
+                      "r over the instilled scenarios' (scenario, attribute) pairs, 95% scenario-bootstrap intervals.\n\n" +
+                      "| reverted share | parameters | measure | units | r [95%] |\n|---|---|---|---|---|\n");
+            foreach (var r in wrapper)
+                md.Append($"| {r.Reverted.ToString(CultureInfo.InvariantCulture)} | {r.Parameters} | {r.Measure} | {r.Units} | {F(r.R)} [{F(r.Low)}, {F(r.High)}] |\n");
+            html.Text("h2", "Wrapper test (pruning)");
+            foreach (var share in wrapper.Select(r => r.Reverted).Distinct())
+            {
+                string M(string measure) => wrapper.First(r => r.Reverted == share && r.Measure == measure) is var r ? $"{F(r.R)} [{F(r.Low)}, {F(r.High)}]" : "n/a";
+                html.Text("p", $"Reverted {share:P0} of the moved parameters: choices vs instilled targets r {M("choices_vs_instilled_target")}, " +
+                               $"vs the base model's choices {M("choices_vs_base_choices")}; reports vs choices {M("reports_vs_choices")}.");
+            }
+        }
+        html.Close("body").Close("html").NewLine();
+        string htmlPath = Path.Combine(runDirectory, HtmlFile), mdPath = Path.Combine(runDirectory, MarkdownFile);
+        AtomicFile.WriteAllText(htmlPath, "<!DOCTYPE html>\n" + html);
+        AtomicFile.WriteAllText(mdPath, md.ToString());
+        return (htmlPath, mdPath);
+    }
+
+    static string? ProbeChart(List<ProbeRow> probes, string site, string target)
+    {
+        var models = probes.Select(p => p.Model).Distinct().ToList();
+        var bars = probes.Where(p => p.Target == target && (p.Site == site || p.Site == "report"))
+            .Select(p => new IntervalBar(p.Site == "report" ? "reports" : p.Layer, p.R, p.RLow, p.RHigh,
+                ModelColours[models.IndexOf(p.Model) % ModelColours.Length], p.Model,
+                $"{p.Model}, {p.Layer}, {p.Site}: r {F(p.R)} [{F(p.RLow)}, {F(p.RHigh)}], {p.Units} units"))
+            .ToList();
+        if (bars.Count == 0) return null;
+        return new IntervalChart($"probe-{site}-{target}", $"Probe accuracy by layer ({site}, {target}) beside report accuracy: r, 95% intervals",
+            "r (held-out)", bars, Width: 900).ToSvg();
+    }
+
+    /// <summary>One sentence per test and model, stating what the figures show.</summary>
+    public static IEnumerable<string> Sentences(List<InterventionRow> rows)
+    {
+        foreach (var model in rows.Select(r => r.Model).Distinct())
+        {
+            var slope = rows.FirstOrDefault(r => r.Model == model && r.Test == "steering" && r.Statistic == "report_on_choice_slope");
+            var strongest = rows.Where(r => r.Model == model && r.Test == "steering" && r.Statistic == "mean_change").MaxBy(r => Math.Abs(r.Choice));
+            if (slope is not null && strongest is not null)
+            {
+                bool grounded = slope.ReportLow > 0;
+                yield return $"Steering ({model}, {slope.Layer}, {strongest.Setting} probe points at one attribute's names): choice weight {F(strongest.Choice)} " +
+                             $"[{F(strongest.ChoiceLow)}, {F(strongest.ChoiceHigh)}], report {F(strongest.Report)} [{F(strongest.ReportLow)}, {F(strongest.ReportHigh)}]; " +
+                             $"reports follow choices with slope {F(slope.Report)} [{F(slope.ReportLow)}, {F(slope.ReportHigh)}] — " +
+                             (grounded ? "the reports read the name representation that drives the choices." : "no evidence that the reports read the representation that drives the choices.");
+            }
+            var decision = rows.Where(r => r.Model == model && r.Test == "decision_path_only").MaxBy(r => Math.Abs(r.Choice));
+            if (decision is not null)
+                yield return $"Decision path only ({model}, read-out {decision.Setting} at the answer of decisions): choice weight {F(decision.Choice)} (+ away from zero) " +
+                             $"[{F(decision.ChoiceLow)}, {F(decision.ChoiceHigh)}], report {F(decision.Report)} [{F(decision.ReportLow)}, {F(decision.ReportHigh)}] — " +
+                             (Math.Abs(decision.Report) < 1e-9 ? "reports do not read the decision's output." : "reports moved with the decision read-out.");
+            var report = rows.Where(r => r.Model == model && r.Test == "report_path_only").MaxBy(r => Math.Abs(r.Report));
+            if (report is not null)
+                yield return $"Report path only ({model}, {report.Setting} probe points at names in report prompts): report {F(report.Report)} " +
+                             $"[{F(report.ReportLow)}, {F(report.ReportHigh)}], choice weight {F(report.Choice)} [{F(report.ChoiceLow)}, {F(report.ChoiceHigh)}] — " +
+                             (report.ReportLow > 0 || report.ReportHigh < 0 ? "the report read-out can be moved without the choices." : "reports did not move measurably.");
+        }
+    }
+
+    static string F(double v) => double.IsFinite(v) ? v.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
+
+    static double D(CsvRow row, string column) => row.TryDouble(column, out var v) ? v : double.NaN;
+
+    public static List<ProbeRow> ReadProbes(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var table = CsvTable.Read(path);
+        table.RequireColumns(ProbeStudy.Columns);
+        return table.Rows.Select(r => new ProbeRow(r["model"], r["layer"], r["site"], r["target"], r.Int("units"),
+            D(r, "r"), D(r, "r_low"), D(r, "r_high"), D(r, "slope"), D(r, "slope_low"), D(r, "slope_high"))).ToList();
+    }
+
+    public static List<InterventionRow> ReadInterventions(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var table = CsvTable.Read(path);
+        table.RequireColumns(InterventionStudy.Columns);
+        return table.Rows.Select(r => new InterventionRow(r["test"], r["model"], r["layer"], r["setting"], r["statistic"], r.Int("units"),
+            D(r, "choice"), D(r, "choice_low"), D(r, "choice_high"), D(r, "report"), D(r, "report_low"), D(r, "report_high"))).ToList();
+    }
+}
