@@ -10,7 +10,8 @@ namespace SelfInterp.Core.Pipeline;
 /// A model reports its weights, `reports` times per scenario, each prompt showing a fresh random trial.
 /// Writes the paper's report file; a reply that is not a valid report leaves its five report fields empty.
 /// </summary>
-public sealed class ReportsStage(string name, string modelKey, ReportCondition condition, IReadOnlyList<int> scenarios, string version) : IStage
+/// More bad reports than <see cref="ReplyChecks.MaxBadReports"/> stop the run.
+public sealed class ReportsStage(string name, string modelKey, ReportCondition condition, IReadOnlyList<int> scenarios, string version, ReplyChecks? checks = null) : IStage
 {
     public string Name => name;
 
@@ -30,6 +31,7 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
                     .Select(text => new Reply(0, text)).ToList(),
             ct);
 
+        var bad = new List<string?>();
         var w = new CsvWriter(PaperLayout.ReportColumns);
         for (int i = 0; i < trials.Count; i++)
         {
@@ -39,9 +41,13 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
             if (ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _))
                 foreach (var x in weights) w.Field(x);
             else
+            {
                 for (int k = 0; k < 5; k++) w.Empty();
+                bad.Add(replies[i].Text);
+            }
             Datasets.DatasetBuilder.WriteValues(w, scenario, t);
         }
         w.WriteTo(ctx.Run.File(PaperLayout.Reports(plan.FileModelName, condition)));
+        ReplyCheck.Unreadable(name, "a JSON report of the five weights", bad, trials.Count, (checks ?? ReplyChecks.Default).MaxBadReports);
     }
 }

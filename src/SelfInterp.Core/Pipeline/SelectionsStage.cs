@@ -10,7 +10,9 @@ namespace SelfInterp.Core.Pipeline;
 /// measure learned weights, on the native scenarios to measure native weights. Writes the paper's selections
 /// file, with P(A) in a trailing p_a column where the backend gives it.
 /// </summary>
-public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, int perScenario, bool latent) : IStage
+/// On the instilled scenarios it also checks that instillation worked, and on both that the replies are A or B
+/// (<see cref="ReplyChecks"/>).
+public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, int perScenario, bool latent, ReplyChecks? checks = null) : IStage
 {
     public string Name => name;
 
@@ -43,5 +45,18 @@ public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, i
         }
         var file = latent ? PaperLayout.LatentSelections(plan.FileModelName) : PaperLayout.InstilledSelections(plan.FileModelName);
         w.WriteTo(ctx.Run.File(file));
+        Check(plan, trials, replies);
+    }
+
+    private void Check(Runs.ExperimentPlan plan, IReadOnlyList<Trial> trials, IReadOnlyList<Reply> replies)
+    {
+        var limits = checks ?? ReplyChecks.Default;
+        var readable = Enumerable.Range(0, trials.Count).Where(i => replies[i].Selection is "A" or "B").ToList();
+        ReplyCheck.Unreadable(name, "A or B", Enumerable.Range(0, trials.Count).Except(readable).Select(i => replies[i].Text).ToList(),
+            trials.Count, limits.MaxUnreadableChoices);
+        if (latent) return;
+        int agree = readable.Count(i =>
+            Utility.Choice(plan.Scenario(trials[i].Scenario), plan.TargetWeights(trials[i].Scenario), trials[i]).ToString() == replies[i].Selection);
+        ReplyCheck.Agreement(name, agree, readable.Count, limits.MinAgreement);
     }
 }

@@ -45,6 +45,15 @@ public sealed class RunDirectory
         return dir;
     }
 
+    /// <summary>Opens an existing run, whatever its config (for commands that edit a run: `models set`).</summary>
+    public static RunDirectory Open(string path)
+    {
+        var manifestPath = System.IO.Path.Combine(path, PaperLayout.RunManifestFile);
+        if (!System.IO.File.Exists(manifestPath))
+            throw new UsageException($"{path}: not a run directory (no {PaperLayout.RunManifestFile})");
+        return new RunDirectory(path, RunManifest.Load(manifestPath));
+    }
+
     /// <summary>A kill during an atomic write leaves its temporary file (.NAME.PID.tmp) behind; resuming removes them.</summary>
     private static void RemoveInterruptedWrites(string path)
     {
