@@ -1,6 +1,8 @@
 using System.CommandLine;
 using SelfInterp.Cli.Commands;
+using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Runs;
 
@@ -13,6 +15,10 @@ namespace SelfInterp.Cli;
 public static class CliHost
 {
     public const int Ok = 0, Failure = 1, BadInput = 2;
+    /// <summary>The run stopped before a fine-tune that happens outside SelfInterp (--fine-tune external): not a failure, a hand-over.</summary>
+    public const int FineTuneElsewhere = 3;
+    /// <summary>The run stopped because the model failed a check (instillation at chance, unreadable replies).</summary>
+    public const int CheckFailed = 4;
 
     /// <summary>Every command of the selfinterp tool.</summary>
     public static RootCommand CreateRoot()
@@ -26,6 +32,7 @@ public static class CliHost
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(PowerCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }
 
@@ -49,6 +56,16 @@ public static class CliHost
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;
+        }
+        catch (FineTuneElsewhereException e)
+        {
+            Console.Error.WriteLine($"stopped: {e.Message}");
+            return FineTuneElsewhere;
+        }
+        catch (ReplyCheckException e)
+        {
+            Console.Error.WriteLine($"stopped: {e.Message}");
+            return CheckFailed;
         }
         catch (OperationCanceledException)
         {

@@ -13,9 +13,13 @@ public static class ExternalFineTunes
 
     public static FineTuneElsewhereException AllPending(RunContext ctx, IEnumerable<IStage> stages)
     {
-        var pending = stages.OfType<FineTuneStage>().Where(s => !s.IsRegistered(ctx.Run)).Select(s => s.Pending(ctx)).ToList();
+        var pending = Pending(ctx.Run, ctx.Plan, ctx.Data, stages);
         return new FineTuneElsewhereException(Describe(ctx.Run.Path, pending), pending);
     }
+
+    /// <summary>The fine-tunes of <paramref name="stages"/> with no model yet, in stage order.</summary>
+    public static IReadOnlyList<PendingFineTune> Pending(Runs.RunDirectory run, Runs.ExperimentPlan plan, Datasets.Datasets data, IEnumerable<IStage> stages) =>
+        stages.OfType<FineTuneStage>().Where(s => !s.IsRegistered(run)).Select(s => s.Pending(run, plan, data)).ToList();
 
     public static string Describe(string runPath, IReadOnlyList<PendingFineTune> pending)
     {

@@ -42,19 +42,21 @@ public sealed class FineTuneStage(
     public bool IsRegistered(RunDirectory run) => run.Manifest.Models.TryGetValue(resultKey, out var m) && m.Id is not null;
 
     /// <summary>What an outside trainer needs for this fine-tune; the model to start from is null while it is itself pending.</summary>
-    public PendingFineTune Pending(RunContext ctx)
+    public PendingFineTune Pending(RunDirectory run, Runs.ExperimentPlan plan, Datasets.Datasets data)
     {
-        string? from = ctx.Run.Manifest.Models.TryGetValue(fromKey, out var m) ? m.Id : null;
-        return PendingFineTune.Of(Request(ctx, from ?? fromKey), from, fromKey);
+        string? from = run.Manifest.Models.TryGetValue(fromKey, out var m) ? m.Id : null;
+        return PendingFineTune.Of(Request(plan, data, from ?? fromKey), from, fromKey);
     }
 
-    private FineTuneRequest Request(RunContext ctx, string from)
+    private FineTuneRequest Request(RunContext ctx, string from) => Request(ctx.Plan, ctx.Data, from);
+
+    private FineTuneRequest Request(Runs.ExperimentPlan plan, Datasets.Datasets data, string from)
     {
-        var (file, validation, examples) = select(ctx.Data);
+        var (file, validation, examples) = select(data);
         return new FineTuneRequest(
             from, resultKey, kind, file, validation, examples,
             // Below 10^9 so it survives services whose job seed is a 32-bit integer: a job run through the
             // OpenAI-compatible API then gets the same seed, and the same model, as one run in-process.
-            Random.SeededStream.DeriveSeed(ctx.Plan.Config.Seeds.FinetuningJob, resultKey) % 1_000_000_000);
+            Random.SeededStream.DeriveSeed(plan.Config.Seeds.FinetuningJob, resultKey) % 1_000_000_000);
     }
 }
