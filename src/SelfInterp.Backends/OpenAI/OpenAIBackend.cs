@@ -33,7 +33,7 @@ public sealed class OpenAIBackend : IModelBackend
     /// <param name="jitterSeed">Seeds the retry jitter.</param>
     /// <param name="fineTuning">Makes the fine-tuning provider from the backend's caller and meter; null: OpenAI's jobs API at the same endpoint.</param>
     public OpenAIBackend(OpenAIBackendOptions options, string apiKey, Action<IReadOnlyDictionary<string, double>>? usageSink, ulong jitterSeed,
-        Func<ResilientCaller, UsageMeter, IFineTuningProvider>? fineTuning = null)
+        Func<ResilientCaller, UsageMeter, IFineTuningProvider>? fineTuning = null, HttpMessageHandler? handler = null)
     {
         _options = options;
         var clientOptions = new OpenAIClientOptions
@@ -42,6 +42,7 @@ public sealed class OpenAIBackend : IModelBackend
             NetworkTimeout = options.RequestTimeout + TimeSpan.FromSeconds(5),
         };
         if (options.Endpoint is not null) clientOptions.Endpoint = options.Endpoint;
+        if (handler is not null) clientOptions.Transport = new HttpClientPipelineTransport(new HttpClient(handler, disposeHandler: false));
         _client = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
         _usage = new UsageMeter(usageSink);
         _caller = new ResilientCaller(options, _usage, jitterSeed);
@@ -52,10 +53,9 @@ public sealed class OpenAIBackend : IModelBackend
     }
 
     /// <summary>The backend a run's config asks for: settings from its options, keys from the environment, the
-    /// fine-tuning provider its fine_tune names. <paramref name="fineTuningHandler"/> replaces the network under
-    /// Together's client (tests).</summary>
+    /// fine-tuning provider its fine_tune names. <paramref name="handler"/> replaces the network under every client (tests).</summary>
     public static OpenAIBackend FromEnvironment(RunConfig config, Func<string, string?> environment, Action<IReadOnlyDictionary<string, double>>? usageSink,
-        HttpMessageHandler? fineTuningHandler = null)
+        HttpMessageHandler? handler = null)
     {
         var provider = config.FineTune ?? FineTuneProviders.OpenAI;
         var options = OpenAIBackendOptions.From(config.BackendOptions, environment);
@@ -65,13 +65,13 @@ public sealed class OpenAIBackend : IModelBackend
         {
             FineTuneProviders.OpenAI => null,
             FineTuneProviders.Together => (caller, usage) => new TogetherFineTuning(
-                TogetherOptions.From(config.BackendOptions, options), TogetherOptions.ApiKey(environment), caller, usage, fineTuningHandler),
+                TogetherOptions.From(config.BackendOptions, options), TogetherOptions.ApiKey(environment), caller, usage, handler),
             FineTuneProviders.External => (_, _) => new ExternalFineTuning(),
             _ => throw new UsageException($"unknown fine-tuning provider '{provider}' (known: {string.Join(", ", FineTuneProviders.Names)})"),
         };
         if (provider == FineTuneProviders.Together) TogetherOptions.ApiKey(environment); // a missing key fails before anything runs
         return new OpenAIBackend(options, OpenAIBackendOptions.InferenceKey(options, environment), usageSink,
-            Core.Random.SeededStream.DeriveSeed(config.Seeds.Master, "openai_retry_jitter"), fineTuning);
+            Core.Random.SeededStream.DeriveSeed(config.Seeds.Master, "openai_retry_jitter"), fineTuning, handler);
     }
 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct) =>

@@ -19,7 +19,7 @@ public static class ExternalFineTunes
 
     /// <summary>The fine-tunes of <paramref name="stages"/> with no model yet, in stage order.</summary>
     public static IReadOnlyList<PendingFineTune> Pending(Runs.RunDirectory run, Runs.ExperimentPlan plan, Datasets.Datasets data, IEnumerable<IStage> stages) =>
-        stages.OfType<FineTuneStage>().Where(s => !s.IsRegistered(run)).Select(s => s.Pending(run, plan, data)).ToList();
+        stages.OfType<FineTuneStage>().Where(s => !s.HasModel(run)).Select(s => s.Pending(run, plan, data)).ToList();
 
     public static string Describe(string runPath, IReadOnlyList<PendingFineTune> pending)
     {

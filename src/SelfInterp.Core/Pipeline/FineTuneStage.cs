@@ -39,7 +39,11 @@ public sealed class FineTuneStage(
         });
     }
 
-    public bool IsRegistered(RunDirectory run) => run.Manifest.Models.TryGetValue(resultKey, out var m) && m.Id is not null;
+    /// <summary>Registered with `models set`: trained elsewhere, used as it is.</summary>
+    public bool IsRegistered(RunDirectory run) => run.Manifest.Models.TryGetValue(resultKey, out var m) && m.Id is not null && m.Registered == true;
+
+    /// <summary>The model exists, however it was made.</summary>
+    public bool HasModel(RunDirectory run) => run.Manifest.Models.TryGetValue(resultKey, out var m) && m.Id is not null;
 
     /// <summary>What an outside trainer needs for this fine-tune; the model to start from is null while it is itself pending.</summary>
     public PendingFineTune Pending(RunDirectory run, Runs.ExperimentPlan plan, Datasets.Datasets data)
