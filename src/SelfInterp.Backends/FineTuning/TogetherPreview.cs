@@ -12,6 +12,11 @@ namespace SelfInterp.Backends.FineTuning;
 /// </summary>
 public static class TogetherPreview
 {
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public static string Render(IReadOnlyList<PendingFineTune> pending, TogetherOptions options)
     {
         var sb = new StringBuilder();
@@ -49,7 +54,7 @@ public static class TogetherPreview
                     break;
                 case { } content:
                     var json = JsonNode.Parse(content.ReadAsStringAsync().Result)!;
-                    sb.Append(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).Append('\n');
+                    sb.Append(json.ToJsonString(Indented)).Append('\n');
                     break;
             }
         }

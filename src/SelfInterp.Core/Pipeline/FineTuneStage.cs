@@ -49,6 +49,7 @@ public sealed class FineTuneStage(
     public PendingFineTune Pending(RunDirectory run, Runs.ExperimentPlan plan, Datasets.Datasets data)
     {
         string? from = run.Manifest.Models.TryGetValue(fromKey, out var m) ? m.Id : null;
+        if (fromKey == RunPipeline.BaseModelKey) from ??= plan.Config.BaseModel;
         return PendingFineTune.Of(Request(plan, data, from ?? fromKey), from, fromKey);
     }
 
