@@ -21,11 +21,14 @@ public sealed record TogetherOptions
     public int? LoraRank { get; init; }
     public int? LoraAlpha { get; init; }
     public int? Epochs { get; init; }
+    /// <summary>Introspection training's own epochs and learning rate (the replication: 5 and 1e-5); null = as instilling.</summary>
+    public int? ItrainEpochs { get; init; }
+    public double? ItrainLearningRate { get; init; }
     public int? BatchSize { get; init; }
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The backend options Together reads beside the openai ones.</summary>
-    public static readonly string[] Keys = ["together_url", "learning_rate", "lora", "lora_r", "lora_alpha"];
+    public static readonly string[] Keys = ["together_url", "learning_rate", "lora", "lora_r", "lora_alpha", "itrain_n_epochs", "itrain_learning_rate"];
 
     public static TogetherOptions From(IReadOnlyDictionary<string, string> options, OpenAIBackendOptions shared)
     {
@@ -46,6 +49,8 @@ public sealed record TogetherOptions
             LoraRank = (int?)Positive(options, "lora_r", whole: true),
             LoraAlpha = (int?)Positive(options, "lora_alpha", whole: true),
             Epochs = shared.Epochs,
+            ItrainEpochs = (int?)Positive(options, "itrain_n_epochs", whole: true),
+            ItrainLearningRate = Positive(options, "itrain_learning_rate"),
             BatchSize = shared.BatchSize,
             PollInterval = shared.PollInterval,
         };

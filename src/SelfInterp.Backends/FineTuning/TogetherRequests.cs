@@ -27,7 +27,8 @@ public static class TogetherRequests
         return new HttpRequestMessage(HttpMethod.Post, "files/upload") { Content = form };
     }
 
-    /// <summary>The job: the pipeline's name for the model as suffix, LoRA (rank, alpha) or full, epochs and learning rate when set.</summary>
+    /// <summary>The job: the pipeline's name for the model as suffix, LoRA (rank, alpha) or full, epochs and learning rate when set
+    /// (introspection training's own where given).</summary>
     public static JsonObject CreateBody(FineTuneRequest request, string trainingFileId, string? validationFileId, TogetherOptions options)
     {
         var body = new JsonObject
@@ -37,8 +38,9 @@ public static class TogetherRequests
             ["suffix"] = request.Name,
         };
         if (validationFileId is not null) body["validation_file"] = validationFileId;
-        if (options.Epochs is int e) body["n_epochs"] = e;
-        if (options.LearningRate is double lr) body["learning_rate"] = lr;
+        bool itrain = request.Kind == FineTuneKind.Reports;
+        if ((itrain ? options.ItrainEpochs ?? options.Epochs : options.Epochs) is int e) body["n_epochs"] = e;
+        if ((itrain ? options.ItrainLearningRate ?? options.LearningRate : options.LearningRate) is double lr) body["learning_rate"] = lr;
         if (options.BatchSize is int b) body["batch_size"] = b;
         var training = new JsonObject { ["type"] = options.Lora ? "Lora" : "Full" };
         if (options.Lora && options.LoraRank is int r) training["lora_r"] = r;
