@@ -1,5 +1,4 @@
 using System.CommandLine;
-using SelfInterp.Backends;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;

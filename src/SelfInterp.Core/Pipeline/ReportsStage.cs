@@ -9,8 +9,8 @@ namespace SelfInterp.Core.Pipeline;
 /// <summary>
 /// A model reports its weights, `reports` times per scenario, each prompt showing a fresh random trial.
 /// Writes the paper's report file; a reply that is not a valid report leaves its five report fields empty.
-/// </summary>
 /// More bad reports than <see cref="ReplyChecks.MaxBadReports"/> stop the run.
+/// </summary>
 public sealed class ReportsStage(string name, string modelKey, ReportCondition condition, IReadOnlyList<int> scenarios, string version, ReplyChecks? checks = null) : IStage
 {
     public string Name => name;

@@ -8,10 +8,9 @@ namespace SelfInterp.Core.Pipeline;
 /// <summary>
 /// The instilled model chooses between fresh random trials: on the instilled scenarios (validation seed) to
 /// measure learned weights, on the native scenarios to measure native weights. Writes the paper's selections
-/// file, with P(A) in a trailing p_a column where the backend gives it.
+/// file, with P(A) in a trailing p_a column where the backend gives it. On the instilled scenarios it also checks
+/// that instillation worked, and on both that the replies are A or B (<see cref="ReplyChecks"/>).
 /// </summary>
-/// On the instilled scenarios it also checks that instillation worked, and on both that the replies are A or B
-/// (<see cref="ReplyChecks"/>).
 public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, int perScenario, bool latent, ReplyChecks? checks = null) : IStage
 {
     public string Name => name;
