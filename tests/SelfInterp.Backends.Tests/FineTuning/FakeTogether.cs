@@ -47,6 +47,7 @@ public sealed class FakeTogether(string key) : HttpMessageHandler
         {
             if (request.Method == HttpMethod.Post && path == "/v1/files/upload") return Upload((MultipartFormDataContent)request.Content!);
             if (request.Method == HttpMethod.Post && path == "/v1/fine-tunes") return Create(body);
+            if (request.Method == HttpMethod.Post && path == "/v1/chat/completions") return Chat(body);
             var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries); // v1 fine-tunes {id} [events|cancel]
             if (parts.Length >= 3 && parts[1] == "fine-tunes")
             {
@@ -92,6 +93,33 @@ public sealed class FakeTogether(string key) : HttpMessageHandler
         Jobs[id] = job;
         return Ok(Render(job));
     }
+
+    /// <summary>Together's OpenAI-compatible inference, as a model that learned nothing: always "A" (P(A) 0.5), and a
+    /// report that is no report. Only the models it knows are served.</summary>
+    private HttpResponseMessage Chat(string text)
+    {
+        var body = JsonNode.Parse(text)!.AsObject();
+        string model = body["model"]!.GetValue<string>();
+        if (model != BaseModel && !Jobs.Values.Any(j => j.Status == "completed" && (string?)Render(j)["model_output_name"] == model))
+            return Error(HttpStatusCode.NotFound, $"model {model} not found");
+        bool choice = (int?)body["max_tokens"] == 1 || (int?)body["max_completion_tokens"] == 1;
+        var logprobs = choice
+            ? JsonNode.Parse("""{"content":[{"token":"A","logprob":-0.6931,"bytes":null,"top_logprobs":[{"token":"A","logprob":-0.6931,"bytes":null},{"token":"B","logprob":-0.6931,"bytes":null}]}]}""")
+            : null;
+        return Ok(new JsonObject
+        {
+            ["id"] = "chatcmpl-fake", ["object"] = "chat.completion", ["created"] = 1715021438, ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0, ["finish_reason"] = "stop", ["logprobs"] = logprobs,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = choice ? "A" : "I like all of them." },
+            }),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = 10, ["completion_tokens"] = 1, ["total_tokens"] = 11 },
+        });
+    }
+
+    /// <summary>The base model the fake serves for inference.</summary>
+    public string BaseModel { get; init; } = "Qwen/Qwen2.5-7B-Instruct";
 
     private static JsonObject Render(Job job)
     {

@@ -144,3 +144,43 @@ public class TogetherFineTuningTests
         Assert.Contains("'lora_r'", bad.Message);
     }
 }
+
+/// <summary>A whole run with --fine-tune together against the fake (fine-tuning and inference): job ids in run.json as
+/// they exist, the output models used for inference, and the key in no file of the run.</summary>
+public class TogetherRunTests
+{
+    private const string Key = "together-run-KEY-3e9d77";
+
+    [Fact]
+    public async Task A_run_fine_tunes_on_Together_and_asks_the_output_models_and_no_file_holds_the_key()
+    {
+        var fake = new FakeTogether(Key);
+        var config = new RunConfig
+        {
+            Backend = "openai", FineTune = FineTuneProviders.Together, BaseModel = fake.BaseModel,
+            Instilled = 4, Native = 4, Examples = 6, Validation = 2, Reports = 2, Selections = 4, NativeSelections = 4,
+            BackendOptions = new(StringComparer.Ordinal) { ["poll_seconds"] = "0", ["requests_per_minute"] = "0", ["lora_r"] = "64" },
+        };
+        var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory("together-run").FullName, "run"), config);
+        var backend = OpenAIBackend.FromEnvironment(config, v => v == TogetherOptions.ApiKeyVariable ? Key : null,
+            delta => run.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }), fake);
+
+        // This model learned nothing (always A): the checks are off so the run goes to the end.
+        await Core.Pipeline.RunPipeline.RunAsync(run, backend, Core.Pipeline.RunPipeline.ModelStages(config, Core.Pipeline.ReplyChecks.Off),
+            Core.Pipeline.SilentProgress.Instance, default);
+
+        var manifest = RunManifest.Load(run.ManifestPath);
+        Assert.Equal("together", manifest.Config.FineTune);
+        foreach (var key in new[] { "instilled", "itrained_first", "itrained_last", "itrained_all" })
+        {
+            var job = fake.Jobs[manifest.Models[key].JobId!];
+            Assert.Equal(key, job.Suffix);
+            Assert.StartsWith("fakeorg/", manifest.Models[key].Id);
+        }
+        Assert.Equal(manifest.Models["instilled"].Id, (string?)fake.Jobs[manifest.Models["itrained_all"].JobId!].Body["model"]);
+        Assert.Equal(4, manifest.Usage[UsageMeter.FineTuningJobs]);
+        Assert.Contains(fake.Requests, r => r.Path == "/v1/chat/completions");
+        foreach (var file in Directory.EnumerateFiles(run.Path, "*", SearchOption.AllDirectories))
+            Assert.DoesNotContain(Key, File.ReadAllText(file));
+    }
+}
