@@ -16,9 +16,9 @@ public static class CliHost
 {
     public const int Ok = 0, Failure = 1, BadInput = 2;
     /// <summary>The run stopped before a fine-tune that happens outside SelfInterp (--fine-tune external): not a failure, a hand-over.</summary>
-    public const int FineTuneElsewhere = 3;
+    public const int FineTuneElsewhere = 4;
     /// <summary>The run stopped because the model failed a check (instillation at chance, unreadable replies).</summary>
-    public const int CheckFailed = 4;
+    public const int CheckFailed = 5;
 
     /// <summary>Every command of the selfinterp tool.</summary>
     public static RootCommand CreateRoot()

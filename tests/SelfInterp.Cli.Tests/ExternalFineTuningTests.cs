@@ -16,7 +16,7 @@ using SelfInterp.Server;
 namespace SelfInterp.Cli.Tests;
 
 /// <summary>
-/// `run --fine-tune external` end to end, as a user with their own trainer would go: the run stops (exit 3) naming
+/// `run --fine-tune external` end to end, as a user with their own trainer would go: the run stops (exit 4) naming
 /// what to train; the models are trained elsewhere — here by `selfinterp serve`'s own fine-tuning jobs on the shipped
 /// organism — and registered with `models set`; the same command then elicits through the server and ends with the
 /// summary of the in-process local run. No provider's key reaches a file of the run, the server's files, or the output.
@@ -64,7 +64,7 @@ public class ExternalFineTuningTests
 
         // 1. Everything written, then a stop before the first fine-tune naming every file and where each starts.
         var (code, _, err) = Run(command);
-        Assert.True(code == 3, err);
+        Assert.True(code == 4, err);
         var config = RunManifest.Load(Path.Combine(dir, PaperLayout.RunManifestFile)).Config;
         Assert.Equal("external", config.FineTune);
         foreach (var file in new[] { DatasetBuilder.InstillFileName(20), DatasetBuilder.InstillValidationFileName(20), DatasetBuilder.ItrainFirstFileName(20),
@@ -87,7 +87,7 @@ public class ExternalFineTuningTests
         var instilled = await Train("instilled", "organism", FineTuneKind.Decisions, DatasetBuilder.InstillFileName(20), DatasetBuilder.InstillValidationFileName(20));
         Assert.Equal(0, Run("models", "set", dir, $"instilled={instilled}").Code);
         (code, _, err) = Run(command);
-        Assert.True(code == 3, err);
+        Assert.True(code == 4, err);
         Assert.Contains($"itrained_all: start from '{instilled}' (instilled)", err);
         Assert.DoesNotContain("  instilled:", err);
         Assert.True(File.Exists(Path.Combine(dir, PaperLayout.InstilledSelections("organism"))));
@@ -152,7 +152,7 @@ public class ExternalFineTuningTests
     public void Bad_registrations_exit_2_naming_the_field()
     {
         var dir = Path.Combine(Temp("reg"), "run");
-        Assert.Equal(3, Run("run", "--backend", "openai", "--fine-tune", "external", "--base-url", "http://127.0.0.1:9/v1", "--out", dir).Code);
+        Assert.Equal(4, Run("run", "--backend", "openai", "--fine-tune", "external", "--base-url", "http://127.0.0.1:9/v1", "--out", dir).Code);
         var (c1, _, e1) = Run("models", "set", dir, "instiled=x");
         Assert.Equal(2, c1);
         Assert.Contains("'instiled' is not a model this run fine-tunes", e1);
