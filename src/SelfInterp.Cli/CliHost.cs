@@ -9,12 +9,13 @@ using SelfInterp.Core.Runs;
 namespace SelfInterp.Cli;
 
 /// <summary>
-/// Parses, runs, and maps failures to exit codes: 0 success, 2 bad input or usage, 1 anything else,
+/// Parses, runs, and maps failures to exit codes: 0 success, 2 bad input or usage, 3 the run directory is in use
+/// by another process, 4 a fine-tune to be done outside SelfInterp, 5 a failed check of the model's replies, 1 anything else,
 /// always with a one-line error that names the file, line or field where known.
 /// </summary>
 public static class CliHost
 {
-    public const int Ok = 0, Failure = 1, BadInput = 2;
+    public const int Ok = 0, Failure = 1, BadInput = 2, RunDirectoryInUse = 3;
     /// <summary>The run stopped before a fine-tune that happens outside SelfInterp (--fine-tune external): not a failure, a hand-over.</summary>
     public const int FineTuneElsewhere = 4;
     /// <summary>The run stopped because the model failed a check (instillation at chance, unreadable replies).</summary>
@@ -56,6 +57,11 @@ public static class CliHost
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;
+        }
+        catch (RunDirectoryInUseException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return RunDirectoryInUse;
         }
         catch (FineTuneElsewhereException e)
         {

@@ -112,7 +112,7 @@ public class PretrainingRecipeTests
         var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
         await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config, ReplyChecks.Off), SilentProgress.Instance, default);
 
-        Model Load(string key) => Checkpoint.Load(Path.Combine(run.Path, "models", ExperimentPlan.FileSafe(run.Model(key).Id!)));
+        Model Load(string key) => Checkpoint.Load(Path.Combine(run.Path, "models", FineTunedModelId.DirectoryName(run.Model(key).Id!)));
         var instilled = Load(RunPipeline.InstilledKey);
         var itrained = Load(RunPipeline.ItrainedAllKey);
         bool Same(string tensor) => instilled.Tensor(tensor).SequenceEqual(itrained.Tensor(tensor));

@@ -64,7 +64,9 @@ public class ReplyCheckTests
         Assert.True(File.Exists(run.File(PaperLayout.InstilledSelections(SimulatedBackend.BaseModelId))));
 
         // The same run with the checks off goes on from there, re-asking nothing.
+        run.Dispose();
         var (again, more, error2) = await Run(Random, ReplyChecks.Off, run.Path);
+        using var _ = again;
         Assert.Null(error2);
         Assert.Equal(3, more.FineTunes);
         Assert.All(RunPipeline.ModelStages(again.Manifest.Config), s => Assert.True(again.IsDone(s.Name), s.Name));

@@ -23,7 +23,7 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
 
     private static async Task<RunDirectory> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend> backend, ReplyChecks? checks = null)
     {
-        var run = RunDirectory.OpenOrCreate(TempDir.Create("run-" + config.Backend), config);
+        using var run = RunDirectory.OpenOrCreate(TempDir.Create("run-" + config.Backend), config); // released on return, as when the process ends
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await RunPipeline.RunAsync(run, backend(run), RunPipeline.ModelStages(config, checks), SilentProgress.Instance, cts.Token);
         return run;

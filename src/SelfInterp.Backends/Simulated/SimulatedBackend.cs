@@ -25,7 +25,18 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
     {
         var parent = Model(request.BaseModel);
-        string id = $"ft:{request.BaseModel}:{request.Name}:{request.Seed % 100000:D5}";
+        // Named by what fixes its weights: a job on other data never shares its file. The noise knobs are this
+        // backend instance's settings, like a service's sampling, and stay out of the id: the power analysis
+        // relies on one id per job across noise levels (PowerReplicate), and a job here is always trained afresh.
+        string id = FineTunedModelId.Create(request.BaseModel, request.Name, new ContentHash()
+            .Add("trainer", "simulated-v1")
+            .Add("base_model", request.BaseModel)
+            .Add("prior_scale", options.PriorScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
+            .Add("native_seed", nativeSeed.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add("kind", request.Kind.ToString())
+            .Add("training_data", Core.Datasets.ChatJsonl.Bytes(request.Examples))
+            .Add("name", request.Name)
+            .Add("seed", request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var model = new SimulatedModel
         {
             Id = id,
@@ -106,8 +117,8 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
         if (_models.TryGetValue(id, out var m)) return m;
         if (id == BaseModelId)
             m = new SimulatedModel { Id = id, ReportNoise = options.ReportNoise };
-        else if (File.Exists(PathOf(id)))
-            m = SimulatedModel.Load(PathOf(id));
+        else if (FineTunedModelId.TryDirectoryName(id, out _) && File.Exists(PathOf(id)) && SimulatedModel.Load(PathOf(id)) is { } saved && saved.Id == id)
+            m = saved;
         else
             throw new UsageException($"simulated backend: unknown model '{id}' (the base model is '{BaseModelId}')");
         return _models[id] = m;
@@ -116,7 +127,7 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
     private string PathOf(string id)
     {
         Directory.CreateDirectory(modelsDirectory);
-        return Path.Combine(modelsDirectory, ExperimentPlan.FileSafe(id) + ".json");
+        return Path.Combine(modelsDirectory, FineTunedModelId.DirectoryName(id) + ".json");
     }
 
     /// <summary>The prompt's scenario and trial: attached by the pipeline, or read back from the text (HTTP, files).</summary>

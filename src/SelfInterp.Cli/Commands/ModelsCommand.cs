@@ -23,7 +23,7 @@ public static class ModelsCommand
         var command = new Command("set", "Register models trained elsewhere; the same `run` command then uses them.") { run, pairs };
         command.SetAction(p =>
         {
-            var dir = RunDirectory.Open(p.GetValue(run)!);
+            using var dir = RunDirectory.Open(p.GetValue(run)!);
             var fineTunes = RunPipeline.ModelStages(dir.Manifest.Config).OfType<FineTuneStage>().ToDictionary(s => s.ResultKey, s => s.FromKey);
             foreach (var (key, id) in ModelRegistration.Set(dir, fineTunes, p.GetValue(pairs)!))
                 Console.WriteLine($"{key} = {id}");
@@ -43,7 +43,7 @@ public static class ModelsCommand
         var command = new Command("cancel", "Cancel the fine-tuning job recorded for a model of the run (OpenAI or Together).") { run, key };
         command.SetAction(async (p, ct) =>
         {
-            var dir = RunDirectory.Open(p.GetValue(run)!);
+            using var dir = RunDirectory.Open(p.GetValue(run)!);
             var k = p.GetValue(key)!;
             var job = dir.Manifest.Models.GetValueOrDefault(k)?.JobId
                 ?? throw new UsageException($"{dir.ManifestPath}: field 'models.{k}.job_id': no job recorded for '{k}'");

@@ -58,6 +58,7 @@ public static class RunCommand
             var model = BackendFactory.Create(config, plan.Catalog, dir,
                 usage: delta => run!.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }));
             run = RunDirectory.OpenOrCreate(dir, config);
+            using var runLock = run;
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
             await RunProgress.RunAsync(progress => RunPipeline.RunAsync(run, plan, model, stages, progress, ct));
             var summary = Analyzer.Analyze(run.Path);
@@ -74,7 +75,7 @@ public static class RunCommand
     {
         var shared = OpenAIBackendOptions.From(config.BackendOptions, Environment.GetEnvironmentVariable);
         var together = TogetherOptions.From(config.BackendOptions, shared);
-        var run = RunDirectory.OpenOrCreate(dir, config);
+        using var run = RunDirectory.OpenOrCreate(dir, config);
         var data = Core.Datasets.DatasetBuilder.Build(plan, run.Path);
         Console.Write(TogetherPreview.Render(ExternalFineTunes.Pending(run, plan, data, stages), together));
         Console.WriteLine($"\ndatasets written to {Path.GetFullPath(run.Path)}; the same command without --dry-run (and with {TogetherOptions.ApiKeyVariable} set) sends them");

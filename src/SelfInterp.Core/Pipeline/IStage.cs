@@ -8,6 +8,10 @@ public interface IStage
 {
     string Name { get; }
     Task RunAsync(RunContext context, CancellationToken ct);
+
+    /// <summary>The files the stage writes, relative to the run directory. The runner records their SHA-256 in
+    /// run.json and runs the stage again when one is missing or altered.</summary>
+    IReadOnlyList<string> Outputs(RunContext context) => [];
 }
 
 /// <summary>What every stage works with.</summary>

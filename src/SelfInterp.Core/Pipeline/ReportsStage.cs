@@ -15,6 +15,9 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
 {
     public string Name => name;
 
+    public IReadOnlyList<string> Outputs(RunContext ctx) =>
+        [PaperLayout.Reports(ctx.Plan.FileModelName, condition), Elicitation.RepliesFile(name)];
+
     public async Task RunAsync(RunContext ctx, CancellationToken ct)
     {
         var plan = ctx.Plan;
@@ -37,7 +40,7 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
         {
             var t = trials[i];
             var scenario = plan.Scenario(t.Scenario);
-            w.Field(model).Field(version).Field(t.Scenario);
+            w.Field(model).Field(version).Field(scenario.ShortName);
             if (ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _))
                 foreach (var x in weights) w.Field(x);
             else
@@ -47,7 +50,7 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
             }
             Datasets.DatasetBuilder.WriteValues(w, scenario, t);
         }
-        w.WriteTo(ctx.Run.File(PaperLayout.Reports(plan.FileModelName, condition)));
+        w.WriteTo(ctx.Run.File(Outputs(ctx)[0]));
         ReplyCheck.Unreadable(name, "a JSON report of the five weights", bad, trials.Count, (checks ?? ReplyChecks.Default).MaxBadReports);
     }
 }

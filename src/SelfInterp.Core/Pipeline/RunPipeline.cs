@@ -6,8 +6,9 @@ using SelfInterp.Core.Runs;
 namespace SelfInterp.Core.Pipeline;
 
 /// <summary>
-/// The protocol's stages in order (PROTOCOL.md, "The pipeline"). A stage marked done in run.json is skipped,
-/// so the same command resumes a killed run; each stage writes its outputs atomically.
+/// The protocol's stages in order (PROTOCOL.md, "The pipeline"). A stage marked done in run.json whose recorded
+/// outputs are all on disk unchanged is skipped, so the same command resumes a killed run and restores a deleted
+/// or altered output; each stage writes its outputs atomically.
 /// </summary>
 public static class RunPipeline
 {
@@ -30,7 +31,7 @@ public static class RunPipeline
         return
         [
             new FineTuneStage("instill", InstilledKey, BaseModelKey, FineTuneKind.Decisions, d => (d.InstillFile, d.InstillValidationFile, d.Instill)),
-            new SelectionsStage("selections_instilled", instilled, c.Selections, latent: false, checks),
+            new SelectionsStage("selections_instilled", instilled, c.Selections, SelectionsKind.Instilled, checks),
             new ReportsStage("reports_base", BaseModelKey, ReportCondition.Base, instilled, PaperLayout.VersionInstilled, checks),
             new ReportsStage("reports_instilled", InstilledKey, ReportCondition.Instilled, instilled, PaperLayout.VersionInstilled, checks),
             new FineTuneStage("itrain_first", ItrainedFirstKey, InstilledKey, FineTuneKind.Reports, d => (d.First.File, null, d.First.Examples)),
@@ -40,7 +41,9 @@ public static class RunPipeline
             new ReportsStage("reports_itrained_last", ItrainedLastKey, ReportCondition.ItrainedSecondHalf, firstHalf, PaperLayout.VersionInstilled, checks),
             new ReportsStage("reports_native_before", InstilledKey, ReportCondition.NativeBefore, native, PaperLayout.VersionLatent, checks),
             new ReportsStage("reports_native_after", ItrainedAllKey, ReportCondition.NativeAfter, native, PaperLayout.VersionLatent, checks),
-            new SelectionsStage("selections_native", native, c.NativeSelections, latent: true, checks),
+            new SelectionsStage("selections_native", native, c.NativeSelections, SelectionsKind.Native, checks),
+            // Last, so a run made before it existed resumes by running this stage alone.
+            new SelectionsStage("selections_base", instilled, c.Selections, SelectionsKind.Base, checks),
         ];
     }
 
@@ -64,15 +67,26 @@ public static class RunPipeline
         foreach (var stage in stages)
         {
             ct.ThrowIfCancellationRequested();
+            string? damaged = null;
             if (run.IsDone(stage.Name))
             {
-                progress.EndStage(stage.Name, skipped: true);
-                continue;
+                damaged = StageOutputs.FirstDamaged(run, stage.Name, stage.Outputs(context));
+                if (damaged is null)
+                {
+                    progress.EndStage(stage.Name, skipped: true);
+                    continue;
+                }
+                progress.Info($"{damaged}; running stage {stage.Name} again (from its cached replies where they exist)");
             }
             var clock = Stopwatch.StartNew();
             try { await stage.RunAsync(context, ct); }
             catch (FineTuneElsewhereException) { throw ExternalFineTunes.AllPending(context, stages); }
-            run.Update(m => m.Stages[stage.Name] = new StageRecord { Status = "done", Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3) });
+            catch (Exception e) when (damaged is not null && e is not OperationCanceledException)
+            {
+                throw new InvalidOperationException($"{damaged}, and running stage {stage.Name} again to restore it failed: {e.Message}", e);
+            }
+            var outputs = StageOutputs.Hash(run, stage.Outputs(context));
+            run.Update(m => m.Stages[stage.Name] = new StageRecord { Status = "done", Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3), Outputs = outputs });
             progress.EndStage(stage.Name, skipped: false);
         }
         return context;

@@ -50,6 +50,8 @@ public sealed class StageRecord
 {
     [JsonPropertyName("status")] public string Status { get; set; } = "pending";
     [JsonPropertyName("seconds")] public double? Seconds { get; set; }
+    /// <summary>What the stage wrote: path relative to the run directory → SHA-256 (hex) of its bytes.</summary>
+    [JsonPropertyName("outputs")] public SortedDictionary<string, string>? Outputs { get; set; }
 }
 
 public static class VersionInfo

@@ -27,7 +27,7 @@ public static class SimulatedPaperRun
     public static async Task<string> CreateAsync(string dir, ulong seed = 1)
     {
         var config = Config(seed);
-        var run = RunDirectory.OpenOrCreate(dir, config);
+        using var run = RunDirectory.OpenOrCreate(dir, config);
         var backend = BackendFactory.Create(config, ScenarioCatalog.Embedded(), run.Path);
         await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
         return dir;

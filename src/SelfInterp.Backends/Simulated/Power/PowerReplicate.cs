@@ -129,7 +129,7 @@ public static class PowerReplicate
 
     private static async Task<string> RunStagesAsync(RunConfig config, string dir, ScenarioCatalog catalog, Func<IStage, bool> which, CancellationToken ct)
     {
-        var run = RunDirectory.OpenOrCreate(dir, config);
+        using var run = RunDirectory.OpenOrCreate(dir, config);
         var backend = BackendFactory.Create(config, catalog, dir);
         await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config, ReplyChecks.Off).Where(which).ToList(), SilentProgress.Instance, ct);
         return dir;
