@@ -180,6 +180,7 @@ public class TogetherRunTests
         Assert.Equal(manifest.Models["instilled"].Id, (string?)fake.Jobs[manifest.Models["itrained_all"].JobId!].Body["model"]);
         Assert.Equal(4, manifest.Usage[UsageMeter.FineTuningJobs]);
         Assert.Contains(fake.Requests, r => r.Path == "/v1/chat/completions");
+        run.Dispose(); // releases run.lock, so every file can be read
         foreach (var file in Directory.EnumerateFiles(run.Path, "*", SearchOption.AllDirectories))
             Assert.DoesNotContain(Key, File.ReadAllText(file));
     }
