@@ -1,6 +1,8 @@
 using System.CommandLine;
 using SelfInterp.Cli.Commands;
+using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Runs;
 
@@ -8,12 +10,16 @@ namespace SelfInterp.Cli;
 
 /// <summary>
 /// Parses, runs, and maps failures to exit codes: 0 success, 2 bad input or usage, 3 the run directory is in use
-/// by another process, 1 anything else,
+/// by another process, 4 a fine-tune to be done outside SelfInterp, 5 a failed check of the model's replies, 1 anything else,
 /// always with a one-line error that names the file, line or field where known.
 /// </summary>
 public static class CliHost
 {
     public const int Ok = 0, Failure = 1, BadInput = 2, RunDirectoryInUse = 3;
+    /// <summary>The run stopped before a fine-tune that happens outside SelfInterp (--fine-tune external): not a failure, a hand-over.</summary>
+    public const int FineTuneElsewhere = 4;
+    /// <summary>The run stopped because the model failed a check (instillation at chance, unreadable replies).</summary>
+    public const int CheckFailed = 5;
 
     /// <summary>Every command of the selfinterp tool.</summary>
     public static RootCommand CreateRoot()
@@ -30,6 +36,7 @@ public static class CliHost
         root.Subcommands.Add(WhiteBoxCommands.Probe());
         root.Subcommands.Add(WhiteBoxCommands.Intervene());
         root.Subcommands.Add(WhiteBoxCommands.Wrapper());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }
 
@@ -58,6 +65,16 @@ public static class CliHost
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return RunDirectoryInUse;
+        }
+        catch (FineTuneElsewhereException e)
+        {
+            Console.Error.WriteLine($"stopped: {e.Message}");
+            return FineTuneElsewhere;
+        }
+        catch (ReplyCheckException e)
+        {
+            Console.Error.WriteLine($"stopped: {e.Message}");
+            return CheckFailed;
         }
         catch (OperationCanceledException)
         {

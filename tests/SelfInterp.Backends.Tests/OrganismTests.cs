@@ -91,7 +91,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         var dir = Path.Combine(System.IO.Directory.CreateTempSubdirectory().FullName, "run");
         var run = RunDirectory.OpenOrCreate(dir, config);
         var backend = BackendFactory.Create(config, Catalog, run.Path);
-        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config), SilentProgress.Instance, default);
+        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config, ReplyChecks.Off), SilentProgress.Instance, default);
 
         var m = "organism";
         var selections = File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m)));
@@ -103,7 +103,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         // A fine-tuned model already on disk is reused, not retrained: same id, same bytes.
         var weights = File.ReadAllBytes(Path.Combine(dir, "models", FineTunedModelId.DirectoryName(run.Model("instilled").Id!), "model.safetensors"));
         run.Update(mf => mf.Stages.Remove("instill"));
-        await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config), SilentProgress.Instance, default);
+        await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config, ReplyChecks.Off), SilentProgress.Instance, default);
         Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dir, "models", FineTunedModelId.DirectoryName(run.Model("instilled").Id!), "model.safetensors")));
     }
 }

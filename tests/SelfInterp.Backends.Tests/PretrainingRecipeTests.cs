@@ -110,7 +110,7 @@ public class PretrainingRecipeTests
         Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = method, ItrainReplay = 3 }, Catalog, dir, threads: 1, null, default);
         var config = TinyOrganism.RunConfig(dir);
         var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
-        await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config), SilentProgress.Instance, default);
+        await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config, ReplyChecks.Off), SilentProgress.Instance, default);
 
         Model Load(string key) => Checkpoint.Load(Path.Combine(run.Path, "models", FineTunedModelId.DirectoryName(run.Model(key).Id!)));
         var instilled = Load(RunPipeline.InstilledKey);

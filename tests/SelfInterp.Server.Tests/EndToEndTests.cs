@@ -21,11 +21,11 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
         Instilled = 4, Native = 4, Examples = 12, Validation = 2, Reports = 2, Selections = 6, NativeSelections = 6,
     };
 
-    private static async Task<RunDirectory> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend> backend)
+    private static async Task<RunDirectory> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend> backend, ReplyChecks? checks = null)
     {
         using var run = RunDirectory.OpenOrCreate(TempDir.Create("run-" + config.Backend), config); // released on return, as when the process ends
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await RunPipeline.RunAsync(run, backend(run), RunPipeline.ModelStages(config), SilentProgress.Instance, cts.Token);
+        await RunPipeline.RunAsync(run, backend(run), RunPipeline.ModelStages(config, checks), SilentProgress.Instance, cts.Token);
         return run;
     }
 
@@ -79,11 +79,11 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
     {
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["base_model_dir"] = tiny.Directory };
         var inProcess = await RunAsync(Small("local", "local") with { BackendOptions = options },
-            run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path));
+            run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path), ReplyChecks.Off);
 
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, backendName: "local", backendOptions: options);
         var remote = await RunAsync(Small("openai", "local") with { BackendOptions = harness.ClientOptions() },
-            run => ServerHarness.Client(run.Manifest.Config, ClientKey));
+            run => ServerHarness.Client(run.Manifest.Config, ClientKey), ReplyChecks.Off);
 
         // Same choices and reports. P(A) agrees to float precision only: the server batches requests as they
         // arrive, and a batch of another size can round a logit differently in its last bits.

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenAI.Files;
 using OpenAI.FineTuning;
+using SelfInterp.Backends.FineTuning;
 using SelfInterp.Core.Backends;
 
 namespace SelfInterp.Backends.OpenAI;
@@ -15,7 +16,10 @@ namespace SelfInterp.Backends.OpenAI;
 /// field the API takes (seed, suffix, method.supervised.hyperparameters) is sent as written here.
 /// </summary>
 public sealed class FineTuningJobs(OpenAIFileClient files, FineTuningClient jobs, ResilientCaller caller, OpenAIBackendOptions options, UsageMeter usage)
+    : IFineTuningProvider
 {
+    public string Name => FineTuneProviders.OpenAI;
+
     /// <summary>
     /// OpenAI takes a job seed that fits a signed 32-bit integer; ours are 64-bit. Reducing modulo 10^9 keeps the
     /// last nine decimal digits, so a backend that names models by the seed's low digits (the simulated one,
@@ -56,17 +60,36 @@ public sealed class FineTuningJobs(OpenAIFileClient files, FineTuningClient jobs
         if (hyper.Count > 0)
             body["method"] = new JsonObject { ["type"] = "supervised", ["supervised"] = new JsonObject { ["hyperparameters"] = hyper } };
 
-        using var created = await caller.CallAsync($"creating the fine-tuning job for {request.Name}", async token =>
+        JsonDocument created;
+        try
         {
-            var job = await jobs.FineTuneAsync(BinaryContent.Create(BinaryData.FromString(body.ToJsonString())), waitUntilCompleted: false,
-                new RequestOptions { CancellationToken = token });
-            return JsonDocument.Parse(job.GetRawResponse().Content.ToMemory());
-        }, ct);
+            created = await caller.CallAsync($"creating the fine-tuning job for {request.Name}", async token =>
+            {
+                var job = await jobs.FineTuneAsync(BinaryContent.Create(BinaryData.FromString(body.ToJsonString())), waitUntilCompleted: false,
+                    new RequestOptions { CancellationToken = token });
+                return JsonDocument.Parse(job.GetRawResponse().Content.ToMemory());
+            }, ct);
+        }
+        catch (OpenAIServiceException refused) when (ShutdownRefusal.Matches(refused))
+        {
+            throw ShutdownRefusal.Explain(refused, request.BaseModel);
+        }
+        using var _ = created;
         usage.Add(UsageMeter.FineTuningJobs, 1);
         usage.Flush();
         return created.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
             ? id.GetString()!
             : throw new OpenAIServiceException($"creating the fine-tuning job for {request.Name}: the answer has no job id", 200);
+    }
+
+    public async Task<string> CancelAsync(string jobId, CancellationToken ct)
+    {
+        await caller.CallAsync($"cancelling fine-tuning job {jobId}", async token =>
+        {
+            var job = await FineTuningJob.RehydrateAsync(jobs, jobId, new RequestOptions { CancellationToken = token });
+            return await job.CancelAsync(new RequestOptions { CancellationToken = token });
+        }, ct);
+        return (await GetJobAsync(jobId, ct))?.Status ?? "unknown";
     }
 
     private async Task<string> UploadAsync(string path, CancellationToken ct)

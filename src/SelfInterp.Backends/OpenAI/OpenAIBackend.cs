@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using System.Text.Json;
 using OpenAI;
 using OpenAI.Chat;
+using SelfInterp.Backends.FineTuning;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Runs;
 using OurMessage = SelfInterp.Core.Backends.ChatMessage;
@@ -21,15 +22,18 @@ public sealed class OpenAIBackend : IModelBackend
     private readonly OpenAIBackendOptions _options;
     private readonly ResilientCaller _caller;
     private readonly UsageMeter _usage;
-    private readonly FineTuningJobs _fineTuning;
+    private readonly IFineTuningProvider _fineTuning;
 
     public string Name => "openai";
     public UsageMeter Usage => _usage;
+    public IFineTuningProvider FineTuning => _fineTuning;
 
     /// <param name="apiKey">Held by the SDK's credential only; never stored in a field of ours, logged or saved.</param>
     /// <param name="usageSink">Receives usage counts after each batch and job (the CLI adds them to run.json).</param>
     /// <param name="jitterSeed">Seeds the retry jitter.</param>
-    public OpenAIBackend(OpenAIBackendOptions options, string apiKey, Action<IReadOnlyDictionary<string, double>>? usageSink, ulong jitterSeed)
+    /// <param name="fineTuning">Makes the fine-tuning provider from the backend's caller and meter; null: OpenAI's jobs API at the same endpoint.</param>
+    public OpenAIBackend(OpenAIBackendOptions options, string apiKey, Action<IReadOnlyDictionary<string, double>>? usageSink, ulong jitterSeed,
+        Func<ResilientCaller, UsageMeter, IFineTuningProvider>? fineTuning = null, HttpMessageHandler? handler = null)
     {
         _options = options;
         var clientOptions = new OpenAIClientOptions
@@ -38,18 +42,37 @@ public sealed class OpenAIBackend : IModelBackend
             NetworkTimeout = options.RequestTimeout + TimeSpan.FromSeconds(5),
         };
         if (options.Endpoint is not null) clientOptions.Endpoint = options.Endpoint;
+        if (handler is not null) clientOptions.Transport = new HttpClientPipelineTransport(new HttpClient(handler, disposeHandler: false));
         _client = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
         _usage = new UsageMeter(usageSink);
         _caller = new ResilientCaller(options, _usage, jitterSeed);
 #pragma warning disable OPENAI001
-        _fineTuning = new FineTuningJobs(_client.GetOpenAIFileClient(), _client.GetFineTuningClient(), _caller, options, _usage);
+        _fineTuning = fineTuning?.Invoke(_caller, _usage)
+            ?? new FineTuningJobs(_client.GetOpenAIFileClient(), _client.GetFineTuningClient(), _caller, options, _usage);
 #pragma warning restore OPENAI001
     }
 
-    /// <summary>The backend a run's config asks for: settings from its options, the key from the environment.</summary>
-    public static OpenAIBackend FromEnvironment(RunConfig config, Func<string, string?> environment, Action<IReadOnlyDictionary<string, double>>? usageSink) =>
-        new(OpenAIBackendOptions.From(config.BackendOptions, environment), OpenAIBackendOptions.ApiKey(environment), usageSink,
-            Core.Random.SeededStream.DeriveSeed(config.Seeds.Master, "openai_retry_jitter"));
+    /// <summary>The backend a run's config asks for: settings from its options, keys from the environment, the
+    /// fine-tuning provider its fine_tune names. <paramref name="handler"/> replaces the network under every client (tests).</summary>
+    public static OpenAIBackend FromEnvironment(RunConfig config, Func<string, string?> environment, Action<IReadOnlyDictionary<string, double>>? usageSink,
+        HttpMessageHandler? handler = null)
+    {
+        var provider = config.FineTune ?? FineTuneProviders.OpenAI;
+        var options = OpenAIBackendOptions.From(config.BackendOptions, environment);
+        // Together serves what it trains behind its OpenAI-compatible inference: the default endpoint when it fine-tunes.
+        if (provider == FineTuneProviders.Together && options.Endpoint is null) options = options with { Endpoint = OpenAIBackendOptions.TogetherInference };
+        Func<ResilientCaller, UsageMeter, IFineTuningProvider>? fineTuning = provider switch
+        {
+            FineTuneProviders.OpenAI => null,
+            FineTuneProviders.Together => (caller, usage) => new TogetherFineTuning(
+                TogetherOptions.From(config.BackendOptions, options), TogetherOptions.ApiKey(environment), caller, usage, handler),
+            FineTuneProviders.External => (_, _) => new ExternalFineTuning(),
+            _ => throw new UsageException($"unknown fine-tuning provider '{provider}' (known: {string.Join(", ", FineTuneProviders.Names)})"),
+        };
+        if (provider == FineTuneProviders.Together) TogetherOptions.ApiKey(environment); // a missing key fails before anything runs
+        return new OpenAIBackend(options, OpenAIBackendOptions.InferenceKey(options, environment), usageSink,
+            Core.Random.SeededStream.DeriveSeed(config.Seeds.Master, "openai_retry_jitter"), fineTuning, handler);
+    }
 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct) =>
         _fineTuning.RunAsync(request, progress, ct);

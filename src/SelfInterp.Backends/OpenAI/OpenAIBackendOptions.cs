@@ -12,6 +12,8 @@ public sealed record OpenAIBackendOptions
 {
     public const string ApiKeyVariable = "OPENAI_API_KEY";
     public const string BaseUrlVariable = "OPENAI_BASE_URL";
+    /// <summary>Together's OpenAI-compatible inference, where the models its fine-tuning makes are served.</summary>
+    public static readonly Uri TogetherInference = new("https://api.together.xyz/v1");
 
     public Uri? Endpoint { get; init; }
     /// <summary>Requests in flight at once.</summary>
@@ -43,6 +45,7 @@ public sealed record OpenAIBackendOptions
         "base_url", "concurrency", "requests_per_minute", "max_retries", "retry_delay_ms", "max_retry_delay_ms",
         "timeout_seconds", "poll_seconds", "top_logprobs", "n_epochs", "batch_size", "learning_rate_multiplier",
         "input_price_per_million", "output_price_per_million", "training_price_per_million",
+        .. FineTuning.TogetherOptions.Keys,
     ];
 
     /// <summary>Reads the options, naming the key of any bad value; <paramref name="environment"/> looks up variables.</summary>
@@ -96,6 +99,20 @@ public sealed record OpenAIBackendOptions
             OutputPricePerMillion = Num("output_price_per_million", 0),
             TrainingPricePerMillion = Num("training_price_per_million", 0),
         };
+    }
+
+    /// <summary>
+    /// The key for chat completions: Together's for Together's endpoint; else OPENAI_API_KEY; else, for a server of
+    /// one's own (vLLM, SGLang, Ollama, `selfinterp serve` without --api-key), a placeholder such servers ignore.
+    /// Only OpenAI's own endpoint requires OPENAI_API_KEY.
+    /// </summary>
+    public static string InferenceKey(OpenAIBackendOptions options, Func<string, string?> environment)
+    {
+        if (options.Endpoint is { } e && (e.Host.EndsWith("together.xyz", StringComparison.OrdinalIgnoreCase) || e.Host.EndsWith("together.ai", StringComparison.OrdinalIgnoreCase)))
+            return FineTuning.TogetherOptions.ApiKey(environment);
+        if (!string.IsNullOrWhiteSpace(environment(ApiKeyVariable)) || options.Endpoint is null || options.Endpoint.Host.EndsWith("openai.com", StringComparison.OrdinalIgnoreCase))
+            return ApiKey(environment);
+        return "no-key";
     }
 
     /// <summary>The key from the environment, or a clear error saying where to put it.</summary>

@@ -81,6 +81,7 @@ public sealed class ResilientCaller
     public static bool IsTransient(Exception e) => e switch
     {
         ClientResultException c => c.Status is 0 or 408 or 409 or 429 or >= 500,
+        OpenAIServiceException s => s.Status is 408 or 409 or 429 or >= 500, // raised by our own HTTP clients (Together)
         TimeoutRejectedException or HttpRequestException or IOException => true,
         _ => false,
     };

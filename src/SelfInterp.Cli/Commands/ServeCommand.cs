@@ -20,7 +20,7 @@ public static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on. Default loopback only; 0.0.0.0 opens it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
         var apiKey = new Option<string?>("--api-key") { Description = $"Require this key (Authorization: Bearer KEY) on every request. Visible to other users in `ps`: prefer --api-key-file or {ServeApiKey.EnvironmentVariable}." };
         var apiKeyFile = new Option<string?>("--api-key-file") { Description = "Require the key held in this file (its first line)." };
-        var models = new Option<string>("--models") { Description = "Directory for uploaded files, jobs and fine-tuned models; they survive a restart.", DefaultValueFactory = _ => "models" };
+        var models = new Option<string?>("--models") { Description = "Directory for uploaded files, jobs and fine-tuned models; they survive a restart. Default: $XDG_DATA_HOME/selfinterp/serve, else ~/.local/share/selfinterp/serve. The shipped base models are read from where they ship." };
         var backend = new Option<string>("--backend") { Description = $"Which model to serve: {string.Join(", ", BackendFactory.ServableNames)}.", DefaultValueFactory = _ => BackendFactory.DefaultServeBackend };
         var failRate = new Option<double>("--fail-rate") { Description = "Answer this share of requests with a random 429 or 500 (seeded), for resilience tests.", DefaultValueFactory = _ => 0 };
         var maxRequest = new Option<double>("--max-request-mb") { Description = "Refuse larger request bodies with 413.", DefaultValueFactory = _ => 64 };
@@ -47,7 +47,7 @@ public static class ServeCommand
                 BaseModel = BackendFactory.DefaultBaseModel(name),
                 BackendOptions = RunCommand.ParseOptions(p.GetValue(options) ?? []),
             };
-            var dir = Path.GetFullPath(p.GetValue(models)!);
+            var dir = Path.GetFullPath(p.GetValue(models) ?? DataDirectory.ForServe(Environment.GetEnvironmentVariable));
             var catalog = ScenarioCatalog.Load(config.Catalog, config.Roles);
             var reader = new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts));
             var model = BackendFactory.Create(config, catalog, dir, modelsDirectory: dir);
@@ -66,7 +66,8 @@ public static class ServeCommand
             }
             await using var running = server;
             if (key is not null) Console.WriteLine("requests must carry the API key (Authorization: Bearer ...)");
-            Console.WriteLine($"serving the {name} backend (base model '{config.BaseModel}', models in {dir})");
+            Console.WriteLine($"serving the {name} backend (base model '{config.BaseModel}')");
+            Console.WriteLine($"state (uploaded files, jobs, fine-tuned models) in {dir}");
             Console.WriteLine($"OpenAI-compatible API at {server.BaseUrl}  (Ctrl+C stops)");
             try { await server.WaitForShutdownAsync(ct); }
             catch (OperationCanceledException) { }

@@ -3,29 +3,30 @@ using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Core.Pipeline;
 
-/// <summary>Fine-tunes one model from another and records it in run.json (the job id as soon as it exists).</summary>
+/// <summary>Fine-tunes one model from another and records it in run.json (the job id as soon as it exists).
+/// A model already registered under the result key (`selfinterp models set`, trained elsewhere) is used as it is.</summary>
 public sealed class FineTuneStage(
     string name, string resultKey, string fromKey, FineTuneKind kind,
     Func<Datasets.Datasets, (string File, string? Validation, IReadOnlyList<TrainingExample> Examples)> select) : IStage
 {
     public string Name => name;
+    public string ResultKey => resultKey;
+    public string FromKey => fromKey;
 
     public async Task RunAsync(RunContext ctx, CancellationToken ct)
     {
-        var (file, validation, examples) = select(ctx.Data);
-        var from = ctx.Run.Model(fromKey).Id!;
+        if (IsRegistered(ctx.Run)) return;
+        var (file, _, examples) = select(ctx.Data);
         ctx.Run.Manifest.Models.TryGetValue(resultKey, out var existing);
         ctx.Progress.StartStage(name, $"Fine-tuning {resultKey} from {fromKey} on {examples.Count} examples", 1);
-        var request = new FineTuneRequest(
-            from, resultKey, kind, file, validation, examples,
-            // Below 10^9 so it survives services whose job seed is a 32-bit integer: a job run through the
-            // OpenAI-compatible API then gets the same seed, and the same model, as one run in-process.
-            Random.SeededStream.DeriveSeed(ctx.Plan.Config.Seeds.FinetuningJob, resultKey) % 1_000_000_000,
-            ExistingJobId: existing?.JobId,
-            JobCreated: job => ctx.Run.Update(m => m.Models[resultKey] = new ModelRecord
+        var request = Request(ctx, ctx.Run.Model(fromKey).Id!) with
+        {
+            ExistingJobId = existing?.JobId,
+            JobCreated = job => ctx.Run.Update(m => m.Models[resultKey] = new ModelRecord
             {
                 From = fromKey, JobId = job, TrainingFile = Path.GetFileName(file),
-            }));
+            }),
+        };
         var progress = new Progress<double>(ctx.Progress.Fraction);
         string id = await ctx.Backend.FineTuneAsync(request, progress, ct);
         ctx.Run.Update(m =>
@@ -36,5 +37,31 @@ public sealed class FineTuneStage(
             record.TrainingFile = Path.GetFileName(file);
             m.Models[resultKey] = record;
         });
+    }
+
+    /// <summary>Registered with `models set`: trained elsewhere, used as it is.</summary>
+    public bool IsRegistered(RunDirectory run) => run.Manifest.Models.TryGetValue(resultKey, out var m) && m.Id is not null && m.Registered == true;
+
+    /// <summary>The model exists, however it was made.</summary>
+    public bool HasModel(RunDirectory run) => run.Manifest.Models.TryGetValue(resultKey, out var m) && m.Id is not null;
+
+    /// <summary>What an outside trainer needs for this fine-tune; the model to start from is null while it is itself pending.</summary>
+    public PendingFineTune Pending(RunDirectory run, Runs.ExperimentPlan plan, Datasets.Datasets data)
+    {
+        string? from = run.Manifest.Models.TryGetValue(fromKey, out var m) ? m.Id : null;
+        if (fromKey == RunPipeline.BaseModelKey) from ??= plan.Config.BaseModel;
+        return PendingFineTune.Of(Request(plan, data, from ?? fromKey), from, fromKey);
+    }
+
+    private FineTuneRequest Request(RunContext ctx, string from) => Request(ctx.Plan, ctx.Data, from);
+
+    private FineTuneRequest Request(Runs.ExperimentPlan plan, Datasets.Datasets data, string from)
+    {
+        var (file, validation, examples) = select(data);
+        return new FineTuneRequest(
+            from, resultKey, kind, file, validation, examples,
+            // Below 10^9 so it survives services whose job seed is a 32-bit integer: a job run through the
+            // OpenAI-compatible API then gets the same seed, and the same model, as one run in-process.
+            Random.SeededStream.DeriveSeed(plan.Config.Seeds.FinetuningJob, resultKey) % 1_000_000_000);
     }
 }

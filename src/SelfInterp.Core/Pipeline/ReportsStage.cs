@@ -9,8 +9,9 @@ namespace SelfInterp.Core.Pipeline;
 /// <summary>
 /// A model reports its weights, `reports` times per scenario, each prompt showing a fresh random trial.
 /// Writes the paper's report file; a reply that is not a valid report leaves its five report fields empty.
+/// More bad reports than <see cref="ReplyChecks.MaxBadReports"/> stop the run.
 /// </summary>
-public sealed class ReportsStage(string name, string modelKey, ReportCondition condition, IReadOnlyList<int> scenarios, string version) : IStage
+public sealed class ReportsStage(string name, string modelKey, ReportCondition condition, IReadOnlyList<int> scenarios, string version, ReplyChecks? checks = null) : IStage
 {
     public string Name => name;
 
@@ -33,6 +34,7 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
                     .Select(text => new Reply(0, text)).ToList(),
             ct);
 
+        var bad = new List<string?>();
         var w = new CsvWriter(PaperLayout.ReportColumns);
         for (int i = 0; i < trials.Count; i++)
         {
@@ -42,9 +44,13 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
             if (ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _))
                 foreach (var x in weights) w.Field(x);
             else
+            {
                 for (int k = 0; k < 5; k++) w.Empty();
+                bad.Add(replies[i].Text);
+            }
             Datasets.DatasetBuilder.WriteValues(w, scenario, t);
         }
         w.WriteTo(ctx.Run.File(Outputs(ctx)[0]));
+        ReplyCheck.Unreadable(name, "a JSON report of the five weights", bad, trials.Count, (checks ?? ReplyChecks.Default).MaxBadReports);
     }
 }

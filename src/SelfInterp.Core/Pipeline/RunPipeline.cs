@@ -18,9 +18,12 @@ public static class RunPipeline
     public const string ItrainedLastKey = "itrained_last";
     public const string ItrainedAllKey = "itrained_all";
 
-    /// <summary>The stages that talk to a model; analysis and reporting are appended by the caller.</summary>
-    public static IReadOnlyList<IStage> ModelStages(RunConfig c)
+    /// <summary>The stages that talk to a model; analysis and reporting are appended by the caller. The instilled
+    /// model's choices on the instilled scenarios come right after instillation: they show whether it worked (see
+    /// <see cref="ReplyChecks"/>) before anything else is paid for.</summary>
+    public static IReadOnlyList<IStage> ModelStages(RunConfig c, ReplyChecks? checks = null)
     {
+        checks ??= ReplyChecks.Default;
         var instilled = c.InstilledScenarios.ToList();
         var firstHalf = instilled.Take(c.Instilled / 2).ToList();
         var secondHalf = instilled.Skip(c.Instilled / 2).ToList();
@@ -28,19 +31,19 @@ public static class RunPipeline
         return
         [
             new FineTuneStage("instill", InstilledKey, BaseModelKey, FineTuneKind.Decisions, d => (d.InstillFile, d.InstillValidationFile, d.Instill)),
+            new SelectionsStage("selections_instilled", instilled, c.Selections, SelectionsKind.Instilled, checks),
+            new ReportsStage("reports_base", BaseModelKey, ReportCondition.Base, instilled, PaperLayout.VersionInstilled, checks),
+            new ReportsStage("reports_instilled", InstilledKey, ReportCondition.Instilled, instilled, PaperLayout.VersionInstilled, checks),
             new FineTuneStage("itrain_first", ItrainedFirstKey, InstilledKey, FineTuneKind.Reports, d => (d.First.File, null, d.First.Examples)),
             new FineTuneStage("itrain_last", ItrainedLastKey, InstilledKey, FineTuneKind.Reports, d => (d.Last.File, null, d.Last.Examples)),
             new FineTuneStage("itrain_all", ItrainedAllKey, InstilledKey, FineTuneKind.Reports, d => (d.All.File, null, d.All.Examples)),
-            new ReportsStage("reports_base", BaseModelKey, ReportCondition.Base, instilled, PaperLayout.VersionInstilled),
-            new ReportsStage("reports_instilled", InstilledKey, ReportCondition.Instilled, instilled, PaperLayout.VersionInstilled),
-            new ReportsStage("reports_itrained_first", ItrainedFirstKey, ReportCondition.ItrainedFirstHalf, secondHalf, PaperLayout.VersionInstilled),
-            new ReportsStage("reports_itrained_last", ItrainedLastKey, ReportCondition.ItrainedSecondHalf, firstHalf, PaperLayout.VersionInstilled),
-            new ReportsStage("reports_native_before", InstilledKey, ReportCondition.NativeBefore, native, PaperLayout.VersionLatent),
-            new ReportsStage("reports_native_after", ItrainedAllKey, ReportCondition.NativeAfter, native, PaperLayout.VersionLatent),
-            new SelectionsStage("selections_instilled", instilled, c.Selections, SelectionsKind.Instilled),
-            new SelectionsStage("selections_native", native, c.NativeSelections, SelectionsKind.Native),
+            new ReportsStage("reports_itrained_first", ItrainedFirstKey, ReportCondition.ItrainedFirstHalf, secondHalf, PaperLayout.VersionInstilled, checks),
+            new ReportsStage("reports_itrained_last", ItrainedLastKey, ReportCondition.ItrainedSecondHalf, firstHalf, PaperLayout.VersionInstilled, checks),
+            new ReportsStage("reports_native_before", InstilledKey, ReportCondition.NativeBefore, native, PaperLayout.VersionLatent, checks),
+            new ReportsStage("reports_native_after", ItrainedAllKey, ReportCondition.NativeAfter, native, PaperLayout.VersionLatent, checks),
+            new SelectionsStage("selections_native", native, c.NativeSelections, SelectionsKind.Native, checks),
             // Last, so a run made before it existed resumes by running this stage alone.
-            new SelectionsStage("selections_base", instilled, c.Selections, SelectionsKind.Base),
+            new SelectionsStage("selections_base", instilled, c.Selections, SelectionsKind.Base, checks),
         ];
     }
 
@@ -77,6 +80,7 @@ public static class RunPipeline
             }
             var clock = Stopwatch.StartNew();
             try { await stage.RunAsync(context, ct); }
+            catch (FineTuneElsewhereException) { throw ExternalFineTunes.AllPending(context, stages); }
             catch (Exception e) when (damaged is not null && e is not OperationCanceledException)
             {
                 throw new InvalidOperationException($"{damaged}, and running stage {stage.Name} again to restore it failed: {e.Message}", e);

@@ -21,8 +21,10 @@ public enum SelectionsKind
 /// to measure learned weights and on the native scenarios to measure native weights; the base model on the
 /// instilled scenarios, to measure the preferences it had before instillation. Writes the paper's selections
 /// file (ours for the base model), with P(A) in a trailing p_a column where the backend gives it.
+/// On the instilled model's instilled scenarios it also checks that instillation worked, and on every kind that
+/// the replies are A or B (<see cref="ReplyChecks"/>).
 /// </summary>
-public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, int perScenario, SelectionsKind kind) : IStage
+public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, int perScenario, SelectionsKind kind, ReplyChecks? checks = null) : IStage
 {
     public string Name => name;
 
@@ -68,5 +70,18 @@ public sealed class SelectionsStage(string name, IReadOnlyList<int> scenarios, i
             if (replies[i].ProbabilityA is double p) w.Field(Math.Round(p, 6)); else w.Empty();
         }
         w.WriteTo(ctx.Run.File(Outputs(ctx)[0]));
+        Check(plan, trials, replies);
+    }
+
+    private void Check(Runs.ExperimentPlan plan, IReadOnlyList<Trial> trials, IReadOnlyList<Reply> replies)
+    {
+        var limits = checks ?? ReplyChecks.Default;
+        var readable = Enumerable.Range(0, trials.Count).Where(i => replies[i].Selection is "A" or "B").ToList();
+        ReplyCheck.Unreadable(name, "A or B", Enumerable.Range(0, trials.Count).Except(readable).Select(i => replies[i].Text).ToList(),
+            trials.Count, limits.MaxUnreadableChoices);
+        if (kind != SelectionsKind.Instilled) return;
+        int agree = readable.Count(i =>
+            Utility.Choice(plan.Scenario(trials[i].Scenario), plan.TargetWeights(trials[i].Scenario), trials[i]).ToString() == replies[i].Selection);
+        ReplyCheck.Agreement(name, agree, readable.Count, limits.MinAgreement);
     }
 }

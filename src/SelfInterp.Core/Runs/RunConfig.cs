@@ -7,6 +7,9 @@ public sealed record RunConfig
 {
     [JsonPropertyName("preset")] public string Preset { get; init; } = "quick";
     [JsonPropertyName("backend")] public string Backend { get; init; } = "local";
+    /// <summary>Who fine-tunes for the openai backend: openai (its jobs API; also when absent), together, or external
+    /// (any trainer: the run stops with the files to train on and resumes once `models set` registers the models).</summary>
+    [JsonPropertyName("fine_tune")] public string? FineTune { get; init; }
     [JsonPropertyName("base_model")] public string BaseModel { get; init; } = "";
     /// <summary>Scenarios 0 .. instilled-1 of the catalog receive instilled preferences.</summary>
     [JsonPropertyName("instilled")] public int Instilled { get; init; } = 20;

@@ -81,6 +81,17 @@ public sealed class RunDirectory : IDisposable
         }
     }
 
+    /// <summary>Opens an existing run, whatever its config, holding its lock (for commands that edit a run: `models set`).</summary>
+    public static RunDirectory Open(string path)
+    {
+        var manifestPath = System.IO.Path.Combine(path, PaperLayout.RunManifestFile);
+        if (!System.IO.File.Exists(manifestPath))
+            throw new UsageException($"{path}: not a run directory (no {PaperLayout.RunManifestFile})");
+        var runLock = Lock(System.IO.Path.Combine(path, LockFile));
+        try { return new RunDirectory(path, RunManifest.Load(manifestPath), runLock); }
+        catch { runLock.Dispose(); throw; }
+    }
+
     /// <summary>A kill during an atomic write leaves its temporary file (.NAME.PID.tmp) behind; resuming removes them.</summary>
     private static void RemoveInterruptedWrites(string path)
     {

@@ -42,6 +42,8 @@ public sealed class ModelRecord
     [JsonPropertyName("from")] public string? From { get; set; }
     [JsonPropertyName("job_id")] public string? JobId { get; set; }
     [JsonPropertyName("training_file")] public string? TrainingFile { get; set; }
+    /// <summary>True for a model trained outside SelfInterp and registered with `models set`; absent otherwise.</summary>
+    [JsonPropertyName("registered")] public bool? Registered { get; set; }
 }
 
 public sealed class StageRecord

@@ -131,7 +131,7 @@ public static class PowerReplicate
     {
         using var run = RunDirectory.OpenOrCreate(dir, config);
         var backend = BackendFactory.Create(config, catalog, dir);
-        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config).Where(which).ToList(), SilentProgress.Instance, ct);
+        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config, ReplyChecks.Off).Where(which).ToList(), SilentProgress.Instance, ct);
         return dir;
     }
 

@@ -1,0 +1,103 @@
+using SelfInterp.Backends.Simulated;
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Layout;
+using SelfInterp.Core.Pipeline;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+
+namespace SelfInterp.Backends.Tests;
+
+/// <summary>A run stops right after instillation when the instilled model chooses at random, and wherever replies are
+/// mostly unreadable, before paying for the rest; --keep-going (ReplyChecks.Off) goes on from there.</summary>
+public class ReplyCheckTests
+{
+    private static RunConfig Small() => new()
+    {
+        Preset = "test", Backend = "simulated", BaseModel = SimulatedBackend.BaseModelId,
+        Instilled = 6, Native = 4, Examples = 30, Validation = 2, Reports = 3, Selections = 20, NativeSelections = 30,
+    };
+
+    /// <summary>The simulated backend, except for the replies a test replaces; counts fine-tunes.</summary>
+    private sealed class Rigged(IModelBackend inner, Func<ChatPrompt, Choice>? choose = null, Func<ChatPrompt, string>? complete = null) : IModelBackend
+    {
+        public int FineTunes;
+        public string Name => inner.Name;
+
+        public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
+        {
+            Interlocked.Increment(ref FineTunes);
+            return inner.FineTuneAsync(request, progress, ct);
+        }
+
+        public async Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct) =>
+            choose is null || model == SimulatedBackend.BaseModelId ? await inner.ChooseAsync(model, prompts, progress, ct) : prompts.Select(choose).ToList();
+
+        public async Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct) =>
+            complete is null ? await inner.CompleteAsync(model, prompts, maxTokens, progress, ct) : prompts.Select(complete).ToList();
+    }
+
+    private static async Task<(RunDirectory Run, Rigged Backend, Exception? Error)> Run(Func<IModelBackend, Rigged> rig, ReplyChecks checks, string? dir = null)
+    {
+        var config = Small();
+        var run = RunDirectory.OpenOrCreate(dir ?? Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
+        var backend = rig(BackendFactory.Create(config, ScenarioCatalog.Embedded(), run.Path));
+        var error = await Record.ExceptionAsync(() => RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config, checks), SilentProgress.Instance, default));
+        return (run, backend, error);
+    }
+
+    [Fact]
+    public async Task A_model_that_chooses_at_random_stops_the_run_after_instillation()
+    {
+        var coin = new SeededStream("coin", 5);
+        Rigged Random(IModelBackend b) => new(b, choose: _ => { lock (coin) return new Choice(coin.NextDouble() < 0.5 ? 'A' : 'B', null, "x"); });
+
+        var (run, backend, error) = await Run(Random, ReplyChecks.Default);
+
+        var e = Assert.IsType<ReplyCheckException>(error);
+        Assert.Contains("selections_instilled: instillation failed", e.Message);
+        Assert.Matches(@"agree with the target weights on \d+ of 120 validation trials \((4|5)\d(\.\d)?%; chance is 50%", e.Message);
+        Assert.Contains("--keep-going", e.Message);
+        Assert.Equal(1, backend.FineTunes); // no introspection training paid for
+        Assert.True(run.IsDone("instill"));
+        Assert.False(run.IsDone("selections_instilled"));
+        Assert.True(File.Exists(run.File(PaperLayout.InstilledSelections(SimulatedBackend.BaseModelId))));
+
+        // The same run with the checks off goes on from there, re-asking nothing.
+        run.Dispose();
+        var (again, more, error2) = await Run(Random, ReplyChecks.Off, run.Path);
+        using var _ = again;
+        Assert.Null(error2);
+        Assert.Equal(3, more.FineTunes);
+        Assert.All(RunPipeline.ModelStages(again.Manifest.Config), s => Assert.True(again.IsDone(s.Name), s.Name));
+    }
+
+    [Fact]
+    public async Task An_instilled_model_that_learned_passes_the_check()
+    {
+        var (run, _, error) = await Run(b => new Rigged(b), ReplyChecks.Default);
+        Assert.Null(error);
+        Assert.True(run.IsDone("selections_native"));
+    }
+
+    [Fact]
+    public async Task Choices_that_are_not_A_or_B_stop_the_run_and_are_shown()
+    {
+        var (_, backend, error) = await Run(b => new Rigged(b, choose: _ => new Choice('?', null, "I would pick\nthe first one")), ReplyChecks.Default);
+        var e = Assert.IsType<ReplyCheckException>(error);
+        Assert.Contains("selections_instilled: 120 of 120 replies (100%) are not A or B", e.Message);
+        Assert.Contains("\"I would pick the first one\"", e.Message);
+        Assert.Equal(1, backend.FineTunes);
+    }
+
+    [Fact]
+    public async Task Reports_that_are_not_JSON_stop_the_run_and_are_shown()
+    {
+        var (run, backend, error) = await Run(b => new Rigged(b, complete: _ => "Sure! I weigh price most."), ReplyChecks.Default);
+        var e = Assert.IsType<ReplyCheckException>(error);
+        Assert.Contains("reports_base: 18 of 18 replies (100%) are not a JSON report of the five weights", e.Message);
+        Assert.Contains("\"Sure! I weigh price most.\"", e.Message);
+        Assert.Equal(1, backend.FineTunes);
+        Assert.True(run.IsDone("selections_instilled"));
+    }
+}

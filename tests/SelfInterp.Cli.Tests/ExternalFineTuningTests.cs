@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using SelfInterp.Backends;
+using SelfInterp.Backends.ChatClient;
+using SelfInterp.Backends.FineTuning;
+using SelfInterp.Backends.OpenAI;
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Datasets;
+using SelfInterp.Core.Layout;
+using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+using SelfInterp.Server;
+
+namespace SelfInterp.Cli.Tests;
+
+/// <summary>
+/// `run --fine-tune external` end to end, as a user with their own trainer would go: the run stops (exit 4) naming
+/// what to train; the models are trained elsewhere — here by `selfinterp serve`'s own fine-tuning jobs on the shipped
+/// organism — and registered with `models set`; the same command then elicits through the server and ends with the
+/// summary of the in-process local run. No provider's key reaches a file of the run, the server's files, or the output.
+/// </summary>
+public class ExternalFineTuningTests
+{
+    private const string OpenAIKey = "sk-openai-test-KEY-71c2e9", TogetherKey = "together-test-KEY-5b8d0f";
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "selfinterp.dll");
+    private readonly List<string> _output = [];
+
+    private (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment[OpenAIBackendOptions.ApiKeyVariable] = OpenAIKey;
+        psi.Environment[TogetherOptions.ApiKeyVariable] = TogetherKey;
+        psi.Environment.Remove(OpenAIBackendOptions.BaseUrlVariable);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        _output.Add(stdout + err.Result);
+        return (p.ExitCode, stdout, err.Result);
+    }
+
+    private static string Temp(string label) => Directory.CreateTempSubdirectory(label).FullName;
+
+    [Fact]
+    public async Task Quick_preset_trained_elsewhere_ends_with_the_in_process_summary()
+    {
+        var local = Path.Combine(Temp("ext-local"), "run");
+        Assert.Equal(0, Run("run", "--backend", "local", "--preset", "quick", "--out", local).Code);
+
+        var models = Temp("ext-serve");
+        var catalog = ScenarioCatalog.Load(null);
+        var serveConfig = new RunConfig { Backend = "local", BaseModel = BackendFactory.DefaultBaseModel("local") };
+        await using var server = await SelfInterpServer.StartAsync(
+            new ServerOptions(models, serveConfig.BaseModel, Port: 0, ApiKey: OpenAIKey),
+            BackendFactory.Create(serveConfig, catalog, models, modelsDirectory: models),
+            DecisionPrompts.Classifier(new PromptReader(catalog, PromptTemplates.Default)));
+        var url = server.BaseUrl.ToString();
+        var dir = Path.Combine(Temp("ext-remote"), "run");
+        string[] command = ["run", "--backend", "openai", "--fine-tune", "external", "--base-url", url, "--preset", "quick", "--out", dir];
+
+        // 1. Everything written, then a stop before the first fine-tune naming every file and where each starts.
+        var (code, _, err) = Run(command);
+        Assert.True(code == 4, err);
+        var config = RunManifest.Load(Path.Combine(dir, PaperLayout.RunManifestFile)).Config;
+        Assert.Equal("external", config.FineTune);
+        foreach (var file in new[] { DatasetBuilder.InstillFileName(20), DatasetBuilder.InstillValidationFileName(20), DatasetBuilder.ItrainFirstFileName(20),
+                     DatasetBuilder.ItrainLastFileName(20), DatasetBuilder.ItrainAllFileName(20) })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+            Assert.Contains(Path.Combine(Path.GetFullPath(dir), file), err);
+        }
+        Assert.Contains("instilled: start from 'organism' (base)", err);
+        Assert.Contains("itrained_first: start from the model you register as 'instilled'", err);
+        Assert.Contains($"seed {Seed(config, "instilled")}", err);
+        Assert.Contains("selfinterp models set", err);
+
+        // 2. The instilled model, trained by serve's jobs, registered; the run goes on to its choices and reports, then stops again.
+        var trainer = OpenAIBackend.FromEnvironment(new RunConfig { Backend = "openai", BackendOptions = new(StringComparer.Ordinal) { ["base_url"] = url, ["poll_seconds"] = "0.05" } },
+            v => v == OpenAIBackendOptions.ApiKeyVariable ? OpenAIKey : null, null);
+        async Task<string> Train(string key, string from, FineTuneKind kind, string file, string? validation) =>
+            await trainer.FineTuneAsync(new FineTuneRequest(from, key, kind, Path.Combine(dir, file), validation is null ? null : Path.Combine(dir, validation), [],
+                Seed(config, key)), null, default);
+        var instilled = await Train("instilled", "organism", FineTuneKind.Decisions, DatasetBuilder.InstillFileName(20), DatasetBuilder.InstillValidationFileName(20));
+        Assert.Equal(0, Run("models", "set", dir, $"instilled={instilled}").Code);
+        (code, _, err) = Run(command);
+        Assert.True(code == 4, err);
+        Assert.Contains($"itrained_all: start from '{instilled}' (instilled)", err);
+        Assert.DoesNotContain("  instilled:", err);
+        Assert.True(File.Exists(Path.Combine(dir, PaperLayout.InstilledSelections("organism"))));
+
+        // 3. The three introspection-trained models, then the same command to the end.
+        var itrained = new List<string>();
+        foreach (var (key, file) in new[] { ("itrained_first", DatasetBuilder.ItrainFirstFileName(20)), ("itrained_last", DatasetBuilder.ItrainLastFileName(20)), ("itrained_all", DatasetBuilder.ItrainAllFileName(20)) })
+            itrained.Add($"{key}={await Train(key, instilled, FineTuneKind.Reports, file, null)}");
+        Assert.Equal(0, Run(["models", "set", dir, .. itrained]).Code);
+        (code, _, err) = Run(command);
+        Assert.True(code == 0, err);
+
+        Assert.Equal(WithoutTiming(Path.Combine(local, PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile)),
+            WithoutTiming(Path.Combine(dir, PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile)));
+        var manifest = RunManifest.Load(Path.Combine(dir, PaperLayout.RunManifestFile));
+        Assert.All(new[] { "instilled", "itrained_first", "itrained_last", "itrained_all" }, k => Assert.True(manifest.Models[k].Registered));
+
+        // No key in any file of the run or of the server, nor in anything printed.
+        var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Concat(Directory.EnumerateFiles(models, "*", SearchOption.AllDirectories)).ToList();
+        Assert.Contains(files, f => f.EndsWith(PaperLayout.RunManifestFile));
+        foreach (var file in files.Where(f => !f.EndsWith(".safetensors")))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain(OpenAIKey, text);
+            Assert.DoesNotContain(TogetherKey, text);
+        }
+        Assert.All(_output, o => { Assert.DoesNotContain(OpenAIKey, o); Assert.DoesNotContain(TogetherKey, o); });
+    }
+
+    [Fact]
+    public void Together_dry_run_shows_the_requests_and_sends_nothing()
+    {
+        var dir = Path.Combine(Temp("dry"), "run");
+        var (code, stdout, err) = Run("run", "--backend", "openai", "--fine-tune", "together", "--base-model", "Qwen/Qwen2.5-7B-Instruct", "--dry-run",
+            "--option", "together_url=http://127.0.0.1:9/v1", "--option", "n_epochs=3", "--option", "learning_rate=5e-5", "--option", "lora_r=64", "--option", "lora_alpha=128",
+            "--option", "itrain_n_epochs=5", "--option", "itrain_learning_rate=1e-5", "--out", dir);
+        Assert.True(code == 0, err);
+        Assert.Contains("POST http://127.0.0.1:9/v1/files/upload", stdout);
+        Assert.Contains("  purpose: fine-tune", stdout);
+        Assert.Contains($"  file: <{DatasetBuilder.InstillFileName(20)}, {new FileInfo(Path.Combine(dir, DatasetBuilder.InstillFileName(20))).Length} bytes>", stdout);
+        Assert.Contains("POST http://127.0.0.1:9/v1/fine-tunes", stdout);
+        Assert.Contains("\"model\": \"Qwen/Qwen2.5-7B-Instruct\"", stdout);
+        Assert.Contains("\"model\": \"<output model of the instilled job>\"", stdout);
+        Assert.Contains("\"lora_r\": 64", stdout);
+        Assert.Contains("\"suffix\": \"itrained_all\"", stdout);
+        // Instilling 3 epochs at 5e-5, introspection training 5 at 1e-5: the replication's two settings.
+        var instill = stdout[stdout.IndexOf("# instilled")..stdout.IndexOf("# itrained_first")];
+        var itrain = stdout[stdout.IndexOf("# itrained_all")..];
+        Assert.Contains("\"n_epochs\": 3", instill);
+        Assert.Contains("\"learning_rate\": 5E-05", instill);
+        Assert.Contains("\"n_epochs\": 5", itrain);
+        Assert.Contains("\"learning_rate\": 1E-05", itrain);
+        Assert.Contains("Bearer $TOGETHER_API_KEY", stdout);
+        Assert.DoesNotContain(TogetherKey, stdout + err);
+        Assert.Equal(4, stdout.Split("\n# ").Length - 1);
+        var manifest = RunManifest.Load(Path.Combine(dir, PaperLayout.RunManifestFile));
+        Assert.Empty(manifest.Stages);
+        Assert.Equal("together", manifest.Config.FineTune);
+    }
+
+    [Fact]
+    public void Bad_registrations_exit_2_naming_the_field()
+    {
+        var dir = Path.Combine(Temp("reg"), "run");
+        Assert.Equal(4, Run("run", "--backend", "openai", "--fine-tune", "external", "--base-url", "http://127.0.0.1:9/v1", "--out", dir).Code);
+        var (c1, _, e1) = Run("models", "set", dir, "instiled=x");
+        Assert.Equal(2, c1);
+        Assert.Contains("'instiled' is not a model this run fine-tunes", e1);
+        Assert.Equal(0, Run("models", "set", dir, "instilled=org/a").Code);
+        var (c2, _, e2) = Run("models", "set", dir, "instilled=org/b");
+        Assert.Equal(2, c2);
+        Assert.Contains("field 'models.instilled.id' already holds 'org/a'", e2);
+        var (c3, _, e3) = Run("run", "--backend", "local", "--fine-tune", "together", "--out", Path.Combine(Temp("reg"), "x"));
+        Assert.Equal(2, c3);
+        Assert.Contains("--fine-tune applies to --backend openai", e3);
+    }
+
+    private static ulong Seed(RunConfig config, string key) => SeededStream.DeriveSeed(config.Seeds.FinetuningJob, key) % 1_000_000_000;
+
+    private static string WithoutTiming(string path)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        node.Remove("elapsed_s");
+        return node.ToJsonString();
+    }
+}
