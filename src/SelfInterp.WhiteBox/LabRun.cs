@@ -1,4 +1,5 @@
 using SelfInterp.Backends.Local;
+using SelfInterp.Core.Backends;
 using SelfInterp.Core.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
@@ -36,7 +37,7 @@ public sealed class LabRun
         {
             string? id = manifest.Models.TryGetValue(key, out var record) ? record.Id : null;
             if (id is null) throw new UsageException($"{manifestPath}: field models.{key}: the run has no {name} model yet (finish it with `selfinterp run --out {path}`)");
-            models.Add((name, Organism.Load(System.IO.Path.Combine(path, "models", ExperimentPlan.FileSafe(id)), plan.Catalog, options)));
+            models.Add((name, Organism.Load(System.IO.Path.Combine(path, "models", FineTunedModelId.DirectoryName(id)), plan.Catalog, options)));
         }
         return new LabRun(path, plan, models);
     }
