@@ -84,6 +84,31 @@ public class CliTests
         Assert.Equal(16, File.ReadAllLines(Path.Combine(dir, "scenarios.csv")).Length);
     }
 
+    [Fact]
+    public void Run_into_a_pipe_prints_one_plain_line_per_stage_then_the_table()
+    {
+        var dir = Path.Combine(Temp(), "r");
+        var (code, stdout, _) = Run("run", "--backend", "simulated", "--out", dir);
+        Assert.Equal(0, code);
+        Assert.DoesNotContain('\u001b', stdout);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var stages = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run.json")))!["stages"]!.AsObject()
+            .Select(kv => kv.Key).Append("datasets").ToList();
+        foreach (var stage in stages)
+        {
+            var stageLines = lines.Where(l => l.StartsWith(stage + " ")).ToList();
+            Assert.True(stageLines.Count == 1, $"stage {stage}: {stageLines.Count} lines in\n{stdout}");
+            Assert.Matches(@"^\S+ +\d+ +\d+\.\d s  \S", stageLines[0]);
+        }
+        Assert.Contains(lines, l => l.TrimStart().StartsWith("instillation: learned vs target r ="));
+
+        // Resumed: every stage says it was done earlier, still one line each.
+        var (again, resumed, _) = Run("run", "--backend", "simulated", "--out", dir);
+        Assert.Equal(0, again);
+        foreach (var stage in stages.Where(s => s != "datasets"))
+            Assert.Single(resumed.Split('\n'), l => l.StartsWith(stage + " ") && l.EndsWith("done earlier, skipped"));
+    }
+
     [Theory]
     [InlineData("simulated")]
     [InlineData("local")]

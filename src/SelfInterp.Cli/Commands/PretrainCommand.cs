@@ -22,19 +22,30 @@ public static class PretrainCommand
             if (p.GetValue(steps) is int n) r = r with { Steps = n };
             var dir = p.GetValue(outDir)!;
             var catalog = ScenarioCatalog.Embedded();
-            AnsiConsole.MarkupLine($"pretraining the organism into [bold]{Markup.Escape(dir)}[/]: {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
-            AnsiConsole.Progress().AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
+            Console.WriteLine($"pretraining the organism into {dir}: {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
+            if (Console.IsOutputRedirected)
+            {
+                // A log file gets a plain line every 5% of the steps, not a redrawn bar.
+                int every = Math.Max(1, r.Steps / 20);
+                Pretraining.Run(r, catalog, dir, p.GetValue(threads), s =>
                 {
-                    var task = ctx.AddTask("pretraining", maxValue: r.Steps);
-                    Pretraining.Run(r, catalog, dir, p.GetValue(threads), s =>
+                    if ((s.Step + 1) % every == 0 || s.Step + 1 == r.Steps)
+                        Console.WriteLine($"step {s.Step + 1}/{r.Steps}: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}");
+                }, ct);
+            }
+            else
+                AnsiConsole.Progress().AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
                     {
-                        task.Value = s.Step + 1;
-                        task.Description = $"pretraining: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}";
-                    }, ct);
-                });
-            AnsiConsole.MarkupLine($"saved: {Markup.Escape(Path.GetFullPath(dir))}");
+                        var task = ctx.AddTask("pretraining", maxValue: r.Steps);
+                        Pretraining.Run(r, catalog, dir, p.GetValue(threads), s =>
+                        {
+                            task.Value = s.Step + 1;
+                            task.Description = $"pretraining: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}";
+                        }, ct);
+                    });
+            Console.WriteLine($"saved: {Path.GetFullPath(dir)}");
             return Task.FromResult(0);
         });
         return command;

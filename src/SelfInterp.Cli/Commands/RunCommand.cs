@@ -45,7 +45,7 @@ public static class RunCommand
                 usage: delta => run!.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }));
             run = RunDirectory.OpenOrCreate(dir, config);
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
-            await SpectreProgress.RunAsync(progress => RunPipeline.RunAsync(run, plan, model, RunPipeline.ModelStages(config), progress, ct));
+            await RunProgress.RunAsync(progress => RunPipeline.RunAsync(run, plan, model, RunPipeline.ModelStages(config), progress, ct));
             var summary = Analyzer.Analyze(run.Path);
             Console.Write(SummaryTable.Render(summary));
             Console.WriteLine($"report: {Path.GetFullPath(RunReport.Write(run.Path, summary).Html)}");
