@@ -66,6 +66,11 @@ public static class MarkdownReport
             }
             Warnings(md, "### Warnings", m.Warnings);
         }
+        foreach (var section in content.Sections)
+        {
+            md.AppendLine($"## {Escape(section.Heading)}").AppendLine().AppendLine(Escape(section.Text)).AppendLine();
+            Table(md, section.Header, section.Rows);
+        }
         Warnings(md, "## Warnings for the whole run", content.Warnings);
         return md.ToString();
     }

@@ -10,7 +10,8 @@ namespace SelfInterp.Analysis.Summary;
 /// </summary>
 public static class SummaryJson
 {
-    public static string Write(AnalysisSummary summary)
+    /// <param name="extra">Writes an experiment's own top-level properties, after the models.</param>
+    public static string Write(AnalysisSummary summary, Action<Utf8JsonWriter>? extra = null)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -20,6 +21,7 @@ public static class SummaryJson
             json.WriteStartArray("models");
             foreach (var model in summary.Models) WriteModel(json, model);
             json.WriteEndArray();
+            extra?.Invoke(json);
             json.WriteStartArray("warnings");
             foreach (var w in summary.Warnings) json.WriteStringValue(w);
             json.WriteEndArray();
@@ -43,18 +45,7 @@ public static class SummaryJson
         else json.WriteNull("instillation");
 
         json.WriteStartObject("reports");
-        foreach (var (key, c) in model.Reports.Named())
-        {
-            if (c is null) { json.WriteNull(key); continue; }
-            json.WriteStartObject(key);
-            Number(json, "slope", c.Slope);
-            Interval(json, c.Low, c.High);
-            Number(json, "r", c.R);
-            json.WriteNumber("n", c.N);
-            json.WriteNumber("bad_reports", c.BadReports);
-            json.WriteNumber("excluded_rows", c.ExcludedRows);
-            json.WriteEndObject();
-        }
+        foreach (var (key, c) in model.Reports.Named()) Condition(json, key, c);
         json.WriteEndObject();
 
         Difference(json, "itraining_effect", model.ItrainingEffect);
@@ -73,7 +64,21 @@ public static class SummaryJson
         json.WriteEndObject();
     }
 
-    private static void Difference(Utf8JsonWriter json, string key, SlopeDifference? d)
+    /// <summary>One report measure: slope, interval, r, n, bad and excluded rows; null when absent.</summary>
+    public static void Condition(Utf8JsonWriter json, string key, ConditionStatistics? c)
+    {
+        if (c is null) { json.WriteNull(key); return; }
+        json.WriteStartObject(key);
+        Number(json, "slope", c.Slope);
+        Interval(json, c.Low, c.High);
+        Number(json, "r", c.R);
+        json.WriteNumber("n", c.N);
+        json.WriteNumber("bad_reports", c.BadReports);
+        json.WriteNumber("excluded_rows", c.ExcludedRows);
+        json.WriteEndObject();
+    }
+
+    public static void Difference(Utf8JsonWriter json, string key, SlopeDifference? d)
     {
         if (d is null) { json.WriteNull(key); return; }
         json.WriteStartObject(key);
@@ -90,7 +95,7 @@ public static class SummaryJson
         json.WriteEndArray();
     }
 
-    private static void Number(Utf8JsonWriter json, string key, double value)
+    public static void Number(Utf8JsonWriter json, string key, double value)
     {
         json.WritePropertyName(key);
         Value(json, value);

@@ -1,8 +1,9 @@
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
+using SelfInterp.Core.Tasks;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Training;
 
@@ -11,13 +12,15 @@ namespace SelfInterp.Backends.Local;
 /// <summary>
 /// Our own transformer, run in-process by the engine: fine-tunes the model organism on chat examples,
 /// chooses by P(A) vs P(B) from one forward pass, and reports by greedy decoding. Prompts arrive as text
-/// (as they would over the API) and are perceived through <see cref="OrganismPercept"/>.
+/// (as they would over the API), are read back into tasks by the experiment's codec, and perceived through
+/// <see cref="OrganismPercept"/>. The organism answers only multi-attribute choices and weight reports.
 /// Fine-tuned models are saved under the run's models directory, so a resumed run reuses them.
 /// </summary>
-public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, string baseModelDirectory, string modelsDirectory, int threads) : IModelBackend
+public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, string baseModelDirectory, string modelsDirectory, int threads) : IModelBackend
 {
     public const string BaseModelId = "organism";
     public string Name => "local";
+    public IReadOnlyCollection<Type>? ServedTasks => [typeof(AttributeChoiceTask), typeof(WeightReportTask)];
     private readonly Dictionary<string, Organism> _models = new(StringComparer.Ordinal);
 
     /// <summary>The shipped base model, copied beside the executable.</summary>
@@ -36,18 +39,22 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
         var recipe = organism.Recipe;
         var percept = organism.Percept;
         var examples = new List<(int[] Prompt, int[] Answer)>();
+        bool decisions = true;
         foreach (var e in request.Examples)
         {
-            var read = Read(e.Prompt);
-            if (read.Kind == PromptKind.Decision)
-                examples.Add((percept.Decision(read.Trial), percept.DecisionAnswer(e.Answer.Trim() == "A" ? 'A' : 'B')));
-            else if (ReportParser.TryParse(e.Answer, catalog.Scenarios[read.Scenario], out var w, out var problem))
-                examples.Add((percept.Report(read.Trial), percept.ReportAnswer(read.Scenario, w.Select(x => (int)Math.Round(x)).ToArray())));
+            var task = Read(e.Prompt);
+            string? problem = null;
+            if (task is AttributeChoiceTask choice)
+                examples.Add((percept.Decision(choice.Trial), percept.DecisionAnswer(e.Answer.Trim() == "A" ? 'A' : 'B')));
+            else if (task is WeightReportTask report && codec.TryDecodeWeights(report, e.Answer, out var w, out problem))
+            {
+                examples.Add((percept.Report(report.Trial), percept.ReportAnswer(report.Scenario, w.Select(x => (int)Math.Round(x)).ToArray())));
+                decisions = false;
+            }
             else
-                throw new UsageException($"fine-tuning example for scenario {read.Scenario}: the answer is not a report ({problem})");
+                throw new UsageException($"fine-tuning example for {task}: the answer is not a report ({problem})");
         }
 
-        bool decisions = request.Kind == FineTuneKind.Decisions;
         string method = decisions ? recipe.InstillMethod : recipe.ItrainMethod;
         float lr = decisions ? recipe.InstillLearningRate : recipe.ItrainLearningRate;
         int batch = decisions ? recipe.InstillBatch : recipe.ItrainBatch;
@@ -127,7 +134,8 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             var organism = Load(model);
             var percept = organism.Percept;
             var inference = new Inference(organism.Model);
-            var perceived = prompts.Select(p => percept.Decision(Read(p).Trial)).ToList();
+            var perceived = prompts.Select(p => Read(p) is AttributeChoiceTask c ? percept.Decision(c.Trial)
+                : throw new UsageException("local backend: a choice was asked of a prompt that is not a choice")).ToList();
             // Every decision starts with the same task token: run it once, score the rest in batches on top.
             var scores = inference.ScoreWithSharedPrefix(perceived[0].AsSpan(0, 1), perceived.Select(p => p[1..]).ToList(), [percept.TokenA, percept.TokenB]);
             progress?.Report(prompts.Count);
@@ -149,18 +157,18 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             foreach (var prompt in prompts)
             {
                 ct.ThrowIfCancellationRequested();
-                var read = Read(prompt);
-                var tokens = percept.Perceive(read);
+                var task = Read(prompt);
+                var tokens = percept.Perceive(task);
                 var generated = inference.Generate(tokens, maxTokens, [percept.Eos]);
-                replies.Add(read.Kind == PromptKind.Report ? percept.ReportText(generated) : percept.Tokens.Decode(generated));
+                replies.Add(task is WeightReportTask ? percept.ReportText(generated) : percept.Tokens.Decode(generated));
                 progress?.Report(1);
             }
             return replies;
         }, ct);
 
-    private ReadPrompt Read(ChatPrompt prompt) =>
-        reader.TryRead(prompt, out var read) ? read
-        : throw new UsageException("local backend: the organism perceives only this catalog's decision and report prompts (see docs/organism.md)");
+    private ModelTask Read(ChatPrompt prompt) =>
+        codec.Decode(prompt) is { } task and (AttributeChoiceTask or WeightReportTask) ? task
+        : throw new UsageException("local backend: the organism perceives only this catalog's choice and weight-report prompts (see docs/organism.md)");
 
     private Organism Load(string id, bool fresh = false)
     {
@@ -175,5 +183,5 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
         return organism;
     }
 
-    private string DirectoryOf(string id) => Path.Combine(modelsDirectory, ExperimentPlan.FileSafe(id));
+    private string DirectoryOf(string id) => Path.Combine(modelsDirectory, FileNames.Safe(id));
 }

@@ -24,6 +24,8 @@ public sealed class OpenAIBackend : IModelBackend
     private readonly FineTuningJobs _fineTuning;
 
     public string Name => "openai";
+    /// <summary>Any: a language model answers whatever text it is sent.</summary>
+    public IReadOnlyCollection<Type>? ServedTasks => null;
     public UsageMeter Usage => _usage;
 
     /// <param name="apiKey">Held by the SDK's credential only; never stored in a field of ours, logged or saved.</param>

@@ -1,55 +1,69 @@
 using System.CommandLine;
 using System.Globalization;
-using SelfInterp.Analysis;
-using SelfInterp.Analysis.Report;
-using SelfInterp.Analysis.Summary;
 using SelfInterp.Backends;
-using SelfInterp.Core.Layout;
 using SelfInterp.Cli.Output;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments;
 
 namespace SelfInterp.Cli.Commands;
 
-/// <summary>`selfinterp run`: the whole protocol into a run directory, resumable with the same command.</summary>
+/// <summary>`selfinterp run`: an experiment into a run directory, resumable with the same command.</summary>
 public static class RunCommand
 {
     public static Command Create()
     {
         var common = new CommonOptions();
         var outDir = new Option<string?>("--out") { Description = "Run directory. Default: a new directory under ./runs. An existing run directory is resumed." };
+        var experiment = new Option<string>("--experiment") { Description = $"Which experiment: {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))} (`selfinterp experiments` describes them).", DefaultValueFactory = _ => ExperimentCatalog.Default };
         var preset = new Option<string>("--preset") { Description = "quick (20 + 20 scenarios) or paper (100 + 100).", DefaultValueFactory = _ => "quick" };
         var backend = new Option<string>("--backend") { Description = $"Which model: {string.Join(", ", BackendFactory.Names)}.", DefaultValueFactory = _ => "local" };
         var baseModel = new Option<string?>("--base-model") { Description = "Base model id. Default: the backend's own." };
         var baseUrl = new Option<string?>("--base-url") { Description = "openai backend: the service's URL, e.g. http://127.0.0.1:8000/v1 for `selfinterp serve`. Default: OPENAI_BASE_URL, else OpenAI. The key is read from OPENAI_API_KEY only." };
         var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable), e.g. report_noise=0 for the simulated backend.", AllowMultipleArgumentsPerToken = false };
+        // Each experiment's own options, e.g. --cross-base-model; given to a different experiment, they are refused.
+        var experimentOptions = ExperimentCatalog.All
+            .SelectMany(e => e.Options.Select(o => (Experiment: e.Name, o.Name, Option: new Option<string?>("--" + o.Name) { Description = $"{e.Name}: {o.Description}" })))
+            .ToList();
 
-        var command = new Command("run", "Run the whole protocol: instil, introspection-train, elicit reports and choices, analyse.");
-        foreach (var o in new Option[] { outDir, preset, backend, baseModel, baseUrl, options }) command.Options.Add(o);
+        var command = new Command("run", "Run an experiment (default: the paper's protocol) into a run directory, then analyse it.");
+        foreach (var o in new Option[] { outDir, experiment, preset, backend, baseModel, baseUrl, options }) command.Options.Add(o);
+        foreach (var o in experimentOptions) command.Options.Add(o.Option);
         common.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
+            var exp = ExperimentCatalog.Get(p.GetValue(experiment)!);
+            var own = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var o in experimentOptions)
+                if (p.GetValue(o.Option) is { } value)
+                    own[o.Name] = o.Experiment == exp.Name ? value
+                        : throw new UsageException($"--{o.Name} belongs to the '{o.Experiment}' experiment, not '{exp.Name}'");
             var b = p.GetValue(backend)!;
-            var config = common.Apply(Presets.Get(p.GetValue(preset)!), p) with
+            var presetName = p.GetValue(preset)!;
+            var config = common.Apply(new RunConfig(), p) with
             {
+                Experiment = exp.Name,
+                Preset = presetName,
                 Backend = b,
                 BaseModel = p.GetValue(baseModel) ?? BackendFactory.DefaultBaseModel(b),
                 BackendOptions = ParseOptions(p.GetValue(options) ?? []),
+                Settings = exp.Settings(presetName, own),
             };
             if (p.GetValue(baseUrl) is { } url) config.BackendOptions["base_url"] = url;
             var dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Preset}-{config.Backend}");
             // Check everything before the run directory exists, so bad input leaves nothing behind.
-            var plan = ExperimentPlan.Create(config);
+            var planned = exp.Open(config);
             RunDirectory? run = null;
-            var model = BackendFactory.Create(config, plan.Catalog, dir,
+            var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir,
                 usage: delta => run!.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }));
+            Runner.CheckServes(model, planned);
             run = RunDirectory.OpenOrCreate(dir, config);
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
-            await RunProgress.RunAsync(progress => RunPipeline.RunAsync(run, plan, model, RunPipeline.ModelStages(config), progress, ct));
-            var summary = Analyzer.Analyze(run.Path);
-            Console.Write(SummaryTable.Render(summary));
-            Console.WriteLine($"report: {Path.GetFullPath(RunReport.Write(run.Path, summary).Html)}");
-            Console.WriteLine($"done: {Path.GetFullPath(run.Path)} (summary: {Path.Combine(PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile)})");
+            await RunProgress.RunAsync(async progress => { await Runner.RunAsync(run, planned, model, progress, ct); return 0; });
+            var outcome = planned.Analyze(run.Path);
+            Console.Write(outcome.Table);
+            Console.WriteLine($"report: {Path.GetFullPath(outcome.ReportHtml)}");
+            Console.WriteLine($"done: {Path.GetFullPath(run.Path)} (summary: {Path.GetRelativePath(run.Path, outcome.SummaryFile)})");
             return 0;
         });
         return command;

@@ -3,24 +3,30 @@ using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Core.Pipeline;
 
-/// <summary>Fine-tunes one model from another and records it in run.json (the job id as soon as it exists).</summary>
-public sealed class FineTuneStage(
-    string name, string resultKey, string fromKey, FineTuneKind kind,
-    Func<Datasets.Datasets, (string File, string? Validation, IReadOnlyList<TrainingExample> Examples)> select) : IStage
+/// <summary>What a fine-tune trains on: the file backends upload, an optional validation file, the examples.</summary>
+public sealed record FineTuneInput(string File, string? Validation, IReadOnlyList<TrainingExample> Examples);
+
+/// <summary>
+/// Fine-tunes one model from another and records it in run.json (the job id as soon as it exists).
+/// <paramref name="input"/> is called when the stage runs, so it may read what earlier stages wrote.
+/// </summary>
+public sealed class FineTuneStage(string name, string resultKey, string fromKey, IReadOnlyList<string> inputFiles, Func<RunContext, FineTuneInput> input) : IStage
 {
     public string Name => name;
+    public IReadOnlyList<string> Reads => [Artifacts.Model(fromKey), .. inputFiles.Select(Artifacts.File)];
+    public IReadOnlyList<string> Writes => [Artifacts.Model(resultKey)];
 
     public async Task RunAsync(RunContext ctx, CancellationToken ct)
     {
-        var (file, validation, examples) = select(ctx.Data);
+        var (file, validation, examples) = input(ctx);
         var from = ctx.Run.Model(fromKey).Id!;
         ctx.Run.Manifest.Models.TryGetValue(resultKey, out var existing);
         ctx.Progress.StartStage(name, $"Fine-tuning {resultKey} from {fromKey} on {examples.Count} examples", 1);
         var request = new FineTuneRequest(
-            from, resultKey, kind, file, validation, examples,
+            from, resultKey, file, validation, examples,
             // Below 10^9 so it survives services whose job seed is a 32-bit integer: a job run through the
             // OpenAI-compatible API then gets the same seed, and the same model, as one run in-process.
-            Random.SeededStream.DeriveSeed(ctx.Plan.Config.Seeds.FinetuningJob, resultKey) % 1_000_000_000,
+            Random.SeededStream.DeriveSeed(ctx.Run.Manifest.Config.Seeds.FinetuningJob, resultKey) % 1_000_000_000,
             ExistingJobId: existing?.JobId,
             JobCreated: job => ctx.Run.Update(m => m.Models[resultKey] = new ModelRecord
             {

@@ -1,13 +1,12 @@
-using SelfInterp.Core.Layout;
-
 namespace SelfInterp.Core.Runs;
 
 /// <summary>
-/// A run: a directory in the paper layout plus run.json. Every stage reads and writes here, so a run can
+/// A run: a directory in its experiment's layout plus run.json. Every stage reads and writes here, so a run can
 /// stop anywhere and resume. The manifest is saved atomically after every change.
 /// </summary>
 public sealed class RunDirectory
 {
+    public const string ManifestFile = "run.json";
     public string Path { get; }
     public RunManifest Manifest { get; }
     private readonly object _gate = new();
@@ -18,14 +17,14 @@ public sealed class RunDirectory
         Manifest = manifest;
     }
 
-    public string ManifestPath => System.IO.Path.Combine(Path, PaperLayout.RunManifestFile);
+    public string ManifestPath => System.IO.Path.Combine(Path, ManifestFile);
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     /// <summary>Opens the run in <paramref name="path"/>, creating it for <paramref name="config"/> when new.
     /// A run already there must have been made with the same config: resuming never mixes two experiments.</summary>
     public static RunDirectory OpenOrCreate(string path, RunConfig config)
     {
-        var manifestPath = System.IO.Path.Combine(path, PaperLayout.RunManifestFile);
+        var manifestPath = System.IO.Path.Combine(path, ManifestFile);
         if (System.IO.File.Exists(manifestPath))
         {
             var existing = RunManifest.Load(manifestPath);
@@ -39,7 +38,7 @@ public sealed class RunDirectory
         }
         Directory.CreateDirectory(path);
         if (Directory.EnumerateFileSystemEntries(path).Any())
-            throw new UsageException($"{path}: the directory is not empty and has no {PaperLayout.RunManifestFile}; choose a new --out directory");
+            throw new UsageException($"{path}: the directory is not empty and has no {ManifestFile}; choose a new --out directory");
         var dir = new RunDirectory(path, new RunManifest { Config = config });
         dir.Save();
         return dir;

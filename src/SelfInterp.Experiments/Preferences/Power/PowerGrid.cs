@@ -1,7 +1,7 @@
 using System.Globalization;
 using SelfInterp.Core.Runs;
 
-namespace SelfInterp.Backends.Simulated.Power;
+namespace SelfInterp.Experiments.Preferences.Power;
 
 /// <summary>One point of the power grid: the experiment's size and the simulated observer's noise.</summary>
 public sealed record PowerCell(int Scenarios, int Trials, double ChoiceNoise, double ReportNoise);

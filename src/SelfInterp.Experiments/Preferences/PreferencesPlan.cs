@@ -1,43 +1,50 @@
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
 using SelfInterp.Core.Scenarios;
+using SelfInterp.Core.Tasks;
+using SelfInterp.Experiments.Preferences.Prompts;
 
-namespace SelfInterp.Core.Runs;
+namespace SelfInterp.Experiments.Preferences;
 
 /// <summary>
-/// The experiment's fixed draws, derived from the config's seeds: which scenario gets which role, and the
-/// target weights of the instilled scenarios. Also renders prompts, so every stage words them the same way.
+/// The preferences experiment's fixed draws, derived from the config's seeds: which scenario gets which role, and
+/// the target weights of the instilled scenarios. Also renders prompts, so every stage words them the same way.
 /// </summary>
-public sealed class ExperimentPlan
+public sealed class PreferencesPlan
 {
-    public RunConfig Config { get; }
+    public RunConfig Run { get; }
+    public PreferencesConfig Config { get; }
+    public Seeds Seeds => Run.Seeds;
     public ScenarioCatalog Catalog { get; }
     public PromptTemplates Prompts { get; }
     private readonly string[] _shuffledRoles;
     private readonly Dictionary<int, int[]> _targets = new();
 
-    public ExperimentPlan(RunConfig config, ScenarioCatalog catalog, PromptTemplates prompts)
+    public PreferencesPlan(RunConfig run, PreferencesConfig config, ScenarioCatalog catalog, PromptTemplates prompts)
     {
         var problems = config.Problems(catalog.Scenarios.Count).ToList();
         if (problems.Count > 0) throw new UsageException(string.Join("; ", problems));
+        Run = run;
         Config = config;
         Catalog = catalog;
         Prompts = prompts;
 
         _shuffledRoles = catalog.Roles.ToArray();
-        new SeededStream("role_shuffle", config.Seeds.RoleShuffle).Shuffle(_shuffledRoles);
+        new SeededStream("role_shuffle", Seeds.RoleShuffle).Shuffle(_shuffledRoles);
 
-        var weights = new SeededStream("weights", config.Seeds.Weights);
+        var weights = new SeededStream("weights", Seeds.Weights);
         foreach (int s in config.InstilledScenarios) _targets[s] = Weights.Draw(weights);
     }
 
-    public static ExperimentPlan Create(RunConfig config) => new(
-        config,
-        ScenarioCatalog.Load(config.Catalog, config.Roles),
-        PromptTemplates.LoadOrDefault(config.Prompts));
+    public static PreferencesPlan Create(RunConfig run) => new(
+        run,
+        PreferencesConfig.From(run),
+        ScenarioCatalog.Load(run.Catalog, run.Roles),
+        PromptTemplates.LoadOrDefault(run.Prompts));
 
     public Scenario Scenario(int id) => Catalog.Scenarios[id];
 
@@ -51,15 +58,12 @@ public sealed class ExperimentPlan
 
     public ChatPrompt DecisionPrompt(Trial trial) => new(
         [ChatMessage.System(Prompts.System), ChatMessage.User(Prompts.RenderDecision(Scenario(trial.Scenario), RoleOf(trial.Scenario), trial))],
-        new PromptMeta(trial.Scenario, trial));
+        new AttributeChoiceTask(trial.Scenario, trial));
 
     public ChatPrompt ReportPrompt(Trial trial) => new(
         [ChatMessage.System(Prompts.System), ChatMessage.User(Prompts.RenderReport(Scenario(trial.Scenario), RoleOf(trial.Scenario), trial))],
-        new PromptMeta(trial.Scenario, trial));
+        new WeightReportTask(trial.Scenario, trial));
 
     /// <summary>The base model's name as it appears in file names (the paper's {model}).</summary>
-    public string FileModelName => FileSafe(Config.BaseModel);
-
-    public static string FileSafe(string model) =>
-        string.Concat(model.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
+    public string FileModelName => FileNames.Safe(Run.BaseModel);
 }

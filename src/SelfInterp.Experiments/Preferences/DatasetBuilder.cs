@@ -1,16 +1,16 @@
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Csv;
+using SelfInterp.Core.Datasets;
 using SelfInterp.Core.Generation;
-using SelfInterp.Core.Layout;
-using SelfInterp.Core.Prompts;
 using SelfInterp.Core.Random;
-using SelfInterp.Core.Runs;
 using SelfInterp.Core.Scenarios;
+using SelfInterp.Experiments.Preferences.Prompts;
 
-namespace SelfInterp.Core.Datasets;
+namespace SelfInterp.Experiments.Preferences;
 
 /// <summary>The fine-tuning sets of a run, in memory and as the files written for backends that upload them.</summary>
-public sealed record Datasets(
+public sealed record PreferencesDatasets(
     string InstillFile, string InstillValidationFile,
     IReadOnlyList<TrainingExample> Instill,
     ItrainSet First, ItrainSet Last, ItrainSet All);
@@ -33,7 +33,7 @@ public static class DatasetBuilder
     public const string RolesFile = "roles.csv";
 
     /// <summary>Builds the sets in memory and writes their files. Cheap and deterministic, so a resumed run simply rebuilds them.</summary>
-    public static Datasets Build(ExperimentPlan plan, string dir)
+    public static PreferencesDatasets Build(PreferencesPlan plan, string dir)
     {
         var c = plan.Config;
         int n = c.Instilled;
@@ -44,16 +44,16 @@ public static class DatasetBuilder
         WeightsCsv(plan).WriteTo(Path.Combine(dir, PaperLayout.InstilledWeightsFile));
 
         // Training trials: scenario by scenario from one stream, then shuffled for the file with another.
-        var trainRng = new SeededStream("training_selections", c.Seeds.TrainingSelections);
+        var trainRng = new SeededStream("training_selections", plan.Seeds.TrainingSelections);
         var trainTrials = new List<Trial>();
         foreach (int s in c.InstilledScenarios)
             for (int k = 0; k < c.Examples; k++) trainTrials.Add(plan.DrawTrial(s, trainRng));
         TargetChoicesCsv(plan, trainTrials).WriteTo(Path.Combine(dir, PaperLayout.TargetChoicesFile));
 
         var instill = trainTrials.Select(t => DecisionExample(plan, t)).ToList();
-        new SeededStream("finetuning_examples", c.Seeds.FinetuningExamples).Shuffle(instill);
+        new SeededStream("finetuning_examples", plan.Seeds.FinetuningExamples).Shuffle(instill);
 
-        var valRng = new SeededStream("validation_examples", c.Seeds.ValidationExamples);
+        var valRng = new SeededStream("validation_examples", plan.Seeds.ValidationExamples);
         var validation = new List<TrainingExample>();
         foreach (int s in c.InstilledScenarios)
             for (int k = 0; k < c.Validation; k++) validation.Add(DecisionExample(plan, plan.DrawTrial(s, valRng)));
@@ -63,7 +63,7 @@ public static class DatasetBuilder
         ChatJsonl.Write(instillFile, instill);
         ChatJsonl.Write(valFile, validation);
 
-        var introRng = new SeededStream("introspection_examples", c.Seeds.IntrospectionExamples);
+        var introRng = new SeededStream("introspection_examples", plan.Seeds.IntrospectionExamples);
         var reportExamples = c.InstilledScenarios.ToDictionary(s => s, s =>
         {
             var trial = plan.DrawTrial(s, introRng);
@@ -77,16 +77,16 @@ public static class DatasetBuilder
             return set;
         }
         var ids = c.InstilledScenarios.ToList();
-        return new Datasets(instillFile, valFile, instill,
+        return new PreferencesDatasets(instillFile, valFile, instill,
             Set(ItrainFirstFileName(n), ids.Take(n / 2)),
             Set(ItrainLastFileName(n), ids.Skip(n / 2)),
             Set(ItrainAllFileName(n), ids));
     }
 
-    private static TrainingExample DecisionExample(ExperimentPlan plan, Trial t) =>
+    private static TrainingExample DecisionExample(PreferencesPlan plan, Trial t) =>
         new(plan.DecisionPrompt(t), Utility.Choice(plan.Scenario(t.Scenario), plan.TargetWeights(t.Scenario), t).ToString());
 
-    public static CsvWriter ScenariosCsv(ExperimentPlan plan)
+    public static CsvWriter ScenariosCsv(PreferencesPlan plan)
     {
         var w = new CsvWriter(PaperLayout.ScenarioColumns);
         foreach (int s in plan.Config.AllScenarios)
@@ -100,14 +100,14 @@ public static class DatasetBuilder
         return w;
     }
 
-    private static CsvWriter RolesCsv(ExperimentPlan plan)
+    private static CsvWriter RolesCsv(PreferencesPlan plan)
     {
         var w = new CsvWriter(["scenario", "short_name", "role"]);
         foreach (int s in plan.Config.AllScenarios) w.Field(s).Field(plan.Scenario(s).ShortName).Field(plan.RoleOf(s));
         return w;
     }
 
-    private static CsvWriter WeightsCsv(ExperimentPlan plan)
+    private static CsvWriter WeightsCsv(PreferencesPlan plan)
     {
         var w = new CsvWriter(PaperLayout.WeightColumns);
         foreach (int s in plan.Config.InstilledScenarios)
@@ -118,7 +118,7 @@ public static class DatasetBuilder
         return w;
     }
 
-    private static CsvWriter TargetChoicesCsv(ExperimentPlan plan, IEnumerable<Trial> trials)
+    private static CsvWriter TargetChoicesCsv(PreferencesPlan plan, IEnumerable<Trial> trials)
     {
         var w = new CsvWriter(PaperLayout.SelectionColumns);
         foreach (var t in trials)

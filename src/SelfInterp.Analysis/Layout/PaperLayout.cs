@@ -1,4 +1,4 @@
-namespace SelfInterp.Core.Layout;
+namespace SelfInterp.Analysis.Layout;
 
 /// <summary>
 /// File names and columns of the paper's published data layout (PROTOCOL.md, "File layout").
@@ -11,7 +11,7 @@ public static class PaperLayout
     public const string TargetChoicesFile = "target_choices.csv";
     public const string AnalysisDirectory = "analysis";
     public const string SummaryFile = "summary.json";
-    public const string RunManifestFile = "run.json";
+    public const string RunManifestFile = Core.Runs.RunDirectory.ManifestFile;
 
     public const string VersionInstilled = "instilled_100";
     public const string VersionLatent = "latent_100-200";
@@ -35,11 +35,7 @@ public static class PaperLayout
 
     public const string SelectionsSuffix = "_instilled_selections.csv";
 
-    public static readonly string[] ScenarioColumns =
-        ["scenario", "question",
-         "attr1", "attr2", "attr3", "attr4", "attr5",
-         "attr1_min", "attr2_min", "attr3_min", "attr4_min", "attr5_min",
-         "attr1_max", "attr2_max", "attr3_max", "attr4_max", "attr5_max"];
+    public static readonly string[] ScenarioColumns = Core.Catalog.CatalogReader.ScenarioColumns;
 
     public static readonly string[] WeightColumns = ["scenario", "attr1", "attr2", "attr3", "attr4", "attr5"];
 

@@ -1,6 +1,6 @@
 using SelfInterp.Analysis.Summary;
 
-namespace SelfInterp.Backends.Simulated.Power;
+namespace SelfInterp.Experiments.Preferences.Power;
 
 /// <summary>
 /// What one simulated experiment measured: instillation r, the instilled report slope and its 95% interval's

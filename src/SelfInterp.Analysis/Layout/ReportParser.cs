@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SelfInterp.Core.Scenarios;
 
-namespace SelfInterp.Core.Prompts;
+namespace SelfInterp.Analysis.Layout;
 
 /// <summary>
 /// Reads a weight report: a JSON object with exactly the scenario's five attribute names as keys and numbers

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SelfInterp.Core.Backends;
+using SelfInterp.Core.Tasks;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
 using SelfInterp.Core.Scenarios;
 
-namespace SelfInterp.Core.Prompts;
+namespace SelfInterp.Experiments.Preferences.Prompts;
 
 public enum PromptKind { Decision, Report }
 

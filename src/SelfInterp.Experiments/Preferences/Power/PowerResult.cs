@@ -1,4 +1,4 @@
-namespace SelfInterp.Backends.Simulated.Power;
+namespace SelfInterp.Experiments.Preferences.Power;
 
 /// <summary>The measures of one grid point across its replicates.</summary>
 public sealed record PowerCellResult(

@@ -1,24 +1,28 @@
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Generation;
-using SelfInterp.Core.Layout;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 
-namespace SelfInterp.Core.Pipeline;
+namespace SelfInterp.Experiments.Preferences.Stages;
 
 /// <summary>
 /// A model reports its weights, `reports` times per scenario, each prompt showing a fresh random trial.
 /// Writes the paper's report file; a reply that is not a valid report leaves its five report fields empty.
+/// The trials come from the report-trials seed under <paramref name="trialStream"/> (default: the stage's name),
+/// so two stages given the same stream ask the very same questions.
 /// </summary>
-public sealed class ReportsStage(string name, string modelKey, ReportCondition condition, IReadOnlyList<int> scenarios, string version) : IStage
+public sealed class ReportsStage(PreferencesPlan plan, string name, string modelKey, string file,
+    IReadOnlyList<int> scenarios, string version, string? trialStream = null) : IStage
 {
     public string Name => name;
+    public IReadOnlyList<string> Reads => [Artifacts.Model(modelKey)];
+    public IReadOnlyList<string> Writes => [Artifacts.File(file)];
 
     public async Task RunAsync(RunContext ctx, CancellationToken ct)
     {
-        var plan = ctx.Plan;
         var model = ctx.Run.Model(modelKey).Id!;
-        var rng = SeededStream.Derive(plan.Config.Seeds.ReportTrials, name);
+        var rng = SeededStream.Derive(plan.Seeds.ReportTrials, trialStream ?? name);
         var trials = new List<Trial>();
         foreach (int s in scenarios)
             for (int k = 0; k < plan.Config.Reports; k++) trials.Add(plan.DrawTrial(s, rng));
@@ -40,8 +44,8 @@ public sealed class ReportsStage(string name, string modelKey, ReportCondition c
                 foreach (var x in weights) w.Field(x);
             else
                 for (int k = 0; k < 5; k++) w.Empty();
-            Datasets.DatasetBuilder.WriteValues(w, scenario, t);
+            DatasetBuilder.WriteValues(w, scenario, t);
         }
-        w.WriteTo(ctx.Run.File(PaperLayout.Reports(plan.FileModelName, condition)));
+        w.WriteTo(ctx.Run.File(file));
     }
 }

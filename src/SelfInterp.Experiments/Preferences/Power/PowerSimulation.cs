@@ -2,7 +2,7 @@ using System.Diagnostics;
 using SelfInterp.Analysis.Regression;
 using SelfInterp.Core.Catalog;
 
-namespace SelfInterp.Backends.Simulated.Power;
+namespace SelfInterp.Experiments.Preferences.Power;
 
 /// <summary>
 /// Estimates by simulation how the study's measures depend on its size and on the model's noise: every grid point

@@ -1,13 +1,15 @@
 using System.Globalization;
 using SelfInterp.Analysis;
 using SelfInterp.Analysis.Regression;
+using SelfInterp.Analysis.Layout;
+using SelfInterp.Backends;
+using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 
-namespace SelfInterp.Backends.Simulated.Power;
+namespace SelfInterp.Experiments.Preferences.Power;
 
 /// <summary>
 /// One replicate at one scenario count: the simulated experiment at every (trials, choice noise, report noise)
@@ -39,15 +41,19 @@ public static class PowerReplicate
 
     public static RunConfig ConfigOf(PowerCell cell, int reports, ulong replicateSeed) => new()
     {
+        Experiment = PreferencesExperiment.ExperimentName,
         Preset = "power",
         Backend = "simulated",
         BaseModel = SimulatedBackend.BaseModelId,
-        Instilled = cell.Scenarios,
-        Native = cell.Scenarios,
-        NativeOffset = PowerGrid.NativeOffset(cell.Scenarios),
-        Reports = reports,
-        Selections = cell.Trials,
-        NativeSelections = cell.Trials,
+        Settings = new PreferencesConfig
+        {
+            Instilled = cell.Scenarios,
+            Native = cell.Scenarios,
+            NativeOffset = PowerGrid.NativeOffset(cell.Scenarios),
+            Reports = reports,
+            Selections = cell.Trials,
+            NativeSelections = cell.Trials,
+        }.ToJson(),
         Seeds = Seeds.FromMaster(replicateSeed),
         BackendOptions = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -97,13 +103,13 @@ public static class PowerReplicate
         }
     }
 
-    /// <summary>The datasets, every fine-tune and every report stage: everything but the selections.</summary>
+    /// <summary>The datasets and the stages the report files need (every fine-tune, every report stage).</summary>
     public static Task<string> RunReportsAsync(RunConfig config, string dir, ScenarioCatalog catalog, CancellationToken ct) =>
-        RunStagesAsync(config, dir, catalog, s => !IsSelections(s), ct);
+        RunStagesAsync(config, dir, catalog, model => Enum.GetValues<ReportCondition>().Select(c => PaperLayout.Reports(model, c)), ct);
 
-    /// <summary>The datasets, the instilling fine-tune, and the instilled model's selections.</summary>
+    /// <summary>The datasets and the stages the selections files need (the instilling fine-tune, the selections).</summary>
     public static Task<string> RunSelectionsAsync(RunConfig config, string dir, ScenarioCatalog catalog, CancellationToken ct) =>
-        RunStagesAsync(config, dir, catalog, s => s.Name == "instill" || IsSelections(s), ct);
+        RunStagesAsync(config, dir, catalog, model => [PaperLayout.InstilledSelections(model), PaperLayout.LatentSelections(model)], ct);
 
     /// <summary>A directory in the paper layout with what the analysis reads: the catalog and targets, the report files, the selections.</summary>
     public static void Assemble(string reportsDir, string selectionsDir, string pointDir)
@@ -125,13 +131,15 @@ public static class PowerReplicate
         return ReplicateMeasures.From(Analyzer.Analyze(dir, options).Models.Single());
     }
 
-    private static bool IsSelections(IStage stage) => stage.Name.StartsWith("selections_", StringComparison.Ordinal);
-
-    private static async Task<string> RunStagesAsync(RunConfig config, string dir, ScenarioCatalog catalog, Func<IStage, bool> which, CancellationToken ct)
+    /// <summary>Runs what the stage graph says produces <paramref name="files"/> (given the base model's file name).</summary>
+    private static async Task<string> RunStagesAsync(RunConfig config, string dir, ScenarioCatalog catalog,
+        Func<string, IEnumerable<string>> files, CancellationToken ct)
     {
+        var experiment = new PreferencesRun(new PreferencesPlan(config, PreferencesConfig.From(config), catalog, Prompts.PromptTemplates.Default));
         var run = RunDirectory.OpenOrCreate(dir, config);
-        var backend = BackendFactory.Create(config, catalog, dir);
-        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config).Where(which).ToList(), SilentProgress.Instance, ct);
+        var backend = BackendFactory.Create(config, catalog, experiment.Codec, dir);
+        var stages = experiment.Stages.Producing(files(experiment.Plan.FileModelName).Select(Artifacts.File));
+        await Runner.RunAsync(run, experiment, backend, SilentProgress.Instance, ct, stages);
         return dir;
     }
 

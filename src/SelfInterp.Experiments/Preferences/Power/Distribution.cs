@@ -1,4 +1,4 @@
-namespace SelfInterp.Backends.Simulated.Power;
+namespace SelfInterp.Experiments.Preferences.Power;
 
 /// <summary>
 /// A measure across replicates: mean and the 2.5% and 97.5% quantiles (linear interpolation, R's type 7) of its

@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
 using SelfInterp.Core.Scenarios;
 
-namespace SelfInterp.Core.Prompts;
+namespace SelfInterp.Experiments.Preferences.Prompts;
 
 /// <summary>
 /// The wording of every prompt, as templates with {placeholders}. Ours by default; a user may supply a JSON file
@@ -17,7 +18,7 @@ public sealed record PromptTemplates(
     [property: JsonPropertyName("option_line")] string OptionLine,
     [property: JsonPropertyName("report")] string Report)
 {
-    public const string EmbeddedName = "SelfInterp.Core.Prompts.default_prompts.json";
+    public const string EmbeddedName = "SelfInterp.Experiments.Preferences.Prompts.default_prompts.json";
 
     public static PromptTemplates Default { get; } = LoadEmbedded();
 
@@ -32,13 +33,13 @@ public sealed record PromptTemplates(
     public static PromptTemplates LoadOrDefault(string? path) => path is null ? Default : Load(path);
 
     public static PromptTemplates Load(string path) =>
-        File.Exists(path) ? Parse(path, File.ReadAllText(path)) : throw new Catalog.CatalogException([$"{path}: file not found"]);
+        File.Exists(path) ? Parse(path, File.ReadAllText(path)) : throw new CatalogException([$"{path}: file not found"]);
 
     public static PromptTemplates Parse(string path, string json)
     {
         PromptTemplates? t;
         try { t = JsonSerializer.Deserialize<PromptTemplates>(json); }
-        catch (JsonException e) { throw new Catalog.CatalogException([$"{path}:{(e.LineNumber ?? 0) + 1}: not valid JSON: {e.Message}"]); }
+        catch (JsonException e) { throw new CatalogException([$"{path}:{(e.LineNumber ?? 0) + 1}: not valid JSON: {e.Message}"]); }
         var errors = new List<string>();
         if (t is null) errors.Add($"{path}: expected a JSON object");
         else
@@ -54,7 +55,7 @@ public sealed record PromptTemplates(
             Need("option_line", t.OptionLine, "name", "value");
             Need("report", t.Report, "question", "attribute_names");
         }
-        return errors.Count == 0 ? t! : throw new Catalog.CatalogException(errors);
+        return errors.Count == 0 ? t! : throw new CatalogException(errors);
     }
 
     public string RenderDecision(Scenario scenario, string role, Trial trial) =>

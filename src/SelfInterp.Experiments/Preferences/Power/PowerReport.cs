@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace SelfInterp.Backends.Simulated.Power;
+namespace SelfInterp.Experiments.Preferences.Power;
 
 /// <summary>A power analysis as a text table (one row per grid point) or as JSON for machines.</summary>
 public static class PowerReport
