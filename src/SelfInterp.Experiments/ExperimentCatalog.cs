@@ -1,5 +1,8 @@
 using SelfInterp.Analysis;
+using SelfInterp.Backends;
+using SelfInterp.Core.Backends;
 using SelfInterp.Core.Experiments;
+using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 using SelfInterp.Experiments.CrossPrediction;
 using SelfInterp.Experiments.Preferences;
@@ -27,5 +30,19 @@ public static class ExperimentCatalog
         if (File.Exists(manifest) && RunManifest.Load(manifest).Config is { Experiment: not Default } config)
             return Get(config.Experiment).Open(config).Analyze(directory);
         return PreferencesRun.Outcome(directory, Analyzer.Analyze(directory), "");
+    }
+
+    /// <summary>
+    /// Runs the experiment a run directory's config names, on <paramref name="backend"/> (default: the backend the
+    /// config names, with its models in the run directory). Returns the planned experiment, for its analysis.
+    /// </summary>
+    public static async Task<IExperimentRun> RunAsync(RunDirectory run, IRunProgress progress, CancellationToken ct,
+        Func<IExperimentRun, IModelBackend>? backend = null)
+    {
+        var config = run.Manifest.Config;
+        var planned = Get(config.Experiment).Open(config);
+        var model = backend?.Invoke(planned) ?? BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path);
+        await Runner.RunAsync(run, planned, model, progress, ct);
+        return planned;
     }
 }

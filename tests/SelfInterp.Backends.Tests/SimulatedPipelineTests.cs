@@ -1,7 +1,9 @@
+using SelfInterp.Experiments.Preferences;
+using SelfInterp.Experiments;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 
@@ -9,18 +11,20 @@ namespace SelfInterp.Backends.Tests;
 
 public class SimulatedPipelineTests
 {
-    private static RunConfig Small(ulong seed = 1) => new()
+    private static RunConfig Small(ulong seed = 1, int selections = 20) => PreferencesExperiment.Config(new PreferencesConfig { Instilled = 6, Native = 4, Examples = 30, Validation = 2, Reports = 3, Selections = selections, NativeSelections = 30 }) with
     {
         Preset = "test", Backend = "simulated", BaseModel = SimulatedBackend.BaseModelId,
-        Instilled = 6, Native = 4, Examples = 30, Validation = 2, Reports = 3, Selections = 20, NativeSelections = 30,
         Seeds = Seeds.FromMaster(seed),
     };
 
     private static async Task<RunDirectory> Run(string dir, RunConfig config, Func<IModelBackend, IModelBackend>? wrap = null)
     {
         var run = RunDirectory.OpenOrCreate(dir, config);
-        var backend = BackendFactory.Create(config, ScenarioCatalog.Embedded(), run.Path);
-        await RunPipeline.RunAsync(run, wrap?.Invoke(backend) ?? backend, RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
+        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, CancellationToken.None, planned =>
+        {
+            var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path);
+            return wrap?.Invoke(backend) ?? backend;
+        });
         return run;
     }
 
@@ -39,8 +43,8 @@ public class SimulatedPipelineTests
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         foreach (var c in Enum.GetValues<ReportCondition>())
             Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c))), c.ToString());
-        Assert.All(RunPipeline.ModelStages(run.Manifest.Config), s => Assert.True(run.IsDone(s.Name), s.Name));
-        Assert.StartsWith("ft:simulated-base:instilled:", run.Model(RunPipeline.InstilledKey).Id);
+        Assert.All(new PreferencesExperiment().Open(run.Manifest.Config).Stages.Stages, s => Assert.True(run.IsDone(s.Name), s.Name));
+        Assert.StartsWith("ft:simulated-base:instilled:", run.Model(PreferencesStages.InstilledKey).Id);
         Assert.Equal(6 * 20 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m))).Length);
         Assert.Equal(4 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.NativeAfter))).Length);
         Assert.Equal(3 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.ItrainedFirstHalf))).Length);
@@ -51,6 +55,7 @@ public class SimulatedPipelineTests
     {
         private int _calls;
         public string Name => inner.Name;
+        public IReadOnlyCollection<Type>? ServedTasks => inner.ServedTasks;
         private void Tick() { if (++_calls > callsBeforeDeath) throw new OperationCanceledException("killed"); }
         public Task<string> FineTuneAsync(FineTuneRequest r, IProgress<double>? p, CancellationToken ct) { Tick(); return inner.FineTuneAsync(r, p, ct); }
         public Task<IReadOnlyList<Choice>> ChooseAsync(string m, IReadOnlyList<ChatPrompt> ps, IProgress<int>? p, CancellationToken ct) { Tick(); return inner.ChooseAsync(m, ps, p, ct); }
@@ -68,7 +73,7 @@ public class SimulatedPipelineTests
         var root = Directory.CreateTempSubdirectory().FullName;
         var whole = Path.Combine(root, "whole");
         var broken = Path.Combine(root, "broken");
-        var config = Small() with { Selections = 250 }; // several batches in one stage
+        var config = Small(selections: 250); // several batches in one stage
         await Run(whole, config);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(broken, config, b => new DyingBackend(b, callsBeforeDeath)));
         await Run(broken, config);

@@ -1,3 +1,5 @@
+using SelfInterp.Experiments.Preferences;
+using SelfInterp.Experiments;
 using System.Globalization;
 using SelfInterp.Backends;
 using SelfInterp.Core.Catalog;
@@ -15,17 +17,17 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
 {
     private const string ClientKey = "sk-test-DISTINCTIVE-KEY-5c7e2b";
 
-    private static RunConfig Small(string backend, string served = ServerHarness.Backend) => new()
+    private static RunConfig Small(string backend, string served = ServerHarness.Backend) => PreferencesExperiment.Config(
+        new PreferencesConfig { Instilled = 4, Native = 4, Examples = 12, Validation = 2, Reports = 2, Selections = 6, NativeSelections = 6 }, "quick") with
     {
-        Preset = "quick", Backend = backend, BaseModel = BackendFactory.DefaultBaseModel(served),
-        Instilled = 4, Native = 4, Examples = 12, Validation = 2, Reports = 2, Selections = 6, NativeSelections = 6,
+        Backend = backend, BaseModel = BackendFactory.DefaultBaseModel(served),
     };
 
-    private static async Task<RunDirectory> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend> backend)
+    private static async Task<RunDirectory> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend?> backend)
     {
         var run = RunDirectory.OpenOrCreate(TempDir.Create("run-" + config.Backend), config);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await RunPipeline.RunAsync(run, backend(run), RunPipeline.ModelStages(config), SilentProgress.Instance, cts.Token);
+        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, cts.Token, planned => backend(run) ?? BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path));
         return run;
     }
 
@@ -34,7 +36,7 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
     [InlineData(0.2)]
     public async Task Pipeline_through_serve_matches_the_in_process_run(double failRate)
     {
-        var local = await RunAsync(Small(ServerHarness.Backend), run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path));
+        var local = await RunAsync(Small(ServerHarness.Backend), run => null);
 
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, failRate: failRate);
         var config = Small("openai") with { BackendOptions = harness.ClientOptions() };
@@ -79,7 +81,7 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
     {
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["base_model_dir"] = tiny.Directory };
         var inProcess = await RunAsync(Small("local", "local") with { BackendOptions = options },
-            run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path));
+            run => null);
 
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, backendName: "local", backendOptions: options);
         var remote = await RunAsync(Small("openai", "local") with { BackendOptions = harness.ClientOptions() },

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Datasets;
+using SelfInterp.Experiments.Preferences;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Server.Tests;
@@ -10,7 +12,7 @@ namespace SelfInterp.Server.Tests;
 /// <summary>Files and fine-tuning jobs over raw HTTP: shapes, events, the kind of a job, cancel, and a restart.</summary>
 public sealed class FineTuningApiTests
 {
-    private static readonly ExperimentPlan Plan = ExperimentPlan.Create(new RunConfig { Instilled = 2, Native = 2 });
+    private static readonly PreferencesPlan Plan = PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 2, Native = 2 }));
 
     private static string Jsonl(bool reports)
     {
@@ -19,7 +21,7 @@ public sealed class FineTuningApiTests
         {
             var trial = Plan.DrawTrial(k % 2, rng);
             return reports
-                ? new TrainingExample(Plan.ReportPrompt(trial), Core.Prompts.PromptTemplates.ReportAnswer(Plan.Scenario(k % 2), Plan.TargetWeights(k % 2)))
+                ? new TrainingExample(Plan.ReportPrompt(trial), Experiments.Preferences.Prompts.PromptTemplates.ReportAnswer(Plan.Scenario(k % 2), Plan.TargetWeights(k % 2)))
                 : new TrainingExample(Plan.DecisionPrompt(trial), k % 2 == 0 ? "A" : "B");
         });
         return string.Concat(examples.Select(e => ChatJsonl.Line(e) + "\n"));
@@ -116,9 +118,7 @@ public sealed class FineTuningApiTests
         var done = await WaitForJob(harness.Http, job.GetProperty("id").GetString()!);
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         var events = await Send(harness.Http, HttpMethod.Get, $"fine_tuning/jobs/{job.GetProperty("id").GetString()}/events?limit=50");
-        Assert.Contains(events.GetProperty("data").EnumerateArray(), e => e.GetProperty("message").GetString()!.Contains("reports"));
-        Assert.Equal(FineTuneKind.Reports, FineTuningWorker.KindOf(ChatJsonl.Parse("x", Jsonl(reports: true))));
-        Assert.Equal(FineTuneKind.Decisions, FineTuningWorker.KindOf(ChatJsonl.Parse("x", Jsonl(reports: false))));
+        Assert.Contains(events.GetProperty("data").EnumerateArray(), e => e.GetProperty("message").GetString()!.Contains("examples"));
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class FineTuningApiTests
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
         var progress = new InlineProgress(f => { if (f > 0) seen.TrySetResult(f); });
-        var request = new FineTuneRequest("base", "halfway", FineTuneKind.Decisions, file, null, ChatJsonl.Read(file), 1);
+        var request = new FineTuneRequest("base", "halfway", file, null, ChatJsonl.Read(file), 1);
         var training = client.FineTuneAsync(request, progress, stop.Token);
         Assert.Equal(0.5, await seen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         stop.Cancel();
@@ -178,6 +178,7 @@ public sealed class FineTuningApiTests
         public readonly TaskCompletionSource<bool> Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Calls;
         public string Name => "never";
+        public IReadOnlyCollection<Type>? ServedTasks => null;
 
         public async Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
         {

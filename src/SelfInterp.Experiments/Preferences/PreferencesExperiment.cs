@@ -23,6 +23,13 @@ public sealed class PreferencesExperiment : IExperiment
     public JsonObject Settings(string preset, IReadOnlyDictionary<string, string> options) => PreferencesConfig.Preset(preset).ToJson();
 
     public IExperimentRun Open(RunConfig config) => new PreferencesRun(PreferencesPlan.Create(config));
+
+    /// <summary>A run config of this experiment with the given sizes (the runner's fields at their defaults).</summary>
+    public static RunConfig Config(PreferencesConfig sizes, string preset = "custom") =>
+        new() { Experiment = ExperimentName, Preset = preset, Settings = sizes.ToJson() };
+
+    /// <summary>A run config of this experiment at a named preset.</summary>
+    public static RunConfig Config(string preset) => Config(PreferencesConfig.Preset(preset), preset);
 }
 
 /// <summary>A planned preferences run: the datasets (written by <see cref="Prepare"/>), the stage graph, the analysis.</summary>
