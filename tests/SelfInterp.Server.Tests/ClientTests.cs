@@ -71,7 +71,7 @@ public sealed class ClientTests : IAsyncLifetime
         Assert.NotNull(created);
         Assert.Contains(created!, e.Message);
         Assert.Contains("failed", e.Message);
-        Assert.Contains("not one of this catalog", e.Message);
+        Assert.Contains("not one of this experiment's prompts", e.Message);
     }
 
     [Fact]
