@@ -8,7 +8,7 @@ public class CliTests
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "selfinterp.dll");
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         using var p = Start(args);
         string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
@@ -204,7 +204,7 @@ public class CliTests
     }
 
     /// <summary>The summary with its one timing field removed.</summary>
-    private static string WithoutTiming(string path)
+    internal static string WithoutTiming(string path)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         Assert.True(node.Remove("elapsed_s"));
