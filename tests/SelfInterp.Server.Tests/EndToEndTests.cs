@@ -74,6 +74,27 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
             Assert.DoesNotContain(ClientKey, File.ReadAllText(file));
     }
 
+    /// <summary>Cross-prediction through `serve`: its extra fine-tune is a second kind of job on the service (the
+    /// cross model from the base model), and every file, the cross model's reports included, is the in-process run's.</summary>
+    [Fact]
+    public async Task Cross_prediction_through_serve_matches_the_in_process_run()
+    {
+        RunConfig Cross(RunConfig c) => c with { Experiment = "cross-prediction" };
+        var local = await RunAsync(Cross(Small(ServerHarness.Backend)), run => null);
+        await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey);
+        var remote = await RunAsync(Cross(Small("openai") with { BackendOptions = harness.ClientOptions() }),
+            run => ServerHarness.Client(run.Manifest.Config, ClientKey, delta => run.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; })));
+
+        var files = Directory.GetFiles(local.Path, "*.*").Select(Path.GetFileName).Where(f => f is not "run.json").Order().ToList();
+        Assert.Contains("simulated-base_cross_weight_reports.csv", files);
+        Assert.Contains("cross_4_choices.jsonl", files);
+        foreach (var file in files)
+            Assert.True(File.ReadAllBytes(Path.Combine(local.Path, file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(remote.Path, file!))), file);
+        Assert.Equal(local.Manifest.Models["cross"].Id, remote.Manifest.Models["cross"].Id);
+        Assert.StartsWith("ftjob-", remote.Manifest.Models["cross"].JobId);
+        Assert.Equal(5, RunManifest.Load(remote.ManifestPath).Usage["openai.fine_tuning_jobs"]);
+    }
+
     /// <summary>The same with our local engine behind the server (a tiny organism: plumbing, not quality). The analysis
     /// summaries agree, timing aside, because the files they are computed from are the same bytes.</summary>
     [Fact]
