@@ -4,7 +4,6 @@ using SelfInterp.Core.Catalog;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Experiments.Preferences.Prompts;
-using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;

@@ -4,7 +4,6 @@ using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;

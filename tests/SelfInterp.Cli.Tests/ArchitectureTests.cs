@@ -34,9 +34,9 @@ public class ArchitectureTests
     {
         var (referenced, defined, assemblies) = Read(assembly);
         Assert.DoesNotContain("SelfInterp.Experiments", assemblies);
-        Assert.Empty(referenced.Where(t => ProtocolNamespaces.Any(n => t.Namespace == n || t.Namespace.StartsWith(n + ".", StringComparison.Ordinal))
-                                           || ProtocolTypes.Contains(t.Name)));
-        Assert.Empty(defined.Where(t => ProtocolTypes.Contains(t.Name)));
+        Assert.DoesNotContain(referenced, t => ProtocolNamespaces.Any(n => t.Namespace == n || t.Namespace.StartsWith(n + ".", StringComparison.Ordinal))
+                                               || ProtocolTypes.Contains(t.Name));
+        Assert.DoesNotContain(defined, t => ProtocolTypes.Contains(t.Name));
     }
 
     [Fact]

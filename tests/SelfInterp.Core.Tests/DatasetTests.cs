@@ -2,12 +2,9 @@ using System.Globalization;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Generation;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences.Prompts;
-using SelfInterp.Analysis.Layout;
-using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Core.Tests;
