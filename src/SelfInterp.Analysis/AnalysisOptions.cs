@@ -16,5 +16,11 @@ public sealed record AnalysisOptions
     /// <summary>Threads for the per-scenario fits; results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>scenarios.csv to read instead of looking in the directory and its parent.</summary>
+    public string? ScenariosFile { get; init; }
+
+    /// <summary>instilled_weights.csv to read instead of looking in the directory and its parent.</summary>
+    public string? WeightsFile { get; init; }
+
     public static AnalysisOptions Default { get; } = new();
 }

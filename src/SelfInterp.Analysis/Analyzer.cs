@@ -5,17 +5,22 @@ using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
 using SelfInterp.Analysis.Layout;
+using SelfInterp.Core.Random;
 using System.Diagnostics;
 
 namespace SelfInterp.Analysis;
 
 /// <summary>
 /// The paper's analysis of a run directory in its published layout (ours or the authors'): learned weights
-/// per scenario, instillation r, report accuracy per condition, and the effects of introspection training.
-/// Reads only; writes to runDir/analysis/.
+/// per scenario, instillation r, report accuracy per condition (against learned and target weights), the effects
+/// of introspection training (the paper's interaction model and a paired bootstrap), and the base model's
+/// positive control where a run has its choices. Reads only; writes to runDir/analysis/.
 /// </summary>
 public static class Analyzer
 {
+    /// <summary>The report files whose scenarios are the instilled ones.</summary>
+    private static readonly ReportCondition[] InstilledConditions =
+        [ReportCondition.Base, ReportCondition.Instilled, ReportCondition.ItrainedFirstHalf, ReportCondition.ItrainedSecondHalf];
 
     public static AnalysisSummary Analyze(string runDir, AnalysisOptions? options = null)
     {
@@ -24,26 +29,31 @@ public static class Analyzer
         if (!Directory.Exists(runDir)) throw new DataFileException(runDir, null, null, "the run directory does not exist");
 
         var models = FindBaseModels(runDir);
-        var scenarios = ScenarioRanges.Read(Path.Combine(runDir, PaperLayout.ScenariosFile));
-        var targetsPath = Path.Combine(runDir, PaperLayout.InstilledWeightsFile);
-        var targets = File.Exists(targetsPath) ? TargetWeights.Read(targetsPath) : null;
+        var scenariosPath = InputFiles.Scenarios(runDir, options.ScenariosFile);
+        var targetsPath = InputFiles.Weights(runDir, options.WeightsFile);
+        var scenarios = ScenarioRanges.Read(scenariosPath);
+        var targets = targetsPath is null ? null : TargetWeights.Read(targetsPath, scenarios.Keys);
         var log = new ExclusionLog();
         var notes = new List<string>();
-        if (targets is null) notes.Add($"{PaperLayout.InstilledWeightsFile} not found: no instillation r");
+        if (targets is null) notes.Add($"{PaperLayout.InstilledWeightsFile} not found: no instillation r and no comparison with target weights");
 
         var inputs = ModelInputs.ReadAll(runDir, models, scenarios, log);
-        var analyses = inputs.Select(m => AnalyzeModel(m, targets, options, notes)).ToList();
+        var analyses = inputs.Select(m => AnalyzeModel(runDir, m, scenarios, targets, options, log, notes)).ToList();
         var warnings = log.Warnings().Concat(notes).ToList();
-        var summary = new AnalysisSummary(clock.Elapsed.TotalSeconds, analyses, warnings);
+        var summary = new AnalysisSummary(clock.Elapsed.TotalSeconds, analyses, warnings)
+        {
+            ScenariosFile = Path.GetRelativePath(runDir, scenariosPath),
+            WeightsFile = targetsPath is null ? null : Path.GetRelativePath(runDir, targetsPath),
+        };
 
         if (options.WriteFiles)
         {
             var outDir = Path.Combine(runDir, PaperLayout.AnalysisDirectory);
             foreach (var a in analyses)
             {
-                WriteRegressionResults(Path.Combine(outDir, PaperLayout.RegressionResults(a.BaseModel)), a.LearnedInstilled);
+                WriteRegressionResults(Path.Combine(outDir, PaperLayout.RegressionResults(a.BaseModel)), a.LearnedInstilled, scenarios.Keys);
                 if (inputs.Single(m => m.Model == a.BaseModel).LatentChoices is not null)
-                    WriteRegressionResults(Path.Combine(outDir, PaperLayout.LatentRegressionResults(a.BaseModel)), a.LearnedNative);
+                    WriteRegressionResults(Path.Combine(outDir, PaperLayout.LatentRegressionResults(a.BaseModel)), a.LearnedNative, scenarios.Keys);
             }
             summary = summary with { ElapsedSeconds = clock.Elapsed.TotalSeconds };
             AtomicFile.WriteAllText(Path.Combine(outDir, PaperLayout.SummaryFile), SummaryJson.Write(summary));
@@ -65,66 +75,110 @@ public static class Analyzer
         return models;
     }
 
-    private static ModelAnalysis AnalyzeModel(ModelInputs inputs, SortedDictionary<int, double[]>? targets,
-        AnalysisOptions options, List<string> notes)
+    private static ModelAnalysis AnalyzeModel(string runDir, ModelInputs inputs, ScenarioRanges scenarios,
+        SortedDictionary<int, double[]>? allTargets, AnalysisOptions options, ExclusionLog log, List<string> notes)
     {
         var model = inputs.Model;
         var instilledFile = PaperLayout.InstilledSelections(model);
+        // The published instilled_weights.csv has a row for every scenario of the catalog; the instilled ones are
+        // those the instilled-scenario files name.
+        var instilledIds = new SortedSet<int>(inputs.InstilledChoices.Keys);
+        foreach (var c in InstilledConditions)
+            if (inputs.Reports.TryGetValue(c, out var set)) instilledIds.UnionWith(set.Scenarios);
+        var targets = allTargets?.Where(t => instilledIds.Contains(t.Key)).ToDictionary(t => t.Key, t => t.Value);
+
         var failed = new List<FailedScenario>();
         // An instilled scenario with no selection rows at all is a failure to report, not a gap.
         if (targets is not null)
             foreach (var id in targets.Keys)
                 if (!inputs.InstilledChoices.ContainsKey(id)) failed.Add(new FailedScenario(id, instilledFile, "no selections for this instilled scenario"));
-        var (learned, instilledFailed) = LearnedWeightsFitter.FitAll(inputs.InstilledChoices, instilledFile, options);
-        failed.AddRange(instilledFailed);
-
-        var native = new List<LearnedWeights>();
-        if (inputs.LatentChoices is { } latent)
-        {
-            var (n, nativeFailed) = LearnedWeightsFitter.FitAll(latent, PaperLayout.LatentSelections(model), options);
-            native = n;
-            failed.AddRange(nativeFailed);
-        }
+        var learned = Fit(inputs.InstilledChoices, instilledFile, options, failed);
+        var native = inputs.LatentChoices is { } latent ? Fit(latent, PaperLayout.LatentSelections(model), options, failed) : [];
+        var learnedBase = inputs.BaseChoices is { } own ? Fit(own, PaperLayout.BaseSelections(model), options, failed) : [];
         failed = failed.OrderBy(f => f.SelectionsFile, StringComparer.Ordinal).ThenBy(f => f.Scenario).ToList();
 
         var learnedById = ReportAccuracy.StandardiseLearned(learned);
         var nativeById = ReportAccuracy.StandardiseLearned(native);
-        ConditionStatistics? Condition(ReportCondition c, Dictionary<int, (int[], double[])> weights) =>
-            inputs.Reports.TryGetValue(c, out var reports)
-                ? ConditionStatisticsOf(PaperLayout.Reports(model, c), reports, weights, notes)
-                : null;
-
-        var first = Condition(ReportCondition.ItrainedFirstHalf, learnedById);
-        var second = Condition(ReportCondition.ItrainedSecondHalf, learnedById);
-        var instilled = Condition(ReportCondition.Instilled, learnedById);
-        var heldOut = PoolHalves(first, second);
-        var reportStatistics = new ReportStatistics(
-            Base: Condition(ReportCondition.Base, learnedById),
-            Instilled: instilled,
-            ItrainedFirstHalf: first,
-            ItrainedSecondHalf: second,
-            ItrainedHeldOut: heldOut,
-            NativeBefore: Condition(ReportCondition.NativeBefore, nativeById),
-            NativeAfter: Condition(ReportCondition.NativeAfter, nativeById));
+        var reports = Measures(inputs, c => c is ReportCondition.NativeBefore or ReportCondition.NativeAfter ? nativeById : learnedById, notes);
+        var targetById = targets is null ? null : ReportAccuracy.Standardise(targets.Select(t => (t.Key, t.Value)).ToList());
+        var versusTarget = targetById is null ? null : Measures(inputs, _ => targetById, null);
+        ConditionStatistics? baseOwn = inputs.BaseChoices is not null && inputs.Reports.TryGetValue(ReportCondition.Base, out var baseReports)
+            ? ConditionStatisticsOf(PaperLayout.Reports(model, ReportCondition.Base), baseReports, ReportAccuracy.StandardiseLearned(learnedBase), notes)
+            : null;
 
         return new ModelAnalysis(
             model,
             targets is null ? null : Instillation(targets, learned),
-            reportStatistics,
-            ReportAccuracy.Difference(instilled, heldOut),
-            ReportAccuracy.Difference(reportStatistics.NativeBefore, reportStatistics.NativeAfter),
-            learned, native, failed);
+            reports,
+            ReportAccuracy.Difference(reports.Instilled, reports.ItrainedHeldOut),
+            ReportAccuracy.Difference(reports.NativeBefore, reports.NativeAfter),
+            learned, native, failed)
+        {
+            PairedItrainingEffect = PairedBootstrap.Difference(
+                Groups(reports.Instilled), Groups(reports.ItrainedFirstHalf, reports.ItrainedSecondHalf),
+                SeededStream.Derive(options.Seed, $"{model}:paired_bootstrap:itraining")),
+            PairedNativeEffect = PairedBootstrap.Difference(
+                Groups(reports.NativeBefore), Groups(reports.NativeAfter),
+                SeededStream.Derive(options.Seed, $"{model}:paired_bootstrap:native")),
+            BaseOwn = baseOwn,
+            LearnedBase = learnedBase,
+            VersusTarget = versusTarget,
+            Published = new[]
+                {
+                    PublishedRegression.Compare(Path.Combine(runDir, PaperLayout.RegressionResults(model)), learned, scenarios, log),
+                    PublishedRegression.Compare(Path.Combine(runDir, PaperLayout.LatentRegressionResults(model)), native, scenarios, log),
+                }.OfType<PublishedAgreement>().ToList(),
+        };
+    }
+
+    private static List<LearnedWeights> Fit(SortedDictionary<int, ChoiceData> choices, string file, AnalysisOptions options, List<FailedScenario> failed)
+    {
+        var (learned, fitFailed) = LearnedWeightsFitter.FitAll(choices, file, options);
+        failed.AddRange(fitFailed);
+        return learned;
+    }
+
+    /// <summary>The seven report measures against the weights <paramref name="weightsFor"/> gives each condition.
+    /// With <paramref name="notes"/> null, reports on scenarios without weights are left out silently (target
+    /// weights exist only for instilled scenarios).</summary>
+    private static ReportStatistics Measures(ModelInputs inputs, Func<ReportCondition, Dictionary<int, StandardisedWeights>> weightsFor, List<string>? notes)
+    {
+        ConditionStatistics? Condition(ReportCondition c)
+        {
+            if (!inputs.Reports.TryGetValue(c, out var reports)) return null;
+            var weights = weightsFor(c);
+            if (notes is null && !reports.Scenarios.Overlaps(weights.Keys)) return null;
+            return ConditionStatisticsOf(PaperLayout.Reports(inputs.Model, c), reports, weights, notes);
+        }
+        var first = Condition(ReportCondition.ItrainedFirstHalf);
+        var second = Condition(ReportCondition.ItrainedSecondHalf);
+        return new ReportStatistics(
+            Base: Condition(ReportCondition.Base),
+            Instilled: Condition(ReportCondition.Instilled),
+            ItrainedFirstHalf: first,
+            ItrainedSecondHalf: second,
+            ItrainedHeldOut: PoolHalves(first, second),
+            NativeBefore: Condition(ReportCondition.NativeBefore),
+            NativeAfter: Condition(ReportCondition.NativeAfter));
     }
 
     private static ConditionStatistics ConditionStatisticsOf(string file, ReportSet reports,
-        Dictionary<int, (int[] Weights, double[] Z)> learned, List<string> notes)
+        Dictionary<int, StandardisedWeights> weights, List<string>? notes)
     {
-        var withoutLearned = new List<int>();
-        var pairs = ReportAccuracy.Pair(reports, learned, withoutLearned);
-        if (withoutLearned.Count > 0)
-            notes.Add($"{file}: reports on {withoutLearned.Count} scenario(s) without learned weights left out " +
-                      $"(failed fit or no selections); e.g. scenario {string.Join(", ", withoutLearned.Take(5))}");
+        var without = new List<int>();
+        var pairs = ReportAccuracy.Pair(reports, weights, without);
+        if (notes is not null && without.Count > 0)
+            notes.Add($"{file}: reports on {without.Count} scenario(s) without learned weights left out " +
+                      $"(failed fit or no selections); e.g. scenario {string.Join(", ", without.Take(5))}");
+        if (notes is not null && reports.MeanReports.Count == 0)
+            notes.Add($"{file}: no valid reports ({reports.BadReports} bad, {reports.ExcludedRows} excluded rows)");
         return ReportAccuracy.Compute(pairs, reports.BadReports, reports.ExcludedRows);
+    }
+
+    private static IReadOnlyList<IReadOnlyList<ReportPair>>? Groups(params ConditionStatistics?[] conditions)
+    {
+        var present = conditions.OfType<ConditionStatistics>().ToList();
+        return present.Count == 0 ? null : present.Select(c => c.Pairs).ToList();
     }
 
     /// <summary>
@@ -139,7 +193,7 @@ public static class Analyzer
             halves.SelectMany(h => h.Pairs).ToList(), halves.Sum(h => h.BadReports), halves.Sum(h => h.ExcludedRows));
     }
 
-    private static InstillationStatistics Instillation(SortedDictionary<int, double[]> targets, List<LearnedWeights> learned)
+    private static InstillationStatistics Instillation(Dictionary<int, double[]> targets, List<LearnedWeights> learned)
     {
         var pairs = new List<WeightPair>();
         foreach (var w in learned)
@@ -150,12 +204,13 @@ public static class Analyzer
         return new InstillationStatistics(r, pairs.Count / 5, pairs);
     }
 
-    private static void WriteRegressionResults(string path, IReadOnlyList<LearnedWeights> learned)
+    /// <summary>Keyed as scenarios.csv keys them (names in the published layout), so the authors' scripts join on it.</summary>
+    private static void WriteRegressionResults(string path, IReadOnlyList<LearnedWeights> learned, ScenarioKeys keys)
     {
         var csv = new CsvWriter(PaperLayout.RegressionColumns);
         foreach (var w in learned)
         {
-            csv.Field(w.Scenario);
+            csv.Field(keys.Key(w.Scenario));
             foreach (var v in w.Weights) csv.Field(v);
         }
         csv.WriteTo(path);

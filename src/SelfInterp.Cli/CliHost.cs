@@ -7,12 +7,13 @@ using SelfInterp.Core.Runs;
 namespace SelfInterp.Cli;
 
 /// <summary>
-/// Parses, runs, and maps failures to exit codes: 0 success, 2 bad input or usage, 1 anything else,
+/// Parses, runs, and maps failures to exit codes: 0 success, 2 bad input or usage, 3 the run directory is in use
+/// by another process, 1 anything else,
 /// always with a one-line error that names the file, line or field where known.
 /// </summary>
 public static class CliHost
 {
-    public const int Ok = 0, Failure = 1, BadInput = 2;
+    public const int Ok = 0, Failure = 1, BadInput = 2, RunDirectoryInUse = 3;
 
     /// <summary>Every command of the selfinterp tool.</summary>
     public static RootCommand CreateRoot()
@@ -50,6 +51,11 @@ public static class CliHost
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;
+        }
+        catch (RunDirectoryInUseException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return RunDirectoryInUse;
         }
         catch (OperationCanceledException)
         {

@@ -24,12 +24,13 @@ public static class ExperimentCatalog
     /// Analyses a directory: a run of ours by its experiment (run.json names it); anything else (the authors'
     /// published files, a run copied without its manifest) by the paper's analysis.
     /// </summary>
-    public static ExperimentOutcome Analyze(string directory)
+    /// <param name="options">For the paper's analysis (where the scenario and weight files are, for instance).</param>
+    public static ExperimentOutcome Analyze(string directory, AnalysisOptions? options = null)
     {
         var manifest = Path.Combine(directory, RunDirectory.ManifestFile);
         if (File.Exists(manifest) && RunManifest.Load(manifest).Config is { Experiment: not Default } config)
             return Get(config.Experiment).Open(config).Analyze(directory);
-        return PreferencesRun.Outcome(directory, Analyzer.Analyze(directory), "");
+        return PreferencesRun.Outcome(directory, Analyzer.Analyze(directory, options), "");
     }
 
     /// <summary>

@@ -15,6 +15,8 @@ public sealed record ChatCompletionRequest(
     long? Seed)
 {
     public const int MaxTopLogprobs = 20;
+    /// <summary>OpenAI's own ceiling for completions (gpt-4o-mini: 16,384); far beyond any context of ours.</summary>
+    public const int MaxCompletionTokens = 16_384;
 
     public static ChatCompletionRequest Parse(JsonElement root)
     {
@@ -44,7 +46,8 @@ public sealed record ChatCompletionRequest(
         double? temperature = RequestFields.OptionalNumber(root, "temperature");
         if (temperature is < 0 or > 2) throw ApiError.BadRequest("'temperature' must be between 0 and 2", "temperature");
         int? maxTokens = RequestFields.OptionalInt(root, "max_completion_tokens") ?? RequestFields.OptionalInt(root, "max_tokens");
-        if (maxTokens is < 1) throw ApiError.BadRequest("'max_tokens' must be at least 1", "max_tokens");
+        if (maxTokens is < 1 or > MaxCompletionTokens)
+            throw ApiError.BadRequest($"'max_tokens' must be between 1 and {MaxCompletionTokens}", "max_tokens");
         bool logprobs = root.TryGetProperty("logprobs", out var lp) && lp.ValueKind == JsonValueKind.True;
         int top = RequestFields.OptionalInt(root, "top_logprobs") ?? 0;
         if (top is < 0 or > MaxTopLogprobs) throw ApiError.BadRequest($"'top_logprobs' must be between 0 and {MaxTopLogprobs}", "top_logprobs");

@@ -7,7 +7,7 @@ using SelfInterp.Core.IO;
 
 namespace SelfInterp.Server;
 
-/// <summary>POST /v1/files (multipart: file, purpose) and GET /v1/files/{id}. Uploads must be chat JSONL.</summary>
+/// <summary>POST /v1/files (multipart: file, purpose), GET /v1/files (the list) and GET /v1/files/{id}. Uploads must be chat JSONL.</summary>
 public static class FilesEndpoints
 {
     public const string UploadsDirectory = "uploads";
@@ -38,6 +38,17 @@ public static class FilesEndpoints
             var file = new StoredFile { Id = id, Filename = Path.GetFileName(upload.FileName), Bytes = bytes.Length, CreatedAt = store.Now, Purpose = purpose, Path = path };
             store.AddFile(file);
             return Json.Result(Render(file));
+        });
+
+        // Newest first; ?purpose= filters, ?order=asc reverses.
+        app.MapGet("/v1/files", (HttpRequest http) =>
+        {
+            string? purpose = http.Query["purpose"];
+            var files = store.Files().Where(f => purpose is null || f.Purpose == purpose).ToList();
+            string order = http.Query["order"].ToString() is { Length: > 0 } o ? o : "desc";
+            if (order is not ("asc" or "desc")) throw ApiError.BadRequest($"order '{order}' must be asc or desc", "order");
+            if (order == "desc") files.Reverse();
+            return Json.Result(ListPage.Of(files, f => f.Id, f => Render(f), http, defaultLimit: 10_000, maxLimit: 10_000));
         });
 
         app.MapGet("/v1/files/{id}", (string id) =>

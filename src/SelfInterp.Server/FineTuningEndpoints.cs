@@ -7,7 +7,7 @@ using SelfInterp.Core.Random;
 namespace SelfInterp.Server;
 
 /// <summary>
-/// The fine-tuning jobs API: create (queued for the worker), read, list its events, cancel. Hyperparameters are
+/// The fine-tuning jobs API: create (queued for the worker), list, read, list its events, cancel. Hyperparameters are
 /// accepted and echoed (top-level or under method.supervised); the backend trains with its own defaults, as the
 /// backend interface takes none.
 /// </summary>
@@ -52,22 +52,15 @@ public static class FineTuningEndpoints
 
         app.MapGet("/v1/fine_tuning/jobs/{id}", (string id) => Json.Result(Render(store, id)));
 
+        // Newest first, as OpenAI lists them.
+        app.MapGet("/v1/fine_tuning/jobs", (HttpRequest http) =>
+            Json.Result(ListPage.Of(store.JobIds().Reverse().ToList(), id => id, id => Render(store, id), http, defaultLimit: 20, maxLimit: 100)));
+
         app.MapGet("/v1/fine_tuning/jobs/{id}/events", (string id, HttpRequest http) =>
         {
-            int limit = int.TryParse(http.Query["limit"], out var l) && l > 0 ? Math.Min(l, 100) : 20;
-            string? after = http.Query["after"];
             var page = store.WithJob(id, j =>
-            {
-                var newestFirst = Enumerable.Reverse(j.Events).ToList();
-                int start = after is null ? 0 : newestFirst.FindIndex(e => e.Id == after) + 1;
-                var events = newestFirst.Skip(start).Take(limit).Select(e => (JsonNode)RenderEvent(e)).ToArray();
-                return new JsonObject
-                {
-                    ["object"] = "list",
-                    ["data"] = new JsonArray(events),
-                    ["has_more"] = start + events.Length < newestFirst.Count,
-                };
-            }) ?? throw JobNotFound(id);
+                ListPage.Of(Enumerable.Reverse(j.Events).ToList(), e => e.Id, e => RenderEvent(e), http, defaultLimit: 20, maxLimit: 100))
+                ?? throw JobNotFound(id);
             return Json.Result(page);
         });
 

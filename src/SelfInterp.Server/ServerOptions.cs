@@ -18,4 +18,13 @@ public sealed record ServerOptions(
     double FailRate = 0,
     ulong Seed = 1,
     long MaxRequestBytes = 64L * 1024 * 1024,
-    int BatchSize = 100);
+    int BatchSize = 100)
+{
+    /// <summary>The key is a secret: shown only as set or not, so printing the options never reveals it.</summary>
+    private bool PrintMembers(System.Text.StringBuilder b)
+    {
+        b.Append($"ModelsDirectory = {ModelsDirectory}, BaseModel = {BaseModel}, Host = {Host}, Port = {Port}, ");
+        b.Append($"ApiKey = {(ApiKey is null ? "none" : "(set)")}, FailRate = {FailRate}, Seed = {Seed}, MaxRequestBytes = {MaxRequestBytes}, BatchSize = {BatchSize}");
+        return true;
+    }
+}

@@ -122,6 +122,18 @@ public sealed class ServerStore
         lock (_gate) return _state.Files.FirstOrDefault(f => f.Id == id);
     }
 
+    /// <summary>Every uploaded file, oldest first.</summary>
+    public IReadOnlyList<StoredFile> Files()
+    {
+        lock (_gate) return [.. _state.Files];
+    }
+
+    /// <summary>Every job's id, oldest first.</summary>
+    public IReadOnlyList<string> JobIds()
+    {
+        lock (_gate) return [.. _state.Jobs.Select(j => j.Id)];
+    }
+
     public void AddJob(StoredJob job)
     {
         lock (_gate) { _state.Jobs.Add(job); Save(); }

@@ -64,7 +64,7 @@ public class BadInputTests : IDisposable
         RunFiles.SetField(Reports(ReportCondition.Base), 12, "scenario", "-4");
         var summary = Analyzer.Analyze(_dir.Path);
         Assert.Contains(summary.Warnings, w => w.Contains($"{Path.GetFileName(Selections)}:3 (scenario 999)") && w.Contains("not in scenarios.csv"));
-        Assert.Contains(summary.Warnings, w => w.Contains($"{Path.GetFileName(Selections)}:6 ('x1')") && w.Contains("not an integer"));
+        Assert.Contains(summary.Warnings, w => w.Contains($"{Path.GetFileName(Selections)}:6 (scenario x1)") && w.Contains("not in scenarios.csv"));
         Assert.Equal(1, summary.Models.Single().Reports.Base!.ExcludedRows);
         Assert.Contains(summary.Warnings, w => w.Contains($"{Path.GetFileName(Reports(ReportCondition.Base))}:12"));
     }

@@ -39,4 +39,7 @@ public static class RunFiles
     }
 
     public static string Hash(string path) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>Replaces every occurrence of a text in the file.</summary>
+    public static void MapText(string path, string from, string to) => File.WriteAllText(path, File.ReadAllText(path).Replace(from, to));
 }

@@ -26,6 +26,15 @@ public sealed record SyntheticRun
     /// <summary>Standard deviation of the Gaussian noise added to each reported weight.</summary>
     public double ReportNoise { get; init; } = 0;
 
+    /// <summary>S.d. of the report noise of the itrained models (both halves and the native after); null: <see cref="ReportNoise"/>.</summary>
+    public double? ItrainedReportNoise { get; init; }
+
+    /// <summary>
+    /// S.d. of an error each scenario × attribute carries into every report condition alike (the model's lasting
+    /// misreading of that weight), drawn from its own stream so runs without it keep their bytes.
+    /// </summary>
+    public double SharedReportError { get; init; }
+
     /// <summary>Reports that ignore the weights: Gaussian with sd 50 around zero.</summary>
     public bool PureNoiseReports { get; init; }
 
@@ -72,16 +81,18 @@ public sealed record SyntheticRun
         var instilled = Enumerable.Range(0, InstilledScenarios).ToArray();
         var native = Enumerable.Range(InstilledScenarios, NativeScenarios).ToArray();
         int half = InstilledScenarios / 2;
+        var errorRng = SeededStream.Derive(Seed, "shared_report_error");
+        var shared = Enumerable.Range(0, total).Select(_ => Enumerable.Range(0, 5).Select(_ => SharedReportError > 0 ? SharedReportError * errorRng.NextGaussian() : 0).ToArray()).ToArray();
         foreach (var model in Models)
         {
             WriteSelections(Path.Combine(dir, PaperLayout.InstilledSelections(model)), model, instilled, InstilledTrials, ranges, weights, rng);
             WriteSelections(Path.Combine(dir, PaperLayout.LatentSelections(model)), model, native, NativeTrials, ranges, weights, rng);
-            WriteReports(dir, model, ReportCondition.Base, instilled, ranges, weights, rng);
-            WriteReports(dir, model, ReportCondition.Instilled, instilled, ranges, weights, rng);
-            WriteReports(dir, model, ReportCondition.ItrainedFirstHalf, instilled[half..], ranges, weights, rng);
-            WriteReports(dir, model, ReportCondition.ItrainedSecondHalf, instilled[..half], ranges, weights, rng);
-            WriteReports(dir, model, ReportCondition.NativeBefore, native, ranges, weights, rng);
-            WriteReports(dir, model, ReportCondition.NativeAfter, native, ranges, weights, rng);
+            WriteReports(dir, model, shared, ReportCondition.Base, instilled, ranges, weights, rng);
+            WriteReports(dir, model, shared, ReportCondition.Instilled, instilled, ranges, weights, rng);
+            WriteReports(dir, model, shared, ReportCondition.ItrainedFirstHalf, instilled[half..], ranges, weights, rng);
+            WriteReports(dir, model, shared, ReportCondition.ItrainedSecondHalf, instilled[..half], ranges, weights, rng);
+            WriteReports(dir, model, shared, ReportCondition.NativeBefore, native, ranges, weights, rng);
+            WriteReports(dir, model, shared, ReportCondition.NativeAfter, native, ranges, weights, rng);
         }
         return new Truth(weights, ranges);
     }
@@ -128,18 +139,20 @@ public sealed record SyntheticRun
         csv.WriteTo(path);
     }
 
-    private void WriteReports(string dir, string model, ReportCondition condition, int[] scenarios,
+    private void WriteReports(string dir, string model, double[][] shared, ReportCondition condition, int[] scenarios,
         SortedDictionary<int, (double[] Min, double[] Max)> ranges, SortedDictionary<int, int[]> weights, SeededStream rng)
     {
         var csv = new CsvWriter(PaperLayout.ReportColumns);
         bool latent = condition is ReportCondition.NativeBefore or ReportCondition.NativeAfter;
+        double noise = condition is ReportCondition.ItrainedFirstHalf or ReportCondition.ItrainedSecondHalf or ReportCondition.NativeAfter
+            ? ItrainedReportNoise ?? ReportNoise : ReportNoise;
         foreach (var s in scenarios)
             for (int k = 0; k < ReportsPerScenario; k++)
             {
                 csv.Field($"ft:{model}:{condition}").Field(latent ? PaperLayout.VersionLatent : PaperLayout.VersionInstilled).Field(s);
                 for (int i = 0; i < 5; i++)
                 {
-                    double report = PureNoiseReports ? 50 * rng.NextGaussian() : weights[s][i] + ReportNoise * rng.NextGaussian();
+                    double report = PureNoiseReports ? 50 * rng.NextGaussian() : weights[s][i] + shared[s][i] + noise * rng.NextGaussian();
                     csv.Field(Math.Round(report));
                 }
                 foreach (var v in DrawOption(rng, ranges[s])) csv.Field(v);

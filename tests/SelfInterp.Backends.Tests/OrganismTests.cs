@@ -1,5 +1,6 @@
 using SelfInterp.Experiments;
 using SelfInterp.Backends.Local;
+using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
@@ -95,14 +96,14 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         var m = "organism";
         var selections = File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m)));
         Assert.Equal(4 * 6 + 1, selections.Length);
-        Assert.All(selections.Skip(1), line => Assert.Matches("^ft:organism:instilled:[0-9]{5},[0-9]+,[AB],", line));
+        Assert.All(selections.Skip(1), line => Assert.Matches("^ft:organism:instilled:[0-9a-f]{32},[a-z0-9_]+,[AB],", line));
         foreach (var c in Enum.GetValues<ReportCondition>()) Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c))));
-        Assert.True(System.IO.Directory.Exists(Path.Combine(dir, "models", "ft_organism_instilled_" + run.Model("instilled").Id!.Split(':')[^1])));
+        Assert.True(System.IO.Directory.Exists(Path.Combine(dir, "models", "ft-" + run.Model("instilled").Id!.Split(':')[^1])));
 
         // A fine-tuned model already on disk is reused, not retrained: same id, same bytes.
-        var weights = File.ReadAllBytes(Path.Combine(dir, "models", Core.IO.FileNames.Safe(run.Model("instilled").Id!), "model.safetensors"));
+        var weights = File.ReadAllBytes(Path.Combine(dir, "models", FineTunedModelId.DirectoryName(run.Model("instilled").Id!), "model.safetensors"));
         run.Update(mf => mf.Stages.Remove("instill"));
         await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, default);
-        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dir, "models", Core.IO.FileNames.Safe(run.Model("instilled").Id!), "model.safetensors")));
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dir, "models", FineTunedModelId.DirectoryName(run.Model("instilled").Id!), "model.safetensors")));
     }
 }

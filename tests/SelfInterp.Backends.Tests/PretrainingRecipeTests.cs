@@ -114,7 +114,7 @@ public class PretrainingRecipeTests
         var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
         await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, default);
 
-        Model Load(string key) => Checkpoint.Load(Path.Combine(run.Path, "models", Core.IO.FileNames.Safe(run.Model(key).Id!)));
+        Model Load(string key) => Checkpoint.Load(Path.Combine(run.Path, "models", FineTunedModelId.DirectoryName(run.Model(key).Id!)));
         var instilled = Load(PreferencesStages.InstilledKey);
         var itrained = Load(PreferencesStages.ItrainedAllKey);
         bool Same(string tensor) => instilled.Tensor(tensor).SequenceEqual(itrained.Tensor(tensor));

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Experiments.Preferences;
 using SelfInterp.Experiments;
 using SelfInterp.Backends.Simulated;
@@ -11,7 +12,7 @@ namespace SelfInterp.Backends.Tests;
 
 public class SimulatedPipelineTests
 {
-    private static RunConfig Small(ulong seed = 1, int selections = 20) => PreferencesExperiment.Config(new PreferencesConfig { Instilled = 6, Native = 4, Examples = 30, Validation = 2, Reports = 3, Selections = selections, NativeSelections = 30 }) with
+    private static RunConfig Small(ulong seed = 1, int selections = 20, int instilled = 6, int reports = 3) => PreferencesExperiment.Config(new PreferencesConfig { Instilled = instilled, Native = 4, Examples = 30, Validation = 2, Reports = reports, Selections = selections, NativeSelections = 30 }) with
     {
         Preset = "test", Backend = "simulated", BaseModel = SimulatedBackend.BaseModelId,
         Seeds = Seeds.FromMaster(seed),
@@ -19,7 +20,7 @@ public class SimulatedPipelineTests
 
     private static async Task<RunDirectory> Run(string dir, RunConfig config, Func<IModelBackend, IModelBackend>? wrap = null)
     {
-        var run = RunDirectory.OpenOrCreate(dir, config);
+        using var run = RunDirectory.OpenOrCreate(dir, config); // released on return, as when a process ends
         await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, CancellationToken.None, planned =>
         {
             var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path);
@@ -30,7 +31,7 @@ public class SimulatedPipelineTests
 
     private static Dictionary<string, byte[]> Outputs(string dir) =>
         Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetFileName(f) != PaperLayout.RunManifestFile)
+            .Where(f => Path.GetFileName(f) is not (PaperLayout.RunManifestFile or RunDirectory.LockFile))
             .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
 
     [Fact]
@@ -48,6 +49,69 @@ public class SimulatedPipelineTests
         Assert.Equal(6 * 20 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m))).Length);
         Assert.Equal(4 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.NativeAfter))).Length);
         Assert.Equal(3 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.ItrainedFirstHalf))).Length);
+    }
+
+    [Fact]
+    public async Task Files_key_scenarios_by_short_name_and_the_base_model_chooses_on_the_instilled_scenarios()
+    {
+        var dir = Path.Combine(Directory.CreateTempSubdirectory().FullName, "run");
+        var config = Small(instilled: 20, reports: 5, selections: 60);
+        await Run(dir, config);
+        var m = SimulatedBackend.BaseModelId;
+        var catalog = ScenarioCatalog.Embedded().Scenarios;
+        var instilledNames = catalog.Take(20).Select(s => s.ShortName).ToHashSet();
+        var own = Core.Csv.CsvTable.Read(Path.Combine(dir, PaperLayout.BaseSelections(m)));
+        var instilled = Core.Csv.CsvTable.Read(Path.Combine(dir, PaperLayout.InstilledSelections(m)));
+        Assert.Equal(20 * 60, own.Rows.Count);
+        Assert.All(own.Rows, r => Assert.Equal(m, r["model"]));
+        Assert.All(own.Rows.Concat(instilled.Rows), r => Assert.Contains(r["scenario"], instilledNames));
+        var sizes = PreferencesConfig.From(config);
+        var nativeNames = catalog.Skip(sizes.NativeOffset).Take(sizes.Native).Select(s => s.ShortName).ToHashSet();
+        Assert.All(Core.Csv.CsvTable.Read(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.NativeAfter))).Rows,
+            r => Assert.Contains(r["scenario"], nativeNames));
+        // Its own stream (derived from the validation seed): trials other than the instilled model's.
+        Assert.NotEqual(own.Rows.Select(r => r["A_attribute_1"]), instilled.Rows.Select(r => r["A_attribute_1"]));
+
+        // The positive control: the base model reports its own (native) preferences, not the instilled ones.
+        var analysis = Analysis.Analyzer.Analyze(dir).Models.Single();
+        Assert.Equal(20, analysis.LearnedBase.Count);
+        Assert.True(analysis.BaseOwn!.Low > 0.5, $"base vs own choices: {analysis.BaseOwn.Slope} [{analysis.BaseOwn.Low}, {analysis.BaseOwn.High}]");
+        Assert.True(analysis.Reports.Base!.Low < 0.3, $"base vs instilled: {analysis.Reports.Base.Slope}");
+        Assert.True(analysis.VersusTarget!.Instilled!.Slope > 0.5);
+        Assert.Null(analysis.VersusTarget.NativeAfter);
+    }
+
+    [Fact]
+    public async Task A_run_made_before_selections_base_resumes_by_running_that_stage_alone()
+    {
+        var dir = Path.Combine(Directory.CreateTempSubdirectory().FullName, "run");
+        var config = Small();
+        var run = await Run(dir, config);
+        var file = Path.Combine(dir, PaperLayout.BaseSelections(SimulatedBackend.BaseModelId));
+        var before = Outputs(dir);
+        File.Delete(file);
+        File.Delete(Path.Combine(dir, Elicitation.RepliesDirectory, "selections_base.jsonl"));
+        run.Update(m => m.Stages.Remove("selections_base"));
+
+        CountingBackend calls = null!;
+        using (var resumed = RunDirectory.OpenOrCreate(dir, config))
+            await ExperimentCatalog.RunAsync(resumed, SilentProgress.Instance, CancellationToken.None,
+                planned => calls = new CountingBackend(BackendFactory.Create(config, planned.Catalog, planned.Codec, dir)));
+        // Only the base model's 6 × 20 choices, in batches of 100: no fine-tuning, no report asked again.
+        Assert.Equal((0, 2, 0), (calls.FineTunes, calls.Chooses, calls.Completes));
+        var after = Outputs(dir);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var k in before.Keys) Assert.True(before[k].AsSpan().SequenceEqual(after[k]), k);
+    }
+
+    private sealed class CountingBackend(IModelBackend inner) : IModelBackend
+    {
+        public int FineTunes, Chooses, Completes;
+        public string Name => inner.Name;
+        public IReadOnlyCollection<Type>? ServedTasks => inner.ServedTasks;
+        public Task<string> FineTuneAsync(FineTuneRequest r, IProgress<double>? p, CancellationToken ct) { FineTunes++; return inner.FineTuneAsync(r, p, ct); }
+        public Task<IReadOnlyList<Choice>> ChooseAsync(string m, IReadOnlyList<ChatPrompt> ps, IProgress<int>? p, CancellationToken ct) { Chooses++; return inner.ChooseAsync(m, ps, p, ct); }
+        public Task<IReadOnlyList<string>> CompleteAsync(string m, IReadOnlyList<ChatPrompt> ps, int t, IProgress<int>? p, CancellationToken ct) { Completes++; return inner.CompleteAsync(m, ps, t, p, ct); }
     }
 
     /// <summary>Throws as if the process were killed after a number of backend calls.</summary>

@@ -81,7 +81,38 @@ public class CliTests
         Assert.Equal(70, File.ReadAllLines(Path.Combine(dir, "instill_10_prefs.jsonl")).Length);
         Assert.Equal(30, File.ReadAllLines(Path.Combine(dir, "instill_10_prefs_val.jsonl")).Length);
         Assert.True(File.Exists(Path.Combine(dir, "itrain_first_5_of_10.jsonl")));
-        Assert.Equal(16, File.ReadAllLines(Path.Combine(dir, "scenarios.csv")).Length);
+        // The whole catalog, as the published scenarios.csv: row order is the scenario index.
+        Assert.Equal(321, File.ReadAllLines(Path.Combine(dir, "scenarios.csv")).Length);
+    }
+
+    [Fact]
+    public void Analyze_takes_the_scenario_files_it_is_given_and_a_missing_one_exits_2()
+    {
+        var root = Temp();
+        var data = Path.Combine(root, "data");
+        var runDir = Path.Combine(data, "run");
+        Assert.Equal(0, Run("run", "--backend", "simulated", "--out", runDir).Code);
+        // The replication's layout: the scenario files one folder up, found there.
+        foreach (var f in new[] { "scenarios.csv", "instilled_weights.csv" }) File.Move(Path.Combine(runDir, f), Path.Combine(data, f));
+        var (code, stdout, _) = Run("analyze", runDir, "--json");
+        Assert.Equal(0, code);
+        using (var doc = JsonDocument.Parse(stdout))
+            Assert.Equal(Path.Combine("..", "scenarios.csv"), doc.RootElement.GetProperty("scenarios_file").GetString());
+
+        // Named explicitly, from anywhere.
+        var elsewhere = Path.Combine(root, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        foreach (var f in new[] { "scenarios.csv", "instilled_weights.csv" }) File.Move(Path.Combine(data, f), Path.Combine(elsewhere, f));
+        Assert.Equal(2, Run("analyze", runDir).Code);
+        var named = Run("analyze", runDir, "--json", "--scenarios", Path.Combine(elsewhere, "scenarios.csv"), "--weights", Path.Combine(elsewhere, "instilled_weights.csv"));
+        Assert.Equal(0, named.Code);
+        using (var doc = JsonDocument.Parse(named.Out))
+            Assert.Equal(Path.Combine("..", "..", "elsewhere", "instilled_weights.csv"), doc.RootElement.GetProperty("weights_file").GetString());
+
+        var missing = Run("analyze", runDir, "--scenarios", Path.Combine(elsewhere, "nope.csv"));
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("nope.csv", missing.Err);
+        Assert.Contains("--scenarios", missing.Err);
     }
 
     [Fact]

@@ -123,4 +123,18 @@ public class CatalogTests
         Assert.Equal(500, s.Attributes[1].Min);
         Assert.Equal(3000, s.Attributes[1].Max);
     }
+
+    [Fact]
+    public void A_published_scenarios_csv_keeps_its_short_names_and_an_integer_keyed_one_gets_names()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        var path = Path.Combine(dir, "scenarios.csv");
+        File.WriteAllText(path,
+            "scenario,question,attr1,attr2,attr3,attr4,attr5,attr1_min,attr2_min,attr3_min,attr4_min,attr5_min,attr1_max,attr2_max,attr3_max,attr4_max,attr5_max\r\n" +
+            "loose_leaf_tea,Which tea?,caffeine_content,leaf_size,oxidation_level,steeping_time,resteep_potential,0.0,0.1,0.0,1.0,1.0,70.0,10.0,100.0,7.0,8.0\r\n" +
+            "7,Which condo?,light,rent,floor,view,noise,0,500,1,0,20,12,3000,40,1,90\r\n");
+        var parsed = CatalogReader.ReadScenarios(path);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(["loose_leaf_tea", "scenario_7"], parsed.Value.Select(s => s.ShortName));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Experiments.Preferences;
@@ -32,7 +33,10 @@ public class DatasetTests
         Assert.Equal(50, ChatJsonl.Read(Path.Combine(dir, "itrain_first_50_of_100.jsonl")).Count);
         Assert.Equal(50, ChatJsonl.Read(Path.Combine(dir, "itrain_last_50_of_100.jsonl")).Count);
         Assert.Equal(100, ChatJsonl.Read(Path.Combine(dir, "itrain_all_100.jsonl")).Count);
-        Assert.Equal(200, CsvTable.Read(Path.Combine(dir, "scenarios.csv")).Rows.Count);
+        // The whole catalog in catalog order, keyed by short name, as the published file: row order is the index.
+        var scenarios = CsvTable.Read(Path.Combine(dir, "scenarios.csv")).Rows;
+        var catalog = ScenarioCatalog.Embedded().Scenarios;
+        Assert.Equal(catalog.Select(s => s.ShortName), scenarios.Select(r => r["scenario"]));
         Assert.Equal(5000, CsvTable.Read(Path.Combine(dir, "target_choices.csv")).Rows.Count);
     }
 
@@ -40,8 +44,8 @@ public class DatasetTests
     public void Every_target_choice_agrees_with_utilities_recomputed_from_the_csv_files()
     {
         var dir = Build(Paper());
-        var scenarios = CsvTable.Read(Path.Combine(dir, PaperLayout.ScenariosFile)).Rows.ToDictionary(r => r.Int("scenario"));
-        var weights = CsvTable.Read(Path.Combine(dir, PaperLayout.InstilledWeightsFile)).Rows.ToDictionary(r => r.Int("scenario"));
+        var scenarios = CsvTable.Read(Path.Combine(dir, PaperLayout.ScenariosFile)).Rows.ToDictionary(r => r["scenario"]);
+        var weights = CsvTable.Read(Path.Combine(dir, PaperLayout.InstilledWeightsFile)).Rows.ToDictionary(r => r["scenario"]);
         Assert.Equal(100, weights.Count);
         foreach (var w in weights.Values)
             Assert.Equal(100, Enumerable.Range(1, 5).Max(i => Math.Abs(w.Int($"attr{i}"))));
@@ -49,8 +53,8 @@ public class DatasetTests
         int checkedRows = 0;
         foreach (var row in CsvTable.Read(Path.Combine(dir, PaperLayout.TargetChoicesFile)).Rows)
         {
-            var s = scenarios[row.Int("scenario")];
-            var w = weights[row.Int("scenario")];
+            var s = scenarios[row["scenario"]];
+            var w = weights[row["scenario"]];
             double ua = 0, ub = 0;
             for (int i = 1; i <= 5; i++)
             {

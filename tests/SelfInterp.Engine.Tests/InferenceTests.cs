@@ -43,6 +43,9 @@ public class InferenceTests
         var stopped = inference.Generate(prompt, 12, [free[4]]);
         Assert.Equal(free[..(stopAt + 1)], stopped);
         Assert.Equal(config.MaxSeqLen - prompt.Length, inference.Generate(prompt, 1000).Length);
+        // Issue 18: prompt length + int.MaxValue overflowed the KV-cache capacity (a 500 through the server).
+        Assert.Equal(config.MaxSeqLen - prompt.Length, inference.Generate(prompt, int.MaxValue).Length);
+        Assert.All(inference.GenerateBatch([prompt, prompt[..2]], int.MaxValue), g => Assert.True(g.Length <= config.MaxSeqLen));
     }
 
     [Fact]

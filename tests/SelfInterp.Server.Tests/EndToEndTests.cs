@@ -25,7 +25,7 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
 
     private static async Task<RunDirectory> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend?> backend)
     {
-        var run = RunDirectory.OpenOrCreate(TempDir.Create("run-" + config.Backend), config);
+        using var run = RunDirectory.OpenOrCreate(TempDir.Create("run-" + config.Backend), config); // released on return, as when the process ends
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, cts.Token, planned => backend(run) ?? BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path));
         return run;

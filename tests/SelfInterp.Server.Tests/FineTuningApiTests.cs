@@ -12,7 +12,8 @@ namespace SelfInterp.Server.Tests;
 /// <summary>Files and fine-tuning jobs over raw HTTP: shapes, events, the kind of a job, cancel, and a restart.</summary>
 public sealed class FineTuningApiTests
 {
-    private static readonly PreferencesPlan Plan = PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 2, Native = 2 }));
+    /// <summary>Two instilled and two native scenarios: the plan the API tests draw their prompts from.</summary>
+    internal static readonly PreferencesPlan Plan = PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 2, Native = 2 }));
 
     private static string Jsonl(bool reports)
     {
@@ -27,7 +28,7 @@ public sealed class FineTuningApiTests
         return string.Concat(examples.Select(e => ChatJsonl.Line(e) + "\n"));
     }
 
-    private static async Task<JsonElement> Send(HttpClient http, HttpMethod method, string path, HttpContent? content = null)
+    internal static async Task<JsonElement> Send(HttpClient http, HttpMethod method, string path, HttpContent? content = null)
     {
         var response = await http.SendAsync(new HttpRequestMessage(method, path) { Content = content });
         var text = await response.Content.ReadAsStringAsync();
@@ -35,7 +36,7 @@ public sealed class FineTuningApiTests
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static async Task<string> Upload(HttpClient http, string jsonl)
+    internal static async Task<string> Upload(HttpClient http, string jsonl)
     {
         using var form = new MultipartFormDataContent
         {
@@ -78,7 +79,7 @@ public sealed class FineTuningApiTests
             var job = await WaitForJob(harness.Http, created.GetProperty("id").GetString()!);
             Assert.Equal("succeeded", job.GetProperty("status").GetString());
             model = job.GetProperty("fine_tuned_model").GetString()!;
-            Assert.Equal("ft:simulated-base:api:00042", model);
+            Assert.Matches("^ft:simulated-base:api:[0-9a-f]{32}$", model);
 
             var events = await Send(harness.Http, HttpMethod.Get, $"fine_tuning/jobs/{job.GetProperty("id").GetString()}/events?limit=50");
             var messages = events.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("message").GetString()!).ToList();

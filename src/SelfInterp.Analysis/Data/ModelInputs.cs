@@ -5,12 +5,13 @@ namespace SelfInterp.Analysis.Data;
 
 /// <summary>
 /// Everything one base model contributes to a run directory, read: its two selections files (the latent one
-/// optional) and whichever of the six report files exist.
+/// optional), the base model's own choices where a run of ours has them, and whichever of the six report files exist.
 /// </summary>
 public sealed record ModelInputs(
     string Model,
     SortedDictionary<int, ChoiceData> InstilledChoices,
     SortedDictionary<int, ChoiceData>? LatentChoices,
+    SortedDictionary<int, ChoiceData>? BaseChoices,
     IReadOnlyDictionary<ReportCondition, ReportSet> Reports)
 {
     /// <summary>
@@ -23,10 +24,12 @@ public sealed record ModelInputs(
         var pending = models.Select(model =>
         {
             var latentPath = Path.Combine(runDir, PaperLayout.LatentSelections(model));
+            var basePath = Path.Combine(runDir, PaperLayout.BaseSelections(model));
             return (
                 Model: model,
                 Instilled: Start(() => SelectionReader.Read(Path.Combine(runDir, PaperLayout.InstilledSelections(model)), scenarios, log)),
                 Latent: File.Exists(latentPath) ? Start(() => SelectionReader.Read(latentPath, scenarios, log)) : null,
+                Base: File.Exists(basePath) ? Start(() => SelectionReader.Read(basePath, scenarios, log)) : null,
                 Reports: Enum.GetValues<ReportCondition>()
                     .Select(c => (Condition: c, Path: Path.Combine(runDir, PaperLayout.Reports(model, c))))
                     .Where(f => File.Exists(f.Path))
@@ -34,13 +37,14 @@ public sealed record ModelInputs(
                     .ToList());
         }).ToList();
 
-        try { Task.WaitAll(pending.SelectMany(p => new Task?[] { p.Instilled, p.Latent }.Concat(p.Reports.Select(r => r.Task))).OfType<Task>()); }
+        try { Task.WaitAll(pending.SelectMany(p => new Task?[] { p.Instilled, p.Latent, p.Base }.Concat(p.Reports.Select(r => r.Task))).OfType<Task>()); }
         catch (AggregateException) { /* rethrown below, in a fixed order */ }
 
         return pending.Select(p => new ModelInputs(
             p.Model,
             p.Instilled.GetAwaiter().GetResult(),
             p.Latent?.GetAwaiter().GetResult(),
+            p.Base?.GetAwaiter().GetResult(),
             p.Reports.ToDictionary(r => r.Condition, r => r.Task.GetAwaiter().GetResult()))).ToList();
     }
 }

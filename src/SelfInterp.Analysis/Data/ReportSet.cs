@@ -1,5 +1,4 @@
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.IO;
 
 namespace SelfInterp.Analysis.Data;
 
@@ -8,7 +7,9 @@ namespace SelfInterp.Analysis.Data;
 /// per scenario × attribute. A row with an empty report field is a bad report: our pipeline writes an
 /// unparseable reply that way (PROTOCOL.md: a reply that is not a JSON object with exactly the five
 /// attribute names). Bad reports are counted and left out; other unusable rows (non-numeric values,
-/// unknown scenarios) are counted in the exclusion log with their line.
+/// unknown scenarios) are counted in the exclusion log with their line. The published files leave a bad report
+/// out altogether, so a scenario may have fewer reports or none, and a condition whose model never answered
+/// validly is a header line only: an empty set, which the statistics report as "no valid reports".
 /// </summary>
 public sealed class ReportSet
 {
@@ -16,6 +17,8 @@ public sealed class ReportSet
 
     /// <summary>Mean report per scenario (five attributes), for scenarios with at least one good report.</summary>
     public SortedDictionary<int, double[]> MeanReports { get; } = new();
+    /// <summary>Every scenario the file names, with or without a good report.</summary>
+    public SortedSet<int> Scenarios { get; } = [];
     public int BadReports { get; private set; }
     public int ExcludedRows { get; private set; }
 
@@ -23,8 +26,6 @@ public sealed class ReportSet
     {
         var table = CsvTable.Read(path);
         table.RequireColumns(["scenario", .. ReportColumns]);
-        if (table.Rows.Count == 0) throw new DataFileException(path, 2, null, "no reports (the file has only a header)");
-
         int scenarioColumn = table.Column("scenario");
         var columns = ReportColumns.Select(table.Column).ToArray();
         var set = new ReportSet();
@@ -34,6 +35,7 @@ public sealed class ReportSet
         foreach (var row in table.Rows)
         {
             if (!RowFields.TryScenario(table, row, scenarioColumn, scenarios, log, out int id)) { set.ExcludedRows++; continue; }
+            set.Scenarios.Add(id);
             if (columns.Any(c => string.IsNullOrWhiteSpace(row[c]))) { set.BadReports++; continue; }
             int bad = Array.FindIndex(columns, c => !RowFields.TryNumber(row[c], out _));
             if (bad >= 0)

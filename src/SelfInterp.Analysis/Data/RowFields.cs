@@ -3,23 +3,15 @@ using System.Globalization;
 
 namespace SelfInterp.Analysis.Data;
 
-/// <summary>Field parsing shared by the readers. TryScenario reads a row's scenario id, logging (not throwing) when it is not an integer or not in scenarios.csv.</summary>
+/// <summary>Field parsing shared by the readers. TryScenario resolves a row's scenario key, logging (not throwing) when scenarios.csv does not list it.</summary>
 internal static class RowFields
 {
     public static bool TryScenario(CsvTable table, CsvRow row, int column, ScenarioRanges scenarios, ExclusionLog log, out int id)
     {
         var text = row[column];
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out id))
-        {
-            log.Add(table.Path, row.Line, "scenario is not an integer", $"'{text}'");
-            return false;
-        }
-        if (!scenarios.Contains(id))
-        {
-            log.Add(table.Path, row.Line, "scenario is not in scenarios.csv", $"scenario {id}");
-            return false;
-        }
-        return true;
+        if (scenarios.Keys.TryResolve(text, out id) && scenarios.Contains(id)) return true;
+        log.Add(table.Path, row.Line, "scenario is not in scenarios.csv", $"scenario {text}");
+        return false;
     }
 
     public static bool TryNumber(string text, out double value) =>

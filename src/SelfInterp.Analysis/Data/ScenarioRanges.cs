@@ -3,12 +3,23 @@ using SelfInterp.Core.IO;
 
 namespace SelfInterp.Analysis.Data;
 
-/// <summary>The attribute ranges of every scenario in scenarios.csv, by scenario id: what normalises option values.</summary>
+/// <summary>
+/// The attribute ranges of every scenario in scenarios.csv, by scenario index: what normalises option values.
+/// Other files' scenario fields are resolved through <see cref="Keys"/> (short names, or our older runs' integers).
+/// </summary>
 public sealed class ScenarioRanges
 {
     private readonly Dictionary<int, (double[] Min, double[] Range)> _byId;
 
-    private ScenarioRanges(Dictionary<int, (double[] Min, double[] Range)> byId) => _byId = byId;
+    public ScenarioKeys Keys { get; }
+    public string Path { get; }
+
+    private ScenarioRanges(string path, ScenarioKeys keys, Dictionary<int, (double[] Min, double[] Range)> byId)
+    {
+        Path = path;
+        Keys = keys;
+        _byId = byId;
+    }
 
     public bool Contains(int scenario) => _byId.ContainsKey(scenario);
 
@@ -26,11 +37,12 @@ public sealed class ScenarioRanges
         var maxColumns = Enumerable.Range(1, 5).Select(i => $"attr{i}_max").ToArray();
         table.RequireColumns(["scenario", .. minColumns, .. maxColumns]);
         if (table.Rows.Count == 0) throw new DataFileException(path, 2, null, "no scenarios (the file has only a header)");
+        var keys = ScenarioKeys.Read(table);
 
         var byId = new Dictionary<int, (double[], double[])>();
-        foreach (var row in table.Rows)
+        for (int k = 0; k < table.Rows.Count; k++)
         {
-            int id = row.Int("scenario");
+            var row = table.Rows[k];
             var min = new double[5];
             var range = new double[5];
             for (int i = 0; i < 5; i++)
@@ -42,9 +54,8 @@ public sealed class ScenarioRanges
                     throw new DataFileException(path, row.Line, maxColumns[i],
                         $"the range is empty or reversed (min {min[i]}, max {max}): values cannot be normalised");
             }
-            if (!byId.TryAdd(id, (min, range)))
-                throw new DataFileException(path, row.Line, "scenario", $"scenario {id} appears more than once");
+            byId.Add(keys.RowIds[k], (min, range));
         }
-        return new ScenarioRanges(byId);
+        return new ScenarioRanges(path, keys, byId);
     }
 }

@@ -4,10 +4,14 @@ using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Data;
 
-/// <summary>instilled_weights.csv (<c>scenario,attr1..attr5</c>): the weights the fine-tuning meant to instil.</summary>
+/// <summary>
+/// instilled_weights.csv (<c>scenario,attr1..attr5</c>): the weights the fine-tuning meant to instil, by scenario
+/// index. The published file has a row for every scenario of the catalog, though only some were instilled; the
+/// analysis uses the rows of the scenarios its instilled-scenario files name.
+/// </summary>
 public static class TargetWeights
 {
-    public static SortedDictionary<int, double[]> Read(string path)
+    public static SortedDictionary<int, double[]> Read(string path, ScenarioKeys keys)
     {
         var table = CsvTable.Read(path);
         table.RequireColumns(PaperLayout.WeightColumns);
@@ -15,11 +19,13 @@ public static class TargetWeights
         var weights = new SortedDictionary<int, double[]>();
         foreach (var row in table.Rows)
         {
-            int id = row.Int("scenario");
+            var key = row["scenario"];
+            if (!keys.TryResolve(key, out int id))
+                throw new DataFileException(path, row.Line, "scenario", $"scenario '{key}' is not in scenarios.csv");
             var w = new double[5];
             for (int i = 0; i < 5; i++) w[i] = row.Double(PaperLayout.WeightColumns[i + 1]);
             if (!weights.TryAdd(id, w))
-                throw new DataFileException(path, row.Line, "scenario", $"scenario {id} appears more than once");
+                throw new DataFileException(path, row.Line, "scenario", $"scenario '{key}' appears more than once");
         }
         return weights;
     }

@@ -18,6 +18,8 @@ public static class PaperLayout
 
     public static string InstilledSelections(string model) => $"{model}_instilled_selections.csv";
     public static string LatentSelections(string model) => $"{model}_instilled_latent_selections.csv";
+    /// <summary>Ours, not the paper's: the base model's own choices on the instilled scenarios (the positive control).</summary>
+    public static string BaseSelections(string model) => $"{model}_base_selections.csv";
     public static string RegressionResults(string model) => $"{model}_regression_results.csv";
     public static string LatentRegressionResults(string model) => $"{model}_latent_regression_results.csv";
 

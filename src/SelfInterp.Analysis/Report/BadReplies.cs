@@ -32,7 +32,7 @@ public static class BadReplies
             var relative = Path.Combine(Elicitation.RepliesDirectory, c.Stage + ".jsonl");
             var path = Path.Combine(runDir, relative);
             if (!File.Exists(path)) continue;
-            var rowScenarios = ReportScenarios(Path.Combine(runDir, PaperLayout.Reports(baseModel, file)));
+            var rowScenarios = ReportScenarios(Path.Combine(runDir, PaperLayout.Reports(baseModel, file)), scenarios);
             int count = 0, bad = 0, uncheckable = 0, lineNumber = 0;
             var examples = new List<BadReply>();
             foreach (var line in File.ReadLines(path))
@@ -61,14 +61,14 @@ public static class BadReplies
     }
 
     /// <summary>The scenario of each data row of a report file, in order; empty if the file is missing or unreadable.</summary>
-    private static List<int?> ReportScenarios(string path)
+    private static List<int?> ReportScenarios(string path, ScenarioNames scenarios)
     {
         if (!File.Exists(path)) return [];
         try
         {
             var table = CsvTable.Read(path);
             if (!table.HasColumn("scenario")) return [];
-            return table.Rows.Select(r => int.TryParse(r["scenario"], out int s) ? s : (int?)null).ToList();
+            return table.Rows.Select(r => scenarios.TryResolve(r["scenario"], out int s) ? s : (int?)null).ToList();
         }
         catch (DataFileException) { return []; }
     }

@@ -30,9 +30,10 @@ public static class HtmlReport
                      "Hover any point, bar or line for its numbers.")
             .Close("p").NewLine();
         Contents(doc, content);
-        RunSection(doc, content);
+        // Results first (each model's condition chart and measures), then what was run and its files.
         foreach (var m in content.Models) ModelSection(doc, m);
         foreach (var section in content.Sections) ExperimentSection(doc, section);
+        RunSection(doc, content);
         WarningsSection(doc, "warnings", "Warnings for the whole run", content.Warnings);
         doc.Close("main").Close("body").Close("html").NewLine();
         return "<!DOCTYPE html>\n" + doc;
@@ -41,9 +42,9 @@ public static class HtmlReport
     private static void Contents(Markup doc, ReportContent content)
     {
         doc.Open("nav", ("aria-label", "contents")).Open("ul");
-        Link(doc, "#run", "What was run");
         foreach (var m in content.Models) Link(doc, "#" + m.Id, $"Base model {m.Analysis.BaseModel}");
         foreach (var section in content.Sections) Link(doc, "#" + section.Id, section.Heading);
+        Link(doc, "#run", "What was run");
         Link(doc, "#warnings", $"Warnings ({content.Warnings.Count + content.Models.Sum(m => m.Warnings.Count)})");
         doc.Close("ul").Close("nav").NewLine();
     }
@@ -95,15 +96,14 @@ public static class HtmlReport
     private static void ModelSection(Markup doc, ModelReport m)
     {
         doc.Open("section", ("id", m.Id), ("class", "model")).Text("h2", $"Base model: {m.Analysis.BaseModel}").NewLine();
-        doc.Text("h3", "Measures");
-        Table(doc, ReportText.MeasureHeader, ReportText.MeasureRows(m.Analysis), "measures");
-        doc.Text("p", $"Learned weights: {m.Analysis.LearnedInstilled.Count} instilled and {m.Analysis.LearnedNative.Count} native scenarios; " +
-                      $"{m.Analysis.FailedScenarios.Count} failed regressions.", ("class", "note"));
-
-        doc.Text("h3", "Figures");
-        // The main figure first and full width, then the scatters in a grid.
+        // The main figure first and full width, then the measures, then the scatters in a grid.
         var slopes = m.Figures.Where(f => f.Kind == "intervals").ToList();
         foreach (var f in slopes) FigureElement(doc, f, "wide");
+        doc.Text("h3", "Measures");
+        Table(doc, ReportText.MeasureHeader, ReportText.MeasureRows(m.Analysis), "measures");
+        doc.Text("p", ReportText.LearnedNote(m.Analysis), ("class", "note"));
+
+        doc.Text("h3", "Figures");
         doc.Open("div", ("class", "figure-grid"));
         foreach (var f in m.Figures.Except(slopes)) FigureElement(doc, f, "cell");
         doc.Close("div").NewLine();
@@ -199,6 +199,7 @@ public static class HtmlReport
         thead th { background: #EDEDEA; }
         td { font-variant-numeric: tabular-nums; }
         table.measures td, table.stages td, table.bad-reports td, table.files td:nth-child(2) { text-align: right; white-space: nowrap; }
+        table.measures td:nth-child(8) { white-space: normal; min-width: 6.5em; }
         .columns { display: flex; flex-wrap: wrap; gap: 0 32px; }
         figure { margin: 0; background: #FFF; border: 1px solid #D6D6D6; padding: 8px; box-sizing: border-box; }
         figure.wide { max-width: 800px; margin-bottom: 16px; }

@@ -17,29 +17,11 @@ public static class MarkdownReport
         md.AppendLine($"Base models: {string.Join(", ", content.Models.Select(m => Code(m.Analysis.BaseModel)))}. " +
                       $"Made by selfinterp {VersionInfo.Current}; the figures are in `report.html` beside this file.").AppendLine();
 
-        md.AppendLine("## What was run").AppendLine();
-        if (content.Run.Manifest is { } manifest)
-        {
-            Table(md, ["setting", "value"], ReportText.ConfigRows(manifest));
-            md.AppendLine("Seeds:").AppendLine();
-            Table(md, ["stream", "seed"], ReportText.SeedRows(manifest.Config.Seeds));
-            Table(md, ReportText.ModelHeader, ReportText.ModelRows(manifest));
-            Table(md, ReportText.StageHeader, ReportText.StageRows(manifest));
-        }
-        else
-        {
-            md.AppendLine(content.Run.ManifestProblem is null
-                ? "No `run.json`: the authors' published data layout (or a run copied without its manifest). Backend, seeds, sizes and timings are unknown; the data files show:"
-                : "`run.json` could not be read (see the warnings); the data files show:").AppendLine();
-        }
-        Table(md, ReportText.FileHeader, ReportText.FileRows(content.Run));
-
         foreach (var m in content.Models)
         {
             md.AppendLine($"## Base model {Code(m.Analysis.BaseModel)}").AppendLine();
             Table(md, ReportText.MeasureHeader, ReportText.MeasureRows(m.Analysis));
-            md.AppendLine($"Learned weights: {m.Analysis.LearnedInstilled.Count} instilled and {m.Analysis.LearnedNative.Count} native scenarios; " +
-                          $"{m.Analysis.FailedScenarios.Count} failed regressions.").AppendLine();
+            md.AppendLine(Escape(ReportText.LearnedNote(m.Analysis))).AppendLine();
 
             md.AppendLine("### Figures (in report.html)").AppendLine();
             int n = 1;
@@ -71,6 +53,24 @@ public static class MarkdownReport
             md.AppendLine($"## {Escape(section.Heading)}").AppendLine().AppendLine(Escape(section.Text)).AppendLine();
             Table(md, section.Header, section.Rows);
         }
+        // Results first; what was run and its files after.
+        md.AppendLine("## What was run").AppendLine();
+        if (content.Run.Manifest is { } manifest)
+        {
+            Table(md, ["setting", "value"], ReportText.ConfigRows(manifest));
+            md.AppendLine("Seeds:").AppendLine();
+            Table(md, ["stream", "seed"], ReportText.SeedRows(manifest.Config.Seeds));
+            Table(md, ReportText.ModelHeader, ReportText.ModelRows(manifest));
+            Table(md, ReportText.StageHeader, ReportText.StageRows(manifest));
+        }
+        else
+        {
+            md.AppendLine(content.Run.ManifestProblem is null
+                ? "No `run.json`: the authors' published data layout (or a run copied without its manifest). Backend, seeds, sizes and timings are unknown; the data files show:"
+                : "`run.json` could not be read (see the warnings); the data files show:").AppendLine();
+        }
+        Table(md, ReportText.FileHeader, ReportText.FileRows(content.Run));
+
         Warnings(md, "## Warnings for the whole run", content.Warnings);
         return md.ToString();
     }

@@ -22,8 +22,10 @@ public sealed record ReportContent(RunFacts Run, IReadOnlyList<ModelReport> Mode
 
     public static ReportContent Build(string runDir, AnalysisSummary summary, IReadOnlyList<ReportSection>? sections = null)
     {
-        var run = RunFacts.Read(runDir, summary.Models.Select(m => m.BaseModel));
-        var names = ScenarioNames.Read(runDir);
+        var scenariosFile = Path.Combine(runDir, summary.ScenariosFile ?? PaperLayout.ScenariosFile);
+        var names = ScenarioNames.Read(scenariosFile);
+        var inputs = new[] { scenariosFile, Path.Combine(runDir, summary.WeightsFile ?? PaperLayout.InstilledWeightsFile) };
+        var run = RunFacts.Read(runDir, summary.Models.Select(m => m.BaseModel), names, inputs);
         var warnings = new List<string>();
         if (run.ManifestProblem is { } problem) warnings.Add(problem);
         warnings.AddRange(summary.Warnings);
@@ -52,7 +54,9 @@ public sealed record ReportContent(RunFacts Run, IReadOnlyList<ModelReport> Mode
                 if (c.File is { } file) warnings.Add($"missing file {PaperLayout.Reports(m.BaseModel, file)}: no '{c.Label}' measure");
                 continue;
             }
-            if (!double.IsFinite(s.Slope) || !double.IsFinite(s.Low) || !double.IsFinite(s.High))
+            if (s.N == 0)
+                warnings.Add($"{c.Label}: no valid reports ({s.BadReports} bad reports, {s.ExcludedRows} excluded rows): no slope");
+            else if (!double.IsFinite(s.Slope) || !double.IsFinite(s.Low) || !double.IsFinite(s.High))
                 warnings.Add($"{c.Label}: too few data for a slope and interval (n = {s.N} pairs)");
             else if (s.N < FewPairs)
                 warnings.Add($"{c.Label}: only {s.N} scenario × attribute pairs; the slope says little");

@@ -14,31 +14,51 @@ public static class ReportText
     public static string Interval(double low, double high) => $"[{F3(low)}, {F3(high)}]";
 
     public static readonly string[] MeasureHeader =
-        ["measure", "slope", "95% interval", "r", "n pairs", "bad reports", "excluded rows", "paper GPT-4o", "paper GPT-4o-mini"];
+        ["measure", "slope", "95% interval", "r", "n pairs", "bad reports", "excluded rows", "vs target weights: slope [95%]",
+         "paper GPT-4o", "paper GPT-4o-mini"];
 
-    /// <summary>Instillation r, then each report measure, then the two effects: one row each.</summary>
+    /// <summary>
+    /// Instillation r, then each report measure (against learned weights, and against target weights where its
+    /// scenarios were instilled), the base model's positive control, then the two effects, paired and the paper's way.
+    /// </summary>
     public static List<string[]> MeasureRows(ModelAnalysis m)
     {
         var rows = new List<string[]>();
         rows.Add(m.Instillation is { } inst
-            ? ["instillation: learned vs target weights (r)", "", "", F3(inst.R), (inst.Pairs.Count).ToString(CultureInfo.InvariantCulture), "", "",
+            ? ["instillation: learned vs target weights (r)", "", "", F3(inst.R), (inst.Pairs.Count).ToString(CultureInfo.InvariantCulture), "", "", "",
                F2(ConditionInfo.PaperInstillationGpt4o), F2(ConditionInfo.PaperInstillationGpt4oMini)]
-            : ["instillation: learned vs target weights (r)", "no instilled_weights.csv", "", "", "", "", "", "", ""]);
+            : ["instillation: learned vs target weights (r)", "no instilled_weights.csv", "", "", "", "", "", "", "", ""]);
         var byKey = m.Reports.Named().ToDictionary(n => n.Key, n => n.Statistics);
+        var versusTarget = m.VersusTarget?.Named().ToDictionary(n => n.Key, n => n.Statistics);
         foreach (var c in ConditionInfo.All)
         {
             var paper = new[] { c.PaperGpt4o is { } a ? F2(a) : "", c.PaperGpt4oMini is { } b ? F2(b) : "" };
-            rows.Add(byKey[c.Key] is { } s
-                ? [c.Label, F3(s.Slope), Interval(s.Low, s.High), F3(s.R), I(s.N), I(s.BadReports), I(s.ExcludedRows), .. paper]
-                : [c.Label, "no file", "", "", "", "", "", .. paper]);
+            rows.Add([.. Condition(c.Label, byKey[c.Key], versusTarget?.GetValueOrDefault(c.Key)), .. paper]);
+            if (c.Key == "base" && m.BaseOwn is { } own)
+                rows.Add([.. Condition("base model vs its own choices (positive control)", own, null), "", ""]);
         }
-        rows.Add(Effect("itraining effect (held-out − instilled)", m.ItrainingEffect));
-        rows.Add(Effect("native effect (after − before)", m.NativeEffect));
+        rows.Add(Effect("itraining effect (held-out − instilled), paired bootstrap", m.PairedItrainingEffect));
+        rows.Add(Effect("itraining effect, paper's interaction model", m.ItrainingEffect));
+        rows.Add(Effect("native effect (after − before), paired bootstrap", m.PairedNativeEffect));
+        rows.Add(Effect("native effect, paper's interaction model", m.NativeEffect));
         return rows;
     }
 
+    /// <summary>How many scenarios have learned weights, and how they agree with regression results published beside the data.</summary>
+    public static string LearnedNote(ModelAnalysis m) =>
+        $"Learned weights: {m.LearnedInstilled.Count} instilled and {m.LearnedNative.Count} native scenarios; {m.FailedScenarios.Count} failed regressions." +
+        string.Concat(m.Published.Select(p => $" Against the published {p.File}: r = {NiceTicks.Format(p.R, 4)} over {I(p.Scenarios)} scenarios."));
+
+    private static string[] Condition(string label, ConditionStatistics? s, ConditionStatistics? target)
+    {
+        var vsTarget = target is { N: > 0 } t ? $"{F3(t.Slope)} {Interval(t.Low, t.High)}" : "";
+        if (s is null) return [label, "no file", "", "", "", "", "", vsTarget];
+        if (s.N == 0) return [label, "no valid reports", "", "", I(s.N), I(s.BadReports), I(s.ExcludedRows), vsTarget];
+        return [label, F3(s.Slope), Interval(s.Low, s.High), F3(s.R), I(s.N), I(s.BadReports), I(s.ExcludedRows), vsTarget];
+    }
+
     private static string[] Effect(string label, SlopeDifference? d) =>
-        d is null ? [label, "not available", "", "", "", "", "", "", ""] : [label, F3(d.Difference), Interval(d.Low, d.High), "", "", "", "", "", ""];
+        d is null ? [label, "not available", "", "", "", "", "", "", "", ""] : [label, F3(d.Difference), Interval(d.Low, d.High), "", "", "", "", "", "", ""];
 
     public static readonly string[] FileHeader = ["file", "rows", "scenarios", "models", "version"];
 

@@ -15,7 +15,8 @@ public sealed record DataFileFacts(string File, bool Present, int Rows, int Scen
 /// </summary>
 public sealed record RunFacts(string Directory, RunManifest? Manifest, string? ManifestProblem, IReadOnlyList<DataFileFacts> Files)
 {
-    public static RunFacts Read(string runDir, IEnumerable<string> baseModels)
+    /// <param name="inputs">scenarios.csv and instilled_weights.csv as the analysis found them (they may sit in the parent directory).</param>
+    public static RunFacts Read(string runDir, IEnumerable<string> baseModels, ScenarioNames names, IEnumerable<string> inputs)
     {
         RunManifest? manifest = null;
         string? problem = null;
@@ -25,18 +26,19 @@ public sealed record RunFacts(string Directory, RunManifest? Manifest, string? M
             try { manifest = RunManifest.Load(manifestPath); }
             catch (DataFileException e) { problem = e.Message; }
         }
-        var files = new List<string> { PaperLayout.ScenariosFile, PaperLayout.InstilledWeightsFile };
+        var files = inputs.Select(f => Path.GetRelativePath(runDir, f)).ToList();
         foreach (var m in baseModels)
         {
             files.Add(PaperLayout.InstilledSelections(m));
             files.Add(PaperLayout.LatentSelections(m));
+            if (File.Exists(Path.Combine(runDir, PaperLayout.BaseSelections(m)))) files.Add(PaperLayout.BaseSelections(m));
             files.AddRange(Enum.GetValues<ReportCondition>().Select(c => PaperLayout.Reports(m, c)));
         }
         return new RunFacts(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir))), manifest, problem,
-            files.Select(f => Describe(runDir, f)).ToList());
+            files.Select(f => Describe(runDir, f, names)).ToList());
     }
 
-    private static DataFileFacts Describe(string runDir, string file)
+    private static DataFileFacts Describe(string runDir, string file, ScenarioNames names)
     {
         var path = Path.Combine(runDir, file);
         if (!File.Exists(path)) return new DataFileFacts(file, false, 0, 0, null, null, [], [], null);
@@ -44,7 +46,7 @@ public sealed record RunFacts(string Directory, RunManifest? Manifest, string? M
         {
             var table = CsvTable.Read(path);
             var scenarios = table.HasColumn("scenario")
-                ? table.Rows.Select(r => int.TryParse(r["scenario"], out int s) ? s : (int?)null).OfType<int>().Distinct().Order().ToList()
+                ? table.Rows.Select(r => names.TryResolve(r["scenario"], out int s) ? s : (int?)null).OfType<int>().Distinct().Order().ToList()
                 : [];
             string? modelColumn = table.HasColumn("explaining_model") ? "explaining_model" : table.HasColumn("model") ? "model" : null;
             return new DataFileFacts(file, true, table.Rows.Count, scenarios.Count,

@@ -1,3 +1,4 @@
+using SelfInterp.Analysis.Data;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
 using SelfInterp.Analysis.Layout;
@@ -12,10 +13,22 @@ namespace SelfInterp.Analysis.Report;
 public sealed class ScenarioNames
 {
     private readonly Dictionary<int, Scenario> _byId;
+    private readonly ScenarioKeys? _keys;
 
-    private ScenarioNames(Dictionary<int, Scenario> byId) => _byId = byId;
+    private ScenarioNames(Dictionary<int, Scenario> byId, ScenarioKeys? keys)
+    {
+        _byId = byId;
+        _keys = keys;
+    }
 
-    public static readonly ScenarioNames Empty = new(new Dictionary<int, Scenario>());
+    public static readonly ScenarioNames Empty = new(new Dictionary<int, Scenario>(), null);
+
+    /// <summary>The index of a scenario named in a data file (a short name, or an index as our earlier runs wrote).</summary>
+    public bool TryResolve(string key, out int id)
+    {
+        id = 0;
+        return _keys is not null && _keys.TryResolve(key, out id);
+    }
 
     public bool TryGet(int id, out Scenario scenario) => _byId.TryGetValue(id, out scenario!);
 
@@ -25,24 +38,28 @@ public sealed class ScenarioNames
             ? s.Attributes[attribute - 1].Name
             : $"attribute {attribute}";
 
-    /// <summary>Reads scenarios.csv; the analysis has already read it, so a problem here is rare and left to it.</summary>
-    public static ScenarioNames Read(string runDir)
+    /// <summary>Reads scenarios.csv (the one the analysis read); the analysis has already checked it, so a problem here is rare and left to it.</summary>
+    public static ScenarioNames Read(string path)
     {
-        var path = Path.Combine(runDir, PaperLayout.ScenariosFile);
         if (!File.Exists(path)) return Empty;
         CsvTable table;
-        try { table = CsvTable.Read(path); }
+        ScenarioKeys keys;
+        try
+        {
+            table = CsvTable.Read(path);
+            keys = ScenarioKeys.Read(table);
+        }
         catch (DataFileException) { return Empty; }
         var names = Enumerable.Range(1, Scenario.AttributeCount).Select(i => $"attr{i}").ToArray();
-        if (!table.HasColumn("scenario") || names.Any(n => !table.HasColumn(n))) return Empty;
+        if (names.Any(n => !table.HasColumn(n))) return Empty;
         var byId = new Dictionary<int, Scenario>();
-        foreach (var row in table.Rows)
+        for (int k = 0; k < table.Rows.Count; k++)
         {
-            if (!int.TryParse(row["scenario"], out int id)) continue;
+            var row = table.Rows[k];
             // Ranges do not matter for names or for parsing a report; the analysis reads them on its own.
             var attributes = names.Select(n => new AttributeSpec(row[n], "", 0, 1)).ToList();
-            byId.TryAdd(id, new Scenario("", table.HasColumn("question") ? row["question"] : "", attributes));
+            byId.TryAdd(keys.RowIds[k], new Scenario(keys.Key(keys.RowIds[k]), table.HasColumn("question") ? row["question"] : "", attributes));
         }
-        return new ScenarioNames(byId);
+        return new ScenarioNames(byId, keys);
     }
 }

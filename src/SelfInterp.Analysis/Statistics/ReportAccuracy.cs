@@ -13,22 +13,26 @@ namespace SelfInterp.Analysis.Statistics;
 public static class ReportAccuracy
 {
     /// <summary>Learned weights by scenario, with their z-scores over all the given scenarios' pairs.</summary>
-    public static Dictionary<int, (int[] Weights, double[] Z)> StandardiseLearned(IReadOnlyList<LearnedWeights> learned)
+    public static Dictionary<int, StandardisedWeights> StandardiseLearned(IReadOnlyList<LearnedWeights> learned) =>
+        Standardise(learned.Select(w => (w.Scenario, w.Weights.Select(v => (double)v).ToArray())).ToList());
+
+    /// <summary>Any weights by scenario (learned or target), with their z-scores over all the given scenarios' pairs.</summary>
+    public static Dictionary<int, StandardisedWeights> Standardise(IReadOnlyList<(int Scenario, double[] Weights)> weights)
     {
-        var z = Descriptive.ZScores(learned.SelectMany(w => w.Weights.Select(v => (double)v)).ToArray());
-        return learned.Select((w, k) => (w, k)).ToDictionary(p => p.w.Scenario, p => (p.w.Weights, z[(p.k * 5)..(p.k * 5 + 5)]));
+        var z = Descriptive.ZScores(weights.SelectMany(w => w.Weights).ToArray());
+        return weights.Select((w, k) => (w, k)).ToDictionary(p => p.w.Scenario, p => new StandardisedWeights(p.w.Weights, z[(p.k * 5)..(p.k * 5 + 5)]));
     }
 
     /// <summary>
-    /// Pairs each scenario's mean report with its learned weights. Scenarios without learned weights
-    /// (failed fit, or no selections) are left out and returned, so the caller can say so.
+    /// Pairs each scenario's mean report with its weights (learned or target). Scenarios without weights
+    /// (failed fit, no selections, never instilled) are left out and returned, so the caller can say so.
     /// </summary>
-    public static List<ReportPair> Pair(ReportSet reports, IReadOnlyDictionary<int, (int[] Weights, double[] Z)> learned, List<int> withoutLearned)
+    public static List<ReportPair> Pair(ReportSet reports, IReadOnlyDictionary<int, StandardisedWeights> weights, List<int> without)
     {
         var raw = new List<(int Scenario, int Attribute, double Report, double Learned, double ZLearned)>();
         foreach (var (scenario, mean) in reports.MeanReports)
         {
-            if (!learned.TryGetValue(scenario, out var w)) { withoutLearned.Add(scenario); continue; }
+            if (!weights.TryGetValue(scenario, out var w)) { without.Add(scenario); continue; }
             for (int i = 0; i < 5; i++) raw.Add((scenario, i + 1, mean[i], w.Weights[i], w.Z[i]));
         }
         var zReport = Descriptive.ZScores(raw.Select(p => p.Report).ToArray());
@@ -46,7 +50,7 @@ public static class ReportAccuracy
     }
 
     /// <summary>
-    /// later − earlier slope, from one regression on the stacked pairs with an interaction:
+    /// The paper's method: later − earlier slope, from one regression on the stacked pairs with an interaction:
     /// z(learned) = b₀ + b₁ z(report) + b₂ g + b₃ g·z(report), g = 1 for the later condition. b₃ equals the
     /// difference of the two separate slopes; its t-based interval uses the residual variance pooled over
     /// both conditions (df = n₁ + n₂ − 4). The pairs share scenarios' learned weights, which this treats as
@@ -56,6 +60,8 @@ public static class ReportAccuracy
     public static SlopeDifference? Difference(ConditionStatistics? earlier, ConditionStatistics? later)
     {
         if (earlier is null || later is null) return null;
+        // A condition without a slope of its own (no valid reports) makes no difference of slopes, whatever the solver says.
+        if (!double.IsFinite(earlier.Slope) || !double.IsFinite(later.Slope)) return new SlopeDifference(double.NaN, double.NaN, double.NaN);
         var x = new List<double[]>();
         var y = new List<double>();
         foreach (var p in earlier.Pairs) { x.Add([1, p.ZReport, 0, 0]); y.Add(p.ZLearned); }
@@ -66,3 +72,6 @@ public static class ReportAccuracy
         return new SlopeDifference(fit.Coefficients[3], low, high);
     }
 }
+
+/// <summary>One scenario's five weights and their z-scores over the set they were standardised in.</summary>
+public sealed record StandardisedWeights(double[] Weights, double[] Z);

@@ -3,7 +3,14 @@ using SelfInterp.Analysis.Regression;
 namespace SelfInterp.Analysis.Summary;
 
 /// <summary>Everything <see cref="Analyzer"/> found in a run directory. Undefined statistics are NaN (null in JSON).</summary>
-public sealed record AnalysisSummary(double ElapsedSeconds, IReadOnlyList<ModelAnalysis> Models, IReadOnlyList<string> Warnings);
+public sealed record AnalysisSummary(double ElapsedSeconds, IReadOnlyList<ModelAnalysis> Models, IReadOnlyList<string> Warnings)
+{
+    /// <summary>The scenarios.csv read (in the directory, its parent, or named), relative to the directory analysed
+    /// where it can be, so that summary.json's bytes do not depend on where the directory is.</summary>
+    public string? ScenariosFile { get; init; }
+    /// <summary>The instilled_weights.csv read, if any; relative as <see cref="ScenariosFile"/>.</summary>
+    public string? WeightsFile { get; init; }
+}
 
 /// <summary>The statistics of one base model (PROTOCOL.md, "Analysis").</summary>
 public sealed record ModelAnalysis(
@@ -14,7 +21,25 @@ public sealed record ModelAnalysis(
     SlopeDifference? NativeEffect,
     IReadOnlyList<LearnedWeights> LearnedInstilled,
     IReadOnlyList<LearnedWeights> LearnedNative,
-    IReadOnlyList<FailedScenario> FailedScenarios);
+    IReadOnlyList<FailedScenario> FailedScenarios)
+{
+    /// <summary>The itraining effect as a paired comparison over scenarios (<see cref="Statistics.PairedBootstrap"/>);
+    /// <see cref="ItrainingEffect"/> is the paper's interaction-model estimate.</summary>
+    public SlopeDifference? PairedItrainingEffect { get; init; }
+    /// <summary>The native effect as a paired comparison over scenarios; <see cref="NativeEffect"/> is the paper's.</summary>
+    public SlopeDifference? PairedNativeEffect { get; init; }
+    /// <summary>The positive control: the base model's reports against the weights learned from its own choices.</summary>
+    public ConditionStatistics? BaseOwn { get; init; }
+    /// <summary>The base model's learned weights on the instilled scenarios (from its own choices).</summary>
+    public IReadOnlyList<LearnedWeights> LearnedBase { get; init; } = [];
+    /// <summary>Every report measure against the target (instilled) weights; null where its scenarios have none.</summary>
+    public ReportStatistics? VersusTarget { get; init; }
+    /// <summary>Agreement of our learned weights with regression results published beside the data (the authors' brms output).</summary>
+    public IReadOnlyList<PublishedAgreement> Published { get; init; } = [];
+}
+
+/// <summary>Pearson r between our learned weights and a published regression-results file, over the scenarios both have.</summary>
+public sealed record PublishedAgreement(string File, double R, int Scenarios);
 
 /// <summary>A scenario's learned weights (scaled to max |w| = 100, rounded) and the posterior they come from.</summary>
 public sealed record LearnedWeights(int Scenario, int[] Weights, PosteriorFit Posterior, int Selections);

@@ -6,7 +6,8 @@ namespace SelfInterp.Analysis.Summary;
 /// <summary>
 /// summary.json, written field by field so its schema is exactly the (snake_case; null for a missing
 /// report file or an undefined number), with extras after the required keys: excluded_rows per condition,
-/// native_effect and failed_scenarios per model, warnings at the top.
+/// native_effect and failed_scenarios per model, warnings at the top. The effects come twice: the paper's
+/// interaction model (itraining_effect, native_effect, as published) and the paired bootstrap over scenarios.
 /// </summary>
 public static class SummaryJson
 {
@@ -18,6 +19,8 @@ public static class SummaryJson
         {
             json.WriteStartObject();
             Number(json, "elapsed_s", summary.ElapsedSeconds);
+            if (summary.ScenariosFile is { } scenarios) json.WriteString("scenarios_file", scenarios);
+            if (summary.WeightsFile is { } weights) json.WriteString("weights_file", weights);
             json.WriteStartArray("models");
             foreach (var model in summary.Models) WriteModel(json, model);
             json.WriteEndArray();
@@ -44,12 +47,26 @@ public static class SummaryJson
         }
         else json.WriteNull("instillation");
 
-        json.WriteStartObject("reports");
-        foreach (var (key, c) in model.Reports.Named()) Condition(json, key, c);
-        json.WriteEndObject();
+        Measures(json, "reports", model.Reports);
+        Measures(json, "reports_vs_target", model.VersusTarget);
+        if (model.BaseOwn is { } own) Condition(json, "base_vs_own_choices", own);
+        else json.WriteNull("base_vs_own_choices");
 
-        Difference(json, "itraining_effect", model.ItrainingEffect);
-        Difference(json, "native_effect", model.NativeEffect);
+        Difference(json, "itraining_effect", model.ItrainingEffect, PaperMethod);
+        Difference(json, "native_effect", model.NativeEffect, PaperMethod);
+        Difference(json, "itraining_effect_paired", model.PairedItrainingEffect, PairedMethod);
+        Difference(json, "native_effect_paired", model.PairedNativeEffect, PairedMethod);
+
+        json.WriteStartArray("published_regression_agreement");
+        foreach (var p in model.Published)
+        {
+            json.WriteStartObject();
+            json.WriteString("file", p.File);
+            Number(json, "r", p.R);
+            json.WriteNumber("scenarios", p.Scenarios);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
 
         json.WriteStartArray("failed_scenarios");
         foreach (var f in model.FailedScenarios)
@@ -64,10 +81,21 @@ public static class SummaryJson
         json.WriteEndObject();
     }
 
-    /// <summary>One report measure: slope, interval, r, n, bad and excluded rows; null when absent.</summary>
-    public static void Condition(Utf8JsonWriter json, string key, ConditionStatistics? c)
+    private static void Measures(Utf8JsonWriter json, string key, ReportStatistics? measures)
     {
-        if (c is null) { json.WriteNull(key); return; }
+        if (measures is null) { json.WriteNull(key); return; }
+        json.WriteStartObject(key);
+        foreach (var (name, c) in measures.Named())
+        {
+            if (c is null) json.WriteNull(name);
+            else Condition(json, name, c);
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>One report measure: slope, interval, r, n, bad and excluded rows.</summary>
+    public static void Condition(Utf8JsonWriter json, string key, ConditionStatistics c)
+    {
         json.WriteStartObject(key);
         Number(json, "slope", c.Slope);
         Interval(json, c.Low, c.High);
@@ -75,13 +103,18 @@ public static class SummaryJson
         json.WriteNumber("n", c.N);
         json.WriteNumber("bad_reports", c.BadReports);
         json.WriteNumber("excluded_rows", c.ExcludedRows);
+        if (c.N == 0) json.WriteString("note", "no valid reports");
         json.WriteEndObject();
     }
 
-    public static void Difference(Utf8JsonWriter json, string key, SlopeDifference? d)
+    public const string PaperMethod = "paper: interaction model, independent samples";
+    public const string PairedMethod = "paired bootstrap over scenarios";
+
+    private static void Difference(Utf8JsonWriter json, string key, SlopeDifference? d, string method)
     {
         if (d is null) { json.WriteNull(key); return; }
         json.WriteStartObject(key);
+        json.WriteString("method", method);
         Number(json, "difference", d.Difference);
         Interval(json, d.Low, d.High);
         json.WriteEndObject();

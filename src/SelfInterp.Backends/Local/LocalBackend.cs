@@ -1,6 +1,6 @@
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.IO;
+using SelfInterp.Core.Datasets;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Tasks;
@@ -31,33 +31,34 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
 
     private string FineTune(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
     {
-        string id = $"ft:{request.BaseModel}:{request.Name}:{request.Seed % 100000:D5}";
-        string dir = DirectoryOf(id);
-        if (File.Exists(Path.Combine(dir, OrganismRecipe.FileName))) { progress?.Report(1); return id; }
-
         var organism = Load(request.BaseModel, fresh: true);
         var recipe = organism.Recipe;
         var percept = organism.Percept;
+        var tasks = request.Examples.Select(e => Read(e.Prompt)).ToList();
+        // Training on choices is instillation; on reports, introspection training: the recipe has one of each.
+        bool decisions = !tasks.Any(t => t is WeightReportTask);
+        string method = decisions ? recipe.InstillMethod : recipe.ItrainMethod;
+        float lr = decisions ? recipe.InstillLearningRate : recipe.ItrainLearningRate;
+        int batch = decisions ? recipe.InstillBatch : recipe.ItrainBatch;
+
+        // Same inputs, same weights: a model already trained from exactly these is handed back at once.
+        string id = FineTunedModelId.Create(request.BaseModel, request.Name, JobContent(request, decisions, method, lr, batch));
+        string dir = DirectoryOf(id);
+        if (File.Exists(Path.Combine(dir, IdFile))) { progress?.Report(1); return id; }
+
         var examples = new List<(int[] Prompt, int[] Answer)>();
-        bool decisions = true;
-        foreach (var e in request.Examples)
+        for (int i = 0; i < tasks.Count; i++)
         {
-            var task = Read(e.Prompt);
+            var (task, e) = (tasks[i], request.Examples[i]);
             string? problem = null;
             if (task is AttributeChoiceTask choice)
                 examples.Add((percept.Decision(choice.Trial), percept.DecisionAnswer(e.Answer.Trim() == "A" ? 'A' : 'B')));
             else if (task is WeightReportTask report && codec.TryDecodeWeights(report, e.Answer, out var w, out problem))
-            {
                 examples.Add((percept.Report(report.Trial), percept.ReportAnswer(report.Scenario, w.Select(x => (int)Math.Round(x)).ToArray())));
-                decisions = false;
-            }
             else
                 throw new UsageException($"fine-tuning example for {task}: the answer is not a report ({problem})");
         }
 
-        string method = decisions ? recipe.InstillMethod : recipe.ItrainMethod;
-        float lr = decisions ? recipe.InstillLearningRate : recipe.ItrainLearningRate;
-        int batch = decisions ? recipe.InstillBatch : recipe.ItrainBatch;
         int stepsPerEpoch = (examples.Count + batch - 1) / batch;
         int epochs = decisions ? recipe.InstillEpochs : Math.Max(recipe.ItrainEpochs, (recipe.ItrainMinSteps + stepsPerEpoch - 1) / stepsPerEpoch);
         var trainer = new Trainer(organism.Model, new TrainerOptions
@@ -97,10 +98,31 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
         string tmp = dir + ".tmp";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         organism.Save(tmp);
+        File.WriteAllText(Path.Combine(tmp, IdFile), id + "\n"); // last: a directory with it is complete
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); // an older save without the id file
         Directory.Move(tmp, dir);
         _models[id] = organism;
         return id;
     }
+
+    /// <summary>Everything that shapes a job's weights. The base model: a fine-tuned one by its id (itself a content
+    /// hash), the pretrained one by its files (checkpoint, tokenizer, recipe with every training setting).</summary>
+    private ContentHash JobContent(FineTuneRequest request, bool decisions, string method, float lr, int batch)
+    {
+        var hash = new ContentHash()
+            .Add("trainer", "local-finetune-v1")
+            .Add("base_model", request.BaseModel);
+        if (!FineTunedModelId.TryDirectoryName(request.BaseModel, out _)) hash.AddDirectory("base_files", DirectoryOfModel(request.BaseModel));
+        return hash
+            .Add("kind", decisions ? "Decisions" : "Reports")
+            .Add("hyperparameters", FormattableString.Invariant($"method={method};lr={lr:R};batch={batch}"))
+            .Add("training_data", ChatJsonl.Bytes(request.Examples))
+            .Add("name", request.Name)
+            .Add("seed", request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Written into a fine-tuned model's directory: the id it was saved as.</summary>
+    public const string IdFile = "model_id.txt";
 
     /// <summary>A gradient filter that keeps only the embedding rows of the given tokens that are attribute names:
     /// the instillation that moves just the five name embeddings of each scenario.</summary>
@@ -173,15 +195,23 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
     private Organism Load(string id, bool fresh = false)
     {
         if (!fresh && _models.TryGetValue(id, out var m)) return m;
-        string dir = id == BaseModelId ? baseModelDirectory : DirectoryOf(id);
-        if (!File.Exists(Path.Combine(dir, OrganismRecipe.FileName)))
-            throw new UsageException(id == BaseModelId
-                ? $"local backend: no base model at {dir} (run `selfinterp pretrain --out {dir}`)"
-                : $"local backend: unknown model '{id}'");
+        string dir = DirectoryOfModel(id);
         var organism = Organism.Load(dir, catalog, new ModelOptions { Threads = threads });
         if (!fresh) _models[id] = organism;
         return organism;
     }
 
-    private string DirectoryOf(string id) => Path.Combine(modelsDirectory, FileNames.Safe(id));
+    /// <summary>The base model's directory, or a fine-tuned model's when it holds exactly that id.</summary>
+    private string DirectoryOfModel(string id)
+    {
+        if (id == BaseModelId)
+            return File.Exists(Path.Combine(baseModelDirectory, OrganismRecipe.FileName)) ? baseModelDirectory
+                : throw new UsageException($"local backend: no base model at {baseModelDirectory} (run `selfinterp pretrain --out {baseModelDirectory}`)");
+        string idFile = FineTunedModelId.TryDirectoryName(id, out _) ? Path.Combine(DirectoryOf(id), IdFile) : "";
+        if (!File.Exists(idFile) || File.ReadAllText(idFile).TrimEnd('\n') != id)
+            throw new UsageException($"local backend: unknown model '{id}' (not in {modelsDirectory})");
+        return DirectoryOf(id);
+    }
+
+    private string DirectoryOf(string id) => Path.Combine(modelsDirectory, FineTunedModelId.DirectoryName(id));
 }

@@ -27,16 +27,28 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
     {
         var parent = Model(request.BaseModel);
-        string id = $"ft:{request.BaseModel}:{request.Name}:{request.Seed % 100000:D5}";
+        var tasks = request.Examples.Select(e => codec.Require(e.Prompt, Name)).ToList();
+        // Training on reports sharpens reports; training on choices fits the choices' weights.
+        bool reports = tasks.All(t => t is WeightReportTask);
+        // Named by what fixes its weights: a job on other data never shares its file. The noise knobs are this
+        // backend instance's settings, like a service's sampling, and stay out of the id: the power analysis
+        // relies on one id per job across noise levels (PowerReplicate), and a job here is always trained afresh.
+        string id = FineTunedModelId.Create(request.BaseModel, request.Name, new ContentHash()
+            .Add("trainer", "simulated-v1")
+            .Add("base_model", request.BaseModel)
+            .Add("prior_scale", options.PriorScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
+            .Add("native_seed", nativeSeed.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add("kind", reports ? "Reports" : "Decisions")
+            .Add("training_data", Core.Datasets.ChatJsonl.Bytes(request.Examples))
+            .Add("name", request.Name)
+            .Add("seed", request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var model = new SimulatedModel
         {
             Id = id,
             Parent = parent.Id,
             ReportNoise = parent.ReportNoise,
         };
-        var tasks = request.Examples.Select(e => codec.Require(e.Prompt, Name)).ToList();
-        // Training on reports sharpens reports; training on choices fits the choices' weights.
-        if (tasks.All(t => t is WeightReportTask))
+        if (reports)
             model.ReportNoise = parent.ReportNoise * options.ItrainingNoiseFactor;
         else
             foreach (var group in request.Examples.Select((e, i) => (e, Task: Choice(tasks[i]))).GroupBy(x => x.Task.Scenario).OrderBy(g => g.Key))
@@ -110,8 +122,8 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
         if (_models.TryGetValue(id, out var m)) return m;
         if (id == BaseModelId)
             m = new SimulatedModel { Id = id, ReportNoise = options.ReportNoise };
-        else if (File.Exists(PathOf(id)))
-            m = SimulatedModel.Load(PathOf(id));
+        else if (FineTunedModelId.TryDirectoryName(id, out _) && File.Exists(PathOf(id)) && SimulatedModel.Load(PathOf(id)) is { } saved && saved.Id == id)
+            m = saved;
         else
             throw new UsageException($"simulated backend: unknown model '{id}' (the base model is '{BaseModelId}')");
         return _models[id] = m;
@@ -120,7 +132,7 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
     private string PathOf(string id)
     {
         Directory.CreateDirectory(modelsDirectory);
-        return Path.Combine(modelsDirectory, FileNames.Safe(id) + ".json");
+        return Path.Combine(modelsDirectory, FineTunedModelId.DirectoryName(id) + ".json");
     }
 
     /// <summary>A choice's scenario and trial: a report task shows a trial too, but is not a choice.</summary>

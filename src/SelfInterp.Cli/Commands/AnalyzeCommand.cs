@@ -14,14 +14,22 @@ public static class AnalyzeCommand
     {
         var dir = new Argument<string>("dir") { Description = "A directory in the paper layout (a run of ours, or the authors' published files)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
+        var scenarios = new Option<string?>("--scenarios") { Description = "scenarios.csv to use. Default: DIR/scenarios.csv, else the one in DIR's parent." };
+        var weights = new Option<string?>("--weights") { Description = "instilled_weights.csv to use. Default: DIR/instilled_weights.csv, else the one in DIR's parent." };
         var command = new Command("analyze", "Fit learned weights per scenario and compute instillation and report-accuracy statistics; writes DIR/analysis/ and DIR/report.html, report.md.");
         command.Arguments.Add(dir);
         command.Options.Add(json);
+        command.Options.Add(scenarios);
+        command.Options.Add(weights);
         command.SetAction(p =>
         {
             var path = p.GetValue(dir)!;
             if (!Directory.Exists(path)) throw new UsageException($"{path}: no such directory");
-            var outcome = ExperimentCatalog.Analyze(path);
+            var outcome = ExperimentCatalog.Analyze(path, new AnalysisOptions
+            {
+                ScenariosFile = p.GetValue(scenarios) is { } s ? Path.GetFullPath(s) : null,
+                WeightsFile = p.GetValue(weights) is { } w ? Path.GetFullPath(w) : null,
+            });
             Console.Write(p.GetValue(json) ? File.ReadAllText(outcome.SummaryFile) : outcome.Table);
             // With --json, stdout is the JSON alone; the report's path goes to stderr.
             var report = $"report: {Path.GetFullPath(outcome.ReportHtml)}";

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Runs;
 using Spectre.Console;
 
 namespace SelfInterp.Cli.Commands;
@@ -18,8 +19,12 @@ public static class PretrainCommand
         foreach (var o in new Option[] { outDir, recipe, steps, threads }) command.Options.Add(o);
         command.SetAction((p, ct) =>
         {
+            // Checked before anything is trained or written: a bad count would otherwise save an untrained model or fail late.
+            if (p.GetValue(steps) is int n and < 1) throw new UsageException($"--steps {n}: the number of optimizer steps must be at least 1");
+            int threadCount = p.GetValue(threads);
+            if (threadCount < 1) throw new UsageException($"--threads {threadCount}: at least 1 thread");
             var r = p.GetValue(recipe) is string path ? OrganismRecipe.Load(path) : new OrganismRecipe();
-            if (p.GetValue(steps) is int n) r = r with { Steps = n };
+            if (p.GetValue(steps) is int stepCount) r = r with { Steps = stepCount };
             var dir = p.GetValue(outDir)!;
             var catalog = ScenarioCatalog.Embedded();
             Console.WriteLine($"pretraining the organism into {dir}: {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
@@ -27,7 +32,7 @@ public static class PretrainCommand
             {
                 // A log file gets a plain line every 5% of the steps, not a redrawn bar.
                 int every = Math.Max(1, r.Steps / 20);
-                Pretraining.Run(r, catalog, dir, p.GetValue(threads), s =>
+                Pretraining.Run(r, catalog, dir, threadCount, s =>
                 {
                     if ((s.Step + 1) % every == 0 || s.Step + 1 == r.Steps)
                         Console.WriteLine($"step {s.Step + 1}/{r.Steps}: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}");
@@ -39,7 +44,7 @@ public static class PretrainCommand
                     .Start(ctx =>
                     {
                         var task = ctx.AddTask("pretraining", maxValue: r.Steps);
-                        Pretraining.Run(r, catalog, dir, p.GetValue(threads), s =>
+                        Pretraining.Run(r, catalog, dir, threadCount, s =>
                         {
                             task.Value = s.Step + 1;
                             task.Description = $"pretraining: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}";

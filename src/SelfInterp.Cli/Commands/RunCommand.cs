@@ -58,6 +58,7 @@ public static class RunCommand
                 usage: delta => run!.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }));
             Runner.CheckServes(model, planned);
             run = RunDirectory.OpenOrCreate(dir, config);
+            using var runLock = run;
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
             await RunProgress.RunAsync(async progress => { await Runner.RunAsync(run, planned, model, progress, ct); return 0; });
             var outcome = planned.Analyze(run.Path);

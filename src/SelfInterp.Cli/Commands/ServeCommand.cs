@@ -17,7 +17,8 @@ public static class ServeCommand
         var common = new CommonOptions();
         var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 8000 };
         var host = new Option<string>("--host") { Description = "Address to listen on. Default loopback only; 0.0.0.0 opens it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
-        var apiKey = new Option<string?>("--api-key") { Description = "Require this key (Authorization: Bearer KEY) on every request." };
+        var apiKey = new Option<string?>("--api-key") { Description = $"Require this key (Authorization: Bearer KEY) on every request. Visible to other users in `ps`: prefer --api-key-file or {ServeApiKey.EnvironmentVariable}." };
+        var apiKeyFile = new Option<string?>("--api-key-file") { Description = "Require the key held in this file (its first line)." };
         var models = new Option<string>("--models") { Description = "Directory for uploaded files, jobs and fine-tuned models; they survive a restart.", DefaultValueFactory = _ => "models" };
         var backend = new Option<string>("--backend") { Description = $"Which model to serve: {string.Join(", ", BackendFactory.ServableNames)}.", DefaultValueFactory = _ => BackendFactory.DefaultServeBackend };
         var failRate = new Option<double>("--fail-rate") { Description = "Answer this share of requests with a random 429 or 500 (seeded), for resilience tests.", DefaultValueFactory = _ => 0 };
@@ -26,7 +27,7 @@ public static class ServeCommand
         var experiment = new Option<string>("--experiment") { Description = "Whose prompts the backend reads (its task codec).", DefaultValueFactory = _ => ExperimentCatalog.Default };
 
         var command = new Command("serve", "Serve a model over an OpenAI-compatible HTTP API: chat completions, files, fine-tuning jobs.");
-        foreach (var o in new Option[] { port, host, apiKey, models, backend, failRate, maxRequest, options, experiment }) command.Options.Add(o);
+        foreach (var o in new Option[] { port, host, apiKey, apiKeyFile, models, backend, failRate, maxRequest, options, experiment }) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
@@ -35,6 +36,9 @@ public static class ServeCommand
                 throw new UsageException($"--backend '{name}' cannot be served (servable: {string.Join(", ", BackendFactory.ServableNames)})");
             double rate = p.GetValue(failRate);
             if (rate is < 0 or > 1 || double.IsNaN(rate)) throw new UsageException($"--fail-rate must be between 0 and 1, got {rate.ToString(CultureInfo.InvariantCulture)}");
+            int portNumber = p.GetValue(port);
+            if (portNumber is < 0 or > 65535) throw new UsageException($"--port {portNumber}: a TCP port is between 0 and 65535 (0 = any free port)");
+            string? key = ServeApiKey.Resolve(p.GetValue(apiKey), p.GetValue(apiKeyFile));
             double mb = p.GetValue(maxRequest);
             if (!(mb > 0)) throw new UsageException("--max-request-mb must be positive");
             var exp = ExperimentCatalog.Get(p.GetValue(experiment)!);
@@ -49,10 +53,21 @@ public static class ServeCommand
             var dir = Path.GetFullPath(p.GetValue(models)!);
             var planned = exp.Open(config);
             var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir, modelsDirectory: dir);
-            var serverOptions = new ServerOptions(dir, config.BaseModel, p.GetValue(host)!, p.GetValue(port), p.GetValue(apiKey), rate,
+            var serverOptions = new ServerOptions(dir, config.BaseModel, p.GetValue(host)!, portNumber, key, rate,
                 config.Seeds.Master, (long)(mb * 1024 * 1024));
-            await using var server = await SelfInterpServer.StartAsync(serverOptions, model, DecisionPrompts.Classifier(planned.Codec),
-                logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning), ct);
+            SelfInterpServer server;
+            try
+            {
+                server = await SelfInterpServer.StartAsync(serverOptions, model, DecisionPrompts.Classifier(planned.Codec),
+                    // The host's own start-up failure is reported below as one line, not logged as a stack trace.
+                    logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None), ct);
+            }
+            catch (IOException e) // Kestrel: the address is in use, or not ours to bind
+            {
+                throw new UsageException($"--host {serverOptions.Host} --port {portNumber}: cannot listen there ({e.Message}); choose another --port, or 0 for any free one");
+            }
+            await using var running = server;
+            if (key is not null) Console.WriteLine("requests must carry the API key (Authorization: Bearer ...)");
             Console.WriteLine($"serving the {name} backend (base model '{config.BaseModel}', models in {dir})");
             Console.WriteLine($"OpenAI-compatible API at {server.BaseUrl}  (Ctrl+C stops)");
             try { await server.WaitForShutdownAsync(ct); }

@@ -97,9 +97,12 @@ public static partial class CatalogReader
         return errors.Count == before ? new Scenario(shortName!, question!, attributes) : null;
     }
 
-    /// <summary>The checks every scenario must pass, whatever file it came from.</summary>
+    /// <summary>The checks every scenario must pass, whatever file it came from: everything that would fail or
+    /// quietly degrade later (a prompt, a rounding, a normalisation) is refused here, before a run starts.</summary>
     public static void ValidateScenario(Scenario s, string where, List<string> errors)
     {
+        CheckText(s.ShortName, $"{where}: field 'short_name'", errors);
+        CheckText(s.Question, $"{where}: field 'question'", errors);
         if (s.Attributes.Count != Scenario.AttributeCount)
             errors.Add($"{where}: field 'attributes': expected exactly {Scenario.AttributeCount} attributes, found {s.Attributes.Count}");
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -110,10 +113,57 @@ public static partial class CatalogReader
             if (string.IsNullOrEmpty(a.Name)) errors.Add($"{where}: field '{field}.name': missing or empty");
             else if (!SnakeCase().IsMatch(a.Name)) errors.Add($"{where}: field '{field}.name': '{a.Name}' is not snake_case");
             else if (!seen.Add(a.Name)) errors.Add($"{where}: field '{field}.name': duplicate attribute name '{a.Name}'");
-            if (!double.IsFinite(a.Min) || !double.IsFinite(a.Max))
-                errors.Add($"{where}: field '{field}.range': min and max must be finite numbers");
-            else if (a.Min >= a.Max) errors.Add($"{where}: field '{field}.range': min ({a.Min.ToString(CultureInfo.InvariantCulture)}) must be less than max ({a.Max.ToString(CultureInfo.InvariantCulture)})");
+            CheckText(a.Units, $"{where}: field '{field}.units'", errors);
+            if (RangeProblem(a) is { } problem) errors.Add($"{where}: field '{field}.range': {problem}");
         }
+    }
+
+    /// <summary>Largest |min| or |max|: beyond it a double no longer holds every value a prompt shows (2^53 ≈ 9e15).</summary>
+    public const double MaxMagnitude = 1e15;
+
+    /// <summary>Why values cannot be drawn, rounded and normalised in this range, or null.</summary>
+    private static string? RangeProblem(AttributeSpec a)
+    {
+        string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        if (!double.IsFinite(a.Min) || !double.IsFinite(a.Max)) return "min and max must be finite numbers";
+        if (a.Min >= a.Max) return $"min ({F(a.Min)}) must be less than max ({F(a.Max)})";
+        if (Math.Max(Math.Abs(a.Min), Math.Abs(a.Max)) > MaxMagnitude)
+            return $"[{F(a.Min)}, {F(a.Max)}] is too large in magnitude (at most {F(MaxMagnitude)})";
+        // Values are shown with more decimals the narrower the range; Math.Round takes at most 15, and the shown
+        // values must stay distinct doubles at the range's magnitude.
+        int decimals = Generation.OptionValues.Decimals(a.Range);
+        if (decimals > 15 || Math.Max(Math.Abs(a.Min), Math.Abs(a.Max)) * Math.Pow(10, decimals) > MaxMagnitude)
+            return $"[{F(a.Min)}, {F(a.Max)}] is too narrow for its magnitude: its values would need {decimals} decimals, " +
+                   $"more than a double holds (widen the range or shift it towards 0)";
+        return null;
+    }
+
+    /// <summary>Text that is substituted into prompts must not carry template syntax or break the prompt's lines:
+    /// no braces ({question} would be filled in too) and no line breaks or other control characters.
+    /// Adds the problem and returns false if there is one.</summary>
+    private static bool CheckText(string text, string where, List<string> errors)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c is '{' or '}')
+            {
+                errors.Add($"{where}: '{Shorten(text)}' has a brace at character {i + 1}; braces are template placeholder syntax");
+                return false;
+            }
+            if (char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                errors.Add($"{where}: '{Shorten(text)}' has a control character (U+{(int)c:X4}) at character {i + 1}; a line break would change the prompt's structure");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static string Shorten(string text)
+    {
+        var oneLine = string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
+        return oneLine.Length <= 40 ? oneLine : oneLine[..37] + "...";
     }
 
     private static void CheckUniqueShortNames(string path, List<Scenario> scenarios, List<string> errors)
@@ -158,7 +208,9 @@ public static partial class CatalogReader
                 attributes.Add(new AttributeSpec(row[$"attr{i}"], "", min, max));
             }
             int before = errors.Count;
-            var s = new Scenario("scenario_" + row["scenario"], row["question"], attributes);
+            // The published file keys by short name; our earlier runs by index, which is no name.
+            var key = row["scenario"];
+            var s = new Scenario(int.TryParse(key, out _) ? "scenario_" + key : key, row["question"], attributes);
             ValidateScenario(s, where, errors);
             if (errors.Count == before) scenarios.Add(s);
         }
@@ -183,7 +235,7 @@ public static partial class CatalogReader
             if (string.IsNullOrWhiteSpace(line)) errors.Add($"{path}:{i + 1}: field 'role': blank line");
             else if (line.Trim() != line) errors.Add($"{path}:{i + 1}: field 'role': leading or trailing spaces");
             else if (!seen.Add(line)) errors.Add($"{path}:{i + 1}: field 'role': duplicate role '{line}'");
-            else roles.Add(line);
+            else if (CheckText(line, $"{path}:{i + 1}: field 'role'", errors)) roles.Add(line);
         }
         if (count == 0) errors.Add($"{path}: no roles");
         return new(roles, errors);

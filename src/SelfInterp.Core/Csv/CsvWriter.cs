@@ -44,5 +44,6 @@ public sealed class CsvWriter
         return _text.ToString();
     }
 
-    public void WriteTo(string path) => AtomicFile.WriteAllText(path, ToString());
+    /// <summary>Writes the file atomically; one that already holds these bytes is left untouched.</summary>
+    public void WriteTo(string path) => AtomicFile.WriteAllTextIfChanged(path, ToString());
 }

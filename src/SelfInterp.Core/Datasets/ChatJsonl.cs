@@ -34,12 +34,17 @@ public static class ChatJsonl
         w.WriteEndObject();
     }
 
-    public static void Write(string path, IEnumerable<TrainingExample> examples)
+    /// <summary>The file's bytes: what a backend trains on, and what a fine-tuned model's id hashes.</summary>
+    public static byte[] Bytes(IEnumerable<TrainingExample> examples)
     {
         var sb = new StringBuilder();
         foreach (var e in examples) sb.Append(Line(e)).Append('\n');
-        AtomicFile.WriteAllText(path, sb.ToString());
+        return new UTF8Encoding(false).GetBytes(sb.ToString());
     }
+
+    /// <summary>Writes the file, leaving it untouched when it already holds these bytes.</summary>
+    public static void Write(string path, IEnumerable<TrainingExample> examples) =>
+        AtomicFile.WriteAllBytesIfChanged(path, Bytes(examples));
 
     /// <summary>Reads chat JSONL: the last message must be the assistant's answer. Errors name the file, line and field.</summary>
     public static List<TrainingExample> Read(string path) => Parse(path, File.ReadAllText(path));

@@ -11,12 +11,15 @@ public static class Elicitation
     public const string RepliesDirectory = "replies";
     public const int BatchSize = 100;
 
+    /// <summary>The stage's raw replies, relative to the run directory.</summary>
+    public static string RepliesFile(string stage) => Path.Combine(RepliesDirectory, stage + ".jsonl");
+
     public static async Task<Reply[]> RunAsync(
         RunContext ctx, string stage, string description, IReadOnlyList<ChatPrompt> prompts,
         Func<IReadOnlyList<ChatPrompt>, IProgress<int>, CancellationToken, Task<IReadOnlyList<Reply>>> ask,
         CancellationToken ct)
     {
-        var cache = new ReplyCache(ctx.Run.File(Path.Combine(RepliesDirectory, stage + ".jsonl")));
+        var cache = new ReplyCache(ctx.Run.File(RepliesFile(stage)));
         var replies = new Reply[prompts.Count];
         var todo = new List<int>();
         for (int i = 0; i < prompts.Count; i++)

@@ -14,6 +14,10 @@ public interface IStage
     IReadOnlyList<string> Reads { get; }
     IReadOnlyList<string> Writes { get; }
     Task RunAsync(RunContext context, CancellationToken ct);
+
+    /// <summary>The files the stage writes, relative to the run directory. The runner records their SHA-256 in
+    /// run.json and runs the stage again when one is missing or altered.</summary>
+    IReadOnlyList<string> Outputs(RunContext context) => [];
 }
 
 /// <summary>What every stage works with; what a stage needs of its experiment (plan, datasets) it holds itself.</summary>

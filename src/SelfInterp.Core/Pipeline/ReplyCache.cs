@@ -42,7 +42,7 @@ public sealed class ReplyCache
             if (r is null || !_replies.TryAdd(r.Index, r)) continue;
             kept.Append(line).Append('\n');
         }
-        AtomicFile.WriteAllText(path, kept.ToString());
+        AtomicFile.WriteAllTextIfChanged(path, kept.ToString());
     }
 
     public bool TryGet(int index, out Reply reply) => _replies.TryGetValue(index, out reply!);

@@ -7,8 +7,9 @@ using SelfInterp.Core.Tasks;
 namespace SelfInterp.Core.Pipeline;
 
 /// <summary>
-/// Runs an experiment's stages in order. A stage marked done in run.json is skipped, so the same command resumes
-/// a killed run; each stage writes its outputs atomically. Knows no experiment: what to run comes from the
+/// Runs an experiment's stages in order. A stage marked done in run.json whose recorded outputs are all on disk
+/// unchanged is skipped, so the same command resumes a killed run and restores a deleted or altered output; each
+/// stage writes its outputs atomically. Knows no experiment: what to run comes from the
 /// <see cref="IExperimentRun"/>.
 /// </summary>
 public static class Runner
@@ -43,16 +44,27 @@ public static class Runner
         foreach (var stage in stages ?? graph)
         {
             ct.ThrowIfCancellationRequested();
+            string? damaged = null;
             if (run.IsDone(stage.Name))
             {
-                progress.EndStage(stage.Name, skipped: true);
-                continue;
+                damaged = StageOutputs.FirstDamaged(run, stage.Name, stage.Outputs(context));
+                if (damaged is null)
+                {
+                    progress.EndStage(stage.Name, skipped: true);
+                    continue;
+                }
+                progress.Info($"{damaged}; running stage {stage.Name} again (from its cached replies where they exist)");
             }
             var clock = Stopwatch.StartNew();
-            await stage.RunAsync(context, ct);
+            try { await stage.RunAsync(context, ct); }
+            catch (Exception e) when (damaged is not null && e is not OperationCanceledException)
+            {
+                throw new InvalidOperationException($"{damaged}, and running stage {stage.Name} again to restore it failed: {e.Message}", e);
+            }
+            var outputs = StageOutputs.Hash(run, stage.Outputs(context));
             run.Update(m => m.Stages[stage.Name] = new StageRecord
             {
-                Status = "done", Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3), Order = IndexOf(graph, stage),
+                Status = "done", Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3), Outputs = outputs, Order = IndexOf(graph, stage),
             });
             progress.EndStage(stage.Name, skipped: false);
         }

@@ -97,7 +97,7 @@ public sealed unsafe class Inference
     {
         if (prompt.Length == 0) throw new ArgumentException("prompt must not be empty");
         if (prompt.Length > Config.MaxSeqLen) throw new ArgumentException($"prompt of {prompt.Length} tokens exceeds max_seq_len {Config.MaxSeqLen}");
-        int capacity = Math.Min(Config.MaxSeqLen, prompt.Length + maxTokens);
+        int capacity = (int)Math.Min(Config.MaxSeqLen, (long)prompt.Length + maxTokens); // long: maxTokens may be int.MaxValue
         var cache = SingleCache(capacity);
         var output = new List<int>();
         var logits = Run(cache, prompt.ToArray(), [prompt.Length], prompt.Length, [prompt.Length - 1]);
@@ -126,7 +126,7 @@ public sealed unsafe class Inference
                 if (p.Length > Config.MaxSeqLen) throw new ArgumentException($"prompt {start + i} of {p.Length} tokens exceeds max_seq_len {Config.MaxSeqLen}");
             }
             int tn = group.Max(p => p.Length);
-            int capacity = Math.Min(Config.MaxSeqLen, tn + maxTokens);
+            int capacity = (int)Math.Min(Config.MaxSeqLen, (long)tn + maxTokens);
             var cache = new KvCache(Config, count, capacity);
             var tokens = new int[count * tn];
             var lengths = new int[count];

@@ -86,13 +86,13 @@ public static class DatasetBuilder
     private static TrainingExample DecisionExample(PreferencesPlan plan, Trial t) =>
         new(plan.DecisionPrompt(t), Utility.Choice(plan.Scenario(t.Scenario), plan.TargetWeights(t.Scenario), t).ToString());
 
+    /// <summary>The whole catalog in catalog order, keyed by short name, as the published file: row order is the scenario index.</summary>
     public static CsvWriter ScenariosCsv(PreferencesPlan plan)
     {
         var w = new CsvWriter(PaperLayout.ScenarioColumns);
-        foreach (int s in plan.Config.AllScenarios)
+        foreach (var sc in plan.Catalog.Scenarios)
         {
-            var sc = plan.Scenario(s);
-            w.Field(s).Field(sc.Question);
+            w.Field(sc.ShortName).Field(sc.Question);
             foreach (var a in sc.Attributes) w.Field(a.Name);
             foreach (var a in sc.Attributes) w.Field(a.Min);
             foreach (var a in sc.Attributes) w.Field(a.Max);
@@ -112,7 +112,7 @@ public static class DatasetBuilder
         var w = new CsvWriter(PaperLayout.WeightColumns);
         foreach (int s in plan.Config.InstilledScenarios)
         {
-            w.Field(s);
+            w.Field(plan.Scenario(s).ShortName);
             foreach (var x in plan.TargetWeights(s)) w.Field(x);
         }
         return w;
@@ -123,7 +123,7 @@ public static class DatasetBuilder
         var w = new CsvWriter(PaperLayout.SelectionColumns);
         foreach (var t in trials)
         {
-            w.Field("target").Field(t.Scenario).Field(Utility.Choice(plan.Scenario(t.Scenario), plan.TargetWeights(t.Scenario), t).ToString());
+            w.Field("target").Field(plan.Scenario(t.Scenario).ShortName).Field(Utility.Choice(plan.Scenario(t.Scenario), plan.TargetWeights(t.Scenario), t).ToString());
             WriteValues(w, plan.Scenario(t.Scenario), t);
         }
         return w;

@@ -6,7 +6,8 @@ namespace SelfInterp.Experiments.Preferences;
 
 /// <summary>
 /// The protocol's stages in order (PROTOCOL.md, "The pipeline"): instil, introspection-train three models, the
-/// six report conditions, the instilled model's choices on the instilled and the native scenarios.
+/// six report conditions, the instilled model's choices on the instilled and the native scenarios, the base model's
+/// choices on the instilled scenarios (the positive control).
 /// </summary>
 public static class PreferencesStages
 {
@@ -57,6 +58,10 @@ public static class PreferencesStages
                 "validation_selections", plan.Seeds.ValidationSelections, PaperLayout.InstilledSelections(model)),
             new SelectionsStage(plan, "selections_native", InstilledKey, native, c.NativeSelections,
                 "native_selections", plan.Seeds.NativeSelections, PaperLayout.LatentSelections(model)),
+            // Last, so a run made before it existed resumes by running this stage alone. Its stream is derived from
+            // the validation seed, not that stream itself, so the instilled model's selections keep their bytes.
+            new SelectionsStage(plan, "selections_base", Runner.BaseModelKey, instilled, c.Selections,
+                "base_selections", Core.Random.SeededStream.DeriveSeed(plan.Seeds.ValidationSelections, "base_selections"), PaperLayout.BaseSelections(model)),
         ];
     }
 }

@@ -89,8 +89,31 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
         var measures = root.Descendants("table").Single(t => (string?)t.Attribute("class") == "measures");
         Assert.Contains(measures.Descendants("tr"), tr => tr.Elements().Select(e => e.Value).SequenceEqual(
             ["instilled model", ReportText.F3(instilled.Slope), ReportText.Interval(instilled.Low, instilled.High), ReportText.F3(instilled.R), "500",
-             instilled.BadReports.ToString(), "0", "0.54", "0.50"]));
+             instilled.BadReports.ToString(), "0",
+             $"{ReportText.F3(m.VersusTarget!.Instilled!.Slope)} {ReportText.Interval(m.VersusTarget.Instilled.Low, m.VersusTarget.Instilled.High)}", "0.54", "0.50"]));
         Assert.Contains($"| instillation: learned vs target weights (r) |  |  | {ReportText.F3(m.Instillation!.R)} | 500 |", md);
+    }
+
+    [Fact]
+    public void The_report_leads_with_the_condition_chart_and_the_measures_then_what_was_run()
+    {
+        var (_, md, root) = Write(run.RunDir, run.Summary);
+        var order = root.Descendants().ToList();
+        int chart = order.IndexOf(Svg(root, "m1-slopes"));
+        int measures = order.IndexOf(root.Descendants("table").Single(t => (string?)t.Attribute("class") == "measures"));
+        int config = order.IndexOf(root.Descendants("section").Single(e => (string?)e.Attribute("id") == "run"));
+        int firstScatter = order.IndexOf(Svg(root, "m1-instillation"));
+        Assert.True(chart < measures && measures < firstScatter && firstScatter < config, $"{chart} {measures} {firstScatter} {config}");
+        Assert.True(md.IndexOf("| measure | slope |", StringComparison.Ordinal) < md.IndexOf("## What was run", StringComparison.Ordinal));
+
+        // The measures: the positive control and both ways of computing each effect, labelled.
+        var m = run.Summary.Models.Single();
+        Assert.Contains($"| base model vs its own choices (positive control) | {ReportText.F3(m.BaseOwn!.Slope)} |", md);
+        Assert.Contains($"| itraining effect (held-out − instilled), paired bootstrap | {ReportText.F3(m.PairedItrainingEffect!.Difference)} | " +
+                        $"{ReportText.Interval(m.PairedItrainingEffect.Low, m.PairedItrainingEffect.High)} |", md);
+        Assert.Contains($"| itraining effect, paper's interaction model | {ReportText.F3(m.ItrainingEffect!.Difference)} | " +
+                        $"{ReportText.Interval(m.ItrainingEffect.Low, m.ItrainingEffect.High)} |", md);
+        Assert.Contains("native effect, paper's interaction model", root.Value);
     }
 
     [Fact]

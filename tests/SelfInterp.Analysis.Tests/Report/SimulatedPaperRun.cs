@@ -29,7 +29,7 @@ public static class SimulatedPaperRun
     public static async Task<string> CreateAsync(string dir, ulong seed = 1)
     {
         var config = Config(seed);
-        var run = RunDirectory.OpenOrCreate(dir, config);
+        using var run = RunDirectory.OpenOrCreate(dir, config);
         await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, CancellationToken.None);
         return dir;
     }

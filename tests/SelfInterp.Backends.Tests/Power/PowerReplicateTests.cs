@@ -21,7 +21,8 @@ public class PowerReplicateTests
 
         var full = Path.Combine(root, "full");
         var config = PowerReplicate.ConfigOf(cell, 3, seed);
-        await ExperimentCatalog.RunAsync(RunDirectory.OpenOrCreate(full, config), SilentProgress.Instance, CancellationToken.None);
+        using (var fullRun = RunDirectory.OpenOrCreate(full, config))
+            await ExperimentCatalog.RunAsync(fullRun, SilentProgress.Instance, CancellationToken.None);
 
         // The reports come from a run with other trials and choice noise, the selections from one with other report noise.
         var reports = await PowerReplicate.RunReportsAsync(PowerReplicate.ConfigOf(cell with { Trials = 50, ChoiceNoise = 5 }, 3, seed),

@@ -136,7 +136,7 @@ public static class PowerReplicate
         Func<string, IEnumerable<string>> files, CancellationToken ct)
     {
         var experiment = new PreferencesRun(new PreferencesPlan(config, PreferencesConfig.From(config), catalog, Prompts.PromptTemplates.Default));
-        var run = RunDirectory.OpenOrCreate(dir, config);
+        using var run = RunDirectory.OpenOrCreate(dir, config);
         var backend = BackendFactory.Create(config, catalog, experiment.Codec, dir);
         var stages = experiment.Stages.Producing(files(experiment.Plan.FileModelName).Select(Artifacts.File));
         await Runner.RunAsync(run, experiment, backend, SilentProgress.Instance, ct, stages);

@@ -19,6 +19,8 @@ public sealed class ReportsStage(PreferencesPlan plan, string name, string model
     public IReadOnlyList<string> Reads => [Artifacts.Model(modelKey)];
     public IReadOnlyList<string> Writes => [Artifacts.File(file)];
 
+    public IReadOnlyList<string> Outputs(RunContext ctx) => [file, Elicitation.RepliesFile(name)];
+
     public async Task RunAsync(RunContext ctx, CancellationToken ct)
     {
         var model = ctx.Run.Model(modelKey).Id!;
@@ -39,7 +41,7 @@ public sealed class ReportsStage(PreferencesPlan plan, string name, string model
         {
             var t = trials[i];
             var scenario = plan.Scenario(t.Scenario);
-            w.Field(model).Field(version).Field(t.Scenario);
+            w.Field(model).Field(version).Field(scenario.ShortName);
             if (ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _))
                 foreach (var x in weights) w.Field(x);
             else

@@ -9,8 +9,9 @@ namespace SelfInterp.Experiments.Preferences.Stages;
 /// <summary>
 /// A model chooses between fresh random trials, <paramref name="perScenario"/> per scenario, drawn from the
 /// stream <paramref name="streamName"/>: the instilled model on the instilled scenarios (validation seed) to measure
-/// learned weights, on the native scenarios to measure native weights. Writes the paper's selections file, with
-/// P(A) in a trailing p_a column where the backend gives it.
+/// learned weights and on the native scenarios to measure native weights; the base model on the instilled
+/// scenarios, to measure the preferences it had before instillation. Writes the paper's selections file (ours for
+/// the base model), with P(A) in a trailing p_a column where the backend gives it.
 /// </summary>
 public sealed class SelectionsStage(PreferencesPlan plan, string name, string modelKey, IReadOnlyList<int> scenarios,
     int perScenario, string streamName, ulong seed, string file) : IStage
@@ -18,6 +19,7 @@ public sealed class SelectionsStage(PreferencesPlan plan, string name, string mo
     public string Name => name;
     public IReadOnlyList<string> Reads => [Artifacts.Model(modelKey)];
     public IReadOnlyList<string> Writes => [Artifacts.File(file)];
+    public IReadOnlyList<string> Outputs(RunContext ctx) => [file, Elicitation.RepliesFile(name)];
 
     /// <summary>The stage's trials, in item order: the same on every call.</summary>
     public List<Trial> Trials()
@@ -45,7 +47,7 @@ public sealed class SelectionsStage(PreferencesPlan plan, string name, string mo
         for (int i = 0; i < trials.Count; i++)
         {
             var t = trials[i];
-            w.Field(model).Field(t.Scenario).Field(replies[i].Selection ?? "?");
+            w.Field(model).Field(plan.Scenario(t.Scenario).ShortName).Field(replies[i].Selection ?? "?");
             DatasetBuilder.WriteValues(w, plan.Scenario(t.Scenario), t);
             if (replies[i].ProbabilityA is double p) w.Field(Math.Round(p, 6)); else w.Empty();
         }

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace SelfInterp.Cli.Tests;
+
+/// <summary>
+/// Issue 18, case 5: arguments that were accepted and failed late (or with a stack trace), and the server key that
+/// could only be given on the command line.
+/// </summary>
+public class ArgumentCheckTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args) => SelfInterpProcess.Run(args);
+
+    private static string Temp() => Directory.CreateTempSubdirectory("args").FullName;
+
+    [Theory]
+    [InlineData("--steps", "-1", "--steps -1")]
+    [InlineData("--steps", "0", "--steps 0")]
+    [InlineData("--threads", "0", "--threads 0")]
+    public void Pretrain_refuses_a_bad_count_before_writing_anything(string option, string value, string message)
+    {
+        var dir = Path.Combine(Temp(), "organism");
+        var (code, _, err) = Run("pretrain", "--out", dir, option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+        Assert.False(Directory.Exists(dir), "nothing may be written");
+    }
+
+    [Fact]
+    public void Serve_refuses_a_port_out_of_range_and_a_busy_port_with_exit_2_and_one_line()
+    {
+        var (code, _, err) = Run("serve", "--port", "99999", "--backend", "simulated", "--models", Temp());
+        Assert.Equal(2, code);
+        Assert.Contains("--port 99999", err);
+
+        using var busy = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        int port = ((IPEndPoint)busy.LocalEndpoint).Port;
+        var (code2, out2, err2) = Run("serve", "--port", port.ToString(), "--backend", "simulated", "--models", Temp());
+        Assert.Equal(2, code2);
+        Assert.Contains($"--port {port}: cannot listen there", err2);
+        Assert.DoesNotContain("   at ", err2 + out2); // no stack trace
+    }
+
+    [Theory]
+    [InlineData("file")]
+    [InlineData("environment")]
+    public async Task Serve_takes_its_key_from_a_file_or_the_environment_and_never_prints_it(string source)
+    {
+        const string key = "sk-serve-7f3a-SECRET";
+        var dir = Temp();
+        string[] args = ["serve", "--port", "0", "--backend", "simulated", "--models", dir];
+        var env = new Dictionary<string, string>();
+        if (source == "file")
+        {
+            var file = Path.Combine(dir, "key.txt");
+            File.WriteAllText(file, key + "\n");
+            args = [.. args, "--api-key-file", file];
+        }
+        else env["SELFINTERP_SERVE_API_KEY"] = key;
+
+        using var server = SelfInterpProcess.Start(args, env);
+        var stderr = server.StandardError.ReadToEndAsync();
+        var output = new List<string>();
+        string? url = null;
+        while (url is null && server.StandardOutput.ReadLine() is { } line)
+        {
+            output.Add(line);
+            if (line.Contains("OpenAI-compatible API at ")) url = line.Split("API at ")[1].Split(' ')[0];
+        }
+        try
+        {
+            Assert.NotNull(url);
+            using var http = new HttpClient { BaseAddress = new Uri(url!) };
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("models")).StatusCode);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("models")).StatusCode);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit();
+        }
+        Assert.DoesNotContain(key, string.Join("\n", output) + server.StandardOutput.ReadToEnd() + await stderr);
+        Assert.DoesNotContain(key, string.Concat(Directory.GetFiles(dir, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText)));
+    }
+
+    [Fact]
+    public void A_missing_or_empty_key_file_is_exit_2_naming_it()
+    {
+        var dir = Temp();
+        var (code, _, err) = Run("serve", "--port", "0", "--backend", "simulated", "--models", dir, "--api-key-file", Path.Combine(dir, "none.txt"));
+        Assert.Equal(2, code);
+        Assert.Contains("none.txt", err);
+        var empty = Path.Combine(dir, "empty.txt");
+        File.WriteAllText(empty, "\n");
+        var (code2, _, err2) = Run("serve", "--port", "0", "--backend", "simulated", "--models", dir, "--api-key-file", empty);
+        Assert.Equal(2, code2);
+        Assert.Contains("empty.txt:1", err2);
+    }
+}
