@@ -4,7 +4,7 @@ using SelfInterp.Analysis.Statistics;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Random;
 using System.Diagnostics;
 

@@ -3,8 +3,8 @@ using SelfInterp.Backends.OpenAI;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Prompts;
 using SelfInterp.Core.Runs;
+using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Backends;
 
@@ -28,17 +28,18 @@ public static class BackendFactory
         _ => throw Unknown(backend),
     };
 
+    /// <param name="codec">The experiment's task codec: how the local and simulated backends read its prompts.</param>
     /// <param name="usage">Receives usage counts from remote services as they accrue (run.json's usage); may be null.</param>
     /// <param name="modelsDirectory">Where trained models live. Default: models/ in the run directory.</param>
-    public static IModelBackend Create(RunConfig config, ScenarioCatalog catalog, string runDirectory,
+    public static IModelBackend Create(RunConfig config, ScenarioCatalog catalog, ITaskCodec codec, string runDirectory,
         Action<IReadOnlyDictionary<string, double>>? usage = null, string? modelsDirectory = null)
     {
         var models = modelsDirectory ?? Path.Combine(runDirectory, "models");
         return config.Backend switch
         {
-            "simulated" => new SimulatedBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)), SimulatedOptions.From(config.BackendOptions),
+            "simulated" => new SimulatedBackend(catalog, codec, SimulatedOptions.From(config.BackendOptions),
                 models, config.Seeds.Master),
-            "local" => new LocalBackend(catalog, new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts)),
+            "local" => new LocalBackend(catalog, codec,
                 config.BackendOptions.TryGetValue("base_model_dir", out var dir) ? dir : LocalBackend.ShippedBaseModel,
                 models, Environment.ProcessorCount),
             "openai" => OpenAIBackend.FromEnvironment(config, Environment.GetEnvironmentVariable, usage),

@@ -26,6 +26,7 @@ public static class CliHost
     {
         var root = new RootCommand("SelfInterp: instil preferences in a model, ask it to report them, and measure how well it does.");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(ScenariosCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());

@@ -70,7 +70,7 @@ public sealed class FineTuningWorker(ServerStore store, IModelBackend backend, B
             }, save: true);
             if (job is null) return; // cancelled while queued
             var (fineTune, examples) = Prepare(job);
-            store.AddEvent(jobId, $"Fine-tuning job started: {examples} examples, {fineTune.Kind.ToString().ToLowerInvariant()}");
+            store.AddEvent(jobId, $"Fine-tuning job started: {examples} examples");
             int lastStep = -1;
             var progress = new SynchronousProgress(f =>
             {
@@ -125,13 +125,9 @@ public sealed class FineTuningWorker(ServerStore store, IModelBackend backend, B
         var validation = job.ValidationFile is null ? null : store.FindFile(job.ValidationFile);
         var examples = ChatJsonl.Read(training.Path);
         var request = new FineTuneRequest(
-            job.Model, job.Suffix ?? job.Id, KindOf(examples), training.Path, validation?.Path, examples, job.Seed);
+            job.Model, job.Suffix ?? job.Id, training.Path, validation?.Path, examples, job.Seed);
         return (request, examples.Count);
     }
-
-    /// <summary>Decisions when every answer is a single letter A or B; otherwise reports.</summary>
-    public static FineTuneKind KindOf(IReadOnlyList<TrainingExample> examples) =>
-        examples.All(e => e.Answer.Trim() is "A" or "B") ? FineTuneKind.Decisions : FineTuneKind.Reports;
 
     /// <summary>Progress reported on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<double> report) : IProgress<double>

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Generation;
 using SelfInterp.Core.Scenarios;
@@ -39,7 +40,7 @@ public static class InterventionStudy
     public static List<InterventionRow> Run(LabRun run, Settings settings, Action<string>? log = null)
     {
         var plan = run.Plan;
-        ulong seed = plan.Config.Seeds.Master;
+        ulong seed = plan.Seeds.Master;
         var rows = new List<InterventionRow>();
         var scenarios = plan.Config.InstilledScenarios.ToList();
         foreach (var model in new[] { "instilled", "itrained" })
@@ -162,7 +163,7 @@ public static class InterventionStudy
         return u;
     }
 
-    static Dictionary<int, double[]> SlopesByScenario(Core.Runs.ExperimentPlan plan, IEnumerable<int> scenarios, List<int> scenarioOf, List<Trial> trials, double[] logits) =>
+    static Dictionary<int, double[]> SlopesByScenario(PreferencesPlan plan, IEnumerable<int> scenarios, List<int> scenarioOf, List<Trial> trials, double[] logits) =>
         scenarios.ToDictionary(s => s, s =>
         {
             var idx = Enumerable.Range(0, trials.Count).Where(k => scenarioOf[k] == s).ToList();

@@ -1,6 +1,7 @@
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 using SelfInterp.Engine;
@@ -12,10 +13,10 @@ namespace SelfInterp.WhiteBox;
 public sealed class LabRun
 {
     public string Path { get; }
-    public ExperimentPlan Plan { get; }
+    public PreferencesPlan Plan { get; }
     public IReadOnlyList<(string Name, Organism Organism)> Models { get; }
 
-    LabRun(string path, ExperimentPlan plan, IReadOnlyList<(string, Organism)> models) => (Path, Plan, Models) = (path, plan, models);
+    LabRun(string path, PreferencesPlan plan, IReadOnlyList<(string, Organism)> models) => (Path, Plan, Models) = (path, plan, models);
 
     public Organism Model(string name) => Models.First(m => m.Name == name).Organism;
 
@@ -29,11 +30,11 @@ public sealed class LabRun
         var config = manifest.Config;
         if (config.Backend != "local")
             throw new UsageException($"{manifestPath}: field config.backend: `selfinterp {command}` needs a local model (our engine reads and changes its activations); this run used '{config.Backend}'");
-        var plan = ExperimentPlan.Create(config);
+        var plan = PreferencesPlan.Create(config);
         string baseDir = config.BackendOptions.TryGetValue("base_model_dir", out var dir) ? dir : LocalBackend.ShippedBaseModel;
         var options = new ModelOptions { Threads = threads };
         var models = new List<(string, Organism)> { ("base", Organism.Load(baseDir, plan.Catalog, options)) };
-        foreach (var (name, key) in new[] { ("instilled", RunPipeline.InstilledKey), ("itrained", RunPipeline.ItrainedAllKey) })
+        foreach (var (name, key) in new[] { ("instilled", PreferencesStages.InstilledKey), ("itrained", PreferencesStages.ItrainedAllKey) })
         {
             string? id = manifest.Models.TryGetValue(key, out var record) ? record.Id : null;
             if (id is null) throw new UsageException($"{manifestPath}: field models.{key}: the run has no {name} model yet (finish it with `selfinterp run --out {path}`)");

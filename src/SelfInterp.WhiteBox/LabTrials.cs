@@ -1,3 +1,4 @@
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Generation;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
@@ -8,12 +9,12 @@ namespace SelfInterp.WhiteBox;
 /// drawn per scenario from a named stream derived from the run's master seed, never from the run's own streams.</summary>
 public static class LabTrials
 {
-    public static List<Trial> Draw(ExperimentPlan plan, int scenario, int count, string purpose)
+    public static List<Trial> Draw(PreferencesPlan plan, int scenario, int count, string purpose)
     {
-        var rng = SeededStream.Derive(plan.Config.Seeds.Master, $"whitebox:{purpose}:{scenario}");
+        var rng = SeededStream.Derive(plan.Seeds.Master, $"whitebox:{purpose}:{scenario}");
         return Enumerable.Range(0, count).Select(_ => plan.DrawTrial(scenario, rng)).ToList();
     }
 
     /// <summary>The run's instilled then native scenarios.</summary>
-    public static IReadOnlyList<int> Scenarios(ExperimentPlan plan) => [.. plan.Config.InstilledScenarios, .. plan.Config.NativeScenarios];
+    public static IReadOnlyList<int> Scenarios(PreferencesPlan plan) => [.. plan.Config.InstilledScenarios, .. plan.Config.NativeScenarios];
 }

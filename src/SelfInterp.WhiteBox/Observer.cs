@@ -1,7 +1,7 @@
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Engine;
 
 namespace SelfInterp.WhiteBox;

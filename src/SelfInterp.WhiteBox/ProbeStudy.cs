@@ -89,7 +89,7 @@ public static class ProbeStudy
     {
         var plan = run.Plan;
         var rows = new List<ProbeRow>();
-        ulong seed = plan.Config.Seeds.Master;
+        ulong seed = plan.Seeds.Master;
         foreach (var (name, organism) in run.Models)
         {
             log?.Invoke($"probe: observing {name}");

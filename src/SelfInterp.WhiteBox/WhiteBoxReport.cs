@@ -3,7 +3,7 @@ using System.Text;
 using SelfInterp.Analysis.Report.Svg;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.WhiteBox;
 

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Scenarios;
@@ -21,7 +22,7 @@ public static class WrapperStudy
     public static List<WrapperRow> Run(LabRun run, int trials, int reports, Action<string>? log = null)
     {
         var plan = run.Plan;
-        ulong seed = plan.Config.Seeds.Master;
+        ulong seed = plan.Seeds.Master;
         var scenarios = plan.Config.InstilledScenarios.ToList();
         var draws = scenarios.ToDictionary(s => s, s => LabTrials.Draw(plan, s, trials, "wrapper"));
         var baseOrganism = run.Model("base");
@@ -56,7 +57,7 @@ public static class WrapperStudy
         return rows;
     }
 
-    static Dictionary<int, double[]> ChoiceWeightsOf(Observer observer, Core.Runs.ExperimentPlan plan, Dictionary<int, List<Core.Generation.Trial>> draws) =>
+    static Dictionary<int, double[]> ChoiceWeightsOf(Observer observer, PreferencesPlan plan, Dictionary<int, List<Core.Generation.Trial>> draws) =>
         draws.ToDictionary(kv => kv.Key, kv =>
         {
             var slopes = ChoiceWeights.Slopes(plan.Scenario(kv.Key), kv.Value, observer.DecisionLogits(kv.Value));

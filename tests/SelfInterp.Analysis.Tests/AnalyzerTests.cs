@@ -2,7 +2,7 @@ using SelfInterp.Core.Random;
 using SelfInterp.Analysis.Statistics;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Tests;
 

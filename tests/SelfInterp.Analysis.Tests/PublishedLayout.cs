@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Tests;
 

@@ -2,7 +2,7 @@ using SelfInterp.Analysis.Report;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Tests;
 

@@ -1,5 +1,5 @@
 using SelfInterp.Analysis.Summary;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using System.Text.Json;
 
 namespace SelfInterp.Analysis.Tests;

@@ -1,6 +1,6 @@
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Tests;
 

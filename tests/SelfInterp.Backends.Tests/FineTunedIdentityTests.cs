@@ -1,9 +1,11 @@
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends.Local;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Datasets;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 
@@ -16,7 +18,7 @@ namespace SelfInterp.Backends.Tests;
 public class FineTunedIdentityTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
 {
     private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
-    private static readonly ExperimentPlan Plan = ExperimentPlan.Create(Presets.Get("quick"));
+    private static readonly PreferencesPlan Plan = PreferencesPlan.Create(PreferencesExperiment.Config("quick"));
 
     private static List<TrainingExample> Decisions(bool flipped)
     {
@@ -33,11 +35,11 @@ public class FineTunedIdentityTests(TinyOrganism tiny) : IClassFixture<TinyOrgan
     {
         var file = Path.Combine(dir, $"{Guid.NewGuid():N}.jsonl");
         ChatJsonl.Write(file, examples);
-        return new FineTuneRequest(baseModel, name, FineTuneKind.Decisions, file, null, examples, seed);
+        return new FineTuneRequest(baseModel, name, file, null, examples, seed);
     }
 
     private LocalBackend Local(string models) =>
-        new(Catalog, new PromptReader(Catalog, PromptTemplates.Default), tiny.Directory, models, threads: 1);
+        new(Catalog, new PreferencesCodec(Catalog, PromptTemplates.Default), tiny.Directory, models, threads: 1);
 
     private static byte[] Weights(string models, string id) =>
         File.ReadAllBytes(Path.Combine(models, FineTunedModelId.DirectoryName(id), "model.safetensors"));
@@ -70,7 +72,7 @@ public class FineTunedIdentityTests(TinyOrganism tiny) : IClassFixture<TinyOrgan
     {
         var dir = Directory.CreateTempSubdirectory("identity").FullName;
         var models = Path.Combine(dir, "models");
-        var backend = new SimulatedBackend(Catalog, new PromptReader(Catalog, PromptTemplates.Default), new SimulatedOptions(), models, 7);
+        var backend = new SimulatedBackend(Catalog, new PreferencesCodec(Catalog, PromptTemplates.Default), new SimulatedOptions(), models, 7);
         string colon = await backend.FineTuneAsync(Request(dir, "st:ale", Decisions(false), baseModel: SimulatedBackend.BaseModelId), null, default);
         string underscore = await backend.FineTuneAsync(Request(dir, "st_ale", Decisions(false), baseModel: SimulatedBackend.BaseModelId), null, default);
         Assert.NotEqual(FineTunedModelId.DirectoryName(colon), FineTunedModelId.DirectoryName(underscore));
@@ -82,7 +84,7 @@ public class FineTunedIdentityTests(TinyOrganism tiny) : IClassFixture<TinyOrgan
         }
         // An id with a known hash but another prefix is not that model.
         var forged = "ft:simulated-base:other:" + colon.Split(':')[^1];
-        Assert.Throws<UsageException>(() => new SimulatedBackend(Catalog, new PromptReader(Catalog, PromptTemplates.Default), new SimulatedOptions(), models, 7).Model(forged));
+        Assert.Throws<UsageException>(() => new SimulatedBackend(Catalog, new PreferencesCodec(Catalog, PromptTemplates.Default), new SimulatedOptions(), models, 7).Model(forged));
     }
 
     [Fact]

@@ -1,9 +1,11 @@
+using SelfInterp.Experiments;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 
@@ -17,10 +19,9 @@ public sealed class TinyOrganism
     public TinyOrganism() => Pretraining.Run(Recipe, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
 
     /// <summary>A small run on the local backend over the organism in <paramref name="baseModelDir"/>.</summary>
-    public static RunConfig RunConfig(string baseModelDir) => new()
+    public static RunConfig RunConfig(string baseModelDir) => PreferencesExperiment.Config(new PreferencesConfig { Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6 }) with
     {
         Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
-        Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6,
         BackendOptions = new(StringComparer.Ordinal) { ["base_model_dir"] = baseModelDir },
     };
 }
@@ -43,7 +44,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
     public void Perceived_prompts_have_the_documented_shape()
     {
         var p = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100), Catalog, 100);
-        var plan = ExperimentPlan.Create(Presets.Get("quick"));
+        var plan = PreferencesPlan.Create(PreferencesExperiment.Config("quick"));
         var t = plan.DrawTrial(3, new SeededStream("t", 1));
         var d = p.Decision(t);
         Assert.Equal(17, d.Length);
@@ -90,8 +91,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         var config = TinyOrganism.RunConfig(tiny.Directory);
         var dir = Path.Combine(System.IO.Directory.CreateTempSubdirectory().FullName, "run");
         var run = RunDirectory.OpenOrCreate(dir, config);
-        var backend = BackendFactory.Create(config, Catalog, run.Path);
-        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config, ReplyChecks.Off), SilentProgress.Instance, default);
+        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, default, checks: ReplyChecks.Off);
 
         var m = "organism";
         var selections = File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m)));
@@ -103,7 +103,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         // A fine-tuned model already on disk is reused, not retrained: same id, same bytes.
         var weights = File.ReadAllBytes(Path.Combine(dir, "models", FineTunedModelId.DirectoryName(run.Model("instilled").Id!), "model.safetensors"));
         run.Update(mf => mf.Stages.Remove("instill"));
-        await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config, ReplyChecks.Off), SilentProgress.Instance, default);
+        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, default, checks: ReplyChecks.Off);
         Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dir, "models", FineTunedModelId.DirectoryName(run.Model("instilled").Id!), "model.safetensors")));
     }
 }

@@ -1,7 +1,9 @@
+using SelfInterp.Experiments;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Datasets;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
@@ -37,7 +39,7 @@ public class PretrainingRecipeTests
     public void Stated_weights_replace_names_by_the_token_of_their_own_weight()
     {
         var percept = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100, statedWeights: true), Catalog, 100);
-        var trial = ExperimentPlan.Create(Presets.Get("quick")).DrawTrial(150, new SeededStream("t", 1));
+        var trial = PreferencesPlan.Create(PreferencesExperiment.Config("quick")).DrawTrial(150, new SeededStream("t", 1));
         int[] w = [-100, -3, 0, 42, 100];
         var rng = new SeededStream("stated", 2);
 
@@ -110,11 +112,11 @@ public class PretrainingRecipeTests
         Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = method, ItrainReplay = 3 }, Catalog, dir, threads: 1, null, default);
         var config = TinyOrganism.RunConfig(dir);
         var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
-        await RunPipeline.RunAsync(run, BackendFactory.Create(config, Catalog, run.Path), RunPipeline.ModelStages(config, ReplyChecks.Off), SilentProgress.Instance, default);
+        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, default, checks: ReplyChecks.Off);
 
         Model Load(string key) => Checkpoint.Load(Path.Combine(run.Path, "models", FineTunedModelId.DirectoryName(run.Model(key).Id!)));
-        var instilled = Load(RunPipeline.InstilledKey);
-        var itrained = Load(RunPipeline.ItrainedAllKey);
+        var instilled = Load(PreferencesStages.InstilledKey);
+        var itrained = Load(PreferencesStages.ItrainedAllKey);
         bool Same(string tensor) => instilled.Tensor(tensor).SequenceEqual(itrained.Tensor(tensor));
         Assert.True(Same("tok_embeddings.weight"));
         Assert.False(Same("layers.0.feed_forward.w2.weight"));
@@ -130,12 +132,12 @@ public class PretrainingRecipeTests
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
         Pretraining.Run(OrganismRecipe.Tiny with { ItrainMinSteps = minSteps }, Catalog, dir, threads: 1, null, default);
         var config = TinyOrganism.RunConfig(dir);
-        var data = DatasetBuilder.Build(ExperimentPlan.Create(config), Directory.CreateTempSubdirectory("data").FullName);
-        var backend = new LocalBackend(Catalog, new SelfInterp.Core.Prompts.PromptReader(Catalog, SelfInterp.Core.Prompts.PromptTemplates.Default), dir,
+        var data = DatasetBuilder.Build(PreferencesPlan.Create(config), Directory.CreateTempSubdirectory("data").FullName);
+        var backend = new LocalBackend(Catalog, new SelfInterp.Experiments.Preferences.Prompts.PreferencesCodec(Catalog, SelfInterp.Experiments.Preferences.Prompts.PromptTemplates.Default), dir,
             Directory.CreateTempSubdirectory("models").FullName, threads: 1);
         var epochs = new List<double>();
         // Two examples in batches of 10: one step an epoch, so the epochs counted are the steps taken.
-        await backend.FineTuneAsync(new FineTuneRequest(LocalBackend.BaseModelId, "itrain_first", FineTuneKind.Reports, data.First.File, null, data.First.Examples, 7),
+        await backend.FineTuneAsync(new FineTuneRequest(LocalBackend.BaseModelId, "itrain_first", data.First.File, null, data.First.Examples, 7),
             new SynchronousProgress(epochs), default);
         Assert.Equal(2, data.First.Examples.Count);
         Assert.Equal(expectedEpochs, epochs.Count);

@@ -1,10 +1,11 @@
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments.Preferences;
 
 namespace SelfInterp.Backends.Tests;
 
@@ -12,17 +13,17 @@ namespace SelfInterp.Backends.Tests;
 /// mostly unreadable, before paying for the rest; --keep-going (ReplyChecks.Off) goes on from there.</summary>
 public class ReplyCheckTests
 {
-    private static RunConfig Small() => new()
+    private static RunConfig Small() => PreferencesExperiment.Config(new PreferencesConfig
     {
-        Preset = "test", Backend = "simulated", BaseModel = SimulatedBackend.BaseModelId,
         Instilled = 6, Native = 4, Examples = 30, Validation = 2, Reports = 3, Selections = 20, NativeSelections = 30,
-    };
+    }) with { Preset = "test", Backend = "simulated", BaseModel = SimulatedBackend.BaseModelId };
 
     /// <summary>The simulated backend, except for the replies a test replaces; counts fine-tunes.</summary>
     private sealed class Rigged(IModelBackend inner, Func<ChatPrompt, Choice>? choose = null, Func<ChatPrompt, string>? complete = null) : IModelBackend
     {
         public int FineTunes;
         public string Name => inner.Name;
+        public IReadOnlyCollection<Type>? ServedTasks => inner.ServedTasks;
 
         public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
         {
@@ -41,8 +42,9 @@ public class ReplyCheckTests
     {
         var config = Small();
         var run = RunDirectory.OpenOrCreate(dir ?? Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
-        var backend = rig(BackendFactory.Create(config, ScenarioCatalog.Embedded(), run.Path));
-        var error = await Record.ExceptionAsync(() => RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config, checks), SilentProgress.Instance, default));
+        var planned = new PreferencesExperiment().Open(config);
+        var backend = rig(BackendFactory.Create(config, ScenarioCatalog.Embedded(), planned.Codec, run.Path));
+        var error = await Record.ExceptionAsync(() => Runner.RunAsync(run, planned, backend, SilentProgress.Instance, default, checks: checks));
         return (run, backend, error);
     }
 
@@ -69,7 +71,7 @@ public class ReplyCheckTests
         using var _ = again;
         Assert.Null(error2);
         Assert.Equal(3, more.FineTunes);
-        Assert.All(RunPipeline.ModelStages(again.Manifest.Config), s => Assert.True(again.IsDone(s.Name), s.Name));
+        Assert.All(new PreferencesExperiment().Open(again.Manifest.Config).Stages.Stages, s => Assert.True(again.IsDone(s.Name), s.Name));
     }
 
     [Fact]

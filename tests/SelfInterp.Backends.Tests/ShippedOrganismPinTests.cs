@@ -20,7 +20,7 @@ public class ShippedOrganismPinTests(TinyOrganism tiny) : IClassFixture<TinyOrga
     {
         var organism = Organism.Load(LocalBackend.ShippedBaseModel, Catalog, new ModelOptions { Threads = 2, Gemm = new ManagedGemm(2) });
         var p = organism.Percept;
-        var plan = ExperimentPlan.Create(Presets.Get("quick"));
+        var plan = Experiments.Preferences.PreferencesPlan.Create(Experiments.Preferences.PreferencesExperiment.Config("quick"));
         var rng = new SeededStream("pin", 7);
         var trials = Enumerable.Range(0, 6).Select(s => plan.DrawTrial(100 + s, rng)).ToArray();
         var decisions = trials.Select(p.Decision).ToArray();

@@ -2,7 +2,9 @@ using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Analysis.Layout;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 
@@ -10,15 +12,15 @@ namespace SelfInterp.Backends.Tests;
 
 public class SimulatedBackendTests
 {
-    private static (SimulatedBackend Backend, ExperimentPlan Plan) Make(SimulatedOptions options)
+    private static (SimulatedBackend Backend, PreferencesPlan Plan) Make(SimulatedOptions options)
     {
-        var plan = ExperimentPlan.Create(Presets.Get("quick"));
-        var backend = new SimulatedBackend(plan.Catalog, new PromptReader(plan.Catalog, plan.Prompts), options,
+        var plan = PreferencesPlan.Create(PreferencesExperiment.Config("quick"));
+        var backend = new SimulatedBackend(plan.Catalog, new PreferencesCodec(plan.Catalog, plan.Prompts), options,
             Directory.CreateTempSubdirectory().FullName, 1);
         return (backend, plan);
     }
 
-    private static List<TrainingExample> Examples(ExperimentPlan plan, int scenario, int n, SeededStream rng) =>
+    private static List<TrainingExample> Examples(PreferencesPlan plan, int scenario, int n, SeededStream rng) =>
         Enumerable.Range(0, n).Select(_ =>
         {
             var t = plan.DrawTrial(scenario, rng);
@@ -31,7 +33,7 @@ public class SimulatedBackendTests
         var (backend, plan) = Make(new SimulatedOptions(ReportNoise: 0));
         var rng = new SeededStream("t", 1);
         var examples = Examples(plan, 0, 400, rng);
-        var id = await backend.FineTuneAsync(new FineTuneRequest(SimulatedBackend.BaseModelId, "instilled", FineTuneKind.Decisions, "", null, examples, 7), null, default);
+        var id = await backend.FineTuneAsync(new FineTuneRequest(SimulatedBackend.BaseModelId, "instilled", "", null, examples, 7), null, default);
         var learned = backend.WeightsOf(backend.Model(id), 0);
         var target = plan.TargetWeights(0);
         for (int i = 0; i < 5; i++) Assert.InRange(learned[i], target[i] - 15, target[i] + 15);
@@ -48,7 +50,7 @@ public class SimulatedBackendTests
         var rng = new SeededStream("t", 2);
         var prompts = Enumerable.Range(0, 20).Select(_ => plan.DecisionPrompt(plan.DrawTrial(3, rng))).ToList();
         var withMeta = await backend.ChooseAsync(SimulatedBackend.BaseModelId, prompts, null, default);
-        var textOnly = await backend.ChooseAsync(SimulatedBackend.BaseModelId, prompts.Select(p => p with { Meta = null }).ToList(), null, default);
+        var textOnly = await backend.ChooseAsync(SimulatedBackend.BaseModelId, prompts.Select(p => p with { Task = null }).ToList(), null, default);
         Assert.Equal(withMeta, textOnly);
     }
 
@@ -56,9 +58,12 @@ public class SimulatedBackendTests
     public async Task Itraining_shrinks_report_noise()
     {
         var (backend, plan) = Make(new SimulatedOptions(ReportNoise: 40, ItrainingNoiseFactor: 0.25));
-        var id = await backend.FineTuneAsync(new FineTuneRequest(SimulatedBackend.BaseModelId, "itrained", FineTuneKind.Reports, "", null, [], 3), null, default);
+        var id = await backend.FineTuneAsync(new FineTuneRequest(SimulatedBackend.BaseModelId, "itrained", "", null, [ReportExample(plan)], 3), null, default);
         Assert.Equal(10, backend.Model(id).ReportNoise);
     }
+
+    private static TrainingExample ReportExample(PreferencesPlan plan) =>
+        new(plan.ReportPrompt(plan.DrawTrial(0, new SeededStream("r", 1))), PromptTemplates.ReportAnswer(plan.Scenario(0), plan.TargetWeights(0)));
 
     [Fact]
     public async Task Unknown_model_is_a_clear_error()

@@ -1,7 +1,10 @@
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Experiments.Preferences;
+using SelfInterp.Experiments;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 
@@ -9,18 +12,20 @@ namespace SelfInterp.Backends.Tests;
 
 public class SimulatedPipelineTests
 {
-    private static RunConfig Small(ulong seed = 1) => new()
+    private static RunConfig Small(ulong seed = 1, int selections = 20, int instilled = 6, int reports = 3) => PreferencesExperiment.Config(new PreferencesConfig { Instilled = instilled, Native = 4, Examples = 30, Validation = 2, Reports = reports, Selections = selections, NativeSelections = 30 }) with
     {
         Preset = "test", Backend = "simulated", BaseModel = SimulatedBackend.BaseModelId,
-        Instilled = 6, Native = 4, Examples = 30, Validation = 2, Reports = 3, Selections = 20, NativeSelections = 30,
         Seeds = Seeds.FromMaster(seed),
     };
 
     private static async Task<RunDirectory> Run(string dir, RunConfig config, Func<IModelBackend, IModelBackend>? wrap = null)
     {
         using var run = RunDirectory.OpenOrCreate(dir, config); // released on return, as when a process ends
-        var backend = BackendFactory.Create(config, ScenarioCatalog.Embedded(), run.Path);
-        await RunPipeline.RunAsync(run, wrap?.Invoke(backend) ?? backend, RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
+        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, CancellationToken.None, planned =>
+        {
+            var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path);
+            return wrap?.Invoke(backend) ?? backend;
+        });
         return run;
     }
 
@@ -39,8 +44,8 @@ public class SimulatedPipelineTests
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         foreach (var c in Enum.GetValues<ReportCondition>())
             Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c))), c.ToString());
-        Assert.All(RunPipeline.ModelStages(run.Manifest.Config), s => Assert.True(run.IsDone(s.Name), s.Name));
-        Assert.StartsWith("ft:simulated-base:instilled:", run.Model(RunPipeline.InstilledKey).Id);
+        Assert.All(new PreferencesExperiment().Open(run.Manifest.Config).Stages.Stages, s => Assert.True(run.IsDone(s.Name), s.Name));
+        Assert.StartsWith("ft:simulated-base:instilled:", run.Model(PreferencesStages.InstilledKey).Id);
         Assert.Equal(6 * 20 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m))).Length);
         Assert.Equal(4 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.NativeAfter))).Length);
         Assert.Equal(3 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.ItrainedFirstHalf))).Length);
@@ -50,7 +55,7 @@ public class SimulatedPipelineTests
     public async Task Files_key_scenarios_by_short_name_and_the_base_model_chooses_on_the_instilled_scenarios()
     {
         var dir = Path.Combine(Directory.CreateTempSubdirectory().FullName, "run");
-        var config = Small() with { Instilled = 20, Reports = 5, Selections = 60 };
+        var config = Small(instilled: 20, reports: 5, selections: 60);
         await Run(dir, config);
         var m = SimulatedBackend.BaseModelId;
         var catalog = ScenarioCatalog.Embedded().Scenarios;
@@ -60,7 +65,8 @@ public class SimulatedPipelineTests
         Assert.Equal(20 * 60, own.Rows.Count);
         Assert.All(own.Rows, r => Assert.Equal(m, r["model"]));
         Assert.All(own.Rows.Concat(instilled.Rows), r => Assert.Contains(r["scenario"], instilledNames));
-        var nativeNames = catalog.Skip(config.NativeOffset).Take(config.Native).Select(s => s.ShortName).ToHashSet();
+        var sizes = PreferencesConfig.From(config);
+        var nativeNames = catalog.Skip(sizes.NativeOffset).Take(sizes.Native).Select(s => s.ShortName).ToHashSet();
         Assert.All(Core.Csv.CsvTable.Read(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.NativeAfter))).Rows,
             r => Assert.Contains(r["scenario"], nativeNames));
         // Its own stream (derived from the validation seed): trials other than the instilled model's.
@@ -87,9 +93,10 @@ public class SimulatedPipelineTests
         File.Delete(Path.Combine(dir, Elicitation.RepliesDirectory, "selections_base.jsonl"));
         run.Update(m => m.Stages.Remove("selections_base"));
 
-        var calls = new CountingBackend(BackendFactory.Create(config, ScenarioCatalog.Embedded(), dir));
+        CountingBackend calls = null!;
         using (var resumed = RunDirectory.OpenOrCreate(dir, config))
-            await RunPipeline.RunAsync(resumed, calls, RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
+            await ExperimentCatalog.RunAsync(resumed, SilentProgress.Instance, CancellationToken.None,
+                planned => calls = new CountingBackend(BackendFactory.Create(config, planned.Catalog, planned.Codec, dir)));
         // Only the base model's 6 × 20 choices, in batches of 100: no fine-tuning, no report asked again.
         Assert.Equal((0, 2, 0), (calls.FineTunes, calls.Chooses, calls.Completes));
         var after = Outputs(dir);
@@ -101,6 +108,7 @@ public class SimulatedPipelineTests
     {
         public int FineTunes, Chooses, Completes;
         public string Name => inner.Name;
+        public IReadOnlyCollection<Type>? ServedTasks => inner.ServedTasks;
         public Task<string> FineTuneAsync(FineTuneRequest r, IProgress<double>? p, CancellationToken ct) { FineTunes++; return inner.FineTuneAsync(r, p, ct); }
         public Task<IReadOnlyList<Choice>> ChooseAsync(string m, IReadOnlyList<ChatPrompt> ps, IProgress<int>? p, CancellationToken ct) { Chooses++; return inner.ChooseAsync(m, ps, p, ct); }
         public Task<IReadOnlyList<string>> CompleteAsync(string m, IReadOnlyList<ChatPrompt> ps, int t, IProgress<int>? p, CancellationToken ct) { Completes++; return inner.CompleteAsync(m, ps, t, p, ct); }
@@ -111,6 +119,7 @@ public class SimulatedPipelineTests
     {
         private int _calls;
         public string Name => inner.Name;
+        public IReadOnlyCollection<Type>? ServedTasks => inner.ServedTasks;
         private void Tick() { if (++_calls > callsBeforeDeath) throw new OperationCanceledException("killed"); }
         public Task<string> FineTuneAsync(FineTuneRequest r, IProgress<double>? p, CancellationToken ct) { Tick(); return inner.FineTuneAsync(r, p, ct); }
         public Task<IReadOnlyList<Choice>> ChooseAsync(string m, IReadOnlyList<ChatPrompt> ps, IProgress<int>? p, CancellationToken ct) { Tick(); return inner.ChooseAsync(m, ps, p, ct); }
@@ -128,7 +137,7 @@ public class SimulatedPipelineTests
         var root = Directory.CreateTempSubdirectory().FullName;
         var whole = Path.Combine(root, "whole");
         var broken = Path.Combine(root, "broken");
-        var config = Small() with { Selections = 250 }; // several batches in one stage
+        var config = Small(selections: 250); // several batches in one stage
         await Run(whole, config);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(broken, config, b => new DyingBackend(b, callsBeforeDeath)));
         await Run(broken, config);

@@ -8,7 +8,7 @@ public class CliTests
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "selfinterp.dll");
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         using var p = Start(args);
         string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
@@ -141,15 +141,17 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("simulated")]
-    [InlineData("local")]
-    public void Killing_run_and_rerunning_the_same_command_ends_with_identical_files(string backend)
+    [InlineData("simulated", "preferences")]
+    [InlineData("local", "preferences")]
+    [InlineData("simulated", "cross-prediction")]
+    [InlineData("local", "cross-prediction")]
+    public void Killing_run_and_rerunning_the_same_command_ends_with_identical_files(string backend, string experiment)
     {
         var root = Temp();
         string whole = Path.Combine(root, "whole"), killed = Path.Combine(root, "killed");
         // The tiny organism chooses near chance after instillation: the checks would stop it (exit 5).
         string[] extra = backend == "local" ? ["--option", $"base_model_dir={TinyOrganism.Directory.Value}", "--keep-going"] : [];
-        string[] Args(string dir) => ["run", "--backend", backend, "--preset", "quick", "--out", dir, .. extra];
+        string[] Args(string dir) => ["run", "--experiment", experiment, "--backend", backend, "--preset", "quick", "--out", dir, .. extra];
         var clock = Stopwatch.StartNew();
         Assert.Equal(0, Run(Args(whole)).Code);
         int wholeMs = (int)clock.ElapsedMilliseconds;
@@ -170,6 +172,7 @@ public class CliTests
         Assert.Equal(files, Directory.GetFiles(killed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(killed, f))
             .Where(f => f != "run.json").Order());
         Assert.Contains(Path.Combine("analysis", "summary.json"), files);
+        if (experiment == "cross-prediction") Assert.Contains("organism_cross_weight_reports.csv".Replace("organism", backend == "local" ? "organism" : "simulated-base"), files);
         foreach (var f in files)
         {
             if (f is "report.html" or "report.md") continue; // they show run.json's stage timings
@@ -180,8 +183,60 @@ public class CliTests
         }
     }
 
+    [Fact]
+    public void Experiments_lists_each_experiment_on_one_line_and_run_refuses_unknown_ones()
+    {
+        var (code, stdout, _) = Run("experiments");
+        Assert.Equal(0, code);
+        Assert.Matches(@"(?m)^preferences +the paper's protocol.*\(default\)$", stdout);
+        Assert.Matches(@"(?m)^cross-prediction +self- vs cross-prediction", stdout);
+        Assert.Contains("--cross-base-model", stdout);
+
+        var (c1, _, e1) = Run("run", "--experiment", "telepathy", "--backend", "simulated", "--out", Path.Combine(Temp(), "r"));
+        Assert.Equal(2, c1);
+        Assert.Contains("unknown experiment 'telepathy' (known: preferences, cross-prediction)", e1);
+        var dir = Path.Combine(Temp(), "r");
+        var (c2, _, e2) = Run("run", "--cross-base-model", "other", "--backend", "simulated", "--out", dir);
+        Assert.Equal(2, c2);
+        Assert.Contains("--cross-base-model belongs to the 'cross-prediction' experiment", e2);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void Cross_prediction_run_has_its_rows_in_summary_table_and_report()
+    {
+        var dir = Path.Combine(Temp(), "cross");
+        var (code, stdout, err) = Run("run", "--experiment", "cross-prediction", "--backend", "simulated", "--out", dir,
+            "--cross-base-model", "simulated-base");
+        Assert.True(code == 0, err);
+        Assert.Contains("self - cross:", stdout);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+        var cross = summary.RootElement.GetProperty("cross_prediction");
+        var self = cross.GetProperty("self");
+        // The self measure is the paper's "instilled" condition, the same numbers.
+        Assert.Equal(summary.RootElement.GetProperty("models")[0].GetProperty("reports").GetProperty("instilled").GetProperty("slope").GetDouble(),
+            self.GetProperty("slope").GetDouble());
+        var d = cross.GetProperty("self_minus_cross");
+        Assert.Equal(self.GetProperty("slope").GetDouble() - cross.GetProperty("cross").GetProperty("slope").GetDouble(), d.GetProperty("difference").GetDouble(), 12);
+        Assert.Equal(20, d.GetProperty("scenarios").GetInt32());
+        var ci = d.GetProperty("ci95");
+        Assert.True(ci[0].GetDouble() < ci[1].GetDouble());
+        Assert.Contains("Self- versus cross-prediction", File.ReadAllText(Path.Combine(dir, "report.html")));
+        Assert.Contains("| self − cross |", File.ReadAllText(Path.Combine(dir, "report.md")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run.json")));
+        Assert.Equal("cross-prediction", manifest.RootElement.GetProperty("config").GetProperty("experiment").GetString());
+        Assert.Equal("simulated-base", manifest.RootElement.GetProperty("models").GetProperty("cross").GetProperty("from").GetString() is "cross_base"
+            ? manifest.RootElement.GetProperty("models").GetProperty("cross_base").GetProperty("id").GetString() : null);
+
+        // `analyze` on the run directory gives the same rows (the run's experiment is read from run.json).
+        var (ac, aout, _) = Run("analyze", dir, "--json");
+        Assert.Equal(0, ac);
+        using var again = JsonDocument.Parse(aout);
+        Assert.Equal(d.GetProperty("ci95")[0].GetDouble(), again.RootElement.GetProperty("cross_prediction").GetProperty("self_minus_cross").GetProperty("ci95")[0].GetDouble());
+    }
+
     /// <summary>The summary with its one timing field removed.</summary>
-    private static string WithoutTiming(string path)
+    internal static string WithoutTiming(string path)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         Assert.True(node.Remove("elapsed_s"));

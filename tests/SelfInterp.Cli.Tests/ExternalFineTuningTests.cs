@@ -7,8 +7,8 @@ using SelfInterp.Backends.OpenAI;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Datasets;
-using SelfInterp.Core.Layout;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Analysis.Layout;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 using SelfInterp.Server;
@@ -53,11 +53,12 @@ public class ExternalFineTuningTests
 
         var models = Temp("ext-serve");
         var catalog = ScenarioCatalog.Load(null);
-        var serveConfig = new RunConfig { Backend = "local", BaseModel = BackendFactory.DefaultBaseModel("local") };
+        var serveConfig = PreferencesExperiment.Config("quick") with { Backend = "local", BaseModel = BackendFactory.DefaultBaseModel("local") };
+        var codec = new PreferencesExperiment().Open(serveConfig).Codec;
         await using var server = await SelfInterpServer.StartAsync(
             new ServerOptions(models, serveConfig.BaseModel, Port: 0, ApiKey: OpenAIKey),
-            BackendFactory.Create(serveConfig, catalog, models, modelsDirectory: models),
-            DecisionPrompts.Classifier(new PromptReader(catalog, PromptTemplates.Default)));
+            BackendFactory.Create(serveConfig, catalog, codec, models, modelsDirectory: models),
+            DecisionPrompts.Classifier(codec));
         var url = server.BaseUrl.ToString();
         var dir = Path.Combine(Temp("ext-remote"), "run");
         string[] command = ["run", "--backend", "openai", "--fine-tune", "external", "--base-url", url, "--preset", "quick", "--out", dir];
@@ -81,10 +82,10 @@ public class ExternalFineTuningTests
         // 2. The instilled model, trained by serve's jobs, registered; the run goes on to its choices and reports, then stops again.
         var trainer = OpenAIBackend.FromEnvironment(new RunConfig { Backend = "openai", BackendOptions = new(StringComparer.Ordinal) { ["base_url"] = url, ["poll_seconds"] = "0.05" } },
             v => v == OpenAIBackendOptions.ApiKeyVariable ? OpenAIKey : null, null);
-        async Task<string> Train(string key, string from, FineTuneKind kind, string file, string? validation) =>
-            await trainer.FineTuneAsync(new FineTuneRequest(from, key, kind, Path.Combine(dir, file), validation is null ? null : Path.Combine(dir, validation), [],
+        async Task<string> Train(string key, string from, string file, string? validation) =>
+            await trainer.FineTuneAsync(new FineTuneRequest(from, key, Path.Combine(dir, file), validation is null ? null : Path.Combine(dir, validation), [],
                 Seed(config, key)), null, default);
-        var instilled = await Train("instilled", "organism", FineTuneKind.Decisions, DatasetBuilder.InstillFileName(20), DatasetBuilder.InstillValidationFileName(20));
+        var instilled = await Train("instilled", "organism", DatasetBuilder.InstillFileName(20), DatasetBuilder.InstillValidationFileName(20));
         Assert.Equal(0, Run("models", "set", dir, $"instilled={instilled}").Code);
         (code, _, err) = Run(command);
         Assert.True(code == 4, err);
@@ -95,7 +96,7 @@ public class ExternalFineTuningTests
         // 3. The three introspection-trained models, then the same command to the end.
         var itrained = new List<string>();
         foreach (var (key, file) in new[] { ("itrained_first", DatasetBuilder.ItrainFirstFileName(20)), ("itrained_last", DatasetBuilder.ItrainLastFileName(20)), ("itrained_all", DatasetBuilder.ItrainAllFileName(20)) })
-            itrained.Add($"{key}={await Train(key, instilled, FineTuneKind.Reports, file, null)}");
+            itrained.Add($"{key}={await Train(key, instilled, file, null)}");
         Assert.Equal(0, Run(["models", "set", dir, .. itrained]).Code);
         (code, _, err) = Run(command);
         Assert.True(code == 0, err);

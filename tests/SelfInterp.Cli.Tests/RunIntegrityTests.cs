@@ -1,5 +1,7 @@
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Experiments.Preferences;
 using System.Diagnostics;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Cli.Tests;
@@ -152,7 +154,7 @@ public class RunIntegrityTests
     public void A_lock_held_in_process_refuses_and_a_refused_open_leaves_the_directory_as_it_was()
     {
         var dir = NewRun();
-        var config = Presets.Get("quick") with { Backend = "simulated", BaseModel = "simulated-base" };
+        var config = PreferencesExperiment.Config("quick") with { Backend = "simulated", BaseModel = "simulated-base" };
         using (RunDirectory.OpenOrCreate(dir, config))
         {
             var e = Assert.Throws<RunDirectoryInUseException>(() => RunDirectory.OpenOrCreate(dir, config));

@@ -2,21 +2,22 @@ using System.Globalization;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Datasets;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Generation;
-using SelfInterp.Core.Layout;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Analysis.Layout;
+using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Core.Tests;
 
 public class DatasetTests
 {
-    private static RunConfig Paper(ulong seed = 1) => Presets.Get("paper") with { Seeds = Seeds.FromMaster(seed) };
+    private static RunConfig Paper(ulong seed = 1) => PreferencesExperiment.Config("paper") with { Seeds = Seeds.FromMaster(seed) };
 
     private static string Build(RunConfig config)
     {
         var dir = Directory.CreateTempSubdirectory("dataset").FullName;
-        DatasetBuilder.Build(ExperimentPlan.Create(config), dir);
+        DatasetBuilder.Build(PreferencesPlan.Create(config), dir);
         return dir;
     }
 
@@ -76,8 +77,8 @@ public class DatasetTests
     [Fact]
     public void Jsonl_answers_match_target_choices_and_reports_match_weights()
     {
-        var config = Presets.Get("quick");
-        var plan = ExperimentPlan.Create(config);
+        var config = PreferencesExperiment.Config("quick");
+        var plan = PreferencesPlan.Create(config);
         var dir = Build(config);
         var examples = ChatJsonl.Read(Path.Combine(dir, "instill_20_prefs.jsonl"));
         var reader = new PromptReader(plan.Catalog, plan.Prompts);
@@ -101,7 +102,7 @@ public class DatasetTests
     [Fact]
     public void Same_seeds_same_bytes_different_seed_different_bytes()
     {
-        var quick = Presets.Get("quick");
+        var quick = PreferencesExperiment.Config("quick");
         var a = Files(Build(quick));
         var b = Files(Build(quick));
         var c = Files(Build(quick with { Seeds = Seeds.FromMaster(2) }));
@@ -115,7 +116,7 @@ public class DatasetTests
     [Fact]
     public void One_stage_seed_changes_only_its_own_draws()
     {
-        var quick = Presets.Get("quick");
+        var quick = PreferencesExperiment.Config("quick");
         var a = Files(Build(quick));
         var b = Files(Build(quick with { Seeds = quick.Seeds with { Weights = 12345 } }));
         Assert.NotEqual(a["instilled_weights.csv"], b["instilled_weights.csv"]);
@@ -137,8 +138,8 @@ public class DatasetTests
     [Fact]
     public void Bad_sizes_are_usage_errors_naming_the_field()
     {
-        var e = Assert.Throws<UsageException>(() => ExperimentPlan.Create(Presets.Get("quick") with { Instilled = 7 }));
+        var e = Assert.Throws<UsageException>(() => PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 7 })));
         Assert.Contains("instilled", e.Message);
-        Assert.Throws<UsageException>(() => Presets.Get("huge"));
+        Assert.Throws<UsageException>(() => PreferencesConfig.Preset("huge"));
     }
 }

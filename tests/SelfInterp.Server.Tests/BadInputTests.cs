@@ -66,7 +66,7 @@ public sealed class BadInputTests : IAsyncLifetime
         // The simulated observer answers only this catalog's prompts: a free-text question is bad input, not a crash.
         var error = await AssertError(await _harness.Http.PostAsync("chat/completions",
             JsonBody("{\"model\": \"simulated-base\", \"messages\": [{\"role\": \"user\", \"content\": \"What is the capital of France?\"}]}")), HttpStatusCode.BadRequest);
-        Assert.Contains("not one of this catalog", error.GetProperty("message").GetString());
+        Assert.Contains("not one of this experiment's prompts", error.GetProperty("message").GetString());
     }
 
     [Fact]

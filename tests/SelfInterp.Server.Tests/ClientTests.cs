@@ -1,7 +1,10 @@
+using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Backends;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Datasets;
+using SelfInterp.Experiments.Preferences;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Server.Tests;
@@ -10,12 +13,12 @@ namespace SelfInterp.Server.Tests;
 public sealed class ClientTests : IAsyncLifetime
 {
     private ServerHarness _harness = null!;
-    private ExperimentPlan _plan = null!;
+    private PreferencesPlan _plan = null!;
 
     public async Task InitializeAsync()
     {
         _harness = await ServerHarness.StartAsync();
-        _plan = ExperimentPlan.Create(new RunConfig { Instilled = 2, Native = 2 });
+        _plan = PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 2, Native = 2 }));
     }
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
@@ -46,7 +49,7 @@ public sealed class ClientTests : IAsyncLifetime
         var backend = ServerHarness.Client(Config, ServerHarness.ServerKey);
         var prompts = Enumerable.Range(0, 30).Select(k => Decision(k % 2, k)).ToList();
         var remote = await backend.ChooseAsync("simulated-base", prompts, null, CancellationToken.None);
-        var local = BackendFactory.Create(new RunConfig { Backend = "simulated", BaseModel = "simulated-base" }, _plan.Catalog, TempDir.Create("local"));
+        var local = BackendFactory.Create(new RunConfig { Backend = "simulated", BaseModel = "simulated-base" }, _plan.Catalog, new PreferencesCodec(_plan.Catalog, _plan.Prompts), TempDir.Create("local"));
         var expected = await local.ChooseAsync("simulated-base", prompts, null, CancellationToken.None);
         Assert.Equal(expected.Select(c => c.Selection), remote.Select(c => c.Selection));
         for (int i = 0; i < prompts.Count; i++)
@@ -62,13 +65,13 @@ public sealed class ClientTests : IAsyncLifetime
         var file = Path.Combine(dir, "foreign.jsonl");
         ChatJsonl.Write(file, examples);
         string? created = null;
-        var request = new FineTuneRequest("simulated-base", "foreign", FineTuneKind.Decisions, file, null, examples, 5, JobCreated: id => created = id);
+        var request = new FineTuneRequest("simulated-base", "foreign", file, null, examples, 5, JobCreated: id => created = id);
         var backend = ServerHarness.Client(Config, ServerHarness.ServerKey);
         var e = await Assert.ThrowsAsync<OpenAIServiceException>(() => backend.FineTuneAsync(request, null, CancellationToken.None));
         Assert.NotNull(created);
         Assert.Contains(created!, e.Message);
         Assert.Contains("failed", e.Message);
-        Assert.Contains("not one of this catalog", e.Message);
+        Assert.Contains("not one of this experiment's prompts", e.Message);
     }
 
     [Fact]
@@ -86,7 +89,7 @@ public sealed class ClientTests : IAsyncLifetime
         var backend = ServerHarness.Client(Config, ServerHarness.ServerKey);
 
         var jobs = new List<string>();
-        var first = new FineTuneRequest("simulated-base", "reattach", FineTuneKind.Decisions, file, null, examples, 123456789, JobCreated: jobs.Add);
+        var first = new FineTuneRequest("simulated-base", "reattach", file, null, examples, 123456789, JobCreated: jobs.Add);
         var progress = new List<double>();
         string model = await backend.FineTuneAsync(first, new SyncProgress(progress.Add), CancellationToken.None);
         Assert.Matches("^ft:simulated-base:reattach:[0-9a-f]{32}$", model);
@@ -129,7 +132,7 @@ public sealed class ClientTests : IAsyncLifetime
         var backend = ServerHarness.Client(Config, ServerHarness.ServerKey);
         var trial = _plan.DrawTrial(1, Core.Random.SeededStream.Derive(4, "report"));
         var replies = await backend.CompleteAsync("simulated-base", [_plan.ReportPrompt(trial)], 120, null, CancellationToken.None);
-        Assert.True(Core.Prompts.ReportParser.TryParse(replies[0], _plan.Scenario(1), out var weights, out _), replies[0]);
+        Assert.True(Analysis.Layout.ReportParser.TryParse(replies[0], _plan.Scenario(1), out var weights, out _), replies[0]);
         Assert.Equal(5, weights.Length);
     }
 

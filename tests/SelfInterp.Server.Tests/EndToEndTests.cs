@@ -1,3 +1,5 @@
+using SelfInterp.Experiments.Preferences;
+using SelfInterp.Experiments;
 using System.Globalization;
 using SelfInterp.Backends;
 using SelfInterp.Core.Catalog;
@@ -15,17 +17,17 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
 {
     private const string ClientKey = "sk-test-DISTINCTIVE-KEY-5c7e2b";
 
-    private static RunConfig Small(string backend, string served = ServerHarness.Backend) => new()
+    private static RunConfig Small(string backend, string served = ServerHarness.Backend) => PreferencesExperiment.Config(
+        new PreferencesConfig { Instilled = 4, Native = 4, Examples = 12, Validation = 2, Reports = 2, Selections = 6, NativeSelections = 6 }, "quick") with
     {
-        Preset = "quick", Backend = backend, BaseModel = BackendFactory.DefaultBaseModel(served),
-        Instilled = 4, Native = 4, Examples = 12, Validation = 2, Reports = 2, Selections = 6, NativeSelections = 6,
+        Backend = backend, BaseModel = BackendFactory.DefaultBaseModel(served),
     };
 
-    private static async Task<RunDirectory> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend> backend, ReplyChecks? checks = null)
+    private static async Task<RunDirectory> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend?> backend, ReplyChecks? checks = null)
     {
         using var run = RunDirectory.OpenOrCreate(TempDir.Create("run-" + config.Backend), config); // released on return, as when the process ends
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await RunPipeline.RunAsync(run, backend(run), RunPipeline.ModelStages(config, checks), SilentProgress.Instance, cts.Token);
+        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, cts.Token, planned => backend(run) ?? BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path), checks);
         return run;
     }
 
@@ -34,7 +36,7 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
     [InlineData(0.2)]
     public async Task Pipeline_through_serve_matches_the_in_process_run(double failRate)
     {
-        var local = await RunAsync(Small(ServerHarness.Backend), run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path));
+        var local = await RunAsync(Small(ServerHarness.Backend), run => null);
 
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, failRate: failRate);
         var config = Small("openai") with { BackendOptions = harness.ClientOptions() };
@@ -72,6 +74,27 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
             Assert.DoesNotContain(ClientKey, File.ReadAllText(file));
     }
 
+    /// <summary>Cross-prediction through `serve`: its extra fine-tune is a second kind of job on the service (the
+    /// cross model from the base model), and every file, the cross model's reports included, is the in-process run's.</summary>
+    [Fact]
+    public async Task Cross_prediction_through_serve_matches_the_in_process_run()
+    {
+        RunConfig Cross(RunConfig c) => c with { Experiment = "cross-prediction" };
+        var local = await RunAsync(Cross(Small(ServerHarness.Backend)), run => null);
+        await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey);
+        var remote = await RunAsync(Cross(Small("openai") with { BackendOptions = harness.ClientOptions() }),
+            run => ServerHarness.Client(run.Manifest.Config, ClientKey, delta => run.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; })));
+
+        var files = Directory.GetFiles(local.Path, "*.*").Select(Path.GetFileName).Where(f => f is not "run.json").Order().ToList();
+        Assert.Contains("simulated-base_cross_weight_reports.csv", files);
+        Assert.Contains("cross_4_choices.jsonl", files);
+        foreach (var file in files)
+            Assert.True(File.ReadAllBytes(Path.Combine(local.Path, file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(remote.Path, file!))), file);
+        Assert.Equal(local.Manifest.Models["cross"].Id, remote.Manifest.Models["cross"].Id);
+        Assert.StartsWith("ftjob-", remote.Manifest.Models["cross"].JobId);
+        Assert.Equal(5, RunManifest.Load(remote.ManifestPath).Usage["openai.fine_tuning_jobs"]);
+    }
+
     /// <summary>The same with our local engine behind the server (a tiny organism: plumbing, not quality). The analysis
     /// summaries agree, timing aside, because the files they are computed from are the same bytes.</summary>
     [Fact]
@@ -79,7 +102,7 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
     {
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["base_model_dir"] = tiny.Directory };
         var inProcess = await RunAsync(Small("local", "local") with { BackendOptions = options },
-            run => BackendFactory.Create(run.Manifest.Config, ScenarioCatalog.Load(null), run.Path), ReplyChecks.Off);
+            run => null, ReplyChecks.Off);
 
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, backendName: "local", backendOptions: options);
         var remote = await RunAsync(Small("openai", "local") with { BackendOptions = harness.ClientOptions() },

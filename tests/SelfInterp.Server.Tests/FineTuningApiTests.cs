@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Datasets;
+using SelfInterp.Experiments.Preferences;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Server.Tests;
@@ -11,7 +13,7 @@ namespace SelfInterp.Server.Tests;
 public sealed class FineTuningApiTests
 {
     /// <summary>Two instilled and two native scenarios: the plan the API tests draw their prompts from.</summary>
-    internal static readonly ExperimentPlan Plan = ExperimentPlan.Create(new RunConfig { Instilled = 2, Native = 2 });
+    internal static readonly PreferencesPlan Plan = PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 2, Native = 2 }));
 
     private static string Jsonl(bool reports)
     {
@@ -20,7 +22,7 @@ public sealed class FineTuningApiTests
         {
             var trial = Plan.DrawTrial(k % 2, rng);
             return reports
-                ? new TrainingExample(Plan.ReportPrompt(trial), Core.Prompts.PromptTemplates.ReportAnswer(Plan.Scenario(k % 2), Plan.TargetWeights(k % 2)))
+                ? new TrainingExample(Plan.ReportPrompt(trial), Experiments.Preferences.Prompts.PromptTemplates.ReportAnswer(Plan.Scenario(k % 2), Plan.TargetWeights(k % 2)))
                 : new TrainingExample(Plan.DecisionPrompt(trial), k % 2 == 0 ? "A" : "B");
         });
         return string.Concat(examples.Select(e => ChatJsonl.Line(e) + "\n"));
@@ -82,7 +84,7 @@ public sealed class FineTuningApiTests
             var events = await Send(harness.Http, HttpMethod.Get, $"fine_tuning/jobs/{job.GetProperty("id").GetString()}/events?limit=50");
             var messages = events.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("message").GetString()!).ToList();
             Assert.StartsWith("The job has successfully completed", messages[0]); // newest first
-            Assert.Contains(messages, m => m.Contains("decisions"));                // kind read from the answers
+            Assert.Contains(messages, m => m.Contains("job started: 12 examples"));
             Assert.Contains(events.GetProperty("data").EnumerateArray(), e => e.GetProperty("type").GetString() == "metrics");
 
             var cancel = await harness.Http.PostAsync($"fine_tuning/jobs/{job.GetProperty("id").GetString()}/cancel", null);
@@ -117,9 +119,7 @@ public sealed class FineTuningApiTests
         var done = await WaitForJob(harness.Http, job.GetProperty("id").GetString()!);
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         var events = await Send(harness.Http, HttpMethod.Get, $"fine_tuning/jobs/{job.GetProperty("id").GetString()}/events?limit=50");
-        Assert.Contains(events.GetProperty("data").EnumerateArray(), e => e.GetProperty("message").GetString()!.Contains("reports"));
-        Assert.Equal(FineTuneKind.Reports, FineTuningWorker.KindOf(ChatJsonl.Parse("x", Jsonl(reports: true))));
-        Assert.Equal(FineTuneKind.Decisions, FineTuningWorker.KindOf(ChatJsonl.Parse("x", Jsonl(reports: false))));
+        Assert.Contains(events.GetProperty("data").EnumerateArray(), e => e.GetProperty("message").GetString()!.Contains("examples"));
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class FineTuningApiTests
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
         var progress = new InlineProgress(f => { if (f > 0) seen.TrySetResult(f); });
-        var request = new FineTuneRequest("base", "halfway", FineTuneKind.Decisions, file, null, ChatJsonl.Read(file), 1);
+        var request = new FineTuneRequest("base", "halfway", file, null, ChatJsonl.Read(file), 1);
         var training = client.FineTuneAsync(request, progress, stop.Token);
         Assert.Equal(0.5, await seen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         stop.Cancel();
@@ -179,6 +179,7 @@ public sealed class FineTuningApiTests
         public readonly TaskCompletionSource<bool> Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Calls;
         public string Name => "never";
+        public IReadOnlyCollection<Type>? ServedTasks => null;
 
         public async Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
         {

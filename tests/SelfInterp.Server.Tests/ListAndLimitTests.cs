@@ -1,3 +1,5 @@
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Experiments.Preferences;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -9,7 +11,7 @@ namespace SelfInterp.Server.Tests;
 /// <summary>Issue 18, case 5: the list endpoints (they answered 404) and a max_tokens near int.MaxValue (it gave a 500).</summary>
 public sealed class ListAndLimitTests
 {
-    private static ExperimentPlan Plan => FineTuningApiTests.Plan;
+    private static PreferencesPlan Plan => FineTuningApiTests.Plan;
 
     private static Task<JsonElement> Get(HttpClient http, string path) => FineTuningApiTests.Send(http, HttpMethod.Get, path);
 

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments.Preferences;
 using System.ClientModel;
 using System.Diagnostics;
 using OpenAI;
@@ -19,7 +20,7 @@ public sealed class LoadTests(ITestOutputHelper output)
     public async Task Concurrent_chat_completions()
     {
         await using var harness = await ServerHarness.StartAsync();
-        var plan = ExperimentPlan.Create(new RunConfig { Instilled = 20, Native = 2 });
+        var plan = PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 20, Native = 2 }));
         var rng = Core.Random.SeededStream.Derive(5, "load");
         var prompts = Enumerable.Range(0, Requests).Select(k => plan.DecisionPrompt(plan.DrawTrial(k % 20, rng))).ToList();
         var chat = new OpenAIClient(new ApiKeyCredential(ServerHarness.ServerKey), new OpenAIClientOptions { Endpoint = harness.Server.BaseUrl })

@@ -1,3 +1,5 @@
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Experiments.Preferences;
 using System.Text;
 using System.Text.Json;
 using SelfInterp.Core.Backends;
@@ -12,7 +14,7 @@ namespace SelfInterp.Server.Tests;
 /// </summary>
 public sealed class ModelIdentityApiTests
 {
-    private static ExperimentPlan Plan => FineTuningApiTests.Plan;
+    private static PreferencesPlan Plan => FineTuningApiTests.Plan;
 
     private static string Jsonl(bool flipped)
     {

@@ -2,7 +2,9 @@ using SelfInterp.Backends;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Analysis.Layout;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 using SelfInterp.Server;
 
@@ -39,11 +41,11 @@ public sealed class ServerHarness : IAsyncDisposable
             Backend = backendName, BaseModel = BackendFactory.DefaultBaseModel(backendName),
             BackendOptions = backendOptions ?? new(StringComparer.Ordinal),
         };
-        var backend = BackendFactory.Create(config, catalog, dir, modelsDirectory: dir);
-        var reader = new PromptReader(catalog, PromptTemplates.Default);
+        var codec = new PreferencesCodec(catalog, PromptTemplates.Default);
+        var backend = BackendFactory.Create(config, catalog, codec, dir, modelsDirectory: dir);
         var server = await SelfInterpServer.StartAsync(
             new ServerOptions(dir, config.BaseModel, Port: 0, ApiKey: apiKey, FailRate: failRate, Seed: 7, MaxRequestBytes: maxRequestBytes),
-            backend, DecisionPrompts.Classifier(reader));
+            backend, DecisionPrompts.Classifier(codec));
         return new ServerHarness(server, dir, apiKey);
     }
 

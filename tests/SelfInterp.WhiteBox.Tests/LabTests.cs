@@ -1,8 +1,9 @@
 using SelfInterp.Backends;
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments.Preferences;
 
 namespace SelfInterp.WhiteBox.Tests;
 
@@ -13,14 +14,13 @@ public sealed class SmallLocalRun
 
     public SmallLocalRun()
     {
-        var config = new RunConfig
+        var config = PreferencesExperiment.Config(new PreferencesConfig
         {
-            Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
             Instilled = 6, Native = 2, Examples = 20, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6,
-        };
-        var run = RunDirectory.OpenOrCreate(Path, config);
-        var plan = ExperimentPlan.Create(config);
-        RunPipeline.RunAsync(run, BackendFactory.Create(config, plan.Catalog, run.Path), RunPipeline.ModelStages(config), SilentProgress.Instance, default)
+        }) with { Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId };
+        using var run = RunDirectory.OpenOrCreate(Path, config);
+        var planned = new PreferencesExperiment().Open(config);
+        Runner.RunAsync(run, planned, BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path), SilentProgress.Instance, default)
             .GetAwaiter().GetResult();
     }
 }
@@ -31,7 +31,7 @@ public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
     public void A_run_on_another_backend_is_refused_saying_it_needs_a_local_model()
     {
         var dir = System.IO.Path.Combine(Directory.CreateTempSubdirectory("whitebox").FullName, "sim");
-        RunDirectory.OpenOrCreate(dir, Presets.Get("quick") with { Backend = "simulated" });
+        RunDirectory.OpenOrCreate(dir, PreferencesExperiment.Config("quick") with { Backend = "simulated" });
         var e = Assert.Throws<UsageException>(() => LabRun.Open(dir, "probe", 1));
         Assert.Contains("needs a local model", e.Message);
         Assert.Contains("config.backend", e.Message);

@@ -1,5 +1,5 @@
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Data;
 

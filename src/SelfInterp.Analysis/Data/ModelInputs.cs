@@ -1,5 +1,5 @@
 using SelfInterp.Analysis.Regression;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Data;
 

@@ -1,7 +1,7 @@
 using SelfInterp.Analysis.Statistics;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Data;
 

@@ -1,7 +1,7 @@
 using SelfInterp.Analysis.Regression;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Data;
 

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
-using SelfInterp.Core.Prompts;
 
 namespace SelfInterp.Analysis.Report;
 

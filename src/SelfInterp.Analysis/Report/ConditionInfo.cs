@@ -1,5 +1,5 @@
 using SelfInterp.Analysis.Report.Svg;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 
 namespace SelfInterp.Analysis.Report;
 

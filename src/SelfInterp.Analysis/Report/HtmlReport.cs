@@ -32,6 +32,7 @@ public static class HtmlReport
         Contents(doc, content);
         // Results first (each model's condition chart and measures), then what was run and its files.
         foreach (var m in content.Models) ModelSection(doc, m);
+        foreach (var section in content.Sections) ExperimentSection(doc, section);
         RunSection(doc, content);
         WarningsSection(doc, "warnings", "Warnings for the whole run", content.Warnings);
         doc.Close("main").Close("body").Close("html").NewLine();
@@ -42,6 +43,7 @@ public static class HtmlReport
     {
         doc.Open("nav", ("aria-label", "contents")).Open("ul");
         foreach (var m in content.Models) Link(doc, "#" + m.Id, $"Base model {m.Analysis.BaseModel}");
+        foreach (var section in content.Sections) Link(doc, "#" + section.Id, section.Heading);
         Link(doc, "#run", "What was run");
         Link(doc, "#warnings", $"Warnings ({content.Warnings.Count + content.Models.Sum(m => m.Warnings.Count)})");
         doc.Close("ul").Close("nav").NewLine();
@@ -72,6 +74,14 @@ public static class HtmlReport
         }
         doc.Text("h3", "Data files");
         Table(doc, ReportText.FileHeader, ReportText.FileRows(content.Run), "files");
+        doc.Close("section").NewLine();
+    }
+
+    private static void ExperimentSection(Markup doc, ReportSection section)
+    {
+        doc.Open("section", ("id", section.Id)).Text("h2", section.Heading).NewLine();
+        doc.Text("p", section.Text, ("class", "note"));
+        Table(doc, section.Header, section.Rows, section.Id);
         doc.Close("section").NewLine();
     }
 

@@ -48,6 +48,11 @@ public static class MarkdownReport
             }
             Warnings(md, "### Warnings", m.Warnings);
         }
+        foreach (var section in content.Sections)
+        {
+            md.AppendLine($"## {Escape(section.Heading)}").AppendLine().AppendLine(Escape(section.Text)).AppendLine();
+            Table(md, section.Header, section.Rows);
+        }
         // Results first; what was run and its files after.
         md.AppendLine("## What was run").AppendLine();
         if (content.Run.Manifest is { } manifest)

@@ -1,5 +1,5 @@
 using SelfInterp.Analysis.Summary;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 
@@ -12,14 +12,15 @@ public sealed record ModelReport(
 
 /// <summary>
 /// The report's content, gathered once and rendered twice (HTML and Markdown) so both show the same numbers:
-/// what was run, per base model the figures, bad replies and warnings, and the run's own warnings.
+/// what was run, per base model the figures, bad replies and warnings, the experiment's own sections, and the
+/// run's own warnings.
 /// </summary>
-public sealed record ReportContent(RunFacts Run, IReadOnlyList<ModelReport> Models, IReadOnlyList<string> Warnings)
+public sealed record ReportContent(RunFacts Run, IReadOnlyList<ModelReport> Models, IReadOnlyList<string> Warnings, IReadOnlyList<ReportSection> Sections)
 {
     /// <summary>Fewer scenario × attribute pairs than this (two scenarios) is too little to judge a slope by.</summary>
     public const int FewPairs = 10;
 
-    public static ReportContent Build(string runDir, AnalysisSummary summary)
+    public static ReportContent Build(string runDir, AnalysisSummary summary, IReadOnlyList<ReportSection>? sections = null)
     {
         var scenariosFile = Path.Combine(runDir, summary.ScenariosFile ?? PaperLayout.ScenariosFile);
         var names = ScenarioNames.Read(scenariosFile);
@@ -32,7 +33,7 @@ public sealed record ReportContent(RunFacts Run, IReadOnlyList<ModelReport> Mode
             if (f.Problem is { } p) warnings.Add(p);
 
         var models = summary.Models.Select((m, i) => Model(runDir, run, m, $"m{i + 1}", names)).ToList();
-        return new ReportContent(run, models, warnings);
+        return new ReportContent(run, models, warnings, sections ?? []);
     }
 
     private static ModelReport Model(string runDir, RunFacts run, ModelAnalysis m, string id, ScenarioNames names)
@@ -62,7 +63,7 @@ public sealed record ReportContent(RunFacts Run, IReadOnlyList<ModelReport> Mode
         }
 
         List<BadReplySample>? bad = null;
-        bool ours = run.Manifest is { } manifest && ExperimentPlan.FileSafe(manifest.Config.BaseModel) == m.BaseModel;
+        bool ours = run.Manifest is { } manifest && Core.IO.FileNames.Safe(manifest.Config.BaseModel) == m.BaseModel;
         if (ours && Directory.Exists(Path.Combine(runDir, Elicitation.RepliesDirectory)))
         {
             bad = BadReplies.Read(runDir, m.BaseModel, names, warnings);

@@ -68,21 +68,18 @@ public static class ReportText
                       string.Join(", ", f.Models), string.Join(", ", f.Versions) }
             : [f.File, "missing", "", "", ""]).ToList();
 
-    /// <summary>The config as name/value rows (sizes, backend, files), in run.json's order.</summary>
+    /// <summary>The config as name/value rows (experiment, backend, the experiment's settings, files), in run.json's order.</summary>
     public static List<string[]> ConfigRows(RunManifest manifest)
     {
         var c = manifest.Config;
         var rows = new List<string[]>
         {
             new[] { "selfinterp version (run)", manifest.Version },
-            new[] { "preset", c.Preset }, new[] { "backend", c.Backend }, new[] { "base model", c.BaseModel },
-            new[] { "instilled scenarios", $"{c.Instilled} (0–{c.Instilled - 1})" },
-            new[] { "native scenarios", $"{c.Native} ({c.NativeOffset}–{c.NativeOffset + c.Native - 1})" },
-            new[] { "fine-tuning examples per scenario", I(c.Examples) }, new[] { "validation examples per scenario", I(c.Validation) },
-            new[] { "reports per scenario", I(c.Reports) }, new[] { "selections per instilled scenario", I(c.Selections) },
-            new[] { "selections per native scenario", I(c.NativeSelections) }, new[] { "report max tokens", I(c.ReportMaxTokens) },
+            new[] { "experiment", c.Experiment }, new[] { "preset", c.Preset }, new[] { "backend", c.Backend }, new[] { "base model", c.BaseModel },
             new[] { "scenario catalog", c.Catalog ?? "built in" }, new[] { "roles", c.Roles ?? "built in" }, new[] { "prompts", c.Prompts ?? "built in" },
         };
+        // The experiment's own section, as it wrote it (sizes, its options).
+        foreach (var (k, v) in c.Settings) rows.Add([k.Replace('_', ' '), v?.ToJsonString() ?? ""]);
         foreach (var (k, v) in c.BackendOptions) rows.Add([$"backend option {k}", v]);
         foreach (var (k, v) in manifest.Usage) rows.Add([$"usage {k}", v.ToString("G", CultureInfo.InvariantCulture)]);
         return rows;
@@ -104,12 +101,10 @@ public static class ReportText
 
     public static readonly string[] StageHeader = ["stage", "status", "seconds"];
 
-    /// <summary>Stages in the pipeline's order (run.json keeps them sorted by name); unknown ones last.</summary>
+    /// <summary>Stages in the order they ran (run.json keeps them sorted by name); stages without an order last.</summary>
     public static List<string[]> StageRows(RunManifest manifest)
     {
-        var order = RunPipeline.ModelStages(manifest.Config).Select(s => s.Name).ToList();
-        int Rank(string stage) => order.IndexOf(stage) is var i and >= 0 ? i : order.Count;
-        var rows = manifest.Stages.OrderBy(kv => Rank(kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Status, kv.Value.Seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "" }).ToList();
+        var rows = manifest.Stages.OrderBy(kv => kv.Value.Order ?? int.MaxValue).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Status, kv.Value.Seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "" }).ToList();
         rows.Add(["total", "", manifest.Stages.Values.Sum(s => s.Seconds ?? 0).ToString("F3", CultureInfo.InvariantCulture)]);
         return rows;
     }

@@ -1,6 +1,6 @@
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Analysis.Report;

@@ -8,9 +8,9 @@ public static class RunReport
 {
     public const string HtmlFile = "report.html", MarkdownFile = "report.md";
 
-    public static (string Html, string Markdown) Write(string runDir, AnalysisSummary summary)
+    public static (string Html, string Markdown) Write(string runDir, AnalysisSummary summary, IReadOnlyList<ReportSection>? sections = null)
     {
-        var content = ReportContent.Build(runDir, summary);
+        var content = ReportContent.Build(runDir, summary, sections);
         var html = Path.Combine(runDir, HtmlFile);
         var markdown = Path.Combine(runDir, MarkdownFile);
         AtomicFile.WriteAllText(html, HtmlReport.Render(content));

@@ -1,7 +1,7 @@
 using SelfInterp.Analysis.Data;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Scenarios;
 
 namespace SelfInterp.Analysis.Report;

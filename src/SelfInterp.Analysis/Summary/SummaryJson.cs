@@ -11,7 +11,8 @@ namespace SelfInterp.Analysis.Summary;
 /// </summary>
 public static class SummaryJson
 {
-    public static string Write(AnalysisSummary summary)
+    /// <param name="extra">Writes an experiment's own top-level properties, after the models.</param>
+    public static string Write(AnalysisSummary summary, Action<Utf8JsonWriter>? extra = null)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -23,6 +24,7 @@ public static class SummaryJson
             json.WriteStartArray("models");
             foreach (var model in summary.Models) WriteModel(json, model);
             json.WriteEndArray();
+            extra?.Invoke(json);
             json.WriteStartArray("warnings");
             foreach (var w in summary.Warnings) json.WriteStringValue(w);
             json.WriteEndArray();
@@ -91,7 +93,8 @@ public static class SummaryJson
         json.WriteEndObject();
     }
 
-    private static void Condition(Utf8JsonWriter json, string key, ConditionStatistics c)
+    /// <summary>One report measure: slope, interval, r, n, bad and excluded rows.</summary>
+    public static void Condition(Utf8JsonWriter json, string key, ConditionStatistics c)
     {
         json.WriteStartObject(key);
         Number(json, "slope", c.Slope);
@@ -125,7 +128,7 @@ public static class SummaryJson
         json.WriteEndArray();
     }
 
-    private static void Number(Utf8JsonWriter json, string key, double value)
+    public static void Number(Utf8JsonWriter json, string key, double value)
     {
         json.WritePropertyName(key);
         Value(json, value);

@@ -19,6 +19,8 @@ public sealed class ChatClientBackend(IChatClient client, IFineTuningProvider? f
     private readonly SemaphoreSlim _inFlight = new(concurrency, concurrency);
 
     public string Name => "chatclient";
+    /// <summary>Any: a language model answers whatever text it is sent.</summary>
+    public IReadOnlyCollection<Type>? ServedTasks => null;
 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct) =>
         _fineTuning.RunAsync(request, progress, ct);

@@ -1,15 +1,14 @@
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Backends.ChatClient;
 
 /// <summary>
-/// Tells a decision prompt (answered by a choice between A and B) from any other, for callers that get prompts
-/// as bare text: the HTTP server and the IChatClient adapter. A prompt the pipeline made carries its kind in
-/// <see cref="ChatPrompt.Meta"/>'s absence only as text, so the templates are read back.
+/// Tells a choice prompt (answered by a choice between A and B) from any other, for callers that get prompts
+/// as bare text: the HTTP server and the IChatClient adapter. The experiment's codec reads the task back.
 /// </summary>
 public static class DecisionPrompts
 {
-    public static Func<ChatPrompt, bool> Classifier(PromptReader reader) =>
-        prompt => reader.TryRead(prompt, out var read) && read.Kind == PromptKind.Decision;
+    public static Func<ChatPrompt, bool> Classifier(ITaskCodec codec) =>
+        prompt => codec.Decode(prompt) is AttributeChoiceTask;
 }

@@ -27,8 +27,8 @@ public static class TogetherPreview
             string Placeholder(string file) => $"<id of uploaded {Path.GetFileName(file)}>";
             Append(sb, TogetherRequests.Upload(p.TrainingFile, File.ReadAllBytes(p.TrainingFile)), options);
             if (p.ValidationFile is { } v) Append(sb, TogetherRequests.Upload(v, File.ReadAllBytes(v)), options);
-            var request = new FineTuneRequest(p.FromModel ?? $"<output model of the {p.FromKey} job>", p.Key, p.Kind, p.TrainingFile, p.ValidationFile, [], p.Seed);
-            var body = TogetherRequests.CreateBody(request, Placeholder(p.TrainingFile), p.ValidationFile is null ? null : Placeholder(p.ValidationFile), options);
+            var request = new FineTuneRequest(p.FromModel ?? $"<output model of the {p.FromKey} job>", p.Key, p.TrainingFile, p.ValidationFile, [], p.Seed);
+            var body = TogetherRequests.CreateBody(request, Placeholder(p.TrainingFile), p.ValidationFile is null ? null : Placeholder(p.ValidationFile), options, p.TeachesReports);
             Append(sb, TogetherRequests.Create(body), options);
             sb.Append($"then GET {new Uri(options.Url, "fine-tunes/<job id>")} every {options.PollInterval.TotalSeconds:0.##} s until completed; its model_output_name is the {p.Key} model\n");
         }

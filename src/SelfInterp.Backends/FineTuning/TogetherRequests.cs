@@ -29,7 +29,7 @@ public static class TogetherRequests
 
     /// <summary>The job: the pipeline's name for the model as suffix, LoRA (rank, alpha) or full, epochs and learning rate when set
     /// (introspection training's own where given).</summary>
-    public static JsonObject CreateBody(FineTuneRequest request, string trainingFileId, string? validationFileId, TogetherOptions options)
+    public static JsonObject CreateBody(FineTuneRequest request, string trainingFileId, string? validationFileId, TogetherOptions options, bool teachesReports = false)
     {
         var body = new JsonObject
         {
@@ -38,7 +38,7 @@ public static class TogetherRequests
             ["suffix"] = request.Name,
         };
         if (validationFileId is not null) body["validation_file"] = validationFileId;
-        bool itrain = request.Kind == FineTuneKind.Reports;
+        bool itrain = request.TeachesReports || teachesReports;
         if ((itrain ? options.ItrainEpochs ?? options.Epochs : options.Epochs) is int e) body["n_epochs"] = e;
         if ((itrain ? options.ItrainLearningRate ?? options.LearningRate : options.LearningRate) is double lr) body["learning_rate"] = lr;
         if (options.BatchSize is int b) body["batch_size"] = b;

@@ -1,9 +1,9 @@
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Datasets;
-using SelfInterp.Core.Prompts;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
+using SelfInterp.Core.Tasks;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Training;
 
@@ -12,13 +12,15 @@ namespace SelfInterp.Backends.Local;
 /// <summary>
 /// Our own transformer, run in-process by the engine: fine-tunes the model organism on chat examples,
 /// chooses by P(A) vs P(B) from one forward pass, and reports by greedy decoding. Prompts arrive as text
-/// (as they would over the API) and are perceived through <see cref="OrganismPercept"/>.
+/// (as they would over the API), are read back into tasks by the experiment's codec, and perceived through
+/// <see cref="OrganismPercept"/>. The organism answers only multi-attribute choices and weight reports.
 /// Fine-tuned models are saved under the run's models directory, so a resumed run reuses them.
 /// </summary>
-public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, string baseModelDirectory, string modelsDirectory, int threads) : IModelBackend
+public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, string baseModelDirectory, string modelsDirectory, int threads) : IModelBackend
 {
     public const string BaseModelId = "organism";
     public string Name => "local";
+    public IReadOnlyCollection<Type>? ServedTasks => [typeof(AttributeChoiceTask), typeof(WeightReportTask)];
     private readonly Dictionary<string, Organism> _models = new(StringComparer.Ordinal);
 
     /// <summary>The shipped base model, copied beside the executable.</summary>
@@ -32,26 +34,29 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
         var organism = Load(request.BaseModel, fresh: true);
         var recipe = organism.Recipe;
         var percept = organism.Percept;
-        bool decisions = request.Kind == FineTuneKind.Decisions;
+        var tasks = request.Examples.Select(e => Read(e.Prompt)).ToList();
+        // Training on choices is instillation; on reports, introspection training: the recipe has one of each.
+        bool decisions = !tasks.Any(t => t is WeightReportTask);
         string method = decisions ? recipe.InstillMethod : recipe.ItrainMethod;
         float lr = decisions ? recipe.InstillLearningRate : recipe.ItrainLearningRate;
         int batch = decisions ? recipe.InstillBatch : recipe.ItrainBatch;
 
         // Same inputs, same weights: a model already trained from exactly these is handed back at once.
-        string id = FineTunedModelId.Create(request.BaseModel, request.Name, JobContent(request, method, lr, batch));
+        string id = FineTunedModelId.Create(request.BaseModel, request.Name, JobContent(request, decisions, method, lr, batch));
         string dir = DirectoryOf(id);
         if (File.Exists(Path.Combine(dir, IdFile))) { progress?.Report(1); return id; }
 
         var examples = new List<(int[] Prompt, int[] Answer)>();
-        foreach (var e in request.Examples)
+        for (int i = 0; i < tasks.Count; i++)
         {
-            var read = Read(e.Prompt);
-            if (read.Kind == PromptKind.Decision)
-                examples.Add((percept.Decision(read.Trial), percept.DecisionAnswer(e.Answer.Trim() == "A" ? 'A' : 'B')));
-            else if (ReportParser.TryParse(e.Answer, catalog.Scenarios[read.Scenario], out var w, out var problem))
-                examples.Add((percept.Report(read.Trial), percept.ReportAnswer(read.Scenario, w.Select(x => (int)Math.Round(x)).ToArray())));
+            var (task, e) = (tasks[i], request.Examples[i]);
+            string? problem = null;
+            if (task is AttributeChoiceTask choice)
+                examples.Add((percept.Decision(choice.Trial), percept.DecisionAnswer(e.Answer.Trim() == "A" ? 'A' : 'B')));
+            else if (task is WeightReportTask report && codec.TryDecodeWeights(report, e.Answer, out var w, out problem))
+                examples.Add((percept.Report(report.Trial), percept.ReportAnswer(report.Scenario, w.Select(x => (int)Math.Round(x)).ToArray())));
             else
-                throw new UsageException($"fine-tuning example for scenario {read.Scenario}: the answer is not a report ({problem})");
+                throw new UsageException($"fine-tuning example for {task}: the answer is not a report ({problem})");
         }
 
         int stepsPerEpoch = (examples.Count + batch - 1) / batch;
@@ -101,14 +106,14 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
 
     /// <summary>Everything that shapes a job's weights. The base model: a fine-tuned one by its id (itself a content
     /// hash), the pretrained one by its files (checkpoint, tokenizer, recipe with every training setting).</summary>
-    private ContentHash JobContent(FineTuneRequest request, string method, float lr, int batch)
+    private ContentHash JobContent(FineTuneRequest request, bool decisions, string method, float lr, int batch)
     {
         var hash = new ContentHash()
             .Add("trainer", "local-finetune-v1")
             .Add("base_model", request.BaseModel);
         if (!FineTunedModelId.TryDirectoryName(request.BaseModel, out _)) hash.AddDirectory("base_files", DirectoryOfModel(request.BaseModel));
         return hash
-            .Add("kind", request.Kind.ToString())
+            .Add("kind", decisions ? "Decisions" : "Reports")
             .Add("hyperparameters", FormattableString.Invariant($"method={method};lr={lr:R};batch={batch}"))
             .Add("training_data", ChatJsonl.Bytes(request.Examples))
             .Add("name", request.Name)
@@ -163,7 +168,8 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
             var organism = Load(model);
             var percept = organism.Percept;
             var inference = new Inference(organism.Model);
-            var perceived = prompts.Select(p => percept.Decision(Read(p).Trial)).ToList();
+            var perceived = prompts.Select(p => Read(p) is AttributeChoiceTask c ? percept.Decision(c.Trial)
+                : throw new UsageException("local backend: a choice was asked of a prompt that is not a choice")).ToList();
             // Every decision starts with the same task token: run it once, score the rest in batches on top.
             var scores = inference.ScoreWithSharedPrefix(perceived[0].AsSpan(0, 1), perceived.Select(p => p[1..]).ToList(), [percept.TokenA, percept.TokenB]);
             progress?.Report(prompts.Count);
@@ -190,15 +196,15 @@ public sealed class LocalBackend(ScenarioCatalog catalog, PromptReader reader, s
                 var group = read.Skip(start).Take(inference.MaxBatch).ToList();
                 var generated = inference.GenerateBatch(group.Select(percept.Perceive).ToList(), maxTokens, [percept.Eos]);
                 for (int i = 0; i < group.Count; i++)
-                    replies.Add(group[i].Kind == PromptKind.Report ? percept.ReportText(generated[i]) : percept.Tokens.Decode(generated[i]));
+                    replies.Add(group[i] is WeightReportTask ? percept.ReportText(generated[i]) : percept.Tokens.Decode(generated[i]));
                 progress?.Report(group.Count);
             }
             return replies;
         }, ct);
 
-    private ReadPrompt Read(ChatPrompt prompt) =>
-        reader.TryRead(prompt, out var read) ? read
-        : throw new UsageException("local backend: the organism perceives only this catalog's decision and report prompts (see docs/organism.md)");
+    private ModelTask Read(ChatPrompt prompt) =>
+        codec.Decode(prompt) is { } task and (AttributeChoiceTask or WeightReportTask) ? task
+        : throw new UsageException("local backend: the organism perceives only this catalog's choice and weight-report prompts (see docs/organism.md)");
 
     private Organism Load(string id, bool fresh = false)
     {

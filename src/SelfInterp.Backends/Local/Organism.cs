@@ -1,6 +1,5 @@
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Layout;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Checkpoints;
 using SelfInterp.Engine.Tokenization;
@@ -46,7 +45,7 @@ public sealed class Organism
 
     public static void SaveNativeWeights(string directory, IReadOnlyDictionary<int, int[]> weights)
     {
-        var w = new CsvWriter(PaperLayout.WeightColumns);
+        var w = new CsvWriter(["scenario", "attr1", "attr2", "attr3", "attr4", "attr5"]);
         foreach (var (s, ws) in weights.OrderBy(kv => kv.Key))
         {
             w.Field(s);

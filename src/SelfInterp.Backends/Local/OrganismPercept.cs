@@ -1,8 +1,8 @@
 using System.Text;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
-using SelfInterp.Core.Prompts;
 using SelfInterp.Core.Scenarios;
+using SelfInterp.Core.Tasks;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Tokenization;
 
@@ -10,7 +10,7 @@ namespace SelfInterp.Backends.Local;
 
 /// <summary>
 /// How the organism perceives a prompt — a documented property of this model, not a change to the protocol.
-/// The prompt text is read back (<see cref="PromptReader"/>) into its task and trial, and rendered attribute by
+/// The prompt text is read back (by the experiment's task codec) into its task and trial, and rendered attribute by
 /// attribute as the attribute's name token followed by one magnitude token for A's value and one for B's
 /// (separate token sets for the two options),
 /// where a magnitude is the value's place in its attribute's range: round((levels-1)(x-min)/(max-min)).
@@ -112,7 +112,12 @@ public sealed class OrganismPercept
     }
 
     /// <summary>The prompt as the organism perceives it.</summary>
-    public int[] Perceive(ReadPrompt p) => p.Kind == PromptKind.Decision ? Decision(p.Trial) : Report(p.Trial);
+    public int[] Perceive(ModelTask task) => task switch
+    {
+        AttributeChoiceTask c => Decision(c.Trial),
+        WeightReportTask r => Report(r.Trial),
+        _ => throw new ArgumentException($"the organism does not perceive {task.GetType().Name}", nameof(task)),
+    };
 
     private void AppendTrial(List<int> tokens, IReadOnlyList<Seen> seen)
     {

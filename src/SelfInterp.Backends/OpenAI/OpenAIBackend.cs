@@ -25,6 +25,8 @@ public sealed class OpenAIBackend : IModelBackend
     private readonly IFineTuningProvider _fineTuning;
 
     public string Name => "openai";
+    /// <summary>Any: a language model answers whatever text it is sent.</summary>
+    public IReadOnlyCollection<Type>? ServedTasks => null;
     public UsageMeter Usage => _usage;
     public IFineTuningProvider FineTuning => _fineTuning;
 

@@ -1,10 +1,11 @@
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Scenarios;
+using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Backends.Simulated;
 
@@ -16,15 +17,19 @@ namespace SelfInterp.Backends.Simulated;
 /// measurement's noise ceiling, and tests the orchestration without a real model.
 /// Every draw is seeded by the model id and the prompt, so answers do not depend on batching or resumption.
 /// </summary>
-public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reader, SimulatedOptions options, string modelsDirectory, ulong nativeSeed) : IModelBackend
+public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, SimulatedOptions options, string modelsDirectory, ulong nativeSeed) : IModelBackend
 {
     public const string BaseModelId = "simulated-base";
     public string Name => "simulated";
+    public IReadOnlyCollection<Type>? ServedTasks => [typeof(AttributeChoiceTask), typeof(WeightReportTask)];
     private readonly Dictionary<string, SimulatedModel> _models = new(StringComparer.Ordinal);
 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
     {
         var parent = Model(request.BaseModel);
+        var tasks = request.Examples.Select(e => codec.Require(e.Prompt, Name)).ToList();
+        // Training on reports sharpens reports; training on choices fits the choices' weights.
+        bool reports = tasks.All(t => t is WeightReportTask);
         // Named by what fixes its weights: a job on other data never shares its file. The noise knobs are this
         // backend instance's settings, like a service's sampling, and stay out of the id: the power analysis
         // relies on one id per job across noise levels (PowerReplicate), and a job here is always trained afresh.
@@ -33,7 +38,7 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
             .Add("base_model", request.BaseModel)
             .Add("prior_scale", options.PriorScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
             .Add("native_seed", nativeSeed.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Add("kind", request.Kind.ToString())
+            .Add("kind", reports ? "Reports" : "Decisions")
             .Add("training_data", Core.Datasets.ChatJsonl.Bytes(request.Examples))
             .Add("name", request.Name)
             .Add("seed", request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -43,15 +48,15 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
             Parent = parent.Id,
             ReportNoise = parent.ReportNoise,
         };
-        if (request.Kind == FineTuneKind.Reports)
+        if (reports)
             model.ReportNoise = parent.ReportNoise * options.ItrainingNoiseFactor;
         else
-            foreach (var group in request.Examples.GroupBy(e => Meta(e.Prompt).Scenario).OrderBy(g => g.Key))
+            foreach (var group in request.Examples.Select((e, i) => (e, Task: Choice(tasks[i]))).GroupBy(x => x.Task.Scenario).OrderBy(g => g.Key))
             {
                 ct.ThrowIfCancellationRequested();
                 var scenario = catalog.Scenarios[group.Key];
-                var x = group.Select(e => Differences(scenario, Meta(e.Prompt).Trial)).ToList();
-                var y = group.Select(e => e.Answer.Trim() == "A").ToList();
+                var x = group.Select(e => Differences(scenario, e.Task.Trial)).ToList();
+                var y = group.Select(e => e.e.Answer.Trim() == "A").ToList();
                 var beta = LogisticFit.Fit(x, y, options.PriorScale);
                 model.Weights[group.Key] = Weights.ScaleToHundred(beta).Select(w => (double)w).ToArray();
             }
@@ -67,11 +72,11 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
         var choices = new List<Choice>(prompts.Count);
         foreach (var prompt in prompts)
         {
-            var meta = Meta(prompt);
-            var scenario = catalog.Scenarios[meta.Scenario];
-            var w = WeightsOf(m, meta.Scenario);
+            var task = Choice(codec.Require(prompt, Name));
+            var scenario = catalog.Scenarios[task.Scenario];
+            var w = WeightsOf(m, task.Scenario);
             double du = 0;
-            var d = Differences(scenario, meta.Trial);
+            var d = Differences(scenario, task.Trial);
             for (int i = 0; i < d.Length; i++) du += w[i] * d[i];
             double pA = 1 / (1 + Math.Exp(-du / Math.Max(options.ChoiceNoise, 1e-9)));
             var rng = StreamFor(m.Id, prompt);
@@ -88,13 +93,13 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
         var replies = new List<string>(prompts.Count);
         foreach (var prompt in prompts)
         {
-            var meta = Meta(prompt);
-            var scenario = catalog.Scenarios[meta.Scenario];
+            if (codec.Require(prompt, Name) is not WeightReportTask task)
+                throw new UsageException("simulated backend: only weight reports are answered in text; choices are asked as choices");
             var rng = StreamFor(m.Id, prompt);
             if (rng.NextDouble() < options.BadReportRate) { replies.Add("I weigh everything about equally."); continue; }
-            var w = WeightsOf(m, meta.Scenario);
+            var w = WeightsOf(m, task.Scenario);
             var reported = w.Select(x => (int)Math.Clamp(Math.Round(x + m.ReportNoise * rng.NextGaussian()), -100, 100)).ToArray();
-            replies.Add(PromptTemplates.ReportAnswer(scenario, reported));
+            replies.Add(codec.EncodeWeights(task, reported));
         }
         progress?.Report(prompts.Count);
         return Task.FromResult<IReadOnlyList<string>>(replies);
@@ -130,13 +135,9 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, PromptReader reade
         return Path.Combine(modelsDirectory, FineTunedModelId.DirectoryName(id) + ".json");
     }
 
-    /// <summary>The prompt's scenario and trial: attached by the pipeline, or read back from the text (HTTP, files).</summary>
-    private PromptMeta Meta(ChatPrompt prompt)
-    {
-        if (prompt.Meta is not null) return prompt.Meta;
-        if (reader.TryRead(prompt, out var read)) return new PromptMeta(read.Scenario, read.Trial);
-        throw new UsageException("simulated backend: the prompt is not one of this catalog's decision or report prompts");
-    }
+    /// <summary>A choice's scenario and trial: a report task shows a trial too, but is not a choice.</summary>
+    private static AttributeChoiceTask Choice(ModelTask task) => task as AttributeChoiceTask
+        ?? throw new UsageException($"simulated backend: a {task.GetType().Name} where a choice was expected");
 
     private static double[] Differences(Scenario s, Trial t)
     {

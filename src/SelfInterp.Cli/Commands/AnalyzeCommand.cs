@@ -3,10 +3,11 @@ using SelfInterp.Analysis;
 using SelfInterp.Analysis.Report;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments;
 
 namespace SelfInterp.Cli.Commands;
 
-/// <summary>`selfinterp analyze DIR [--json]`: the paper's statistics for a run directory, ours or the authors'.</summary>
+/// <summary>`selfinterp analyze DIR [--json]`: the run's experiment's analysis (the paper's statistics for the authors' files).</summary>
 public static class AnalyzeCommand
 {
     public static Command Create()
@@ -24,14 +25,14 @@ public static class AnalyzeCommand
         {
             var path = p.GetValue(dir)!;
             if (!Directory.Exists(path)) throw new UsageException($"{path}: no such directory");
-            var summary = Analyzer.Analyze(path, new AnalysisOptions
+            var outcome = ExperimentCatalog.Analyze(path, new AnalysisOptions
             {
                 ScenariosFile = p.GetValue(scenarios) is { } s ? Path.GetFullPath(s) : null,
                 WeightsFile = p.GetValue(weights) is { } w ? Path.GetFullPath(w) : null,
             });
-            Console.Write(p.GetValue(json) ? SummaryJson.Write(summary) : SummaryTable.Render(summary));
+            Console.Write(p.GetValue(json) ? File.ReadAllText(outcome.SummaryFile) : outcome.Table);
             // With --json, stdout is the JSON alone; the report's path goes to stderr.
-            var report = $"report: {Path.GetFullPath(RunReport.Write(path, summary).Html)}";
+            var report = $"report: {Path.GetFullPath(outcome.ReportHtml)}";
             if (p.GetValue(json)) Console.Error.WriteLine(report); else Console.WriteLine(report);
             return 0;
         });

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using SelfInterp.Core.Datasets;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments.Preferences;
 
 namespace SelfInterp.Cli.Commands;
 
@@ -21,19 +21,19 @@ public static class DatasetCommand
         common.AddTo(build);
         build.SetAction(p =>
         {
-            var config = common.Apply(new RunConfig
+            var sizes = new PreferencesConfig
             {
-                Preset = "custom",
                 Instilled = p.GetValue(instilled),
                 Native = p.GetValue(native),
                 Examples = p.GetValue(examples),
                 Validation = p.GetValue(validation),
-            }, p);
-            var plan = ExperimentPlan.Create(config);
+            };
+            var config = common.Apply(new RunConfig { Preset = "custom", Settings = sizes.ToJson() }, p);
+            var plan = PreferencesPlan.Create(config);
             var dir = p.GetValue(outDir)!;
             var data = DatasetBuilder.Build(plan, dir);
             Console.WriteLine($"wrote {dir}: {data.Instill.Count} instillation examples, " +
-                              $"{config.Instilled * config.Validation} validation examples, " +
+                              $"{sizes.Instilled * sizes.Validation} validation examples, " +
                               $"introspection sets of {data.First.Examples.Count} / {data.Last.Examples.Count} / {data.All.Examples.Count}");
             return 0;
         });

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments;
 using System.CommandLine;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Core.Pipeline;
@@ -24,7 +25,7 @@ public static class ModelsCommand
         command.SetAction(p =>
         {
             using var dir = RunDirectory.Open(p.GetValue(run)!);
-            var fineTunes = RunPipeline.ModelStages(dir.Manifest.Config).OfType<FineTuneStage>().ToDictionary(s => s.ResultKey, s => s.FromKey);
+            var fineTunes = ExperimentCatalog.Get(dir.Manifest.Config.Experiment).Open(dir.Manifest.Config).Stages.Stages.OfType<FineTuneStage>().ToDictionary(s => s.ResultKey, s => s.FromKey);
             foreach (var (key, id) in ModelRegistration.Set(dir, fineTunes, p.GetValue(pairs)!))
                 Console.WriteLine($"{key} = {id}");
             var missing = fineTunes.Keys.Where(k => dir.Manifest.Models.GetValueOrDefault(k)?.Id is null).ToList();

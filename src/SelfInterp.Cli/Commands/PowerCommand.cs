@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SelfInterp.Backends.Simulated.Power;
+using SelfInterp.Experiments.Preferences.Power;
 using Spectre.Console;
 
 namespace SelfInterp.Cli.Commands;

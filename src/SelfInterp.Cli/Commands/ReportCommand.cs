@@ -2,6 +2,7 @@ using System.CommandLine;
 using SelfInterp.Analysis;
 using SelfInterp.Analysis.Report;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments;
 
 namespace SelfInterp.Cli.Commands;
 
@@ -17,9 +18,9 @@ public static class ReportCommand
         {
             var path = p.GetValue(dir)!;
             if (!Directory.Exists(path)) throw new UsageException($"{path}: no such directory");
-            var (html, markdown) = RunReport.Write(path, Analyzer.Analyze(path));
+            var html = ExperimentCatalog.Analyze(path).ReportHtml;
             Console.WriteLine($"report: {Path.GetFullPath(html)}");
-            Console.WriteLine($"report: {Path.GetFullPath(markdown)}");
+            Console.WriteLine($"report: {Path.GetFullPath(Path.ChangeExtension(html, ".md"))}");
             return 0;
         });
         return command;

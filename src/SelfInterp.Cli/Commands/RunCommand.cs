@@ -1,25 +1,24 @@
 using System.CommandLine;
 using System.Globalization;
-using SelfInterp.Analysis;
-using SelfInterp.Analysis.Report;
-using SelfInterp.Analysis.Summary;
 using SelfInterp.Backends;
 using SelfInterp.Backends.FineTuning;
 using SelfInterp.Backends.OpenAI;
-using SelfInterp.Core.Layout;
 using SelfInterp.Cli.Output;
+using SelfInterp.Core.Experiments;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments;
 
 namespace SelfInterp.Cli.Commands;
 
-/// <summary>`selfinterp run`: the whole protocol into a run directory, resumable with the same command.</summary>
+/// <summary>`selfinterp run`: an experiment into a run directory, resumable with the same command.</summary>
 public static class RunCommand
 {
     public static Command Create()
     {
         var common = new CommonOptions();
         var outDir = new Option<string?>("--out") { Description = "Run directory. Default: a new directory under ./runs. An existing run directory is resumed." };
+        var experiment = new Option<string>("--experiment") { Description = $"Which experiment: {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))} (`selfinterp experiments` describes them).", DefaultValueFactory = _ => ExperimentCatalog.Default };
         var preset = new Option<string>("--preset") { Description = "quick (20 + 20 scenarios) or paper (100 + 100).", DefaultValueFactory = _ => "quick" };
         var backend = new Option<string>("--backend") { Description = $"Which model: {string.Join(", ", BackendFactory.Names)}.", DefaultValueFactory = _ => "local" };
         var baseModel = new Option<string?>("--base-model") { Description = "Base model id. Default: the backend's own." };
@@ -29,18 +28,34 @@ public static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "With --fine-tune together: write the datasets and show the requests that would be sent to Together; send nothing (no key needed)." };
         var keepGoing = new Option<bool>("--keep-going") { Description = "Do not stop when instillation failed (choices near chance) or the model's replies are mostly unreadable." };
 
-        var command = new Command("run", "Run the whole protocol: instil, introspection-train, elicit reports and choices, analyse.");
-        foreach (var o in new Option[] { outDir, preset, backend, baseModel, baseUrl, options, fineTune, dryRun, keepGoing }) command.Options.Add(o);
+        // Each experiment's own options, e.g. --cross-base-model; given to a different experiment, they are refused.
+        var experimentOptions = ExperimentCatalog.All
+            .SelectMany(e => e.Options.Select(o => (Experiment: e.Name, o.Name, Option: new Option<string?>("--" + o.Name) { Description = $"{e.Name}: {o.Description}" })))
+            .ToList();
+
+        var command = new Command("run", "Run an experiment (default: the paper's protocol) into a run directory, then analyse it.");
+        foreach (var o in new Option[] { outDir, experiment, preset, backend, baseModel, baseUrl, options, fineTune, dryRun, keepGoing }) command.Options.Add(o);
+        foreach (var o in experimentOptions) command.Options.Add(o.Option);
         common.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
+            var exp = ExperimentCatalog.Get(p.GetValue(experiment)!);
+            var own = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var o in experimentOptions)
+                if (p.GetValue(o.Option) is { } value)
+                    own[o.Name] = o.Experiment == exp.Name ? value
+                        : throw new UsageException($"--{o.Name} belongs to the '{o.Experiment}' experiment, not '{exp.Name}'");
             var b = p.GetValue(backend)!;
-            var config = common.Apply(Presets.Get(p.GetValue(preset)!), p) with
+            var presetName = p.GetValue(preset)!;
+            var config = common.Apply(new RunConfig(), p) with
             {
+                Experiment = exp.Name,
+                Preset = presetName,
                 Backend = b,
                 BaseModel = p.GetValue(baseModel) ?? BackendFactory.DefaultBaseModel(b),
                 BackendOptions = ParseOptions(p.GetValue(options) ?? []),
                 FineTune = p.GetValue(fineTune),
+                Settings = exp.Settings(presetName, own),
             };
             if (config.FineTune is { } ft && (b != "openai" || !FineTuneProviders.Names.Contains(ft)))
                 throw new UsageException(b != "openai"
@@ -51,33 +66,35 @@ public static class RunCommand
             if (p.GetValue(baseUrl) is { } url) config.BackendOptions["base_url"] = url;
             var dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Preset}-{config.Backend}");
             // Check everything before the run directory exists, so bad input leaves nothing behind.
-            var plan = ExperimentPlan.Create(config);
-            var stages = RunPipeline.ModelStages(config, p.GetValue(keepGoing) ? ReplyChecks.Off : ReplyChecks.Default);
-            if (p.GetValue(dryRun)) return DryRun(config, plan, dir, stages);
+            var planned = exp.Open(config);
+            if (p.GetValue(dryRun)) return DryRun(config, planned, dir);
             RunDirectory? run = null;
-            var model = BackendFactory.Create(config, plan.Catalog, dir,
+            var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir,
                 usage: delta => run!.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }));
+            Runner.CheckServes(model, planned);
             run = RunDirectory.OpenOrCreate(dir, config);
             using var runLock = run;
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
-            await RunProgress.RunAsync(progress => RunPipeline.RunAsync(run, plan, model, stages, progress, ct));
-            var summary = Analyzer.Analyze(run.Path);
-            Console.Write(SummaryTable.Render(summary));
-            Console.WriteLine($"report: {Path.GetFullPath(RunReport.Write(run.Path, summary).Html)}");
-            Console.WriteLine($"done: {Path.GetFullPath(run.Path)} (summary: {Path.Combine(PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile)})");
+            await RunProgress.RunAsync(async progress => { await Runner.RunAsync(run, planned, model, progress, ct, checks: p.GetValue(keepGoing) ? ReplyChecks.Off : ReplyChecks.Default); return 0; });
+            var outcome = planned.Analyze(run.Path);
+            Console.Write(outcome.Table);
+            Console.WriteLine($"report: {Path.GetFullPath(outcome.ReportHtml)}");
+            Console.WriteLine($"done: {Path.GetFullPath(run.Path)} (summary: {Path.GetRelativePath(run.Path, outcome.SummaryFile)})");
             return 0;
         });
         return command;
     }
 
     /// <summary>Writes the datasets into the run directory (a real run resumes from them) and prints Together's requests.</summary>
-    private static int DryRun(RunConfig config, ExperimentPlan plan, string dir, IReadOnlyList<IStage> stages)
+    private static int DryRun(RunConfig config, IExperimentRun planned, string dir)
     {
         var shared = OpenAIBackendOptions.From(config.BackendOptions, Environment.GetEnvironmentVariable);
         var together = TogetherOptions.From(config.BackendOptions, shared);
         using var run = RunDirectory.OpenOrCreate(dir, config);
-        var data = Core.Datasets.DatasetBuilder.Build(plan, run.Path);
-        Console.Write(TogetherPreview.Render(ExternalFineTunes.Pending(run, plan, data, stages), together));
+        planned.Prepare(run);
+        // Listing the pending fine-tunes reads only the run and the datasets: no backend is asked anything.
+        var context = new RunContext(run, null!, SilentProgress.Instance);
+        Console.Write(TogetherPreview.Render(ExternalFineTunes.Pending(context, planned.Stages.Stages), together));
         Console.WriteLine($"\ndatasets written to {Path.GetFullPath(run.Path)}; the same command without --dry-run (and with {TogetherOptions.ApiKeyVariable} set) sends them");
         return 0;
     }

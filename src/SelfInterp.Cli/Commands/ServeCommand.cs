@@ -3,9 +3,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SelfInterp.Backends;
 using SelfInterp.Backends.ChatClient;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Prompts;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments;
 using SelfInterp.Server;
 
 namespace SelfInterp.Cli.Commands;
@@ -25,9 +24,10 @@ public static class ServeCommand
         var failRate = new Option<double>("--fail-rate") { Description = "Answer this share of requests with a random 429 or 500 (seeded), for resilience tests.", DefaultValueFactory = _ => 0 };
         var maxRequest = new Option<double>("--max-request-mb") { Description = "Refuse larger request bodies with 413.", DefaultValueFactory = _ => 64 };
         var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var experiment = new Option<string>("--experiment") { Description = "Whose prompts the backend reads (its task codec).", DefaultValueFactory = _ => ExperimentCatalog.Default };
 
         var command = new Command("serve", "Serve a model over an OpenAI-compatible HTTP API: chat completions, files, fine-tuning jobs.");
-        foreach (var o in new Option[] { port, host, apiKey, apiKeyFile, models, backend, failRate, maxRequest, options }) command.Options.Add(o);
+        foreach (var o in new Option[] { port, host, apiKey, apiKeyFile, models, backend, failRate, maxRequest, options, experiment }) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
@@ -41,22 +41,24 @@ public static class ServeCommand
             string? key = ServeApiKey.Resolve(p.GetValue(apiKey), p.GetValue(apiKeyFile));
             double mb = p.GetValue(maxRequest);
             if (!(mb > 0)) throw new UsageException("--max-request-mb must be positive");
+            var exp = ExperimentCatalog.Get(p.GetValue(experiment)!);
             var config = common.Apply(new RunConfig(), p) with
             {
+                Experiment = exp.Name,
+                Settings = exp.Settings("quick", new Dictionary<string, string>()),
                 Backend = name,
                 BaseModel = BackendFactory.DefaultBaseModel(name),
                 BackendOptions = RunCommand.ParseOptions(p.GetValue(options) ?? []),
             };
             var dir = Path.GetFullPath(p.GetValue(models) ?? DataDirectory.ForServe(Environment.GetEnvironmentVariable));
-            var catalog = ScenarioCatalog.Load(config.Catalog, config.Roles);
-            var reader = new PromptReader(catalog, PromptTemplates.LoadOrDefault(config.Prompts));
-            var model = BackendFactory.Create(config, catalog, dir, modelsDirectory: dir);
+            var planned = exp.Open(config);
+            var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir, modelsDirectory: dir);
             var serverOptions = new ServerOptions(dir, config.BaseModel, p.GetValue(host)!, portNumber, key, rate,
                 config.Seeds.Master, (long)(mb * 1024 * 1024));
             SelfInterpServer server;
             try
             {
-                server = await SelfInterpServer.StartAsync(serverOptions, model, DecisionPrompts.Classifier(reader),
+                server = await SelfInterpServer.StartAsync(serverOptions, model, DecisionPrompts.Classifier(planned.Codec),
                     // The host's own start-up failure is reported below as one line, not logged as a stack trace.
                     logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None), ct);
             }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.WhiteBox;
 
 namespace SelfInterp.Cli.Commands;

@@ -14,9 +14,10 @@ public sealed class FineTuneElsewhereException(string message, IReadOnlyList<Pen
 
 /// <summary>A fine-tune for an outside trainer: what to train on and from which model, and where to register it.</summary>
 /// <param name="FromModel">The model id to start from, or null when that model is itself still to be trained.</param>
+/// <param name="TeachesReports">The examples' answers are weight reports (introspection training), not choices.</param>
 public sealed record PendingFineTune(
-    string Key, string FromKey, string? FromModel, FineTuneKind Kind, string TrainingFile, string? ValidationFile, int Examples, ulong Seed)
+    string Key, string FromKey, string? FromModel, bool TeachesReports, string TrainingFile, string? ValidationFile, int Examples, ulong Seed)
 {
     public static PendingFineTune Of(FineTuneRequest r, string? fromModel, string fromKey = "") =>
-        new(r.Name, fromKey, fromModel, r.Kind, r.TrainingFile, r.ValidationFile, r.Examples.Count, r.Seed);
+        new(r.Name, fromKey, fromModel, r.TeachesReports, r.TrainingFile, r.ValidationFile, r.Examples.Count, r.Seed);
 }

@@ -21,7 +21,7 @@ public static partial class FineTunedModelId
 
     /// <summary>The id of the model trained by the job whose inputs <paramref name="content"/> has hashed.</summary>
     public static string Create(string baseModel, string suffix, ContentHash content) =>
-        $"ft:{baseModel}:{Runs.ExperimentPlan.FileSafe(suffix)}:{content.Hex[..HashLength]}";
+        $"ft:{baseModel}:{IO.FileNames.Safe(suffix)}:{content.Hex[..HashLength]}";
 
     /// <summary>The directory (or file stem) of a fine-tuned model: <c>ft-{hash}</c>; false if the id is not ours.</summary>
     public static bool TryDirectoryName(string id, out string name)

@@ -1,4 +1,4 @@
-using SelfInterp.Core.Generation;
+using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Core.Backends;
 
@@ -11,6 +11,12 @@ public interface IModelBackend
 {
     /// <summary>Short name: simulated, local, openai.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// The task kinds this backend can answer, or null for any (a text model answers whatever it is asked).
+    /// The runner checks an experiment's <see cref="ITaskCodec.TaskKinds"/> against it before any work.
+    /// </summary>
+    IReadOnlyCollection<Type>? ServedTasks { get; }
 
     /// <summary>Fine-tunes <see cref="FineTuneRequest.BaseModel"/> and returns the new model's id.</summary>
     Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct);
@@ -29,13 +35,9 @@ public sealed record ChatMessage(string Role, string Content)
     public static ChatMessage Assistant(string content) => new("assistant", content);
 }
 
-/// <summary>
-/// What a prompt is about, for backends that work from structure rather than text (the simulated observer).
-/// Never sent to a remote service.
-/// </summary>
-public sealed record PromptMeta(int Scenario, Trial Trial);
-
-public sealed record ChatPrompt(IReadOnlyList<ChatMessage> Messages, PromptMeta? Meta = null);
+/// <param name="Task">What the prompt asks, as data, for backends that work from structure rather than text
+/// (the simulated agent). Never sent to a remote service.</param>
+public sealed record ChatPrompt(IReadOnlyList<ChatMessage> Messages, ModelTask? Task = null);
 
 /// <summary>A selection: 'A', 'B', or '?' for a reply that was neither; P(A) when known.</summary>
 public sealed record Choice(char Selection, double? ProbabilityA, string? Reply = null);
@@ -43,20 +45,23 @@ public sealed record Choice(char Selection, double? ProbabilityA, string? Reply 
 /// <summary>A fine-tuning example: the prompt and the assistant's correct answer.</summary>
 public sealed record TrainingExample(ChatPrompt Prompt, string Answer);
 
-public enum FineTuneKind { Decisions, Reports }
-
 /// <param name="BaseModel">The model to start from.</param>
-/// <param name="Name">The pipeline's name for the result (instilled, itrained_first, ...), used as a suffix.</param>
+/// <param name="Name">The experiment's name for the result (instilled, itrained_first, ...), used as a suffix.
+/// What kind of fine-tuning it is, a backend that cares reads from the examples' tasks.</param>
 /// <param name="TrainingFile">Chat JSONL of <paramref name="Examples"/>, for backends that upload files.</param>
 /// <param name="ExistingJobId">A job this run already started: re-attach instead of paying twice.</param>
 /// <param name="JobCreated">Called with a new job's id as soon as it exists, so the run records it.</param>
 public sealed record FineTuneRequest(
     string BaseModel,
     string Name,
-    FineTuneKind Kind,
     string TrainingFile,
     string? ValidationFile,
     IReadOnlyList<TrainingExample> Examples,
     ulong Seed,
     string? ExistingJobId = null,
-    Action<string>? JobCreated = null);
+    Action<string>? JobCreated = null)
+{
+    /// <summary>The examples teach weight reports (introspection training) rather than choices: services that take
+    /// separate hyperparameters for the two read this.</summary>
+    public bool TeachesReports => Examples.Any(e => e.Prompt.Task is Tasks.WeightReportTask);
+}

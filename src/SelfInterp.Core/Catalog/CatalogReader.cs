@@ -177,6 +177,13 @@ public static partial class CatalogReader
     private static string? Str(JsonElement el, string name) =>
         el.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    /// <summary>The columns of a catalog as a <c>scenarios.csv</c> (the paper's published format).</summary>
+    public static readonly string[] ScenarioColumns =
+        ["scenario", "question",
+         "attr1", "attr2", "attr3", "attr4", "attr5",
+         "attr1_min", "attr2_min", "attr3_min", "attr4_min", "attr5_min",
+         "attr1_max", "attr2_max", "attr3_max", "attr4_max", "attr5_max"];
+
     /// <summary>A paper <c>scenarios.csv</c>: names and ranges but no units, so units are left empty.</summary>
     public static Parsed<IReadOnlyList<Scenario>> ParseScenariosCsv(string path)
     {
@@ -186,7 +193,7 @@ public static partial class CatalogReader
         try
         {
             table = CsvTable.Read(path);
-            table.RequireColumns(Layout.PaperLayout.ScenarioColumns);
+            table.RequireColumns(ScenarioColumns);
         }
         catch (DataFileException e) { return new([], [e.Message]); }
         foreach (var row in table.Rows)

@@ -13,13 +13,13 @@ public static class ExternalFineTunes
 
     public static FineTuneElsewhereException AllPending(RunContext ctx, IEnumerable<IStage> stages)
     {
-        var pending = Pending(ctx.Run, ctx.Plan, ctx.Data, stages);
+        var pending = Pending(ctx, stages);
         return new FineTuneElsewhereException(Describe(ctx.Run.Path, pending), pending);
     }
 
     /// <summary>The fine-tunes of <paramref name="stages"/> with no model yet, in stage order.</summary>
-    public static IReadOnlyList<PendingFineTune> Pending(Runs.RunDirectory run, Runs.ExperimentPlan plan, Datasets.Datasets data, IEnumerable<IStage> stages) =>
-        stages.OfType<FineTuneStage>().Where(s => !s.HasModel(run)).Select(s => s.Pending(run, plan, data)).ToList();
+    public static IReadOnlyList<PendingFineTune> Pending(RunContext ctx, IEnumerable<IStage> stages) =>
+        stages.OfType<FineTuneStage>().Where(s => !s.HasModel(ctx.Run)).Select(s => s.Pending(ctx)).ToList();
 
     public static string Describe(string runPath, IReadOnlyList<PendingFineTune> pending)
     {
@@ -29,7 +29,7 @@ public static class ExternalFineTunes
         foreach (var p in pending)
         {
             var from = p.FromModel is { } id ? $"'{id}' ({p.FromKey})" : $"the model you register as '{p.FromKey}'";
-            sb.Append($"  {p.Key}: start from {from}; train on {Path.GetFullPath(p.TrainingFile)} ({p.Examples} examples, {p.Kind.ToString().ToLowerInvariant()})");
+            sb.Append($"  {p.Key}: start from {from}; train on {Path.GetFullPath(p.TrainingFile)} ({p.Examples} examples, {(p.TeachesReports ? "answers are reports" : "answers are choices")})");
             if (p.ValidationFile is { } v) sb.Append($"; validation {Path.GetFullPath(v)}");
             sb.Append($"; seed {p.Seed}\n");
         }

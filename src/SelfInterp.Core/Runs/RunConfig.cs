@@ -1,49 +1,31 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace SelfInterp.Core.Runs;
 
-/// <summary>Everything that determines a run's results. Stored in run.json; a resumed run must match it.</summary>
+/// <summary>
+/// Everything that determines a run's results. Stored in run.json; a resumed run must match it. The runner's
+/// part is typed here; the experiment's own part is its <see cref="Settings"/> section, which only the
+/// experiment reads.
+/// </summary>
 public sealed record RunConfig
 {
+    [JsonPropertyName("experiment")] public string Experiment { get; init; } = "preferences";
     [JsonPropertyName("preset")] public string Preset { get; init; } = "quick";
     [JsonPropertyName("backend")] public string Backend { get; init; } = "local";
     /// <summary>Who fine-tunes for the openai backend: openai (its jobs API; also when absent), together, or external
     /// (any trainer: the run stops with the files to train on and resumes once `models set` registers the models).</summary>
     [JsonPropertyName("fine_tune")] public string? FineTune { get; init; }
     [JsonPropertyName("base_model")] public string BaseModel { get; init; } = "";
-    /// <summary>Scenarios 0 .. instilled-1 of the catalog receive instilled preferences.</summary>
-    [JsonPropertyName("instilled")] public int Instilled { get; init; } = 20;
-    /// <summary>Native preferences are measured on scenarios native_offset .. native_offset+native-1.</summary>
-    [JsonPropertyName("native")] public int Native { get; init; } = 20;
-    [JsonPropertyName("native_offset")] public int NativeOffset { get; init; } = 100;
-    [JsonPropertyName("examples")] public int Examples { get; init; } = 50;
-    [JsonPropertyName("validation")] public int Validation { get; init; } = 10;
-    [JsonPropertyName("reports")] public int Reports { get; init; } = 10;
-    [JsonPropertyName("selections")] public int Selections { get; init; } = 50;
-    [JsonPropertyName("native_selections")] public int NativeSelections { get; init; } = 100;
-    [JsonPropertyName("report_max_tokens")] public int ReportMaxTokens { get; init; } = 120;
     [JsonPropertyName("catalog")] public string? Catalog { get; init; }
     [JsonPropertyName("roles")] public string? Roles { get; init; }
+    /// <summary>The experiment's prompt wording file, read by its task codec; null for the experiment's own.</summary>
     [JsonPropertyName("prompts")] public string? Prompts { get; init; }
     [JsonPropertyName("seeds")] public Seeds Seeds { get; init; } = Seeds.FromMaster(1);
     /// <summary>Backend-specific settings (noise levels, learning rates, base URL): strings, never secrets.</summary>
     [JsonPropertyName("backend_options")] public SortedDictionary<string, string> BackendOptions { get; init; } = new(StringComparer.Ordinal);
-
-    [JsonIgnore] public IEnumerable<int> InstilledScenarios => Enumerable.Range(0, Instilled);
-    [JsonIgnore] public IEnumerable<int> NativeScenarios => Enumerable.Range(NativeOffset, Native);
-    [JsonIgnore] public IEnumerable<int> AllScenarios => InstilledScenarios.Concat(NativeScenarios);
-
-    /// <summary>Problems with the sizes, each naming its field.</summary>
-    public IEnumerable<string> Problems(int catalogSize)
-    {
-        if (Instilled < 2 || Instilled % 2 != 0) yield return $"instilled: must be an even number ≥ 2 (it is split in halves), got {Instilled}";
-        if (Native < 1) yield return $"native: must be ≥ 1, got {Native}";
-        if (NativeOffset < Instilled) yield return $"native_offset: must be ≥ instilled ({Instilled}) so native scenarios are never instilled, got {NativeOffset}";
-        if (NativeOffset + Native > catalogSize) yield return $"native: scenarios up to {NativeOffset + Native - 1} are needed but the catalog has {catalogSize}";
-        foreach (var (name, v) in new[] { ("examples", Examples), ("reports", Reports), ("selections", Selections), ("native_selections", NativeSelections) })
-            if (v < 1) yield return $"{name}: must be ≥ 1, got {v}";
-        if (Validation < 0) yield return $"validation: must be ≥ 0, got {Validation}";
-    }
+    /// <summary>The experiment's config section (sizes, its own options), as the experiment wrote it.</summary>
+    [JsonPropertyName("settings")] public JsonObject Settings { get; init; } = new();
 }
 
 /// <summary>
@@ -83,19 +65,6 @@ public sealed record Seeds
             NativeSelections = D("native_selections"),
         };
     }
-}
-
-/// <summary>Named sizes. quick: small enough for minutes on a laptop; paper: the study's sizes.</summary>
-public static class Presets
-{
-    public static readonly string[] Names = ["quick", "paper"];
-
-    public static RunConfig Get(string name) => name switch
-    {
-        "quick" => new RunConfig { Preset = "quick", Instilled = 20, Native = 20 },
-        "paper" => new RunConfig { Preset = "paper", Instilled = 100, Native = 100 },
-        _ => throw new UsageException($"unknown preset '{name}' (known: {string.Join(", ", Names)})"),
-    };
 }
 
 /// <summary>Bad usage or bad input: exit code 2.</summary>

@@ -1,15 +1,14 @@
-using SelfInterp.Core.Layout;
-
 namespace SelfInterp.Core.Runs;
 
 /// <summary>
-/// A run: a directory in the paper layout plus run.json. Every stage reads and writes here, so a run can
+/// A run: a directory in its experiment's layout plus run.json. Every stage reads and writes here, so a run can
 /// stop anywhere and resume. The manifest is saved atomically after every change. One process at a time: an
 /// open run holds an OS lock on run.lock until it is disposed (or its process dies, killed or not).
 /// </summary>
 public sealed class RunDirectory : IDisposable
 {
     public const string LockFile = "run.lock";
+    public const string ManifestFile = "run.json";
 
     public string Path { get; }
     public RunManifest Manifest { get; }
@@ -26,7 +25,7 @@ public sealed class RunDirectory : IDisposable
     /// <summary>Releases the directory to other processes.</summary>
     public void Dispose() => _lock.Dispose();
 
-    public string ManifestPath => System.IO.Path.Combine(Path, PaperLayout.RunManifestFile);
+    public string ManifestPath => System.IO.Path.Combine(Path, ManifestFile);
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     /// <summary>Opens the run in <paramref name="path"/>, creating it for <paramref name="config"/> when new.
@@ -41,7 +40,7 @@ public sealed class RunDirectory : IDisposable
         var runLock = Lock(lockPath);
         try
         {
-            var manifestPath = System.IO.Path.Combine(path, PaperLayout.RunManifestFile);
+            var manifestPath = System.IO.Path.Combine(path, ManifestFile);
             if (System.IO.File.Exists(manifestPath))
             {
                 var existing = RunManifest.Load(manifestPath);
@@ -54,7 +53,7 @@ public sealed class RunDirectory : IDisposable
                 return new RunDirectory(path, existing, runLock);
             }
             if (Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != LockFile))
-                throw new UsageException($"{path}: the directory is not empty and has no {PaperLayout.RunManifestFile}; choose a new --out directory");
+                throw new UsageException($"{path}: the directory is not empty and has no {ManifestFile}; choose a new --out directory");
             var dir = new RunDirectory(path, new RunManifest { Config = config }, runLock);
             dir.Save();
             return dir;
@@ -84,9 +83,9 @@ public sealed class RunDirectory : IDisposable
     /// <summary>Opens an existing run, whatever its config, holding its lock (for commands that edit a run: `models set`).</summary>
     public static RunDirectory Open(string path)
     {
-        var manifestPath = System.IO.Path.Combine(path, PaperLayout.RunManifestFile);
+        var manifestPath = System.IO.Path.Combine(path, ManifestFile);
         if (!System.IO.File.Exists(manifestPath))
-            throw new UsageException($"{path}: not a run directory (no {PaperLayout.RunManifestFile})");
+            throw new UsageException($"{path}: not a run directory (no {ManifestFile})");
         var runLock = Lock(System.IO.Path.Combine(path, LockFile));
         try { return new RunDirectory(path, RunManifest.Load(manifestPath), runLock); }
         catch { runLock.Dispose(); throw; }

@@ -52,6 +52,8 @@ public sealed class StageRecord
     [JsonPropertyName("seconds")] public double? Seconds { get; set; }
     /// <summary>What the stage wrote: path relative to the run directory → SHA-256 (hex) of its bytes.</summary>
     [JsonPropertyName("outputs")] public SortedDictionary<string, string>? Outputs { get; set; }
+    /// <summary>The stage's place in its experiment's graph, so reports list stages in run order.</summary>
+    [JsonPropertyName("order")] public int? Order { get; set; }
 }
 
 public static class VersionInfo

@@ -1,7 +1,8 @@
+using SelfInterp.Experiments.Preferences;
 using System.Xml.Linq;
 using SelfInterp.Analysis.Report;
 using SelfInterp.Analysis.Summary;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 
@@ -122,11 +123,11 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
         var manifest = RunManifest.Load(Path.Combine(run.RunDir, PaperLayout.RunManifestFile));
         var text = root.Value;
         Assert.Contains("simulated", text);
-        Assert.Contains(manifest.Models[RunPipeline.ItrainedAllKey].Id!, text);
+        Assert.Contains(manifest.Models[PreferencesStages.ItrainedAllKey].Id!, text);
         Assert.Contains(manifest.Config.Seeds.ReportTrials.ToString(), text);
         Assert.Contains("backend option report_noise300", text);
         var stages = root.Descendants("table").Single(t => (string?)t.Attribute("class") == "stages");
-        Assert.Equal(RunPipeline.ModelStages(manifest.Config).Select(s => s.Name).Append("total"), stages.Descendants("tbody").Single().Elements("tr").Select(tr => tr.Elements().First().Value));
+        Assert.Equal(new PreferencesExperiment().Open(manifest.Config).Stages.Stages.Select(s => s.Name).Append("total"), stages.Descendants("tbody").Single().Elements("tr").Select(tr => tr.Elements().First().Value));
         Assert.Contains($"| reports_base | done | {manifest.Stages["reports_base"].Seconds:F3} |", md);
         Assert.DoesNotContain("no run.json", md, StringComparison.OrdinalIgnoreCase);
     }
@@ -256,7 +257,7 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
     [Fact]
     public void Condition_stage_names_are_the_pipelines()
     {
-        var stages = RunPipeline.ModelStages(SimulatedPaperRun.Config()).Select(s => s.Name).ToHashSet();
+        var stages = new PreferencesExperiment().Open(SimulatedPaperRun.Config()).Stages.Stages.Select(s => s.Name).ToHashSet();
         Assert.All(ConditionInfo.All.Where(c => c.Stage is not null), c => Assert.Contains(c.Stage!, stages));
         Assert.Equal(6, ConditionInfo.All.Count(c => c.File is not null));
     }

@@ -1,7 +1,9 @@
+using SelfInterp.Experiments;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Layout;
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 
@@ -15,7 +17,7 @@ namespace SelfInterp.Analysis.Tests.Report;
 /// </summary>
 public static class SimulatedPaperRun
 {
-    public static RunConfig Config(ulong seed = 1) => Presets.Get("paper") with
+    public static RunConfig Config(ulong seed = 1) => PreferencesExperiment.Config("paper") with
     {
         Backend = "simulated",
         BaseModel = SimulatedBackend.BaseModelId,
@@ -28,8 +30,7 @@ public static class SimulatedPaperRun
     {
         var config = Config(seed);
         using var run = RunDirectory.OpenOrCreate(dir, config);
-        var backend = BackendFactory.Create(config, ScenarioCatalog.Embedded(), run.Path);
-        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
+        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, CancellationToken.None);
         return dir;
     }
 

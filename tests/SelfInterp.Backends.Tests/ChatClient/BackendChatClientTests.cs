@@ -1,7 +1,9 @@
 using Microsoft.Extensions.AI;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Analysis.Layout;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 using AI = Microsoft.Extensions.AI;
 
@@ -10,13 +12,15 @@ namespace SelfInterp.Backends.Tests.ChatClient;
 /// <summary>The IChatClient adapter gives the backend's own answers, as text, with P(A) beside decisions.</summary>
 public sealed class BackendChatClientTests
 {
-    private static readonly ExperimentPlan Plan = ExperimentPlan.Create(new RunConfig { Instilled = 2, Native = 2 });
+    private static readonly PreferencesPlan Plan = PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 2, Native = 2 }));
+
+    private static readonly PreferencesCodec Codec = new(Plan.Catalog, PromptTemplates.Default);
 
     private static (Core.Backends.IModelBackend Backend, IChatClient Client) Make()
     {
         var dir = Path.Combine(Path.GetTempPath(), "selfinterp-tests", "chatclient-" + Guid.NewGuid().ToString("N"));
-        var backend = BackendFactory.Create(new RunConfig { Backend = "simulated", BaseModel = "simulated-base" }, Plan.Catalog, dir);
-        var classifier = DecisionPrompts.Classifier(new PromptReader(Plan.Catalog, PromptTemplates.Default));
+        var backend = BackendFactory.Create(new RunConfig { Backend = "simulated", BaseModel = "simulated-base" }, Plan.Catalog, Codec, dir);
+        var classifier = DecisionPrompts.Classifier(Codec);
         return (backend, new BackendChatClient(backend, "simulated-base", classifier));
     }
 
@@ -28,7 +32,7 @@ public sealed class BackendChatClientTests
     {
         var (backend, client) = Make();
         var prompt = Plan.DecisionPrompt(Plan.DrawTrial(0, Core.Random.SeededStream.Derive(2, "chat_client")));
-        var expected = (await backend.ChooseAsync("simulated-base", [prompt with { Meta = null }], null, CancellationToken.None))[0];
+        var expected = (await backend.ChooseAsync("simulated-base", [prompt with { Task = null }], null, CancellationToken.None))[0];
         var response = await client.GetResponseAsync(ToAI(prompt));
         Assert.Equal(expected.Selection.ToString(), response.Text);
         Assert.Equal(expected.ProbabilityA, (double)response.AdditionalProperties![BackendChatClient.ProbabilityAKey]!);
@@ -40,7 +44,7 @@ public sealed class BackendChatClientTests
     {
         var (backend, client) = Make();
         var prompt = Plan.ReportPrompt(Plan.DrawTrial(1, Core.Random.SeededStream.Derive(3, "chat_client")));
-        var expected = (await backend.CompleteAsync("simulated-base", [prompt with { Meta = null }], 100, null, CancellationToken.None))[0];
+        var expected = (await backend.CompleteAsync("simulated-base", [prompt with { Task = null }], 100, null, CancellationToken.None))[0];
         var response = await client.GetResponseAsync(ToAI(prompt), new ChatOptions { MaxOutputTokens = 100 });
         Assert.Equal(expected, response.Text);
         Assert.True(ReportParser.TryParse(response.Text, Plan.Scenario(1), out _, out _));

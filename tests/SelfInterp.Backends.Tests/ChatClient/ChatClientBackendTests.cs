@@ -3,7 +3,7 @@ using SelfInterp.Backends.FineTuning;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Pipeline;
-using SelfInterp.Core.Prompts;
+using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Backends.Tests.ChatClient;
@@ -12,11 +12,10 @@ namespace SelfInterp.Backends.Tests.ChatClient;
 /// same files as the simulated backend in-process.</summary>
 public sealed class ChatClientBackendTests
 {
-    private static RunConfig Small() => new()
+    private static RunConfig Small() => PreferencesExperiment.Config(new PreferencesConfig
     {
-        Preset = "test", Backend = "simulated", BaseModel = "simulated-base",
         Instilled = 4, Native = 4, Examples = 20, Validation = 2, Reports = 2, Selections = 12, NativeSelections = 12,
-    };
+    }) with { Preset = "test", Backend = "simulated", BaseModel = "simulated-base" };
 
     /// <summary>The simulated backend's own fine-tuning, as a provider.</summary>
     private sealed class InProcessFineTuning(IModelBackend backend) : IFineTuningProvider
@@ -30,8 +29,9 @@ public sealed class ChatClientBackendTests
     {
         var config = Small();
         var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
-        var backend = wrap(BackendFactory.Create(config, ScenarioCatalog.Embedded(), run.Path));
-        await RunPipeline.RunAsync(run, backend, RunPipeline.ModelStages(config), SilentProgress.Instance, default);
+        var planned = new PreferencesExperiment().Open(config);
+        var backend = wrap(BackendFactory.Create(config, ScenarioCatalog.Embedded(), planned.Codec, run.Path));
+        await Runner.RunAsync(run, planned, backend, SilentProgress.Instance, default);
         return run;
     }
 
@@ -39,7 +39,7 @@ public sealed class ChatClientBackendTests
     public async Task The_pipeline_through_an_IChatClient_matches_the_backend_in_process()
     {
         var direct = await Run(b => b);
-        var classifier = DecisionPrompts.Classifier(new PromptReader(ScenarioCatalog.Embedded(), PromptTemplates.Default));
+        var classifier = DecisionPrompts.Classifier(new PreferencesExperiment().Open(Small()).Codec);
         var viaClient = await Run(b => new ChatClientBackend(new BackendChatClient(b, "simulated-base", classifier), new InProcessFineTuning(b)));
 
         var files = Directory.GetFiles(direct.Path, "*.csv").Select(Path.GetFileName).ToList();
@@ -54,9 +54,9 @@ public sealed class ChatClientBackendTests
     [Fact]
     public async Task Without_a_provider_fine_tuning_happens_elsewhere()
     {
-        var backend = new ChatClientBackend(new BackendChatClient(BackendFactory.Create(Small(), ScenarioCatalog.Embedded(), Directory.CreateTempSubdirectory().FullName), "m", _ => false));
+        var backend = new ChatClientBackend(new BackendChatClient(BackendFactory.Create(Small(), ScenarioCatalog.Embedded(), new PreferencesExperiment().Open(Small()).Codec, Directory.CreateTempSubdirectory().FullName), "m", _ => false));
         var e = await Assert.ThrowsAsync<FineTuneElsewhereException>(() =>
-            backend.FineTuneAsync(new FineTuneRequest("base", "instilled", FineTuneKind.Decisions, "instill.jsonl", null, [], 1), null, default));
+            backend.FineTuneAsync(new FineTuneRequest("base", "instilled", "instill.jsonl", null, [], 1), null, default));
         Assert.Equal("instilled", Assert.Single(e.Pending).Key);
     }
 }

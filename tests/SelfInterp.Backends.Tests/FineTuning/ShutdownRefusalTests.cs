@@ -32,7 +32,7 @@ public class ShutdownRefusalTests
         var config = new RunConfig { Backend = "openai", BackendOptions = new(StringComparer.Ordinal) { ["retry_delay_ms"] = "1", ["requests_per_minute"] = "0" } };
         var backend = OpenAIBackend.FromEnvironment(config, v => v == OpenAIBackendOptions.ApiKeyVariable ? "sk-test" : null, null, new RefusingOpenAI(status, message));
         return await Assert.ThrowsAsync<OpenAIServiceException>(() =>
-            backend.FineTuneAsync(new FineTuneRequest("gpt-4o-mini-2024-07-18", "instilled", FineTuneKind.Decisions, file, null, [], 1), null, default));
+            backend.FineTuneAsync(new FineTuneRequest("gpt-4o-mini-2024-07-18", "instilled", file, null, [], 1), null, default));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class TogetherFineTuningTests
     }
 
     private static FineTuneRequest Request(string train, string? val, string? existing = null, Action<string>? created = null) =>
-        new("Qwen/Qwen2.5-7B-Instruct", "instilled", FineTuneKind.Decisions, train, val, [], 42, existing, created);
+        new("Qwen/Qwen2.5-7B-Instruct", "instilled", train, val, [], 42, existing, created);
 
     [Fact]
     public async Task Uploads_creates_and_polls_through_every_status_to_the_output_model()
@@ -155,10 +155,12 @@ public class TogetherRunTests
     public async Task A_run_fine_tunes_on_Together_and_asks_the_output_models_and_no_file_holds_the_key()
     {
         var fake = new FakeTogether(Key);
-        var config = new RunConfig
+        var config = Experiments.Preferences.PreferencesExperiment.Config(new Experiments.Preferences.PreferencesConfig
+        {
+            Instilled = 4, Native = 4, Examples = 6, Validation = 2, Reports = 2, Selections = 4, NativeSelections = 4,
+        }) with
         {
             Backend = "openai", FineTune = FineTuneProviders.Together, BaseModel = fake.BaseModel,
-            Instilled = 4, Native = 4, Examples = 6, Validation = 2, Reports = 2, Selections = 4, NativeSelections = 4,
             BackendOptions = new(StringComparer.Ordinal) { ["poll_seconds"] = "0", ["requests_per_minute"] = "0", ["lora_r"] = "64" },
         };
         var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory("together-run").FullName, "run"), config);
@@ -166,8 +168,8 @@ public class TogetherRunTests
             delta => run.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }), fake);
 
         // This model learned nothing (always A): the checks are off so the run goes to the end.
-        await Core.Pipeline.RunPipeline.RunAsync(run, backend, Core.Pipeline.RunPipeline.ModelStages(config, Core.Pipeline.ReplyChecks.Off),
-            Core.Pipeline.SilentProgress.Instance, default);
+        await Core.Pipeline.Runner.RunAsync(run, new Experiments.Preferences.PreferencesExperiment().Open(config), backend,
+            Core.Pipeline.SilentProgress.Instance, default, checks: Core.Pipeline.ReplyChecks.Off);
 
         var manifest = RunManifest.Load(run.ManifestPath);
         Assert.Equal("together", manifest.Config.FineTune);

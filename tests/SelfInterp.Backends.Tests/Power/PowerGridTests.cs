@@ -1,4 +1,4 @@
-using SelfInterp.Backends.Simulated.Power;
+using SelfInterp.Experiments.Preferences.Power;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Backends.Tests.Power;
@@ -72,7 +72,7 @@ public class PowerGridTests
         var b = PowerReplicate.ConfigOf(new PowerCell(10, 50, 20, 60), 10, 99);
         Assert.Equal(a.Seeds, b.Seeds);
         Assert.Equal("20", b.BackendOptions["choice_noise"]);
-        Assert.Equal(50, b.NativeSelections);
-        Assert.Empty(a.Problems(320));
+        Assert.Equal(50, SelfInterp.Experiments.Preferences.PreferencesConfig.From(b).NativeSelections);
+        Assert.Empty(SelfInterp.Experiments.Preferences.PreferencesConfig.From(a).Problems(320));
     }
 }

@@ -1,5 +1,6 @@
+using SelfInterp.Experiments;
 using SelfInterp.Backends.Simulated;
-using SelfInterp.Backends.Simulated.Power;
+using SelfInterp.Experiments.Preferences.Power;
 using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
@@ -21,8 +22,7 @@ public class PowerReplicateTests
         var full = Path.Combine(root, "full");
         var config = PowerReplicate.ConfigOf(cell, 3, seed);
         using (var fullRun = RunDirectory.OpenOrCreate(full, config))
-            await RunPipeline.RunAsync(fullRun, BackendFactory.Create(config, catalog, full),
-                RunPipeline.ModelStages(config), SilentProgress.Instance, CancellationToken.None);
+            await ExperimentCatalog.RunAsync(fullRun, SilentProgress.Instance, CancellationToken.None);
 
         // The reports come from a run with other trials and choice noise, the selections from one with other report noise.
         var reports = await PowerReplicate.RunReportsAsync(PowerReplicate.ConfigOf(cell with { Trials = 50, ChoiceNoise = 5 }, 3, seed),
@@ -48,10 +48,10 @@ public class PowerReplicateTests
         string model = SimulatedBackend.BaseModelId;
         async Task<byte[]> Reports(PowerCell c, string name) => File.ReadAllBytes(Path.Combine(
             await PowerReplicate.RunReportsAsync(PowerReplicate.ConfigOf(c, 2, 1), Path.Combine(root, name), catalog, CancellationToken.None),
-            Core.Layout.PaperLayout.Reports(model, Core.Layout.ReportCondition.Instilled)));
+            Analysis.Layout.PaperLayout.Reports(model, Analysis.Layout.ReportCondition.Instilled)));
         async Task<byte[]> Selections(PowerCell c, string name) => File.ReadAllBytes(Path.Combine(
             await PowerReplicate.RunSelectionsAsync(PowerReplicate.ConfigOf(c, 2, 1), Path.Combine(root, name), catalog, CancellationToken.None),
-            Core.Layout.PaperLayout.InstilledSelections(model)));
+            Analysis.Layout.PaperLayout.InstilledSelections(model)));
         Assert.NotEqual(await Reports(cell, "r30"), await Reports(cell with { ReportNoise = 60 }, "r60"));
         Assert.NotEqual(await Selections(cell, "c10"), await Selections(cell with { ChoiceNoise = 40 }, "c40"));
         Directory.Delete(root, recursive: true);

@@ -1,4 +1,4 @@
-using SelfInterp.Backends.Simulated.Power;
+using SelfInterp.Experiments.Preferences.Power;
 
 namespace SelfInterp.Backends.Tests.Power;
 

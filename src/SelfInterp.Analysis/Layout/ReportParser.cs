@@ -1,0 +1,55 @@
+using System.Text.Json;
+using SelfInterp.Core.Scenarios;
+
+namespace SelfInterp.Analysis.Layout;
+
+/// <summary>
+/// Reads a weight report: a JSON object with exactly the scenario's five attribute names as keys and numbers
+/// as values, optionally inside a code fence. Anything else is a bad report (counted, shown, left out).
+/// </summary>
+public static class ReportParser
+{
+    public static bool TryParse(string reply, Scenario scenario, out double[] weights, out string? problem)
+    {
+        weights = new double[Scenario.AttributeCount];
+        var text = StripFence(reply.Trim());
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(text); }
+        catch (JsonException) { problem = "not JSON"; return false; }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) { problem = "not a JSON object"; return false; }
+            var found = new bool[Scenario.AttributeCount];
+            int count = 0;
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                count++;
+                int i = IndexOf(scenario, p.Name);
+                if (i < 0) { problem = $"unexpected key '{p.Name}'"; return false; }
+                if (found[i]) { problem = $"duplicate key '{p.Name}'"; return false; }
+                if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out double v) || !double.IsFinite(v))
+                { problem = $"value of '{p.Name}' is not a number"; return false; }
+                found[i] = true;
+                weights[i] = v;
+            }
+            if (count != Scenario.AttributeCount) { problem = $"expected {Scenario.AttributeCount} keys, found {count}"; return false; }
+        }
+        problem = null;
+        return true;
+    }
+
+    private static int IndexOf(Scenario s, string name)
+    {
+        for (int i = 0; i < s.Attributes.Count; i++) if (s.Attributes[i].Name == name) return i;
+        return -1;
+    }
+
+    private static string StripFence(string text)
+    {
+        if (!text.StartsWith("```")) return text;
+        int firstNewline = text.IndexOf('\n');
+        int lastFence = text.LastIndexOf("```", StringComparison.Ordinal);
+        if (firstNewline < 0 || lastFence <= firstNewline) return text;
+        return text[(firstNewline + 1)..lastFence].Trim();
+    }
+}

@@ -1,0 +1,69 @@
+using SelfInterp.Core.Backends;
+using SelfInterp.Core.Catalog;
+using SelfInterp.Core.Generation;
+using SelfInterp.Core.IO;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+using SelfInterp.Core.Scenarios;
+using SelfInterp.Core.Tasks;
+using SelfInterp.Experiments.Preferences.Prompts;
+
+namespace SelfInterp.Experiments.Preferences;
+
+/// <summary>
+/// The preferences experiment's fixed draws, derived from the config's seeds: which scenario gets which role, and
+/// the target weights of the instilled scenarios. Also renders prompts, so every stage words them the same way.
+/// </summary>
+public sealed class PreferencesPlan
+{
+    public RunConfig Run { get; }
+    public PreferencesConfig Config { get; }
+    public Seeds Seeds => Run.Seeds;
+    public ScenarioCatalog Catalog { get; }
+    public PromptTemplates Prompts { get; }
+    private readonly string[] _shuffledRoles;
+    private readonly Dictionary<int, int[]> _targets = new();
+
+    public PreferencesPlan(RunConfig run, PreferencesConfig config, ScenarioCatalog catalog, PromptTemplates prompts)
+    {
+        var problems = config.Problems(catalog.Scenarios.Count).ToList();
+        if (problems.Count > 0) throw new UsageException(string.Join("; ", problems));
+        Run = run;
+        Config = config;
+        Catalog = catalog;
+        Prompts = prompts;
+
+        _shuffledRoles = catalog.Roles.ToArray();
+        new SeededStream("role_shuffle", Seeds.RoleShuffle).Shuffle(_shuffledRoles);
+
+        var weights = new SeededStream("weights", Seeds.Weights);
+        foreach (int s in config.InstilledScenarios) _targets[s] = Weights.Draw(weights);
+    }
+
+    public static PreferencesPlan Create(RunConfig run) => new(
+        run,
+        PreferencesConfig.From(run),
+        ScenarioCatalog.Load(run.Catalog, run.Roles),
+        PromptTemplates.LoadOrDefault(run.Prompts));
+
+    public Scenario Scenario(int id) => Catalog.Scenarios[id];
+
+    /// <summary>Roles are shuffled once and dealt one per scenario (cycling if there are more scenarios than roles).</summary>
+    public string RoleOf(int id) => _shuffledRoles[id % _shuffledRoles.Length];
+
+    public IReadOnlyList<int> TargetWeights(int id) =>
+        _targets.TryGetValue(id, out var w) ? w : throw new ArgumentException($"scenario {id} is not an instilled scenario");
+
+    public Trial DrawTrial(int id, SeededStream rng) => OptionValues.DrawTrial(id, Scenario(id), rng);
+
+    public ChatPrompt DecisionPrompt(Trial trial) => new(
+        [ChatMessage.System(Prompts.System), ChatMessage.User(Prompts.RenderDecision(Scenario(trial.Scenario), RoleOf(trial.Scenario), trial))],
+        new AttributeChoiceTask(trial.Scenario, trial));
+
+    public ChatPrompt ReportPrompt(Trial trial) => new(
+        [ChatMessage.System(Prompts.System), ChatMessage.User(Prompts.RenderReport(Scenario(trial.Scenario), RoleOf(trial.Scenario), trial))],
+        new WeightReportTask(trial.Scenario, trial));
+
+    /// <summary>The base model's name as it appears in file names (the paper's {model}).</summary>
+    public string FileModelName => FileNames.Safe(Run.BaseModel);
+}
