@@ -55,6 +55,7 @@ public sealed class FineTuneStage(string name, string resultKey, string fromKey,
     public PendingFineTune Pending(RunContext ctx)
     {
         string? from = ctx.Run.Manifest.Models.TryGetValue(fromKey, out var m) ? m.Id : null;
+        if (fromKey == Runner.BaseModelKey) from ??= ctx.Run.Manifest.Config.BaseModel;
         return PendingFineTune.Of(Request(ctx, from ?? fromKey), from, fromKey);
     }
 
