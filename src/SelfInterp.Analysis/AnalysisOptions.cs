@@ -22,5 +22,8 @@ public sealed record AnalysisOptions
     /// <summary>instilled_weights.csv to read instead of looking in the directory and its parent.</summary>
     public string? WeightsFile { get; init; }
 
+    /// <summary>Where analysis/ goes instead of the directory analysed (published data kept read-only, or untouched).</summary>
+    public string? OutputDirectory { get; init; }
+
     public static AnalysisOptions Default { get; } = new();
 }

@@ -48,7 +48,7 @@ public static class Analyzer
 
         if (options.WriteFiles)
         {
-            var outDir = Path.Combine(runDir, PaperLayout.AnalysisDirectory);
+            var outDir = Path.Combine(options.OutputDirectory ?? runDir, PaperLayout.AnalysisDirectory);
             foreach (var a in analyses)
             {
                 WriteRegressionResults(Path.Combine(outDir, PaperLayout.RegressionResults(a.BaseModel)), a.LearnedInstilled, scenarios.Keys);

@@ -29,8 +29,12 @@ public static class ExperimentCatalog
     {
         var manifest = Path.Combine(directory, RunDirectory.ManifestFile);
         if (File.Exists(manifest) && RunManifest.Load(manifest).Config is { Experiment: not Default } config)
+        {
+            if (options?.OutputDirectory is not null)
+                throw new UsageException($"{manifest}: --out is for directories in the paper layout; the '{config.Experiment}' experiment writes its analysis into its run directory");
             return Get(config.Experiment).Open(config).Analyze(directory);
-        return PreferencesRun.Outcome(directory, Analyzer.Analyze(directory, options), "");
+        }
+        return PreferencesRun.Outcome(directory, Analyzer.Analyze(directory, options), "", outputDirectory: options?.OutputDirectory);
     }
 
     /// <summary>

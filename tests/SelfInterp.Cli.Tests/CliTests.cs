@@ -86,6 +86,27 @@ public class CliTests
     }
 
     [Fact]
+    public void Analyze_with_out_writes_the_analysis_and_report_there_and_leaves_the_data_untouched()
+    {
+        var root = Temp();
+        var data = Path.Combine(root, "data");
+        Assert.Equal(0, Run("run", "--backend", "simulated", "--out", data).Code);
+        Directory.Delete(Path.Combine(data, "analysis"), recursive: true);
+        foreach (var f in new[] { "report.html", "report.md" }) File.Delete(Path.Combine(data, f));
+        var before = Directory.GetFiles(data, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+        var output = Path.Combine(root, "out");
+        var (code, stdout, err) = Run("analyze", data, "--out", output);
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(Path.Combine(output, "analysis", "summary.json")));
+        Assert.Contains(Path.Combine(output, "report.html"), stdout);
+        Assert.True(File.Exists(Path.Combine(output, "report.md")));
+        var after = Directory.GetFiles(data, "*", SearchOption.AllDirectories);
+        Assert.Equal(before.Keys.Order(), after.Order());
+        foreach (var f in after) Assert.True(before[f].AsSpan().SequenceEqual(File.ReadAllBytes(f)), f);
+    }
+
+    [Fact]
     public void Analyze_takes_the_scenario_files_it_is_given_and_a_missing_one_exits_2()
     {
         var root = Temp();

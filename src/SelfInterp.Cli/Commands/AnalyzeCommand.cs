@@ -16,11 +16,13 @@ public static class AnalyzeCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
         var scenarios = new Option<string?>("--scenarios") { Description = "scenarios.csv to use. Default: DIR/scenarios.csv, else the one in DIR's parent." };
         var weights = new Option<string?>("--weights") { Description = "instilled_weights.csv to use. Default: DIR/instilled_weights.csv, else the one in DIR's parent." };
-        var command = new Command("analyze", "Fit learned weights per scenario and compute instillation and report-accuracy statistics; writes DIR/analysis/ and DIR/report.html, report.md.");
+        var output = new Option<string?>("--out") { Description = "Write analysis/ and the report here instead of into DIR (which is then only read)." };
+        var command = new Command("analyze", "Fit learned weights per scenario and compute instillation and report-accuracy statistics; writes DIR/analysis/ and DIR/report.html, report.md (or into --out).");
         command.Arguments.Add(dir);
         command.Options.Add(json);
         command.Options.Add(scenarios);
         command.Options.Add(weights);
+        command.Options.Add(output);
         command.SetAction(p =>
         {
             var path = p.GetValue(dir)!;
@@ -29,6 +31,7 @@ public static class AnalyzeCommand
             {
                 ScenariosFile = p.GetValue(scenarios) is { } s ? Path.GetFullPath(s) : null,
                 WeightsFile = p.GetValue(weights) is { } w ? Path.GetFullPath(w) : null,
+                OutputDirectory = p.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
             });
             Console.Write(p.GetValue(json) ? File.ReadAllText(outcome.SummaryFile) : outcome.Table);
             // With --json, stdout is the JSON alone; the report's path goes to stderr.

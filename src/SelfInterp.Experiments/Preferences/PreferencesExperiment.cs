@@ -59,8 +59,10 @@ public sealed class PreferencesRun : IExperimentRun
 
     public ExperimentOutcome Analyze(string runDirectory) => Outcome(runDirectory, Analyzer.Analyze(runDirectory), "");
 
-    /// <summary>The outcome of the paper's analysis, with <paramref name="more"/> printed below its table.</summary>
-    public static ExperimentOutcome Outcome(string runDirectory, AnalysisSummary summary, string more, IReadOnlyList<ReportSection>? sections = null) =>
-        new(SummaryTable.Render(summary) + more, RunReport.Write(runDirectory, summary, sections).Html,
-            Path.Combine(runDirectory, PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile));
+    /// <summary>The outcome of the paper's analysis, with <paramref name="more"/> printed below its table; the report
+    /// goes where the analysis went (<paramref name="outputDirectory"/>, default the run directory).</summary>
+    public static ExperimentOutcome Outcome(string runDirectory, AnalysisSummary summary, string more, IReadOnlyList<ReportSection>? sections = null,
+        string? outputDirectory = null) =>
+        new(SummaryTable.Render(summary) + more, RunReport.Write(runDirectory, summary, sections, outputDirectory).Html,
+            Path.Combine(outputDirectory ?? runDirectory, PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile));
 }
