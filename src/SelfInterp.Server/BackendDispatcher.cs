@@ -28,6 +28,12 @@ public sealed class BackendDispatcher : IAsyncDisposable
         public override object Key => ("complete", Model, MaxTokens);
     }
 
+    private sealed record SampleCall(string Model, ChatPrompt Prompt, Sampling Sampling) : Call(Model, Prompt)
+    {
+        public readonly TaskCompletionSource<IReadOnlyList<string>> Result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override object Key => ("sample", Model, Sampling);
+    }
+
     private readonly IModelBackend _backend;
     private readonly BackendGate _gate;
     private readonly int _batchSize;
@@ -53,6 +59,13 @@ public sealed class BackendDispatcher : IAsyncDisposable
     public Task<string> CompleteAsync(string model, ChatPrompt prompt, int maxTokens)
     {
         var call = new CompleteCall(model, prompt, maxTokens);
+        Enqueue(call);
+        return call.Result.Task;
+    }
+
+    public Task<IReadOnlyList<string>> SampleAsync(string model, ChatPrompt prompt, Sampling sampling)
+    {
+        var call = new SampleCall(model, prompt, sampling);
         Enqueue(call);
         return call.Result.Task;
     }
@@ -105,7 +118,12 @@ public sealed class BackendDispatcher : IAsyncDisposable
         var prompts = calls.Select(c => c.Prompt).ToList();
         string model = calls[0].Model;
         using var _ = await _gate.EnterAsync(_stop.Token);
-        if (calls[0] is CompleteCall first)
+        if (calls[0] is SampleCall sampled)
+        {
+            var replies = await _backend.SampleAsync(model, prompts, sampled.Sampling, null, _stop.Token);
+            for (int i = 0; i < calls.Count; i++) ((SampleCall)calls[i]).Result.TrySetResult(replies[i]);
+        }
+        else if (calls[0] is CompleteCall first)
         {
             var replies = await _backend.CompleteAsync(model, prompts, first.MaxTokens, null, _stop.Token);
             for (int i = 0; i < calls.Count; i++) ((CompleteCall)calls[i]).Result.TrySetResult(replies[i]);
@@ -123,6 +141,7 @@ public sealed class BackendDispatcher : IAsyncDisposable
         {
             case ChooseCall c: c.Result.TrySetException(e); break;
             case CompleteCall c: c.Result.TrySetException(e); break;
+            case SampleCall c: c.Result.TrySetException(e); break;
         }
     }
 

@@ -12,9 +12,12 @@ public sealed record ChatCompletionRequest(
     bool Logprobs,
     int TopLogprobs,
     IReadOnlyList<string> Stop,
-    long? Seed)
+    long? Seed,
+    int N = 1)
 {
     public const int MaxTopLogprobs = 20;
+    /// <summary>OpenAI's own ceiling for <c>n</c>.</summary>
+    public const int MaxN = 128;
     /// <summary>OpenAI's own ceiling for completions (gpt-4o-mini: 16,384); far beyond any context of ours.</summary>
     public const int MaxCompletionTokens = 16_384;
 
@@ -39,7 +42,8 @@ public sealed record ChatCompletionRequest(
             };
             messages.Add(new ChatMessage(role, Content(m, param + ".content")));
         }
-        if (RequestFields.OptionalInt(root, "n") is int n && n != 1) throw ApiError.BadRequest("only n = 1 is supported", "n");
+        int n = RequestFields.OptionalInt(root, "n") ?? 1;
+        if (n is < 1 or > MaxN) throw ApiError.BadRequest($"'n' must be between 1 and {MaxN}", "n");
         if (root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
             throw ApiError.BadRequest("streaming is not supported by this server; send stream: false", "stream");
 
@@ -52,7 +56,7 @@ public sealed record ChatCompletionRequest(
         int top = RequestFields.OptionalInt(root, "top_logprobs") ?? 0;
         if (top is < 0 or > MaxTopLogprobs) throw ApiError.BadRequest($"'top_logprobs' must be between 0 and {MaxTopLogprobs}", "top_logprobs");
         return new ChatCompletionRequest(model, new ChatPrompt(messages), temperature, maxTokens, logprobs, top,
-            Stops(root), RequestFields.OptionalLong(root, "seed"));
+            Stops(root), RequestFields.OptionalLong(root, "seed"), n);
     }
 
     /// <summary>A message's text: a string, or an array of {"type": "text", "text": ...} parts.</summary>

@@ -9,8 +9,9 @@ namespace SelfInterp.Server;
 /// <summary>
 /// POST /v1/chat/completions. A decision prompt (one of ours, as the prompt classifier says) is answered by the
 /// backend's ChooseAsync: the letter as content and, when asked for, log probabilities of "A" and "B" from its
-/// P(A). Any other prompt gets the backend's CompleteAsync text, cut at the first stop sequence. The backends
-/// answer as at temperature 0 (the interface has no sampling), whatever temperature is sent.
+/// P(A). Any other prompt gets the backend's CompleteAsync text at temperature 0, or at a temperature above 0 its
+/// SampleAsync samples (<c>n</c> of them, one choice each), cut at the first stop sequence. Decisions and temperature-0
+/// replies are answered once and repeated <c>n</c> times.
 /// </summary>
 public static class ChatEndpoints
 {
@@ -28,22 +29,28 @@ public static class ChatEndpoints
             if (!store.HasModel(request.Model))
                 throw ApiError.NotFound($"The model '{request.Model}' does not exist", "model", "model_not_found");
 
-            string content;
+            IReadOnlyList<string> contents;
             JsonNode? logprobs = null;
+            int maxTokens = request.MaxTokens ?? DefaultMaxTokens;
             if (isDecision(request.Prompt))
             {
                 var choice = await dispatcher.ChooseAsync(request.Model, request.Prompt);
-                content = choice.Reply ?? choice.Selection.ToString();
+                contents = Enumerable.Repeat(choice.Reply ?? choice.Selection.ToString(), request.N).ToList();
                 if (request.Logprobs && choice.ProbabilityA is double p && choice.Selection is 'A' or 'B')
                     logprobs = DecisionLogprobs(choice.Selection, p, request.TopLogprobs);
             }
+            else if (request.Temperature is > 0)
+            {
+                var samples = await dispatcher.SampleAsync(request.Model, request.Prompt, new Sampling(request.N, request.Temperature.Value, maxTokens));
+                contents = samples.Select(request.ApplyStop).ToList();
+            }
             else
             {
-                content = request.ApplyStop(await dispatcher.CompleteAsync(request.Model, request.Prompt, request.MaxTokens ?? DefaultMaxTokens));
+                contents = Enumerable.Repeat(request.ApplyStop(await dispatcher.CompleteAsync(request.Model, request.Prompt, maxTokens)), request.N).ToList();
             }
 
             int promptTokens = TokenCount.Approximate(request.Prompt.Messages.Select(m => m.Content));
-            int completionTokens = Math.Max(1, TokenCount.Approximate([content]));
+            int completionTokens = contents.Sum(c => Math.Max(1, TokenCount.Approximate([c])));
             return Json.Result(new JsonObject
             {
                 ["id"] = $"chatcmpl-{Interlocked.Increment(ref served):D8}",
@@ -51,13 +58,13 @@ public static class ChatEndpoints
                 ["created"] = Json.Now(time),
                 ["model"] = request.Model,
                 ["system_fingerprint"] = "selfinterp",
-                ["choices"] = new JsonArray(new JsonObject
+                ["choices"] = new JsonArray(contents.Select((content, index) => (JsonNode)new JsonObject
                 {
-                    ["index"] = 0,
+                    ["index"] = index,
                     ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null },
-                    ["logprobs"] = logprobs,
+                    ["logprobs"] = logprobs?.DeepClone(),
                     ["finish_reason"] = "stop",
-                }),
+                }).ToArray()),
                 ["usage"] = new JsonObject
                 {
                     ["prompt_tokens"] = promptTokens,

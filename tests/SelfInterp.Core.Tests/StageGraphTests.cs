@@ -56,7 +56,7 @@ public class StageGraphTests
         Assert.DoesNotContain(reports, s => s.StartsWith("selections"));
     }
 
-    private sealed record SelfRatingTask(string Question) : ModelTask;
+    private sealed record ScoreTask(string Question) : ModelTask;
 
     /// <summary>An experiment whose prompts ask something the organism cannot read.</summary>
     private sealed class RatingExperiment : IExperimentRun, ITaskCodec
@@ -68,10 +68,10 @@ public class StageGraphTests
         public StageGraph Stages { get; } = new(["model:base"], []);
         public void Prepare(RunDirectory run) => Prepared = true;
         public ExperimentOutcome Analyze(string runDirectory) => throw new NotSupportedException();
-        public IReadOnlyList<Type> TaskKinds => [typeof(SelfRatingTask)];
+        public IReadOnlyList<Type> TaskKinds => [typeof(ScoreTask)];
         public ModelTask? Decode(ChatPrompt prompt) => prompt.Task;
-        public string EncodeWeights(WeightReportTask task, IReadOnlyList<int> weights) => throw new NotSupportedException();
-        public bool TryDecodeWeights(WeightReportTask task, string text, out double[] weights, out string problem) => throw new NotSupportedException();
+        public string Encode(ModelTask task, TaskAnswer answer) => throw new NotSupportedException();
+        public bool TryDecode(ModelTask task, string text, out TaskAnswer? answer, out string problem) => throw new NotSupportedException();
     }
 
     [Theory]
@@ -85,7 +85,7 @@ public class StageGraphTests
         var model = SelfInterp.Backends.BackendFactory.Create(config, experiment.Catalog, experiment, dir);
         var run = RunDirectory.OpenOrCreate(Path.Combine(dir, "run"), config);
         var e = await Assert.ThrowsAsync<UsageException>(() => Runner.RunAsync(run, experiment, model, SilentProgress.Instance, default));
-        Assert.Contains($"the {backend} backend cannot serve the 'rating' experiment: it does not answer SelfRatingTask tasks", e.Message);
+        Assert.Contains($"the {backend} backend cannot serve the 'rating' experiment: it does not answer ScoreTask tasks", e.Message);
         Assert.False(experiment.Prepared);
         Assert.Empty(run.Manifest.Models);
     }

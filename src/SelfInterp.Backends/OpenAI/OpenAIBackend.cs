@@ -14,7 +14,8 @@ namespace SelfInterp.Backends.OpenAI;
 /// <summary>
 /// A model behind an OpenAI-compatible service (OpenAI itself, Azure OpenAI, vLLM, or our own `selfinterp serve`):
 /// fine-tuning jobs through the files and fine-tuning APIs, choices and reports through chat completions at
-/// temperature 0. Replies come back in prompt order whatever order the requests finish in.
+/// temperature 0, sampled self-reports with their temperature and <c>n</c>. Replies come back in prompt order whatever
+/// order the requests finish in.
 /// </summary>
 public sealed class OpenAIBackend : IModelBackend
 {
@@ -99,6 +100,32 @@ public sealed class OpenAIBackend : IModelBackend
         var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = maxTokens };
         return await ForEachAsync(model, prompts, options, progress,
             (completion, _) => string.Concat(completion.Content.Select(p => p.Text)), ct);
+    }
+
+    /// <summary>One request per prompt asking for all its samples at once (<c>n</c>), so the prompt is paid for once.</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<string>>> SampleAsync(string model, IReadOnlyList<ChatPrompt> prompts, Sampling sampling, IProgress<int>? progress, CancellationToken ct)
+    {
+        var options = new ChatCompletionOptions { Temperature = (float)sampling.Temperature, MaxOutputTokenCount = sampling.MaxTokens };
+#pragma warning disable SCME0001 // JsonPatch: the SDK's typed options have no n
+        options.Patch.Set("$.n"u8, sampling.Samples);
+#pragma warning restore SCME0001
+        return await ForEachAsync(model, prompts, options, progress, (_, raw) =>
+        {
+            var samples = AllChoices(raw);
+            return samples.Count == sampling.Samples ? samples
+                : throw new InvalidOperationException($"chat completion for model '{model}': asked for {sampling.Samples} samples (n), got {samples.Count}");
+        }, ct);
+    }
+
+    /// <summary>Every choice's text in index order, read from the raw JSON: the SDK's typed completion holds only the first.</summary>
+    private static IReadOnlyList<string> AllChoices(BinaryData raw)
+    {
+        using var doc = JsonDocument.Parse(raw.ToMemory());
+        if (!doc.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array) return [];
+        return choices.EnumerateArray()
+            .OrderBy(c => c.TryGetProperty("index", out var i) && i.ValueKind == JsonValueKind.Number ? i.GetInt32() : 0)
+            .Select(c => c.TryGetProperty("message", out var m) && m.TryGetProperty("content", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "")
+            .ToList();
     }
 
     /// <summary>

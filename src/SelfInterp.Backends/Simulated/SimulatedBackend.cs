@@ -14,22 +14,29 @@ namespace SelfInterp.Backends.Simulated;
 /// weights for every scenario; "fine-tuning" on decisions fits each scenario's weights by regularised logistic
 /// regression on the examples; it chooses by its weights with logistic noise and reports its weights plus
 /// Gaussian noise, which introspection training shrinks. It runs the whole protocol in seconds, shows the
-/// measurement's noise ceiling, and tests the orchestration without a real model.
+/// measurement's noise ceiling, and tests the orchestration without a real model. On behavioural traits it is a
+/// <see cref="TraitAgent"/>: behaviour learnt from the fine-tuning data, self-reports sampled from it.
 /// Every draw is seeded by the model id and the prompt, so answers do not depend on batching or resumption.
 /// </summary>
 public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, SimulatedOptions options, string modelsDirectory, ulong nativeSeed) : IModelBackend
 {
     public const string BaseModelId = "simulated-base";
     public string Name => "simulated";
-    public IReadOnlyCollection<Type>? ServedTasks => [typeof(AttributeChoiceTask), typeof(WeightReportTask)];
+    public IReadOnlyCollection<Type>? ServedTasks =>
+    [
+        typeof(AttributeChoiceTask), typeof(WeightReportTask),
+        typeof(TraitChoiceTask), typeof(SelfRatingTask), typeof(SelfDescriptionTask), typeof(SelfReportChoiceTask), typeof(TriggerDependenceTask),
+    ];
     private readonly Dictionary<string, SimulatedModel> _models = new(StringComparer.Ordinal);
+    private readonly TraitAgent _traits = new(options);
 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
     {
         var parent = Model(request.BaseModel);
         var tasks = request.Examples.Select(e => codec.Require(e.Prompt, Name)).ToList();
-        // Training on reports sharpens reports; training on choices fits the choices' weights.
+        // Training on reports sharpens reports; training on choices fits the choices' weights; on trait choices, the trait.
         bool reports = tasks.All(t => t is WeightReportTask);
+        bool traits = tasks.Any(t => t is TraitChoiceTask);
         // Named by what fixes its weights: a job on other data never shares its file. The noise knobs are this
         // backend instance's settings, like a service's sampling, and stay out of the id: the power analysis
         // relies on one id per job across noise levels (PowerReplicate), and a job here is always trained afresh.
@@ -38,7 +45,7 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
             .Add("base_model", request.BaseModel)
             .Add("prior_scale", options.PriorScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
             .Add("native_seed", nativeSeed.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Add("kind", reports ? "Reports" : "Decisions")
+            .Add("kind", reports ? "Reports" : traits ? "Traits" : "Decisions")
             .Add("training_data", Core.Datasets.ChatJsonl.Bytes(request.Examples))
             .Add("name", request.Name)
             .Add("seed", request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -50,6 +57,8 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
         };
         if (reports)
             model.ReportNoise = parent.ReportNoise * options.ItrainingNoiseFactor;
+        else if (traits)
+            model.Traits = _traits.Learn(request.Examples.Select((e, i) => (Trait(tasks[i]), e.Answer)), trait => TraitOf(parent, trait));
         else
             foreach (var group in request.Examples.Select((e, i) => (e, Task: Choice(tasks[i]))).GroupBy(x => x.Task.Scenario).OrderBy(g => g.Key))
             {
@@ -72,7 +81,15 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
         var choices = new List<Choice>(prompts.Count);
         foreach (var prompt in prompts)
         {
-            var task = Choice(codec.Require(prompt, Name));
+            var read = codec.Require(prompt, Name);
+            if (read is TraitChoiceTask trait)
+            {
+                double p = TraitAgent.ProbabilityA(trait, TraitOf(m, trait.Trait));
+                char letter = StreamFor(m.Id, prompt).NextDouble() < p ? 'A' : 'B';
+                choices.Add(new Choice(letter, p, letter.ToString()));
+                continue;
+            }
+            var task = Choice(read);
             var scenario = catalog.Scenarios[task.Scenario];
             var w = WeightsOf(m, task.Scenario);
             double du = 0;
@@ -105,6 +122,40 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
         return Task.FromResult<IReadOnlyList<string>>(replies);
     }
 
+    /// <summary>Self-reports, sampled: each prompt's stream gives its samples in order, so they do not depend on batching.</summary>
+    public Task<IReadOnlyList<IReadOnlyList<string>>> SampleAsync(string model, IReadOnlyList<ChatPrompt> prompts, Sampling sampling, IProgress<int>? progress, CancellationToken ct)
+    {
+        var m = Model(model);
+        var replies = new List<IReadOnlyList<string>>(prompts.Count);
+        foreach (var prompt in prompts)
+        {
+            var task = codec.Require(prompt, Name);
+            string trait = task switch
+            {
+                SelfRatingTask t => t.Trait, SelfDescriptionTask t => t.Trait, SelfReportChoiceTask t => t.Trait, TriggerDependenceTask t => t.Trait,
+                _ => throw new UsageException($"simulated backend: a {task.GetType().Name} is not sampled; only self-reports are"),
+            };
+            var rng = StreamFor(m.Id, prompt);
+            var own = TraitOf(m, trait);
+            var samples = new string[sampling.Samples];
+            for (int k = 0; k < samples.Length; k++)
+                samples[k] = rng.NextDouble() < options.BadReportRate ? "I would rather not say." : codec.Encode(task, _traits.Answer(task, own, rng));
+            replies.Add(samples);
+        }
+        progress?.Report(prompts.Count);
+        return Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>(replies);
+    }
+
+    /// <summary>A model's behaviour on a trait: its own, an ancestor's, or the base model's neutral one.</summary>
+    public TraitBehaviour TraitOf(SimulatedModel model, string trait)
+    {
+        for (var m = model; ; m = Model(m.Parent!))
+        {
+            if (m.Traits?.TryGetValue(trait, out var b) == true) return b;
+            if (m.Parent is null) return TraitBehaviour.Neutral;
+        }
+    }
+
     /// <summary>The weights a model holds for a scenario: its own, an ancestor's, or the base model's native ones.</summary>
     public double[] WeightsOf(SimulatedModel model, int scenario)
     {
@@ -134,6 +185,9 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
         Directory.CreateDirectory(modelsDirectory);
         return Path.Combine(modelsDirectory, FineTunedModelId.DirectoryName(id) + ".json");
     }
+
+    private static TraitChoiceTask Trait(ModelTask task) => task as TraitChoiceTask
+        ?? throw new UsageException($"simulated backend: a {task.GetType().Name} among trait choices (a fine-tune teaches one kind of task)");
 
     /// <summary>A choice's scenario and trial: a report task shows a trial too, but is not a choice.</summary>
     private static AttributeChoiceTask Choice(ModelTask task) => task as AttributeChoiceTask

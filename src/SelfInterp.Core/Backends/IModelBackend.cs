@@ -26,7 +26,18 @@ public interface IModelBackend
 
     /// <summary>One reply per prompt, at temperature 0.</summary>
     Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="Sampling.Samples"/> replies per prompt, drawn at <see cref="Sampling.Temperature"/> (self-reports are
+    /// sampled, as the behavioural self-awareness studies do). Backends that cannot sample refuse by name; the runner
+    /// keeps them from experiments that need it through <see cref="ServedTasks"/>.
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<string>>> SampleAsync(string model, IReadOnlyList<ChatPrompt> prompts, Sampling sampling, IProgress<int>? progress, CancellationToken ct) =>
+        throw new Runs.UsageException($"the {Name} backend does not sample replies at a temperature");
 }
+
+/// <summary>How to sample replies: how many per prompt, at what temperature, at most how many tokens each.</summary>
+public sealed record Sampling(int Samples, double Temperature, int MaxTokens);
 
 public sealed record ChatMessage(string Role, string Content)
 {

@@ -5,12 +5,14 @@ using SelfInterp.Core.IO;
 
 namespace SelfInterp.Core.Pipeline;
 
-/// <summary>One model reply to item <see cref="Index"/> of a stage: its text, and for choices the selection and P(A).</summary>
+/// <summary>One model reply to item <see cref="Index"/> of a stage: its text, for choices the selection and P(A), and
+/// for sampled prompts every sample in order (<see cref="Text"/> null).</summary>
 public sealed record Reply(
     [property: JsonPropertyName("i")] int Index,
     [property: JsonPropertyName("reply")] string? Text,
     [property: JsonPropertyName("selection")] string? Selection = null,
-    [property: JsonPropertyName("p_a")] double? ProbabilityA = null);
+    [property: JsonPropertyName("p_a")] double? ProbabilityA = null,
+    [property: JsonPropertyName("samples")] IReadOnlyList<string>? Samples = null);
 
 /// <summary>
 /// replies/{stage}.jsonl: every reply as soon as its batch is answered, so a killed run re-asks nothing it paid

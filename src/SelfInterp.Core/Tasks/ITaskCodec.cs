@@ -15,11 +15,11 @@ public interface ITaskCodec
     /// <summary>The task a prompt carries: attached by the experiment, or read back from its text; null if neither.</summary>
     ModelTask? Decode(ChatPrompt prompt);
 
-    /// <summary>A weight report's answer as the experiment words it.</summary>
-    string EncodeWeights(WeightReportTask task, IReadOnlyList<int> weights);
+    /// <summary>An answer to <paramref name="task"/> as the experiment words it.</summary>
+    string Encode(ModelTask task, TaskAnswer answer);
 
-    /// <summary>A weight report's answer read back; false with the reason when the text is not one.</summary>
-    bool TryDecodeWeights(WeightReportTask task, string text, out double[] weights, out string problem);
+    /// <summary>An answer to <paramref name="task"/> read back; false with the reason when the text is not one.</summary>
+    bool TryDecode(ModelTask task, string text, out TaskAnswer? answer, out string problem);
 }
 
 /// <summary>Helpers every backend uses the same way.</summary>
@@ -33,4 +33,16 @@ public static class TaskCodecs
     /// <summary>The task kinds of <paramref name="codec"/> that <paramref name="served"/> lacks, by name.</summary>
     public static IReadOnlyList<string> Unserved(ITaskCodec codec, IReadOnlyCollection<Type> served) =>
         codec.TaskKinds.Where(k => !served.Contains(k)).Select(k => k.Name).ToList();
+
+    /// <summary>A weight report's answer as the experiment words it.</summary>
+    public static string EncodeWeights(this ITaskCodec codec, WeightReportTask task, IReadOnlyList<int> weights) =>
+        codec.Encode(task, new WeightsAnswer(weights.Select(w => (double)w).ToArray()));
+
+    /// <summary>A weight report's answer read back; false with the reason when the text is not one.</summary>
+    public static bool TryDecodeWeights(this ITaskCodec codec, WeightReportTask task, string text, out double[] weights, out string problem)
+    {
+        bool ok = codec.TryDecode(task, text, out var answer, out problem);
+        weights = ok && answer is WeightsAnswer w ? w.Weights.ToArray() : [];
+        return ok;
+    }
 }

@@ -28,12 +28,19 @@ public sealed class PreferencesCodec(ScenarioCatalog catalog, PromptTemplates te
             : new WeightReportTask(read.Scenario, read.Trial);
     }
 
-    public string EncodeWeights(WeightReportTask task, IReadOnlyList<int> weights) =>
-        PromptTemplates.ReportAnswer(catalog.Scenarios[task.Scenario], weights);
-
-    public bool TryDecodeWeights(WeightReportTask task, string text, out double[] weights, out string problem)
+    public string Encode(ModelTask task, TaskAnswer answer) => (task, answer) switch
     {
-        bool ok = ReportParser.TryParse(text, catalog.Scenarios[task.Scenario], out weights, out var why);
+        (WeightReportTask report, WeightsAnswer w) =>
+            PromptTemplates.ReportAnswer(catalog.Scenarios[report.Scenario], w.Weights.Select(x => (int)Math.Round(x)).ToArray()),
+        _ => throw new ArgumentException($"preferences codec: no {answer.GetType().Name} to a {task.GetType().Name}"),
+    };
+
+    public bool TryDecode(ModelTask task, string text, out TaskAnswer? answer, out string problem)
+    {
+        answer = null;
+        if (task is not WeightReportTask report) { problem = $"a {task.GetType().Name} is answered by choosing, not in text"; return false; }
+        bool ok = ReportParser.TryParse(text, catalog.Scenarios[report.Scenario], out var weights, out var why);
+        if (ok) answer = new WeightsAnswer(weights);
         problem = why ?? "";
         return ok;
     }
