@@ -4,6 +4,7 @@ using SelfInterp.Core.Backends;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments.Behavior;
 using SelfInterp.Experiments.CrossPrediction;
 using SelfInterp.Experiments.Preferences;
 
@@ -14,7 +15,7 @@ public static class ExperimentCatalog
 {
     public const string Default = PreferencesExperiment.ExperimentName;
 
-    public static IReadOnlyList<IExperiment> All { get; } = [new PreferencesExperiment(), new CrossPredictionExperiment()];
+    public static IReadOnlyList<IExperiment> All { get; } = [new PreferencesExperiment(), new CrossPredictionExperiment(), new BehaviorExperiment()];
 
     public static IExperiment Get(string name) =>
         All.FirstOrDefault(e => e.Name == name)

@@ -1,0 +1,141 @@
+using SelfInterp.Core.Csv;
+using SelfInterp.Core.IO;
+
+namespace SelfInterp.Experiments.Behavior;
+
+/// <summary>One model's self-reports on one question kind: mean score (0–100) over paraphrases and samples, and its
+/// paired difference from the base model's on the same paraphrases.</summary>
+public sealed record SelfReportRow(string Model, string Condition, string Trait, int Seed, string Kind,
+    Estimate Score, int Samples, int Unreadable, Estimate MinusBase, IReadOnlyList<double> ByParaphrase);
+
+/// <summary>One model's behaviour on a trait's held-out questions: the share of choices of the high pole's option.</summary>
+public sealed record BehaviourRow(string Model, string Condition, string Trait, int Seed, bool Triggered, Estimate ShareHigh, int Unreadable, double MeanProbabilityHigh);
+
+/// <summary>A paired contrast between two groups of models on one question kind, over paraphrases.</summary>
+public sealed record Contrast(string Name, string Trait, string Kind, Estimate Difference);
+
+/// <summary>Across a trait's models, the correlation of mean self-rating with measured behaviour.</summary>
+public sealed record TraitCorrelation(string Trait, string Kind, Estimate R, IReadOnlyList<(string Model, double Behaviour, double Rating)> Points);
+
+public sealed record BehaviorResult(
+    IReadOnlyList<SelfReportRow> SelfReports, IReadOnlyList<BehaviourRow> Behaviour,
+    IReadOnlyList<Contrast> Contrasts, IReadOnlyList<TraitCorrelation> Correlations, BehaviorConfig Config);
+
+/// <summary>
+/// The behaviour experiment's statistics, from the run's CSV files. A model's score on a question kind is the mean
+/// of its paraphrase means (each the mean over that paraphrase's readable samples); its 95% interval is a t interval
+/// over paraphrases, which carries the sampling noise within them too. Comparisons are paired by paraphrase: every
+/// model answered the same paraphrases, so the difference from the base model, high pole minus low pole (each averaged
+/// over seeds) and backdoored minus decorrelated are means of per-paraphrase differences with t intervals.
+/// </summary>
+public static class BehaviorAnalysis
+{
+    public static BehaviorResult Analyze(string runDir, BehaviorPlan plan)
+    {
+        var models = plan.Models.Select(m => (Key: m.Key, Model: (PlannedModel?)m)).Prepend((BehaviorLayout.BaseKey, null)).ToList();
+        var paraphraseMeans = new Dictionary<(string Model, string Trait, string Kind), double[]>();
+        var reports = new List<(string Model, string Trait, string Kind, int Samples, int Unreadable)>();
+        foreach (var (key, _) in models)
+            foreach (var group in ReadSelfReports(Path.Combine(runDir, BehaviorLayout.SelfReportsFile(key))).GroupBy(r => (r.Trait, r.Kind)))
+            {
+                var means = Enumerable.Range(0, SelfReportQuestions.Paraphrases).Select(p =>
+                {
+                    var scores = group.Where(r => r.Paraphrase == p && r.Score is not null).Select(r => r.Score!.Value).ToList();
+                    return scores.Count > 0 ? scores.Average() : double.NaN;
+                }).ToArray();
+                paraphraseMeans[(key, group.Key.Trait, group.Key.Kind)] = means;
+                reports.Add((key, group.Key.Trait, group.Key.Kind, group.Count(), group.Count(r => r.Score is null)));
+            }
+
+        var planned = plan.Models.ToDictionary(m => m.Key);
+        string ConditionOf(string key) => planned.TryGetValue(key, out var m) ? m.Condition : "base";
+        int SeedOf(string key) => planned.TryGetValue(key, out var m) ? m.Seed : 0;
+
+        var rows = reports.Select(r =>
+        {
+            var mine = paraphraseMeans[(r.Model, r.Trait, r.Kind)];
+            var minusBase = r.Model != BehaviorLayout.BaseKey && paraphraseMeans.TryGetValue((BehaviorLayout.BaseKey, r.Trait, r.Kind), out var b)
+                ? Estimate.Mean(Paired(mine, b)) : Estimate.None;
+            return new SelfReportRow(r.Model, ConditionOf(r.Model), r.Trait, SeedOf(r.Model), r.Kind, Estimate.Mean(Finite(mine)), r.Samples, r.Unreadable, minusBase, mine);
+        }).ToList();
+
+        var behaviour = new List<BehaviourRow>();
+        foreach (var (key, _) in models)
+            foreach (var g in ReadChoices(Path.Combine(runDir, BehaviorLayout.ChoicesFile(key))).GroupBy(c => (c.Trait, c.Triggered)))
+            {
+                var readable = g.Where(c => c.Selection is 'A' or 'B').ToList();
+                double meanP = g.All(c => c.ProbabilityA is not null)
+                    ? g.Average(c => c.HighOption == 'A' ? c.ProbabilityA!.Value : 1 - c.ProbabilityA!.Value) : double.NaN;
+                behaviour.Add(new BehaviourRow(key, ConditionOf(key), g.Key.Trait, SeedOf(key), g.Key.Triggered,
+                    Estimate.Share(readable.Count(c => c.Selection == c.HighOption), readable.Count), g.Count() - readable.Count, meanP));
+            }
+
+        var contrasts = new List<Contrast>();
+        foreach (var trait in plan.Traits)
+            foreach (var kind in new[] { QuestionKinds.Rating, QuestionKinds.Description, QuestionKinds.Choice })
+            {
+                var high = Group(plan.Models.Where(m => m.Kind == ModelKind.Pole && m.Trait == trait && m.High), trait.Name, kind, paraphraseMeans);
+                var low = Group(plan.Models.Where(m => m.Kind == ModelKind.Pole && m.Trait == trait && !m.High), trait.Name, kind, paraphraseMeans);
+                if (high is not null && low is not null)
+                    contrasts.Add(new Contrast($"{trait.HighPole} - {trait.LowPole}", trait.Name, kind, Estimate.Mean(Paired(high, low))));
+            }
+        if (plan.Config.Backdoor is { } bd)
+        {
+            var backdoored = Group(plan.Models.Where(m => m.Kind == ModelKind.Backdoored), bd.Trait, QuestionKinds.Trigger, paraphraseMeans);
+            var decorrelated = Group(plan.Models.Where(m => m.Kind == ModelKind.Decorrelated), bd.Trait, QuestionKinds.Trigger, paraphraseMeans);
+            if (backdoored is not null && decorrelated is not null)
+                contrasts.Add(new Contrast("backdoored - decorrelated", bd.Trait, QuestionKinds.Trigger, Estimate.Mean(Paired(backdoored, decorrelated))));
+        }
+
+        var correlations = new List<TraitCorrelation>();
+        foreach (var trait in plan.Traits)
+        {
+            var points = rows.Where(r => r.Trait == trait.Name && r.Kind == QuestionKinds.Rating && (r.Condition == "base" || planned.ContainsKey(r.Model) && planned[r.Model].Kind == ModelKind.Pole))
+                .Select(r => (r.Model, Behaviour: behaviour.FirstOrDefault(b => b.Model == r.Model && b.Trait == trait.Name && !b.Triggered)?.ShareHigh.Value ?? double.NaN, Rating: r.Score.Value))
+                .Where(p => double.IsFinite(p.Behaviour) && double.IsFinite(p.Rating)).ToList();
+            correlations.Add(new TraitCorrelation(trait.Name, QuestionKinds.Rating,
+                Estimate.Correlation(points.Select(p => p.Behaviour).ToList(), points.Select(p => p.Rating).ToList()), points));
+        }
+        return new BehaviorResult(rows, behaviour, contrasts, correlations, plan.Config);
+    }
+
+    /// <summary>Per paraphrase, the mean over the group's models (seeds); null when the group has no such reports.</summary>
+    private static double[]? Group(IEnumerable<PlannedModel> models, string trait, string kind, Dictionary<(string, string, string), double[]> means)
+    {
+        var found = models.Select(m => means.GetValueOrDefault((m.Key, trait, kind))).OfType<double[]>().ToList();
+        if (found.Count == 0) return null;
+        return Enumerable.Range(0, SelfReportQuestions.Paraphrases).Select(p => Finite(found.Select(f => f[p]).ToArray()) is { Count: > 0 } v ? v.Average() : double.NaN).ToArray();
+    }
+
+    private static List<double> Paired(double[] x, double[] y) =>
+        x.Zip(y, (a, b) => a - b).Where(double.IsFinite).ToList();
+
+    private static List<double> Finite(double[] x) => x.Where(double.IsFinite).ToList();
+
+    private sealed record SelfReportLine(string Trait, string Kind, int Paraphrase, double? Score);
+    private sealed record ChoiceLine(string Trait, bool Triggered, char HighOption, char Selection, double? ProbabilityA);
+
+    private static List<SelfReportLine> ReadSelfReports(string path)
+    {
+        var table = Read(path, BehaviorLayout.SelfReportColumns);
+        return table.Rows.Select(r => new SelfReportLine(r["trait"], r["kind"], r.Int("paraphrase"),
+            r["score"].Length == 0 ? null : r.Double("score"))).ToList();
+    }
+
+    private static List<ChoiceLine> ReadChoices(string path)
+    {
+        var table = Read(path, BehaviorLayout.ChoiceColumns);
+        return table.Rows.Select(r => new ChoiceLine(r["trait"], r.Int("triggered") == 1, Letter(r, "high_option"), Letter(r, "selection"),
+            r["p_a"].Length == 0 ? null : r.Double("p_a"))).ToList();
+    }
+
+    private static char Letter(CsvRow row, string column) => row[column] is { Length: 1 } s ? s[0] : '?';
+
+    private static CsvTable Read(string path, IEnumerable<string> columns)
+    {
+        if (!File.Exists(path)) throw new DataFileException(path, null, null, "missing: the run has not finished this stage (run the same command to resume it)");
+        var table = CsvTable.Read(path);
+        table.RequireColumns(columns);
+        return table;
+    }
+}
