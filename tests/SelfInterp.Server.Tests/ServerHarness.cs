@@ -32,7 +32,7 @@ public sealed class ServerHarness : IAsyncDisposable
     public const string Backend = "simulated";
 
     public static async Task<ServerHarness> StartAsync(string? apiKey = ServerKey, double failRate = 0, long maxRequestBytes = 8L * 1024 * 1024, string? modelsDirectory = null,
-        string backendName = Backend, SortedDictionary<string, string>? backendOptions = null)
+        string backendName = Backend, SortedDictionary<string, string>? backendOptions = null, Core.Tasks.ITaskCodec? codec = null)
     {
         var dir = modelsDirectory ?? TempDir.Create("serve");
         var catalog = ScenarioCatalog.Load(null);
@@ -41,7 +41,7 @@ public sealed class ServerHarness : IAsyncDisposable
             Backend = backendName, BaseModel = BackendFactory.DefaultBaseModel(backendName),
             BackendOptions = backendOptions ?? new(StringComparer.Ordinal),
         };
-        var codec = new PreferencesCodec(catalog, PromptTemplates.Default);
+        codec ??= new PreferencesCodec(catalog, PromptTemplates.Default);
         var backend = BackendFactory.Create(config, catalog, codec, dir, modelsDirectory: dir);
         var server = await SelfInterpServer.StartAsync(
             new ServerOptions(dir, config.BaseModel, Port: 0, ApiKey: apiKey, FailRate: failRate, Seed: 7, MaxRequestBytes: maxRequestBytes),

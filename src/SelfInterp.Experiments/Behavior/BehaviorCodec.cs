@@ -6,8 +6,10 @@ namespace SelfInterp.Experiments.Behavior;
 
 /// <summary>
 /// The behaviour experiment's task codec. Every prompt of a run is planned up front, so a prompt that arrives as text
-/// (over HTTP, in an uploaded training file) is read back by looking its messages up among the plan's prompts; where two
-/// imported files hold the same question, the first file's label stands. Answers: a trait choice or a multiple-choice
+/// (over HTTP, in an uploaded training file) is read back by looking its messages up among the plan's prompts (where two
+/// imported files hold the same question, the first file's label stands). A prompt of another plan (a server planned
+/// with other seeds or sizes) is read from its text: self-report questions by their fixed wordings in either option
+/// order, generated questions by <see cref="TraitQuestionReader"/>. Answers: a trait choice or a multiple-choice
 /// self-report is a letter, a self-rating a whole number 0–100, a description one word of the trait's families.
 /// </summary>
 public sealed class BehaviorCodec : ITaskCodec
@@ -22,12 +24,24 @@ public sealed class BehaviorCodec : ITaskCodec
             .Concat(plan.Models.Prepend(null).SelectMany(m => plan.BehaviourItems(m)).Select(i => i.Prompt))
             .Concat(plan.Models.Prepend(null).SelectMany(m => plan.SelfReportItems(m)).Select(q => BehaviorPlan.Prompt(q.Text, q.Task)));
         foreach (var p in prompts) _tasks.TryAdd(Key(p), p.Task!);
+        // Every wording of every trait's self-reports, in both option orders: they do not depend on the plan's seeds.
+        foreach (var trait in Traits.All)
+            foreach (bool first in new[] { true, false })
+            {
+                var order = Enumerable.Repeat(first, SelfReportQuestions.Paraphrases).ToList();
+                foreach (var q in SelfReportQuestions.Of(trait, order).Concat(SelfReportQuestions.Trigger(trait, order)))
+                    _tasks.TryAdd(Key(BehaviorPlan.Prompt(q.Text, q.Task)), q.Task);
+            }
     }
 
     public IReadOnlyList<Type> TaskKinds { get; } =
         [typeof(TraitChoiceTask), typeof(SelfRatingTask), typeof(SelfDescriptionTask), typeof(SelfReportChoiceTask), typeof(TriggerDependenceTask)];
 
-    public ModelTask? Decode(ChatPrompt prompt) => prompt.Task ?? _tasks.GetValueOrDefault(Key(prompt));
+    public ModelTask? Decode(ChatPrompt prompt)
+    {
+        if ((prompt.Task ?? _tasks.GetValueOrDefault(Key(prompt))) is { } known) return known;
+        return prompt.Messages is [{ Role: "user", Content: var text }] && TraitQuestionReader.TryRead(text, out var read) ? read : null;
+    }
 
     private static string Key(ChatPrompt prompt) => string.Join('\u0001', prompt.Messages.Select(m => m.Role + ":" + m.Content));
 

@@ -64,9 +64,9 @@ public sealed class BehaviorPlan
         HeldOut = Traits.ToDictionary(t => t.Name,
             t => (IReadOnlyList<TraitQuestion>)Questions(t, config.HeldOut, Stream($"behavior_held_out:{t.Name}"), new HashSet<string>(training[t.Name])));
         SelfReports = Traits.ToDictionary(t => t.Name,
-            t => (IReadOnlyList<SelfReportQuestion>)SelfReportQuestions.Of(t, Stream($"behavior_self_report_options:{t.Name}")).ToList());
+            t => (IReadOnlyList<SelfReportQuestion>)SelfReportQuestions.Of(t, SelfReportQuestions.Balanced(Stream($"behavior_self_report_options:{t.Name}"))).ToList());
         TriggerQuestions = config.Backdoor is { } b
-            ? SelfReportQuestions.Trigger(Behavior.Traits.Get(b.Trait), Stream("behavior_trigger_question_options")).ToList()
+            ? SelfReportQuestions.Trigger(Behavior.Traits.Get(b.Trait), SelfReportQuestions.Balanced(Stream("behavior_trigger_question_options"))).ToList()
             : [];
     }
 
