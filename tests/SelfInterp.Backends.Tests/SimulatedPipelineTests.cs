@@ -18,7 +18,7 @@ public class SimulatedPipelineTests
         Seeds = Seeds.FromMaster(seed),
     };
 
-    private static async Task<RunDirectory> Run(string dir, RunConfig config, Func<IModelBackend, IModelBackend>? wrap = null)
+    internal static async Task<RunDirectory> Run(string dir, RunConfig config, Func<IModelBackend, IModelBackend>? wrap = null)
     {
         using var run = RunDirectory.OpenOrCreate(dir, config); // released on return, as when a process ends
         await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, CancellationToken.None, planned =>
@@ -112,18 +112,6 @@ public class SimulatedPipelineTests
         public Task<string> FineTuneAsync(FineTuneRequest r, IProgress<double>? p, CancellationToken ct) { FineTunes++; return inner.FineTuneAsync(r, p, ct); }
         public Task<IReadOnlyList<Choice>> ChooseAsync(string m, IReadOnlyList<ChatPrompt> ps, IProgress<int>? p, CancellationToken ct) { Chooses++; return inner.ChooseAsync(m, ps, p, ct); }
         public Task<IReadOnlyList<string>> CompleteAsync(string m, IReadOnlyList<ChatPrompt> ps, int t, IProgress<int>? p, CancellationToken ct) { Completes++; return inner.CompleteAsync(m, ps, t, p, ct); }
-    }
-
-    /// <summary>Throws as if the process were killed after a number of backend calls.</summary>
-    private sealed class DyingBackend(IModelBackend inner, int callsBeforeDeath) : IModelBackend
-    {
-        private int _calls;
-        public string Name => inner.Name;
-        public IReadOnlyCollection<Type>? ServedTasks => inner.ServedTasks;
-        private void Tick() { if (++_calls > callsBeforeDeath) throw new OperationCanceledException("killed"); }
-        public Task<string> FineTuneAsync(FineTuneRequest r, IProgress<double>? p, CancellationToken ct) { Tick(); return inner.FineTuneAsync(r, p, ct); }
-        public Task<IReadOnlyList<Choice>> ChooseAsync(string m, IReadOnlyList<ChatPrompt> ps, IProgress<int>? p, CancellationToken ct) { Tick(); return inner.ChooseAsync(m, ps, p, ct); }
-        public Task<IReadOnlyList<string>> CompleteAsync(string m, IReadOnlyList<ChatPrompt> ps, int t, IProgress<int>? p, CancellationToken ct) { Tick(); return inner.CompleteAsync(m, ps, t, p, ct); }
     }
 
     [Theory]

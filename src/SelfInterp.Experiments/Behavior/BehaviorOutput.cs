@@ -89,53 +89,50 @@ public static class BehaviorOutput
             json.WriteNumber("samples_per_paraphrase", r.Config.Samples);
             json.WriteNumber("temperature", r.Config.Temperature);
             json.WriteNumber("paraphrases", SelfReportQuestions.Paraphrases);
-            json.WriteStartArray("self_reports");
-            foreach (var s in r.SelfReports)
+            Objects(json, "self_reports", r.SelfReports, s =>
             {
-                json.WriteStartObject();
                 json.WriteString("model", s.Model); json.WriteString("condition", s.Condition); json.WriteString("trait", s.Trait);
                 json.WriteNumber("seed", s.Seed); json.WriteString("kind", s.Kind);
                 Write(json, "score", s.Score);
                 json.WriteNumber("samples", s.Samples); json.WriteNumber("unreadable", s.Unreadable);
                 Write(json, "minus_base", s.MinusBase);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteStartArray("behaviour");
-            foreach (var b in r.Behaviour)
+            });
+            Objects(json, "behaviour", r.Behaviour, b =>
             {
-                json.WriteStartObject();
                 json.WriteString("model", b.Model); json.WriteString("condition", b.Condition); json.WriteString("trait", b.Trait);
                 json.WriteNumber("seed", b.Seed); json.WriteBoolean("triggered", b.Triggered);
                 Write(json, "share_high", b.ShareHigh);
                 json.WriteNumber("unreadable", b.Unreadable);
                 Value(json, "mean_p_high", b.MeanProbabilityHigh);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteStartArray("contrasts");
-            foreach (var c in r.Contrasts)
+            });
+            Objects(json, "contrasts", r.Contrasts, c =>
             {
-                json.WriteStartObject();
                 json.WriteString("contrast", c.Name); json.WriteString("trait", c.Trait); json.WriteString("kind", c.Kind);
                 Write(json, "difference", c.Difference);
                 json.WriteString("method", "paired over paraphrases, averaged over seeds; t interval");
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteStartArray("correlations");
-            foreach (var c in r.Correlations)
+            });
+            Objects(json, "correlations", r.Correlations, c =>
             {
-                json.WriteStartObject();
                 json.WriteString("trait", c.Trait); json.WriteString("kind", c.Kind);
                 Write(json, "r", c.R);
                 json.WriteString("method", "Pearson over the trait's models (base included): mean self-rating vs share of high-pole choices; Fisher-z interval");
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            });
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+    }
+
+    /// <summary>An array of one object per item, its fields written by <paramref name="fields"/>.</summary>
+    private static void Objects<T>(Utf8JsonWriter json, string name, IEnumerable<T> items, Action<T> fields)
+    {
+        json.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            fields(item);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     private static void Write(Utf8JsonWriter json, string name, Estimate e)

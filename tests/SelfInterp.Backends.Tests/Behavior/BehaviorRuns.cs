@@ -1,8 +1,6 @@
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
-using SelfInterp.Experiments;
 using SelfInterp.Experiments.Behavior;
 
 namespace SelfInterp.Backends.Tests.Behavior;
@@ -19,16 +17,8 @@ public static class BehaviorRuns
         BackendOptions = new SortedDictionary<string, string>(options.ToDictionary(o => o.Key, o => o.Value), StringComparer.Ordinal),
     };
 
-    public static async Task<RunDirectory> Run(string dir, RunConfig config, Func<IModelBackend, IModelBackend>? wrap = null)
-    {
-        using var run = RunDirectory.OpenOrCreate(dir, config); // released on return, as when a process ends
-        await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, CancellationToken.None, planned =>
-        {
-            var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path);
-            return wrap?.Invoke(backend) ?? backend;
-        });
-        return run;
-    }
+    public static Task<RunDirectory> Run(string dir, RunConfig config, Func<IModelBackend, IModelBackend>? wrap = null) =>
+        SimulatedPipelineTests.Run(dir, config, wrap);
 
     public static Dictionary<string, byte[]> Files(string dir) =>
         Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
