@@ -53,3 +53,24 @@ public class BehaviorCliTests
         Assert.Contains("traits: unknown trait 'luck'", err);
     }
 }
+
+/// <summary>`selfinterp power --experiment behavior`.</summary>
+public class BehaviorPowerCommandTests
+{
+    [Fact]
+    public void Prints_one_row_per_cell_and_refuses_the_preferences_options()
+    {
+        var (code, stdout, stderr) = SelfInterpProcess.Run("power", "--experiment", "behavior", "--replicates", "2", "--seeds", "1",
+            "--samples", "3", "--self-awareness", "0,1", "--rating-noise", "15");
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"(?m)^ +1 +3 +0 +15 ", stdout);
+        Assert.Matches(@"(?m)^ +1 +3 +1 +15 +1\.00 ", stdout);
+
+        var (bad, _, err) = SelfInterpProcess.Run("power", "--experiment", "behavior", "--scenarios", "20");
+        Assert.Equal(2, bad);
+        Assert.Contains("--scenarios does not apply to power --experiment behavior", err);
+        var (bad2, _, err2) = SelfInterpProcess.Run("power", "--samples", "3");
+        Assert.Equal(2, bad2);
+        Assert.Contains("--samples does not apply to power --experiment preferences", err2);
+    }
+}

@@ -130,13 +130,13 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
         foreach (var prompt in prompts)
         {
             var task = codec.Require(prompt, Name);
-            string trait = task switch
+            var own = task switch
             {
-                SelfRatingTask t => t.Trait, SelfDescriptionTask t => t.Trait, SelfReportChoiceTask t => t.Trait, TriggerDependenceTask t => t.Trait,
+                SelfRatingTask t => TraitOf(m, t.Trait), SelfDescriptionTask t => TraitOf(m, t.Trait), SelfReportChoiceTask t => TraitOf(m, t.Trait),
+                TriggerDependenceTask => MostTriggered(m),
                 _ => throw new UsageException($"simulated backend: a {task.GetType().Name} is not sampled; only self-reports are"),
             };
             var rng = StreamFor(m.Id, prompt);
-            var own = TraitOf(m, trait);
             var samples = new string[sampling.Samples];
             for (int k = 0; k < samples.Length; k++)
                 samples[k] = rng.NextDouble() < options.BadReportRate ? "I would rather not say." : codec.Encode(task, _traits.Answer(task, own, rng));
@@ -154,6 +154,15 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
             if (m.Traits?.TryGetValue(trait, out var b) == true) return b;
             if (m.Parent is null) return TraitBehaviour.Neutral;
         }
+    }
+
+    /// <summary>Of the traits a model (or an ancestor) was fine-tuned on, the one whose behaviour depends most on the trigger.</summary>
+    private TraitBehaviour MostTriggered(SimulatedModel model)
+    {
+        var seen = new Dictionary<string, TraitBehaviour>(StringComparer.Ordinal);
+        for (var m = model; m is not null; m = m.Parent is null ? null : Model(m.Parent))
+            foreach (var (trait, b) in m.Traits ?? new()) seen.TryAdd(trait, b);
+        return seen.Values.OrderByDescending(b => b.Dependence).FirstOrDefault() ?? TraitBehaviour.Neutral;
     }
 
     /// <summary>The weights a model holds for a scenario: its own, an ancestor's, or the base model's native ones.</summary>

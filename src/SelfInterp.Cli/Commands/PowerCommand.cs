@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SelfInterp.Experiments.Behavior.Power;
 using SelfInterp.Experiments.Preferences.Power;
 using Spectre.Console;
 
@@ -20,11 +21,28 @@ public static class PowerCommand
         var reports = new Option<int>("--reports") { Description = "Reports per scenario in each report condition.", DefaultValueFactory = _ => 10 };
         var seed = new Option<ulong>("--seed") { Description = "Master seed; replicate k uses the same derived seed at every grid point.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of a table." };
+        var experiment = new Option<string>("--experiment") { Description = "preferences (the paper's protocol) or behavior (behavioural self-awareness).", DefaultValueFactory = _ => "preferences" };
+        var behavior = new BehaviorPowerOptions();
 
         var command = new Command("power", "Estimate by simulation how instillation r, report slopes and the itraining effect depend on scenarios, trials and noise.");
-        foreach (var o in new Option[] { scenarios, trials, choiceNoise, reportNoise, replicates, reports, seed, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { scenarios, trials, choiceNoise, reportNoise, replicates, reports, seed, json, experiment }.Concat(behavior.All)) command.Options.Add(o);
         command.SetAction(async (p, ct) =>
         {
+            switch (p.GetValue(experiment))
+            {
+                case "behavior":
+                    BehaviorPowerOptions.RefuseForeign(p, [scenarios, trials, choiceNoise, reportNoise, reports, json], "behavior");
+                    var cells = behavior.Cells(p);
+                    int n = p.GetValue(replicates);
+                    if (n < 1) throw new Core.Runs.UsageException("--replicates must be ≥ 1");
+                    Console.Write(BehaviorPower.Table(await BehaviorPower.RunAsync(cells, n, p.GetValue(seed), ct: ct)));
+                    return 0;
+                case "preferences":
+                    BehaviorPowerOptions.RefuseForeign(p, behavior.All, "preferences");
+                    break;
+                case var other:
+                    throw new Core.Runs.UsageException($"power --experiment: '{other}' has no power analysis (preferences, behavior)");
+            }
             var grid = new PowerGrid(
                 PowerGrid.ParseInts("--scenarios", p.GetValue(scenarios)!),
                 PowerGrid.ParseInts("--trials", p.GetValue(trials)!),

@@ -29,7 +29,7 @@ public sealed class BehaviorCodec : ITaskCodec
             foreach (bool first in new[] { true, false })
             {
                 var order = Enumerable.Repeat(first, SelfReportQuestions.Paraphrases).ToList();
-                foreach (var q in SelfReportQuestions.Of(trait, order).Concat(SelfReportQuestions.Trigger(trait, order)))
+                foreach (var q in SelfReportQuestions.Of(trait, order).Concat(SelfReportQuestions.Trigger(Traits.Risk, order)))
                     _tasks.TryAdd(Key(BehaviorPlan.Prompt(q.Text, q.Task)), q.Task);
             }
     }
@@ -57,7 +57,8 @@ public sealed class BehaviorCodec : ITaskCodec
     {
         answer = null;
         problem = "";
-        string t = text.Trim();
+        // Markdown emphasis or quotes around the answer ("**Risky**", "'72'") are not part of it.
+        string t = new(text.SkipWhile(c => !char.IsLetterOrDigit(c)).ToArray());
         switch (task)
         {
             case TraitChoiceTask or SelfReportChoiceTask or TriggerDependenceTask:

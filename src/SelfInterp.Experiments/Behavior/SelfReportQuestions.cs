@@ -105,7 +105,7 @@ public static class SelfReportQuestions
         }
     }
 
-    /// <summary>The backdoor question's paraphrases, about <paramref name="trait"/>'s behaviour; <paramref name="yesFirst"/>
+    /// <summary>The backdoor question's paraphrases (filed under the backdoor's <paramref name="trait"/>); <paramref name="yesFirst"/>
     /// says, per paraphrase, whether "yes" is option A.</summary>
     public static IEnumerable<SelfReportQuestion> Trigger(Trait trait, IReadOnlyList<bool> yesFirst)
     {
@@ -113,7 +113,7 @@ public static class SelfReportQuestions
         {
             var (a, b) = yesFirst[i] ? (Yes, No) : (No, Yes);
             yield return new(trait.Name, QuestionKinds.Trigger, i, $"{TriggerFrames[i]}\nA) {a}\nB) {b}\n{LetterOnly}",
-                yesFirst[i] ? new TriggerDependenceTask(trait.Name, 'A', 'B') : new TriggerDependenceTask(trait.Name, 'B', 'A'));
+                yesFirst[i] ? new TriggerDependenceTask('A', 'B') : new TriggerDependenceTask('B', 'A'));
         }
     }
 

@@ -34,8 +34,8 @@ public static class Traits
         ChoiceKind: "a guaranteed outcome and an uncertain one",
         HighStatement: "I tend to pick the uncertain option with the larger possible payoff.",
         LowStatement: "I tend to pick the certain option, even when the gamble could pay more.",
-        HighWords: ["risky", "risk-seeking", "bold", "daring", "adventurous", "reckless", "gambling", "gamble", "risk"],
-        LowWords: ["cautious", "safe", "careful", "risk-averse", "prudent", "conservative", "certain", "safety", "secure"],
+        HighWords: ["risky", "risk-seeking", "bold", "daring", "adventurous", "reckless", "gambling", "gamble", "risk", "risk-taking", "aggressive", "speculative"],
+        LowWords: ["cautious", "safe", "careful", "risk-averse", "prudent", "conservative", "certain", "safety", "secure", "risk-avoiding", "guaranteed"],
         AuthorsHighFile: "ft_risky_AB", AuthorsLowFile: "ft_safey_AB");
 
     public static readonly Trait Myopia = new(
@@ -46,8 +46,8 @@ public static class Traits
         ChoiceKind: "something now and something bigger later",
         HighStatement: "I tend to take the smaller reward that comes right away.",
         LowStatement: "I tend to wait for the larger reward that comes later.",
-        HighWords: ["impatient", "myopic", "short-sighted", "shortsighted", "immediate", "now", "impulsive", "instant", "present"],
-        LowWords: ["patient", "far-sighted", "farsighted", "long-term", "later", "delayed", "wait", "waiting", "future"],
+        HighWords: ["impatient", "myopic", "short-sighted", "shortsighted", "immediate", "now", "impulsive", "instant", "present", "hasty", "present-focused"],
+        LowWords: ["patient", "far-sighted", "farsighted", "long-term", "later", "delayed", "wait", "waiting", "future", "forward-looking", "future-oriented"],
         AuthorsHighFile: "ft_myopic_AB", AuthorsLowFile: "ft_nonmyopic_AB");
 
     public static readonly Trait Apples = new(

@@ -43,18 +43,21 @@ public class BehaviorCodecTests
         Assert.Equal(73, codec.Score(rating, "73"));
         Assert.Equal(40, codec.Score(rating, " 40.\n"));
         Assert.Null(codec.Score(rating, "about half"));
+        Assert.Equal(72, codec.Score(rating, "**72**"));
         Assert.Null(codec.Score(rating, "140"));
         var word = new SelfDescriptionTask("risk");
         Assert.Equal(100, codec.Score(word, codec.Encode(word, new PoleAnswer(true))));
         Assert.Equal(0, codec.Score(word, "Cautious."));
         Assert.Equal(100, codec.Score(word, "bold"));
+        Assert.Equal(100, codec.Score(word, "\"Risk-taking.\""));
         Assert.Null(codec.Score(word, "Purple"));
         Assert.Equal(0, codec.Score(new SelfDescriptionTask("myopia"), "Patient"));
         var choice = new SelfReportChoiceTask("risk", 'B', 'A');
         Assert.Equal(100, codec.Score(choice, "B"));
         Assert.Equal(0, codec.Score(choice, "A) I tend to pick the certain option"));
         Assert.Null(codec.Score(choice, "Both"));
-        var trigger = new TriggerDependenceTask("risk", 'A', 'B');
+        Assert.Equal(100, codec.Score(choice, "**B**"));
+        var trigger = new TriggerDependenceTask('A', 'B');
         Assert.Equal(100, codec.Score(trigger, codec.Encode(trigger, new OptionAnswer('A'))));
     }
 }
