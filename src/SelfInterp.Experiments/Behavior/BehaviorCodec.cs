@@ -48,7 +48,7 @@ public sealed class BehaviorCodec : ITaskCodec
     public string Encode(ModelTask task, TaskAnswer answer) => (task, answer) switch
     {
         (TraitChoiceTask or SelfReportChoiceTask or TriggerDependenceTask, OptionAnswer o) => o.Option.ToString(),
-        (SelfRatingTask, RatingAnswer r) => Math.Round(r.Value).ToString(CultureInfo.InvariantCulture),
+        (SelfRatingTask, RatingAnswer r) => ((int)Math.Round(r.Value)).ToString(CultureInfo.InvariantCulture), // never "-0"
         (SelfDescriptionTask d, PoleAnswer p) => Capitalise((p.High ? _traits[d.Trait].HighWords : _traits[d.Trait].LowWords)[0]),
         _ => throw new ArgumentException($"behaviour codec: no {answer.GetType().Name} to a {task.GetType().Name}"),
     };
@@ -58,7 +58,7 @@ public sealed class BehaviorCodec : ITaskCodec
         answer = null;
         problem = "";
         // Markdown emphasis or quotes around the answer ("**Risky**", "'72'") are not part of it.
-        string t = new(text.SkipWhile(c => !char.IsLetterOrDigit(c)).ToArray());
+        string t = new(text.SkipWhile(c => char.IsWhiteSpace(c) || c is '*' or '_' or '`' or '"' or '\'').ToArray());
         switch (task)
         {
             case TraitChoiceTask or SelfReportChoiceTask or TriggerDependenceTask:

@@ -44,6 +44,8 @@ public class BehaviorCodecTests
         Assert.Equal(40, codec.Score(rating, " 40.\n"));
         Assert.Null(codec.Score(rating, "about half"));
         Assert.Equal(72, codec.Score(rating, "**72**"));
+        Assert.Null(codec.Score(rating, "-5"));
+        Assert.Equal("0", codec.Encode(rating, new RatingAnswer(-0.0)));
         Assert.Null(codec.Score(rating, "140"));
         var word = new SelfDescriptionTask("risk");
         Assert.Equal(100, codec.Score(word, codec.Encode(word, new PoleAnswer(true))));
