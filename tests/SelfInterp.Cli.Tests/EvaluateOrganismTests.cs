@@ -38,6 +38,8 @@ public class EvaluateOrganismTests
             Assert.Equal(1.0, Value(r, "bad_report_share"));
             Assert.Equal("", r["instillation_r"]);
             Assert.Equal("", r["instilled_slope"]);
+            Assert.Equal(200, Value(r, "instilled_bad_reports"));
+            Assert.Equal(100, Value(r, "itrained_first_half_bad_reports"));
             Assert.True(Value(r, "run_seconds") > 0);
             var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "runs", $"{r[0]}-{r[2]}", "analysis", "summary.json")));
             var model = summary.RootElement.GetProperty("models")[0];

@@ -8,9 +8,9 @@ namespace SelfInterp.Experiments.OrganismEvaluation;
 /// </summary>
 public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong RunSeed, IReadOnlyList<(string Column, double Value)> Measures)
 {
-    /// <summary>The point estimates the summary describes across runs and seeds (the interval ends stay per run).</summary>
+    /// <summary>The point estimates the summary describes across runs and seeds (the interval ends and the counts stay per run).</summary>
     public static bool IsSummarised(string column) => !column.EndsWith("_low", StringComparison.Ordinal) && !column.EndsWith("_high", StringComparison.Ordinal)
-                                                      && column is not ("bad_reports" or "reports");
+                                                      && !column.EndsWith("bad_reports", StringComparison.Ordinal) && column != "reports";
 
     public double this[string column] => Measures.First(m => m.Column == column).Value;
 
@@ -23,6 +23,7 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
         foreach (var (key, c) in m.Reports.Named())
         {
             Interval(measures, key + "_slope", c is null ? null : (c.Slope, c.Low, c.High));
+            measures.Add((key + "_bad_reports", c?.BadReports ?? double.NaN));
             // The held-out condition pools the two halves' files: counting it too would count their reports twice.
             if (key != "itrained_held_out") bad += c?.BadReports ?? 0;
         }
