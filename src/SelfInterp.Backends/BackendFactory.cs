@@ -22,7 +22,7 @@ public static class BackendFactory
     public static string DefaultBaseModel(string backend) => backend switch
     {
         "simulated" => SimulatedBackend.BaseModelId,
-        "local" => LocalBackend.BaseModelId,
+        "local" => ShippedOrganisms.Default,
         // The id under which `serve` exposes its default backend's base model, so serve + run need no flags.
         "openai" => DefaultBaseModel(DefaultServeBackend),
         _ => throw Unknown(backend),
@@ -39,9 +39,8 @@ public static class BackendFactory
         {
             "simulated" => new SimulatedBackend(catalog, codec, SimulatedOptions.From(config.BackendOptions),
                 models, config.Seeds.Master),
-            "local" => new LocalBackend(catalog, codec,
-                config.BackendOptions.TryGetValue("base_model_dir", out var dir) ? dir : LocalBackend.ShippedBaseModel,
-                models, Environment.ProcessorCount),
+            "local" => new LocalBackend(catalog, codec, config.BaseModel, ShippedOrganisms.DirectoryFor(config),
+                models, Environment.ProcessorCount, InstillationOptions.From(config.BackendOptions)),
             "openai" => OpenAIBackend.FromEnvironment(config, Environment.GetEnvironmentVariable, usage),
             _ => throw Unknown(config.Backend),
         };

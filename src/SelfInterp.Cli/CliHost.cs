@@ -33,6 +33,7 @@ public static class CliHost
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(EvaluateOrganismCommand.Create());
         root.Subcommands.Add(PowerCommand.Create());
         root.Subcommands.Add(WhiteBoxCommands.Probe());
         root.Subcommands.Add(WhiteBoxCommands.Intervene());

@@ -31,7 +31,7 @@ public sealed class LabRun
         if (config.Backend != "local")
             throw new UsageException($"{manifestPath}: field config.backend: `selfinterp {command}` needs a local model (our engine reads and changes its activations); this run used '{config.Backend}'");
         var plan = PreferencesPlan.Create(config);
-        string baseDir = config.BackendOptions.TryGetValue("base_model_dir", out var dir) ? dir : LocalBackend.ShippedBaseModel;
+        string baseDir = ShippedOrganisms.DirectoryFor(config);
         var options = new ModelOptions { Threads = threads };
         var models = new List<(string, Organism)> { ("base", Organism.Load(baseDir, plan.Catalog, options)) };
         foreach (var (name, key) in new[] { ("instilled", PreferencesStages.InstilledKey), ("itrained", PreferencesStages.ItrainedAllKey) })

@@ -31,7 +31,7 @@ public class FineTunedIdentityTests(TinyOrganism tiny) : IClassFixture<TinyOrgan
         }).ToList();
     }
 
-    private static FineTuneRequest Request(string dir, string name, List<TrainingExample> examples, ulong seed = 42, string baseModel = LocalBackend.BaseModelId)
+    private static FineTuneRequest Request(string dir, string name, List<TrainingExample> examples, ulong seed = 42, string baseModel = TinyOrganism.Id)
     {
         var file = Path.Combine(dir, $"{Guid.NewGuid():N}.jsonl");
         ChatJsonl.Write(file, examples);
@@ -39,7 +39,7 @@ public class FineTunedIdentityTests(TinyOrganism tiny) : IClassFixture<TinyOrgan
     }
 
     private LocalBackend Local(string models) =>
-        new(Catalog, new PreferencesCodec(Catalog, PromptTemplates.Default), tiny.Directory, models, threads: 1);
+        new(Catalog, new PreferencesCodec(Catalog, PromptTemplates.Default), TinyOrganism.Id, tiny.Directory, models, threads: 1);
 
     private static byte[] Weights(string models, string id) =>
         File.ReadAllBytes(Path.Combine(models, FineTunedModelId.DirectoryName(id), "model.safetensors"));

@@ -15,13 +15,15 @@ namespace SelfInterp.Backends.Tests;
 public sealed class TinyOrganism
 {
     public static readonly OrganismRecipe Recipe = OrganismRecipe.Tiny;
+    /// <summary>The base model id the tests' runs give the tiny organism.</summary>
+    public const string Id = "tiny";
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
     public TinyOrganism() => Pretraining.Run(Recipe, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
 
     /// <summary>A small run on the local backend over the organism in <paramref name="baseModelDir"/>.</summary>
     public static RunConfig RunConfig(string baseModelDir) => PreferencesExperiment.Config(new PreferencesConfig { Instilled = 4, Native = 2, Examples = 10, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6 }) with
     {
-        Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId,
+        Preset = "test", Backend = "local", BaseModel = Id,
         BackendOptions = new(StringComparer.Ordinal) { ["base_model_dir"] = baseModelDir },
     };
 }
@@ -72,7 +74,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
     [Fact]
     public void The_shipped_recipe_is_the_recipe_defaults()
     {
-        var shipped = OrganismRecipe.Load(LocalBackend.ShippedBaseModel);
+        var shipped = OrganismRecipe.Load(ShippedOrganisms.DefaultDirectory);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new OrganismRecipe()), System.Text.Json.JsonSerializer.Serialize(shipped));
     }
 
@@ -93,10 +95,10 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         var run = RunDirectory.OpenOrCreate(dir, config);
         await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, default, checks: ReplyChecks.Off);
 
-        var m = "organism";
+        var m = TinyOrganism.Id;
         var selections = File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m)));
         Assert.Equal(4 * 6 + 1, selections.Length);
-        Assert.All(selections.Skip(1), line => Assert.Matches("^ft:organism:instilled:[0-9a-f]{32},[a-z0-9_]+,[AB],", line));
+        Assert.All(selections.Skip(1), line => Assert.Matches("^ft:tiny:instilled:[0-9a-f]{32},[a-z0-9_]+,[AB],", line));
         foreach (var c in Enum.GetValues<ReportCondition>()) Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c))));
         Assert.True(System.IO.Directory.Exists(Path.Combine(dir, "models", "ft-" + run.Model("instilled").Id!.Split(':')[^1])));
 

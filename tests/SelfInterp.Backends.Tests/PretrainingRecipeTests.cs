@@ -133,11 +133,11 @@ public class PretrainingRecipeTests
         Pretraining.Run(OrganismRecipe.Tiny with { ItrainMinSteps = minSteps }, Catalog, dir, threads: 1, null, default);
         var config = TinyOrganism.RunConfig(dir);
         var data = DatasetBuilder.Build(PreferencesPlan.Create(config), Directory.CreateTempSubdirectory("data").FullName);
-        var backend = new LocalBackend(Catalog, new SelfInterp.Experiments.Preferences.Prompts.PreferencesCodec(Catalog, SelfInterp.Experiments.Preferences.Prompts.PromptTemplates.Default), dir,
+        var backend = new LocalBackend(Catalog, new SelfInterp.Experiments.Preferences.Prompts.PreferencesCodec(Catalog, SelfInterp.Experiments.Preferences.Prompts.PromptTemplates.Default), TinyOrganism.Id, dir,
             Directory.CreateTempSubdirectory("models").FullName, threads: 1);
         var epochs = new List<double>();
         // Two examples in batches of 10: one step an epoch, so the epochs counted are the steps taken.
-        await backend.FineTuneAsync(new FineTuneRequest(LocalBackend.BaseModelId, "itrain_first", data.First.File, null, data.First.Examples, 7),
+        await backend.FineTuneAsync(new FineTuneRequest(TinyOrganism.Id, "itrain_first", data.First.File, null, data.First.Examples, 7),
             new SynchronousProgress(epochs), default);
         Assert.Equal(2, data.First.Examples.Count);
         Assert.Equal(expectedEpochs, epochs.Count);
@@ -150,7 +150,7 @@ public class PretrainingRecipeTests
     }
 
     [Theory]
-    [InlineData("instill_method", "\"lora\"")]
+    [InlineData("instill_method", "\"sideways\"")]
     [InlineData("itrain_method", "\"all\"")]
     [InlineData("reports_from", "1.5")]
     [InlineData("accuracy_guard", "[0.4]")]

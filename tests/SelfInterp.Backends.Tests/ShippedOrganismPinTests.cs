@@ -18,7 +18,7 @@ public class ShippedOrganismPinTests(TinyOrganism tiny) : IClassFixture<TinyOrga
     [Fact]
     public void Shipped_organism_scores_generates_and_trains_to_the_pinned_bytes()
     {
-        var organism = Organism.Load(LocalBackend.ShippedBaseModel, Catalog, new ModelOptions { Threads = 2, Gemm = new ManagedGemm(2) });
+        var organism = Organism.Load(ShippedOrganisms.DirectoryOf("reporter"), Catalog, new ModelOptions { Threads = 2, Gemm = new ManagedGemm(2) });
         var p = organism.Percept;
         var plan = Experiments.Preferences.PreferencesPlan.Create(Experiments.Preferences.PreferencesExperiment.Config("quick"));
         var rng = new SeededStream("pin", 7);

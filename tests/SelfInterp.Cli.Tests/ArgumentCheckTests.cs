@@ -26,6 +26,20 @@ public class ArgumentCheckTests
         Assert.False(Directory.Exists(dir), "nothing may be written");
     }
 
+    [Theory]
+    [InlineData("--base-model", "gpt-5")]
+    [InlineData("--option", "instill_method=sideways")]
+    public void Run_on_the_local_backend_refuses_an_unknown_organism_or_method_before_writing_anything(string option, string value)
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", option, value, "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains(value.Split('=')[^1], err);
+        Assert.Contains("known: ", err);
+        Assert.Contains(option == "--base-model" ? "reporter" : "embeddings", err);
+        Assert.False(Directory.Exists(dir), "nothing may be written");
+    }
+
     [Fact]
     public void Serve_refuses_a_port_out_of_range_and_a_busy_port_with_exit_2_and_one_line()
     {

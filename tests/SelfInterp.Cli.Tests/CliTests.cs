@@ -172,7 +172,7 @@ public class CliTests
         var root = Temp();
         string whole = Path.Combine(root, "whole"), killed = Path.Combine(root, "killed");
         // The tiny organism chooses near chance after instillation: the checks would stop it (exit 5).
-        string[] extra = backend == "local" ? ["--option", $"base_model_dir={TinyOrganism.Directory.Value}", "--keep-going"] : [];
+        string[] extra = backend == "local" ? ["--base-model", TinyOrganism.Directory.Value, "--keep-going"] : [];
         string[] Args(string dir) => ["run", "--experiment", experiment, "--backend", backend, "--preset", "quick", "--out", dir, .. extra];
         var clock = Stopwatch.StartNew();
         Assert.Equal(0, Run(Args(whole)).Code);
@@ -194,7 +194,7 @@ public class CliTests
         Assert.Equal(files, Directory.GetFiles(killed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(killed, f))
             .Where(f => f != "run.json").Order());
         Assert.Contains(Path.Combine("analysis", "summary.json"), files);
-        if (experiment == "cross-prediction") Assert.Contains("organism_cross_weight_reports.csv".Replace("organism", backend == "local" ? "organism" : "simulated-base"), files);
+        if (experiment == "cross-prediction") Assert.Contains((backend == "local" ? Path.GetFileName(TinyOrganism.Directory.Value) : "simulated-base") + "_cross_weight_reports.csv", files);
         foreach (var f in files)
         {
             if (f is "report.html" or "report.md") continue; // they show run.json's stage timings

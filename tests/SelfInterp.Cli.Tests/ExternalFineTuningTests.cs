@@ -74,7 +74,7 @@ public class ExternalFineTuningTests
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
             Assert.Contains(Path.Combine(Path.GetFullPath(dir), file), err);
         }
-        Assert.Contains("instilled: start from 'organism' (base)", err);
+        Assert.Contains($"instilled: start from '{BackendFactory.DefaultBaseModel("local")}' (base)", err);
         Assert.Contains("itrained_first: start from the model you register as 'instilled'", err);
         Assert.Contains($"seed {Seed(config, "instilled")}", err);
         Assert.Contains("selfinterp models set", err);
@@ -85,13 +85,13 @@ public class ExternalFineTuningTests
         async Task<string> Train(string key, string from, string file, string? validation) =>
             await trainer.FineTuneAsync(new FineTuneRequest(from, key, Path.Combine(dir, file), validation is null ? null : Path.Combine(dir, validation), [],
                 Seed(config, key)), null, default);
-        var instilled = await Train("instilled", "organism", DatasetBuilder.InstillFileName(20), DatasetBuilder.InstillValidationFileName(20));
+        var instilled = await Train("instilled", BackendFactory.DefaultBaseModel("local"), DatasetBuilder.InstillFileName(20), DatasetBuilder.InstillValidationFileName(20));
         Assert.Equal(0, Run("models", "set", dir, $"instilled={instilled}").Code);
         (code, _, err) = Run(command);
         Assert.True(code == 4, err);
         Assert.Contains($"itrained_all: start from '{instilled}' (instilled)", err);
         Assert.DoesNotContain("  instilled:", err);
-        Assert.True(File.Exists(Path.Combine(dir, PaperLayout.InstilledSelections("organism"))));
+        Assert.True(File.Exists(Path.Combine(dir, PaperLayout.InstilledSelections(BackendFactory.DefaultBaseModel("local")))));
 
         // 3. The three introspection-trained models, then the same command to the end.
         var itrained = new List<string>();

@@ -17,7 +17,7 @@ public sealed class SmallLocalRun
         var config = PreferencesExperiment.Config(new PreferencesConfig
         {
             Instilled = 6, Native = 2, Examples = 20, Validation = 1, Reports = 2, Selections = 6, NativeSelections = 6,
-        }) with { Preset = "test", Backend = "local", BaseModel = LocalBackend.BaseModelId };
+        }) with { Preset = "test", Backend = "local", BaseModel = ShippedOrganisms.Default };
         using var run = RunDirectory.OpenOrCreate(Path, config);
         var planned = new PreferencesExperiment().Open(config);
         Runner.RunAsync(run, planned, BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path), SilentProgress.Instance, default)

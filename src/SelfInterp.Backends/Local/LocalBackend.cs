@@ -15,16 +15,16 @@ namespace SelfInterp.Backends.Local;
 /// (as they would over the API), are read back into tasks by the experiment's codec, and perceived through
 /// <see cref="OrganismPercept"/>. The organism answers only multi-attribute choices and weight reports.
 /// Fine-tuned models are saved under the run's models directory, so a resumed run reuses them.
+/// The base model is <paramref name="baseModelId"/>, loaded from <paramref name="baseModelDirectory"/>; the other
+/// shipped organisms are known by their names too (<see cref="ShippedOrganisms"/>).
 /// </summary>
-public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, string baseModelDirectory, string modelsDirectory, int threads) : IModelBackend
+public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, string baseModelId, string baseModelDirectory, string modelsDirectory, int threads,
+    InstillationOptions? instillation = null) : IModelBackend
 {
-    public const string BaseModelId = "organism";
     public string Name => "local";
     public IReadOnlyCollection<Type>? ServedTasks => [typeof(AttributeChoiceTask), typeof(WeightReportTask)];
     private readonly Dictionary<string, Organism> _models = new(StringComparer.Ordinal);
-
-    /// <summary>The shipped base model, copied beside the executable.</summary>
-    public static string ShippedBaseModel => Path.Combine(AppContext.BaseDirectory, "models", BaseModelId);
+    private readonly InstillationOptions _instillation = instillation ?? InstillationOptions.None;
 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct) =>
         Task.Run(() => FineTune(request, progress, ct), ct);
@@ -32,17 +32,17 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
     private string FineTune(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
     {
         var organism = Load(request.BaseModel, fresh: true);
-        var recipe = organism.Recipe;
         var percept = organism.Percept;
         var tasks = request.Examples.Select(e => Read(e.Prompt)).ToList();
         // Training on choices is instillation; on reports, introspection training: the recipe has one of each.
         bool decisions = !tasks.Any(t => t is WeightReportTask);
+        var recipe = decisions ? _instillation.ApplyTo(organism.Recipe) : organism.Recipe;
         string method = decisions ? recipe.InstillMethod : recipe.ItrainMethod;
         float lr = decisions ? recipe.InstillLearningRate : recipe.ItrainLearningRate;
         int batch = decisions ? recipe.InstillBatch : recipe.ItrainBatch;
 
         // Same inputs, same weights: a model already trained from exactly these is handed back at once.
-        string id = FineTunedModelId.Create(request.BaseModel, request.Name, JobContent(request, decisions, method, lr, batch));
+        string id = FineTunedModelId.Create(request.BaseModel, request.Name, JobContent(request, decisions, method, lr, batch, recipe.InstillEpochs));
         string dir = DirectoryOf(id);
         if (File.Exists(Path.Combine(dir, IdFile))) { progress?.Report(1); return id; }
 
@@ -61,6 +61,8 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
 
         int stepsPerEpoch = (examples.Count + batch - 1) / batch;
         int epochs = decisions ? recipe.InstillEpochs : Math.Max(recipe.ItrainEpochs, (recipe.ItrainMinSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        // LoRA trains adapters beside frozen base weights (the trainer takes them once attached); they are merged before saving.
+        if (method == "lora") organism.Model.AttachLora(_instillation.Rank, _instillation.Alpha, SeededStream.DeriveSeed(request.Seed, "lora_init:" + request.Name));
         var trainer = new Trainer(organism.Model, new TrainerOptions
         {
             Schedule = new LearningRateSchedule(lr, lr * 0.1f, Math.Min(10, stepsPerEpoch), epochs * stepsPerEpoch),
@@ -71,12 +73,12 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
             {
                 "embeddings" => KeepRows(organism, examples.SelectMany(x => x.Prompt).Distinct()),
                 "body" or "mlp" => TrainOnly(organism, Trains(method)),
-                "full" => null,
+                "full" or "lora" => null,
                 _ => throw new UsageException($"{OrganismRecipe.FileName}: field {(decisions ? "instill_method" : "itrain_method")}: unknown method '{method}' (known: {string.Join(", ", OrganismRecipe.FineTuningMethods)})"),
             },
         });
         // The backward skips the weight gradients of tensors the method leaves alone (the filter zeroes them anyway).
-        organism.Model.FrozenTensors = method == "full" ? null
+        organism.Model.FrozenTensors = method is "full" or "lora" ? null
             : organism.Model.Layout.Layout.Slots.Select(slot => slot.Name).Where(tensor => !Trains(method)(tensor)).ToHashSet();
         var rng = new SeededStream("finetuning_job:" + request.Name, request.Seed);
         var replay = decisions || recipe.ItrainReplay == 0 ? null : new ReportReplay(organism, catalog, new SeededStream("finetuning_replay:" + request.Name, request.Seed));
@@ -93,6 +95,8 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
             progress?.Report((epoch + 1.0) / epochs);
         }
 
+        if (organism.Model.Lora is not null) organism.Model.MergeLora();
+
         // Save beside, then rename: a fine-tuned model directory is either complete or absent.
         string tmp = dir + ".tmp";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
@@ -106,7 +110,7 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
 
     /// <summary>Everything that shapes a job's weights. The base model: a fine-tuned one by its id (itself a content
     /// hash), the pretrained one by its files (checkpoint, tokenizer, recipe with every training setting).</summary>
-    private ContentHash JobContent(FineTuneRequest request, bool decisions, string method, float lr, int batch)
+    private ContentHash JobContent(FineTuneRequest request, bool decisions, string method, float lr, int batch, int epochs)
     {
         var hash = new ContentHash()
             .Add("trainer", "local-finetune-v1")
@@ -114,11 +118,17 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
         if (!FineTunedModelId.TryDirectoryName(request.BaseModel, out _)) hash.AddDirectory("base_files", DirectoryOfModel(request.BaseModel));
         return hash
             .Add("kind", decisions ? "Decisions" : "Reports")
-            .Add("hyperparameters", FormattableString.Invariant($"method={method};lr={lr:R};batch={batch}"))
+            .Add("hyperparameters", FormattableString.Invariant($"method={method};lr={lr:R};batch={batch}") + RunOverrides(decisions, method, epochs))
             .Add("training_data", ChatJsonl.Bytes(request.Examples))
             .Add("name", request.Name)
             .Add("seed", request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>What a run's instillation options add to a job's hyperparameters (nothing without them, so ids made
+    /// before these options existed stay the same; the recipe's own settings are hashed with the base model's files).</summary>
+    private string RunOverrides(bool decisions, string method, int epochs) =>
+        !decisions || !(_instillation.Any || method == "lora") ? ""
+        : FormattableString.Invariant($";epochs={epochs}") + (method == "lora" ? FormattableString.Invariant($";lora_rank={_instillation.Rank};lora_alpha={_instillation.Alpha:R}") : "");
 
     /// <summary>Written into a fine-tuned model's directory: the id it was saved as.</summary>
     public const string IdFile = "model_id.txt";
@@ -218,9 +228,12 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
     /// <summary>The base model's directory, or a fine-tuned model's when it holds exactly that id.</summary>
     private string DirectoryOfModel(string id)
     {
-        if (id == BaseModelId)
-            return File.Exists(Path.Combine(baseModelDirectory, OrganismRecipe.FileName)) ? baseModelDirectory
-                : throw new UsageException($"local backend: no base model at {baseModelDirectory} (run `selfinterp pretrain --out {baseModelDirectory}`)");
+        if (id == baseModelId || !FineTunedModelId.TryDirectoryName(id, out _) && ShippedOrganisms.Names.Contains(id))
+        {
+            string dir = id == baseModelId ? baseModelDirectory : ShippedOrganisms.DirectoryOf(id);
+            return File.Exists(Path.Combine(dir, OrganismRecipe.FileName)) ? dir
+                : throw new UsageException($"local backend: no base model at {dir} (run `selfinterp pretrain --out {dir}`)");
+        }
         string idFile = FineTunedModelId.TryDirectoryName(id, out _) ? Path.Combine(DirectoryOf(id), IdFile) : "";
         if (!File.Exists(idFile) || File.ReadAllText(idFile).TrimEnd('\n') != id)
             throw new UsageException($"local backend: unknown model '{id}' (not in {modelsDirectory})");

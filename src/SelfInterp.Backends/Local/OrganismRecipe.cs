@@ -94,7 +94,8 @@ public sealed record OrganismRecipe
     [JsonPropertyName("weight_decay")] public float WeightDecay { get; init; } = 0.05f;
 
     /// <summary>Instillation: which parameters train ("embeddings": only the rows of the attribute names in
-    /// the examples; "full": everything), for how many epochs, at what rate, in batches of what size.</summary>
+    /// the examples; "full": everything; "lora": low-rank adapters on every projection, merged after training),
+    /// for how many epochs, at what rate, in batches of what size. A run can override these (<see cref="InstillationOptions"/>).</summary>
     [JsonPropertyName("instill_method")] public string InstillMethod { get; init; } = "embeddings";
     [JsonPropertyName("instill_epochs")] public int InstillEpochs { get; init; } = 10;
     [JsonPropertyName("instill_lr")] public float InstillLearningRate { get; init; } = 2e-3f;
@@ -120,7 +121,7 @@ public sealed record OrganismRecipe
         InstillEpochs = 2, ItrainEpochs = 2, ItrainReplay = 2, AccuracyGuard = [],
     };
 
-    public static readonly string[] FineTuningMethods = ["embeddings", "body", "mlp", "full"];
+    public static readonly string[] FineTuningMethods = ["embeddings", "body", "mlp", "full", "lora"];
 
     /// <summary>Throws naming the file and field of the first value a run could not use.</summary>
     public void Validate(string source)

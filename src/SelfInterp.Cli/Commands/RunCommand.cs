@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SelfInterp.Backends;
 using SelfInterp.Backends.FineTuning;
+using SelfInterp.Backends.Local;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Cli.Output;
 using SelfInterp.Core.Experiments;
@@ -21,9 +22,9 @@ public static class RunCommand
         var experiment = new Option<string>("--experiment") { Description = $"Which experiment: {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))} (`selfinterp experiments` describes them).", DefaultValueFactory = _ => ExperimentCatalog.Default };
         var preset = new Option<string>("--preset") { Description = "quick (20 + 20 scenarios) or paper (100 + 100).", DefaultValueFactory = _ => "quick" };
         var backend = new Option<string>("--backend") { Description = $"Which model: {string.Join(", ", BackendFactory.Names)}.", DefaultValueFactory = _ => "local" };
-        var baseModel = new Option<string?>("--base-model") { Description = "Base model id. Default: the backend's own." };
+        var baseModel = new Option<string?>("--base-model") { Description = $"Base model id. local backend: a shipped organism ({string.Join(", ", ShippedOrganisms.Names)}; {ShippedOrganisms.DefaultAlias} = the default, {ShippedOrganisms.Default}) or a directory holding one. Default: the backend's own." };
         var baseUrl = new Option<string?>("--base-url") { Description = "openai backend: the service's URL, e.g. http://127.0.0.1:8000/v1 for `selfinterp serve`. Default: OPENAI_BASE_URL, else OpenAI. The key is read from OPENAI_API_KEY only." };
-        var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable), e.g. report_noise=0 for the simulated backend.", AllowMultipleArgumentsPerToken = false };
+        var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable), e.g. report_noise=0 for the simulated backend, instill_method=embeddings|lora|full (with instill_lr, instill_epochs, lora_rank, lora_alpha) for the local one.", AllowMultipleArgumentsPerToken = false };
         var fineTune = new Option<string?>("--fine-tune") { Description = $"openai backend: who fine-tunes: {string.Join(", ", FineTuneProviders.Names)} (any trainer: the run stops with the files to train on; `selfinterp models set` registers the results). Default: openai. Recorded in run.json." };
         var dryRun = new Option<bool>("--dry-run") { Description = "With --fine-tune together: write the datasets and show the requests that would be sent to Together; send nothing (no key needed)." };
         var keepGoing = new Option<bool>("--keep-going") { Description = "Do not stop when instillation failed (choices near chance) or the model's replies are mostly unreadable." };
@@ -47,13 +48,14 @@ public static class RunCommand
                         : throw new UsageException($"--{o.Name} belongs to the '{o.Experiment}' experiment, not '{exp.Name}'");
             var b = p.GetValue(backend)!;
             var presetName = p.GetValue(preset)!;
+            var backendOptions = ParseOptions(p.GetValue(options) ?? []);
             var config = common.Apply(new RunConfig(), p) with
             {
                 Experiment = exp.Name,
                 Preset = presetName,
                 Backend = b,
-                BaseModel = p.GetValue(baseModel) ?? BackendFactory.DefaultBaseModel(b),
-                BackendOptions = ParseOptions(p.GetValue(options) ?? []),
+                BaseModel = b == "local" ? ShippedOrganisms.Resolve(p.GetValue(baseModel), backendOptions) : p.GetValue(baseModel) ?? BackendFactory.DefaultBaseModel(b),
+                BackendOptions = backendOptions,
                 FineTune = p.GetValue(fineTune),
                 Settings = exp.Settings(presetName, own),
             };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SelfInterp.Backends;
+using SelfInterp.Backends.Local;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Core.Runs;
 using SelfInterp.Experiments;
@@ -42,13 +43,15 @@ public static class ServeCommand
             double mb = p.GetValue(maxRequest);
             if (!(mb > 0)) throw new UsageException("--max-request-mb must be positive");
             var exp = ExperimentCatalog.Get(p.GetValue(experiment)!);
+            var backendOptions = RunCommand.ParseOptions(p.GetValue(options) ?? []);
             var config = common.Apply(new RunConfig(), p) with
             {
                 Experiment = exp.Name,
                 Settings = exp.Settings("quick", new Dictionary<string, string>()),
                 Backend = name,
-                BaseModel = BackendFactory.DefaultBaseModel(name),
-                BackendOptions = RunCommand.ParseOptions(p.GetValue(options) ?? []),
+                // A local organism named by its directory is served under that directory's name.
+                BaseModel = name == "local" ? ShippedOrganisms.Resolve(null, backendOptions) : BackendFactory.DefaultBaseModel(name),
+                BackendOptions = backendOptions,
             };
             var dir = Path.GetFullPath(p.GetValue(models) ?? DataDirectory.ForServe(Environment.GetEnvironmentVariable));
             var planned = exp.Open(config);

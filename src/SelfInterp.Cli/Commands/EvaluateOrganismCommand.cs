@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using SelfInterp.Backends.Local;
+using SelfInterp.Core.Runs;
+using SelfInterp.Experiments.OrganismEvaluation;
+
+namespace SelfInterp.Cli.Commands;
+
+/// <summary>`selfinterp evaluate-organism`: the evaluation protocol of docs/organism.md, so anyone can re-check a recipe.</summary>
+public static class EvaluateOrganismCommand
+{
+    public static Command Create()
+    {
+        var outDir = new Option<string>("--out") { Description = "Directory of the evaluation: pretrain-{seed}/, runs/{organism}-{seed}/, evaluation.csv, evaluation_summary.csv, evaluation.md. An existing one is resumed.", Required = true };
+        var organisms = new Option<string[]>("--organism") { Description = $"An organism to evaluate (repeatable): a shipped one ({string.Join(", ", ShippedOrganisms.Names)}) or a directory holding one (e.g. a `selfinterp pretrain --out` directory).", AllowMultipleArgumentsPerToken = false };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (or a shipped organism's name, for its recipe) to pretrain at every --pretrain-seeds seed into DIR/pretrain-{seed}/ (skipped once complete)." };
+        var pretrainSeeds = new Option<string?>("--pretrain-seeds") { Description = "Comma list of pretraining seeds for --recipe (the protocol asks for at least 3)." };
+        var runSeeds = new Option<string>("--run-seeds")
+        {
+            Description = $"Comma list of run seeds (each a run's master seed). Default: fresh seeds {string.Join(",", EvaluationPlan.DefaultRunSeeds)}. " +
+                          $"Seeds {string.Join(",", EvaluationPlan.DevelopmentSeeds)} are the development seeds, on which designs and settings are chosen: figures on them are not an evaluation.",
+            DefaultValueFactory = _ => string.Join(",", EvaluationPlan.DefaultRunSeeds),
+        };
+        var preset = new Option<string>("--preset") { Description = "quick (20 + 20 scenarios) or paper (100 + 100).", DefaultValueFactory = _ => "paper" };
+        var options = new Option<string[]>("--option") { Description = "Run option KEY=VALUE for every run (repeatable), e.g. instill_method=lora.", AllowMultipleArgumentsPerToken = false };
+        var threads = new Option<int>("--threads") { Description = "Threads of pretraining (its bytes are reproducible for a given count).", DefaultValueFactory = _ => 1 };
+        var command = new Command("evaluate-organism", "Pretrain a recipe at several seeds and/or take given organisms, run the paper's protocol on each at several run seeds, and tabulate every measure with its spread across seeds.");
+        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads }) command.Options.Add(o);
+        command.SetAction(async (p, ct) =>
+        {
+            if (p.GetValue(threads) is < 1 and var n) throw new UsageException($"--threads {n}: at least 1 thread");
+            var seeds = p.GetValue(pretrainSeeds) is { } s ? Seeds("--pretrain-seeds", s) : [];
+            OrganismRecipe? r = null;
+            if (p.GetValue(recipe) is { } path)
+            {
+                if (seeds.Count == 0) throw new UsageException("--recipe needs --pretrain-seeds");
+                r = OrganismRecipe.Load(!File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? ShippedOrganisms.DirectoryOf(path) : path);
+            }
+            else if (seeds.Count > 0) throw new UsageException("--pretrain-seeds needs --recipe");
+            var plan = new EvaluationPlan
+            {
+                OutDirectory = p.GetValue(outDir)!,
+                Organisms = p.GetValue(organisms) ?? [],
+                Recipe = r,
+                PretrainSeeds = seeds,
+                RunSeeds = Seeds("--run-seeds", p.GetValue(runSeeds)!),
+                Preset = p.GetValue(preset)!,
+                Options = RunCommand.ParseOptions(p.GetValue(options) ?? []),
+                Threads = p.GetValue(threads),
+            };
+            await OrganismEvaluator.RunAsync(plan, Console.WriteLine, ct);
+            Console.WriteLine($"done: {Path.GetFullPath(Path.Combine(plan.OutDirectory, EvaluationTables.MarkdownFile))}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static List<ulong> Seeds(string option, string list)
+    {
+        var seeds = new List<ulong>();
+        foreach (var part in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            seeds.Add(ulong.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new UsageException($"{option} '{list}': '{part}' is not a seed (a whole number)"));
+        if (seeds.Count == 0) throw new UsageException($"{option}: no seeds");
+        if (seeds.Distinct().Count() < seeds.Count) throw new UsageException($"{option} '{list}': a seed is given twice");
+        return seeds;
+    }
+}

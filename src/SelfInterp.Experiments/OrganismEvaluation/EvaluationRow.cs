@@ -1,0 +1,51 @@
+using SelfInterp.Analysis.Summary;
+
+namespace SelfInterp.Experiments.OrganismEvaluation;
+
+/// <summary>
+/// One run of the evaluation: which organism (and the pretraining seed it came from), which run seed, and every
+/// measure of the paper's analysis as a named number (NaN where the run has none), in a fixed column order.
+/// </summary>
+public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong RunSeed, IReadOnlyList<(string Column, double Value)> Measures)
+{
+    /// <summary>The point estimates the summary describes across runs and seeds (the interval ends and the counts stay per run).</summary>
+    public static bool IsSummarised(string column) => !column.EndsWith("_low", StringComparison.Ordinal) && !column.EndsWith("_high", StringComparison.Ordinal)
+                                                      && !column.EndsWith("bad_reports", StringComparison.Ordinal) && column != "reports";
+
+    public double this[string column] => Measures.First(m => m.Column == column).Value;
+
+    /// <summary>The measures of one analysed run; <paramref name="reports"/> is how many reports its files hold (bad ones included),
+    /// <paramref name="seconds"/> the time its stages took.</summary>
+    public static EvaluationRow From(string organism, ulong pretrainSeed, ulong runSeed, ModelAnalysis m, int reports, double seconds)
+    {
+        var measures = new List<(string, double)> { ("instillation_r", m.Instillation?.R ?? double.NaN) };
+        int bad = 0;
+        foreach (var (key, c) in m.Reports.Named())
+        {
+            Interval(measures, key + "_slope", c is null ? null : (c.Slope, c.Low, c.High));
+            measures.Add((key + "_bad_reports", c?.BadReports ?? double.NaN));
+            // The held-out condition pools the two halves' files: counting it too would count their reports twice.
+            if (key != "itrained_held_out") bad += c?.BadReports ?? 0;
+        }
+        Interval(measures, "base_own_choices_slope", m.BaseOwn is { } own ? (own.Slope, own.Low, own.High) : null);
+        Difference(measures, "itraining_effect_paired", m.PairedItrainingEffect);
+        Difference(measures, "native_effect_paired", m.PairedNativeEffect);
+        Difference(measures, "itraining_effect_paper", m.ItrainingEffect);
+        Difference(measures, "native_effect_paper", m.NativeEffect);
+        measures.Add(("bad_report_share", reports == 0 ? double.NaN : (double)bad / reports));
+        measures.Add(("bad_reports", bad));
+        measures.Add(("reports", reports));
+        measures.Add(("run_seconds", seconds));
+        return new EvaluationRow(organism, pretrainSeed, runSeed, measures);
+    }
+
+    private static void Difference(List<(string, double)> measures, string name, SlopeDifference? d) =>
+        Interval(measures, name, d is null ? null : (d.Difference, d.Low, d.High));
+
+    private static void Interval(List<(string, double)> measures, string name, (double Value, double Low, double High)? x)
+    {
+        measures.Add((name, x?.Value ?? double.NaN));
+        measures.Add((name + "_low", x?.Low ?? double.NaN));
+        measures.Add((name + "_high", x?.High ?? double.NaN));
+    }
+}
