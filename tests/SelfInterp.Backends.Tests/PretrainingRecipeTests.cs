@@ -184,7 +184,7 @@ public class ReportReplayTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         var weightOf = new Dictionary<int, int>();
         for (int s = OrganismRecipe.Tiny.ReportScenarios[0]; s < OrganismRecipe.Tiny.ReportScenarios[1]; s++)
             for (int i = 0; i < 5; i++) weightOf[p.NameToken(s, i)] = native[s][i];
-        foreach (var (prompt, answer) in first)
+        foreach (var (prompt, answer, _) in first)
         {
             Assert.Equal(p.AnswerToken, prompt[^1]);
             // A mixed report's names come from several scenarios (possibly one twice): read it as plain JSON.
@@ -225,7 +225,7 @@ public class SyntheticScenarioTests
         var replays = new ReportReplay(organism, Catalog, new SeededStream("replay", 5)).Draw(200).ToList();
         var reported = replays.SelectMany(r => r.Answer).Where(p.IsName).ToHashSet();
         Assert.Contains(reported, synthetic.Contains);
-        var (prompt, answer) = replays.First(r => r.Answer.Any(synthetic.Contains));
+        var (prompt, answer, _) = replays.First(r => r.Answer.Any(synthetic.Contains));
         var json = System.Text.Json.JsonDocument.Parse(p.ReportText(answer)).RootElement.EnumerateObject().ToArray();
         for (int k = 0; k < 5; k++)
         {

@@ -88,9 +88,9 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
             for (int start = 0; start < examples.Count; start += batch)
             {
                 ct.ThrowIfCancellationRequested();
-                var slice = examples.Skip(start).Take(batch).ToList();
+                var slice = examples.Skip(start).Take(batch).Select(x => (x.Prompt, x.Answer, Targets: x.Answer)).ToList();
                 if (replay is not null) slice.AddRange(replay.Draw(recipe.ItrainReplay));
-                trainer.Step(Batch.FromPromptCompletions(slice));
+                trainer.Step(Batch.FromPromptCompletions(slice, percept.ValueFormatSets));
             }
             progress?.Report((epoch + 1.0) / epochs);
         }

@@ -102,10 +102,14 @@ public sealed class OrganismPercept
     }
 
     /// <summary>report name… (name mA mB)… answer</summary>
-    public int[] Report(IReadOnlyList<Seen> seen)
+    public int[] Report(IReadOnlyList<Seen> seen) => Report(seen.Select(x => x.Name).ToArray(), seen);
+
+    /// <summary>report name… (slot mA mB)… answer, where a trial's slot may show something other than the listed name
+    /// (a stated weight, in the naive organism's pretraining reports).</summary>
+    public int[] Report(IReadOnlyList<int> names, IReadOnlyList<Seen> seen)
     {
         var tokens = new List<int>(2 + 4 * seen.Count) { _report };
-        foreach (var x in seen) tokens.Add(x.Name);
+        tokens.AddRange(names);
         AppendTrial(tokens, seen);
         tokens.Add(_answer);
         return [.. tokens];

@@ -78,11 +78,26 @@ public sealed record OrganismRecipe
     /// this times their per-dimension spread: 1 makes them look like any trained name, 0 all alike.</summary>
     [JsonPropertyName("unfamiliar_name_noise")] public double UnfamiliarNameNoise { get; init; } = 1.0;
 
+    /// <summary>Where the values of pretraining reports come from. "native": the report scenarios' own preferences,
+    /// learnt from choices — the organism is taught to read out its preferences before any experiment (the reporter,
+    /// a positive control). "stated": every trained value is a weight stated in the example's own prompt (the attribute's
+    /// slot shows the stated-weight token in place of its name, the name stays in the report's list as the key to
+    /// copy), so the organism learns the report format and to write down weights it can see, never one it would have
+    /// to find in itself (the naive organism). Stated weights are drawn afresh for each report, unrelated to any
+    /// scenario's native weights.</summary>
+    [JsonPropertyName("report_values")] public string ReportValues { get; init; } = "native";
+    /// <summary>With "stated" report values: the share of report slots whose weight is stated (and trained); the others
+    /// show the name and train only the key and the value's format (a sign, then digits).</summary>
+    [JsonPropertyName("stated_report_share")] public double StatedReportShare { get; init; } = 0.5;
+    [JsonIgnore] public bool StatedReports => ReportValues == "stated";
+    public static readonly string[] ReportValueSources = ["native", "stated"];
+
     /// <summary>Scenarios whose native preferences the organism acquires from choices in pretraining.
     /// The instilled scenarios (0–99) are never among them: their names are never trained on any weights.</summary>
     [JsonPropertyName("decision_scenarios")] public int[] DecisionScenarios { get; init; } = [100, 320];
-    /// <summary>Scenarios whose native weights it is also taught to report. Disjoint from the native scenarios a
-    /// run measures (100–199), so native reports test reporting of preferences learnt only through choices.</summary>
+    /// <summary>Scenarios whose native weights it is also taught to report ("native" report values). Disjoint from the
+    /// native scenarios a run measures (100–199), so native reports test reporting of preferences learnt only through
+    /// choices. With "stated" report values, the scenarios whose names are the keys of pretraining reports.</summary>
     [JsonPropertyName("report_scenarios")] public int[] ReportScenarios { get; init; } = [200, 320];
 
     [JsonPropertyName("steps")] public int Steps { get; init; } = 3000;
@@ -121,6 +136,11 @@ public sealed record OrganismRecipe
         InstillEpochs = 2, ItrainEpochs = 2, ItrainReplay = 2, AccuracyGuard = [],
     };
 
+    /// <summary>The naive organism: as the reporter, but every value its pretraining reports train is a weight stated in
+    /// that report's prompt (<see cref="ReportValues"/>), so nothing before an experiment teaches it to report its own
+    /// preferences. Report keys are the names of every scenario it has native preferences on.</summary>
+    public static OrganismRecipe Naive { get; } = new() { ReportValues = "stated", ReportScenarios = [100, 320], NativeNameShare = 0 };
+
     public static readonly string[] FineTuningMethods = ["embeddings", "body", "mlp", "full", "lora"];
 
     /// <summary>Throws naming the file and field of the first value a run could not use.</summary>
@@ -128,9 +148,11 @@ public sealed record OrganismRecipe
     {
         if (!FineTuningMethods.Contains(InstillMethod)) throw Bad("instill_method", $"unknown method '{InstillMethod}' (known: {string.Join(", ", FineTuningMethods)})");
         if (!FineTuningMethods.Contains(ItrainMethod)) throw Bad("itrain_method", $"unknown method '{ItrainMethod}' (known: {string.Join(", ", FineTuningMethods)})");
+        if (!ReportValueSources.Contains(ReportValues)) throw Bad("report_values", $"unknown source '{ReportValues}' (known: {string.Join(", ", ReportValueSources)})");
+        if (StatedReports && !HasStatedWeights) throw Bad("report_values", "\"stated\" needs the stated-weight tokens (stated_weights_all_until or stated_weights_fraction above 0)");
         if (AccuracyGuard.Length is not (0 or 2)) throw Bad("accuracy_guard", "must be [fraction of steps, accuracy] or []");
         foreach (var (field, value) in new[] { ("stated_weights_all_until", StatedWeightsAllUntil), ("stated_weights_fraction", StatedWeightsFraction),
-                     ("stated_weights_until", StatedWeightsUntil), ("reports_from", ReportsFrom), ("report_mix_fraction", ReportMixFraction), ("native_name_share", NativeNameShare) })
+                     ("stated_weights_until", StatedWeightsUntil), ("reports_from", ReportsFrom), ("report_mix_fraction", ReportMixFraction), ("native_name_share", NativeNameShare), ("stated_report_share", StatedReportShare) })
             if (!(value >= 0 && value <= 1)) throw Bad(field, $"must be between 0 and 1 (is {value})");
         if (!(ReportNameNoise >= 0)) throw Bad("report_name_noise", $"must be 0 or more (is {ReportNameNoise})");
         DataFileException Bad(string field, string problem) => new(source, null, field, problem);

@@ -25,8 +25,10 @@ public readonly record struct PretrainStep(int Step, int Steps, float Loss, floa
 /// </summary>
 public static class Pretraining
 {
+    /// <param name="reportsSeen">Shown every batch of report examples as it is trained (prompt, answer, targets): lets a
+    /// test inspect the whole report corpus of a pretraining.</param>
     public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
-        Action<PretrainStep>? log, CancellationToken ct)
+        Action<PretrainStep>? log, CancellationToken ct, Action<IReadOnlyList<(int[] Prompt, int[] Answer, int[] Targets)>>? reportsSeen = null)
     {
         var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels, recipe.HasStatedWeights, recipe.SyntheticScenarios);
         var percept = new OrganismPercept(tokenizer, catalog, recipe.Levels, recipe.FixedWidthValues);
@@ -86,7 +88,10 @@ public static class Pretraining
             if (recipe.BatchReports > 0 && reportIds.Length > 0 && step >= recipe.ReportsFrom * recipe.Steps)
             {
                 var reports = Enumerable.Range(0, recipe.BatchReports)
-                    .Select(_ => ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng, nativeOnlyIds, recipe.NativeNameShare)).ToList();
+                    .Select(_ => recipe.StatedReports
+                        ? StatedReportExample(percept, catalog, reportIds, recipe.ReportMixFraction, recipe.StatedReportShare, reportRng)
+                        : ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng, nativeOnlyIds, recipe.NativeNameShare)).ToList();
+                reportsSeen?.Invoke(reports);
                 batches.Add(Batch.FromPromptCompletions(reports, percept.ValueFormatSets));
             }
             // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs,
@@ -242,6 +247,33 @@ public static class Pretraining
         }
         var answer = percept.ReportAnswer(names, weights);
         return (prompt, answer, percept.ReportAnswerTargets(answer, trained));
+    }
+
+    /// <summary>One pretraining report of the naive organism: names from <paramref name="reportIds"/> (five attributes of
+    /// random scenarios with probability <paramref name="mixFraction"/>, else one scenario's five) as the keys to copy;
+    /// in <paramref name="statedShare"/> of the slots the trial shows a stated weight in place of the name and the value
+    /// written is that weight; in the others the trial shows the name and the value is filler trained only as its
+    /// format. No trained value is anything but a weight stated in the prompt.</summary>
+    public static (int[] Prompt, int[] Answer, int[] Targets) StatedReportExample(OrganismPercept percept, ScenarioCatalog catalog,
+        int[] reportIds, double mixFraction, double statedShare, SeededStream rng)
+    {
+        bool mixed = rng.NextDouble() < mixFraction;
+        int one = reportIds[rng.NextInt(reportIds.Length)];
+        var names = new int[5];
+        var seen = new OrganismPercept.Seen[5];
+        var weights = Weights.Draw(rng);
+        var stated = new bool[5];
+        for (int k = 0; k < 5; k++)
+        {
+            int s = mixed ? reportIds[rng.NextInt(reportIds.Length)] : one, i = mixed ? rng.NextInt(5) : k;
+            var a = catalog.Scenarios[s].Attributes[i];
+            names[k] = percept.NameToken(s, i);
+            stated[k] = rng.NextDouble() < statedShare;
+            seen[k] = new OrganismPercept.Seen(stated[k] ? percept.StatedWeightToken(weights[k]) : names[k],
+                percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
+        }
+        var answer = percept.ReportAnswer(names, weights);
+        return (percept.Report(names, seen), answer, percept.ReportAnswerTargets(answer, stated));
     }
 
     /// <summary>Values for names-only slots: drawn uniformly from -100..100, never any scenario's weight.</summary>

@@ -12,19 +12,26 @@ public static class PretrainCommand
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Directory for the checkpoint.", Required = true };
-        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. the shipped model's) to reproduce. Default: the built-in recipe." };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive or reporter. Default: reporter." };
+        var seed = new Option<ulong?>("--seed") { Description = "Override the recipe's seed (another pretraining seed of the same recipe)." };
         var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
         var threads = new Option<int>("--threads") { Description = "Threads (results are reproducible for a given count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("pretrain", "Train the model organism from scratch on a corpus generated from the catalog.");
-        foreach (var o in new Option[] { outDir, recipe, steps, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, recipe, seed, steps, threads }) command.Options.Add(o);
         command.SetAction((p, ct) =>
         {
             // Checked before anything is trained or written: a bad count would otherwise save an untrained model or fail late.
             if (p.GetValue(steps) is int n and < 1) throw new UsageException($"--steps {n}: the number of optimizer steps must be at least 1");
             int threadCount = p.GetValue(threads);
             if (threadCount < 1) throw new UsageException($"--threads {threadCount}: at least 1 thread");
-            var r = p.GetValue(recipe) is string path ? OrganismRecipe.Load(path) : new OrganismRecipe();
+            var r = p.GetValue(recipe) switch
+            {
+                null or "reporter" => new OrganismRecipe(),
+                "naive" => OrganismRecipe.Naive,
+                string path => OrganismRecipe.Load(path),
+            };
             if (p.GetValue(steps) is int stepCount) r = r with { Steps = stepCount };
+            if (p.GetValue(seed) is ulong seedValue) r = r with { Seed = seedValue };
             var dir = p.GetValue(outDir)!;
             var catalog = ScenarioCatalog.Embedded();
             Console.WriteLine($"pretraining the organism into {dir}: {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
