@@ -11,7 +11,7 @@ namespace SelfInterp.Backends.Local;
 public static class ShippedOrganisms
 {
     /// <summary>The organism a local run uses when none is named; docs/organism.md says why it is this one.</summary>
-    public const string Default = "reporter";
+    public const string Default = "naive";
 
     /// <summary>Names the default organism, whichever it is.</summary>
     public const string DefaultAlias = "organism";
