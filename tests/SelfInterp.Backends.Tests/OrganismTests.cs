@@ -70,12 +70,16 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         Assert.Equal(w.Select(x => (double)x), parsed);
     }
 
-    /// <summary>The recipe's defaults are the shipped organism's recipe, so `selfinterp pretrain` with no recipe makes it.</summary>
-    [Fact]
-    public void The_shipped_recipe_is_the_recipe_defaults()
+    /// <summary>The shipped organisms' recipes are the built-in ones (`pretrain --recipe reporter|naive`): the recipe's
+    /// defaults for the reporter, <see cref="OrganismRecipe.Naive"/> for the naive organism.</summary>
+    [Theory]
+    [InlineData("reporter")]
+    [InlineData("naive")]
+    public void The_shipped_recipes_are_the_built_in_ones(string name)
     {
-        var shipped = OrganismRecipe.Load(ShippedOrganisms.DefaultDirectory);
-        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new OrganismRecipe()), System.Text.Json.JsonSerializer.Serialize(shipped));
+        var shipped = OrganismRecipe.Load(ShippedOrganisms.DirectoryOf(name));
+        var builtIn = name == "naive" ? OrganismRecipe.Naive : new OrganismRecipe();
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(builtIn), System.Text.Json.JsonSerializer.Serialize(shipped));
     }
 
     [Fact]
