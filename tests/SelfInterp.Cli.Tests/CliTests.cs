@@ -27,6 +27,26 @@ public class CliTests
     private static string Temp() => Directory.CreateTempSubdirectory("cli").FullName;
 
     [Fact]
+    public void Interrupting_pretrain_says_the_checkpoint_is_unfinished_and_does_not_promise_a_resume()
+    {
+        var dir = Path.Combine(Temp(), "org");
+        using var p = Start(["pretrain", "--recipe", "naive", "--steps", "100000", "--threads", "1", "--out", dir]);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        // The log is written at step 0, after the corpus exists: the loop is running then.
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(dir, "pretrain_log.csv")) && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(100);
+        Assert.True(File.Exists(Path.Combine(dir, "pretrain_log.csv")), "pretraining never reached its first step");
+        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000), "pretrain did not stop on SIGINT");
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("does not resume", stderr.Result);
+        Assert.Contains("unfinished", stderr.Result);
+        Assert.DoesNotContain("resumes it", stderr.Result);
+        Assert.DoesNotContain("saved:", stdout.Result);
+    }
+
+    [Fact]
     public void Validate_json_reports_the_shipped_catalog()
     {
         var (code, stdout, _) = Run("scenarios", "validate", "--json");

@@ -35,31 +35,43 @@ public static class PretrainCommand
             var dir = p.GetValue(outDir)!;
             var catalog = ScenarioCatalog.Embedded();
             Console.WriteLine($"pretraining the organism into {dir}: {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
-            if (Console.IsOutputRedirected)
+            try { Train(r, catalog, dir, threadCount, ct); }
+            catch (OperationCanceledException)
             {
-                // A log file gets a plain line every 5% of the steps, not a redrawn bar.
-                int every = Math.Max(1, r.Steps / 20);
-                Pretraining.Run(r, catalog, dir, threadCount, s =>
-                {
-                    if ((s.Step + 1) % every == 0 || s.Step + 1 == r.Steps)
-                        Console.WriteLine($"step {s.Step + 1}/{r.Steps}: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}");
-                }, ct);
+                // Unlike a run, pretraining keeps no optimizer state: say so rather than promise a resume.
+                Console.Error.WriteLine($"stopped: pretraining does not resume; the same command starts it over. " +
+                    $"The checkpoint in {dir} is unfinished (pretrain_log.csv ends before step {r.Steps}).");
+                return Task.FromResult(CliHost.Failure);
             }
-            else
-                AnsiConsole.Progress().AutoClear(false)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(ctx =>
-                    {
-                        var task = ctx.AddTask("pretraining", maxValue: r.Steps);
-                        Pretraining.Run(r, catalog, dir, threadCount, s =>
-                        {
-                            task.Value = s.Step + 1;
-                            task.Description = $"pretraining: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}";
-                        }, ct);
-                    });
             Console.WriteLine($"saved: {Path.GetFullPath(dir)}");
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    private static void Train(OrganismRecipe r, ScenarioCatalog catalog, string dir, int threadCount, CancellationToken ct)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            // A log file gets a plain line every 5% of the steps, not a redrawn bar.
+            int every = Math.Max(1, r.Steps / 20);
+            Pretraining.Run(r, catalog, dir, threadCount, s =>
+            {
+                if ((s.Step + 1) % every == 0 || s.Step + 1 == r.Steps)
+                    Console.WriteLine($"step {s.Step + 1}/{r.Steps}: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}");
+            }, ct);
+        }
+        else
+            AnsiConsole.Progress().AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("pretraining", maxValue: r.Steps);
+                    Pretraining.Run(r, catalog, dir, threadCount, s =>
+                    {
+                        task.Value = s.Step + 1;
+                        task.Description = $"pretraining: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}";
+                    }, ct);
+                });
     }
 }
