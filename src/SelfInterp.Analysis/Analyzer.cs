@@ -120,6 +120,9 @@ public static class Analyzer
             PairedNativeEffect = PairedBootstrap.Difference(
                 Groups(reports.NativeBefore), Groups(reports.NativeAfter),
                 SeededStream.Derive(options.Seed, $"{model}:paired_bootstrap:native")),
+            PairedInstilledVsBase = PairedBootstrap.Difference(
+                Groups(reports.Base), Groups(reports.Instilled),
+                SeededStream.Derive(options.Seed, $"{model}:paired_bootstrap:instilled_vs_base")),
             BaseOwn = baseOwn,
             LearnedBase = learnedBase,
             VersusTarget = versusTarget,

@@ -28,6 +28,24 @@ public class PairedEffectTests
         Assert.True(paired.High - paired.Low < 0.6 * (paper.High - paper.Low));
     }
 
+    [Theory]
+    [InlineData(150.0, true)]   // the base model's reports mostly noise: the instilled model's follow its preferences better
+    [InlineData(null, false)]   // the same noise in both: no difference to find
+    public void Instilled_against_base_is_a_paired_difference_over_the_instilled_scenarios(double? baseNoise, bool better)
+    {
+        using var dir = new TempDirectory();
+        new SyntheticRun
+        {
+            Seed = 7, InstilledScenarios = 40, NativeScenarios = 10, SharedReportError = 30, ReportNoise = 40, BaseReportNoise = baseNoise,
+        }.Write(dir.Path);
+        var m = Analyzer.Analyze(dir.Path, new AnalysisOptions { WriteFiles = false }).Models.Single();
+
+        var d = m.PairedInstilledVsBase!;
+        Assert.Equal(m.Reports.Instilled!.Slope - m.Reports.Base!.Slope, d.Difference, 9);
+        if (better) Assert.True(d.Low > 0, $"instilled − base: {d}");
+        else Assert.True(d.Low < 0 && d.High > 0, $"instilled − base: {d}");
+    }
+
     [Fact]
     public void The_paired_interval_is_the_same_for_the_same_seed_and_moves_with_another()
     {
@@ -39,6 +57,7 @@ public class PairedEffectTests
         var c = Analyzer.Analyze(dir.Path, options with { Seed = 99 }).Models.Single();
         Assert.Equal(a.PairedItrainingEffect, b.PairedItrainingEffect);
         Assert.Equal(a.PairedNativeEffect, b.PairedNativeEffect);
+        Assert.Equal(a.PairedInstilledVsBase, b.PairedInstilledVsBase);
         Assert.NotEqual(a.PairedItrainingEffect!.Low, c.PairedItrainingEffect!.Low);
     }
 }

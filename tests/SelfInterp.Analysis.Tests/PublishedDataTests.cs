@@ -55,6 +55,10 @@ public class PublishedDataTests
         Assert.True(m.PairedItrainingEffect.Low > 0 && m.ItrainingEffect.Low > 0);
         Assert.Equal(m.NativeEffect!.Difference, m.PairedNativeEffect!.Difference, 9);
         Assert.Contains("\"itraining_effect_paired\"", SummaryJson.Write(summary));
+        // The authors' instilled model reports its instilled preferences, their base model does not: a paired gap above 0.
+        Assert.Equal(m.Reports.Instilled!.Slope - m.Reports.Base!.Slope, m.PairedInstilledVsBase!.Difference, 9);
+        Assert.True(m.PairedInstilledVsBase.Low > 0.3, $"instilled − base: {m.PairedInstilledVsBase}");
+        Assert.Contains("\"instilled_vs_base_paired\"", SummaryJson.Write(summary));
         var (_, markdown) = RunReport.Write(dir.Path, summary);
         Assert.Contains($"Against the published gpt-4o-mini-2024-07-18_regression_results.csv: r = {NiceTicks.Format(m.Published[0].R, 4)} over 100 scenarios.",
             File.ReadAllText(markdown));

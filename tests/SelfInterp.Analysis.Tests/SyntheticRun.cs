@@ -29,6 +29,9 @@ public sealed record SyntheticRun
     /// <summary>S.d. of the report noise of the itrained models (both halves and the native after); null: <see cref="ReportNoise"/>.</summary>
     public double? ItrainedReportNoise { get; init; }
 
+    /// <summary>S.d. of the base model's report noise; null: <see cref="ReportNoise"/>.</summary>
+    public double? BaseReportNoise { get; init; }
+
     /// <summary>
     /// S.d. of an error each scenario × attribute carries into every report condition alike (the model's lasting
     /// misreading of that weight), drawn from its own stream so runs without it keep their bytes.
@@ -144,8 +147,12 @@ public sealed record SyntheticRun
     {
         var csv = new CsvWriter(PaperLayout.ReportColumns);
         bool latent = condition is ReportCondition.NativeBefore or ReportCondition.NativeAfter;
-        double noise = condition is ReportCondition.ItrainedFirstHalf or ReportCondition.ItrainedSecondHalf or ReportCondition.NativeAfter
-            ? ItrainedReportNoise ?? ReportNoise : ReportNoise;
+        double noise = condition switch
+        {
+            ReportCondition.ItrainedFirstHalf or ReportCondition.ItrainedSecondHalf or ReportCondition.NativeAfter => ItrainedReportNoise ?? ReportNoise,
+            ReportCondition.Base => BaseReportNoise ?? ReportNoise,
+            _ => ReportNoise,
+        };
         foreach (var s in scenarios)
             for (int k = 0; k < ReportsPerScenario; k++)
             {

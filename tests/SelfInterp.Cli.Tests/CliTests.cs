@@ -27,7 +27,7 @@ public class CliTests
     private static string Temp() => Directory.CreateTempSubdirectory("cli").FullName;
 
     [Fact]
-    public void Interrupting_pretrain_says_the_checkpoint_is_unfinished_and_does_not_promise_a_resume()
+    public async Task Interrupting_pretrain_says_the_checkpoint_is_unfinished_and_does_not_promise_a_resume()
     {
         var dir = Path.Combine(Temp(), "org");
         using var p = Start(["pretrain", "--recipe", "naive", "--steps", "100000", "--threads", "1", "--out", dir]);
@@ -40,10 +40,11 @@ public class CliTests
         using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
         Assert.True(p.WaitForExit(60_000), "pretrain did not stop on SIGINT");
         Assert.Equal(1, p.ExitCode);
-        Assert.Contains("does not resume", stderr.Result);
-        Assert.Contains("unfinished", stderr.Result);
-        Assert.DoesNotContain("resumes it", stderr.Result);
-        Assert.DoesNotContain("saved:", stdout.Result);
+        string err = await stderr, output = await stdout;
+        Assert.Contains("does not resume", err);
+        Assert.Contains("unfinished", err);
+        Assert.DoesNotContain("resumes it", err);
+        Assert.DoesNotContain("saved:", output);
     }
 
     [Fact]

@@ -108,6 +108,9 @@ public class EvaluateOrganismTests
         Assert.True(V("instilled_slope_low") < V("instilled_slope") && V("instilled_slope") < V("instilled_slope_high"));
         var paired = model.GetProperty("itraining_effect_paired");
         Assert.Equal(paired.GetProperty("difference").GetDouble(), V("itraining_effect_paired"), 12);
+        var againstBase = model.GetProperty("instilled_vs_base_paired");
+        Assert.Equal(againstBase.GetProperty("difference").GetDouble(), V("instilled_vs_base_paired"), 12);
+        Assert.Equal(againstBase.GetProperty("ci95")[0].GetDouble(), V("instilled_vs_base_paired_low"), 12);
         Assert.Contains("Fresh run seeds.", File.ReadAllText(Path.Combine(outDir, "evaluation.md")));
     }
 

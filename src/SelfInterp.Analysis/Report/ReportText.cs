@@ -37,6 +37,7 @@ public static class ReportText
             if (c.Key == "base" && m.BaseOwn is { } own)
                 rows.Add([.. Condition("base model vs its own choices (positive control)", own, null), "", ""]);
         }
+        rows.Add(Effect("instilled − base (the control), paired bootstrap", m.PairedInstilledVsBase));
         rows.Add(Effect("itraining effect (held-out − instilled), paired bootstrap", m.PairedItrainingEffect));
         rows.Add(Effect("itraining effect, paper's interaction model", m.ItrainingEffect));
         rows.Add(Effect("native effect (after − before), paired bootstrap", m.PairedNativeEffect));

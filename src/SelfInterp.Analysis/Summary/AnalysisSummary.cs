@@ -28,6 +28,9 @@ public sealed record ModelAnalysis(
     public SlopeDifference? PairedItrainingEffect { get; init; }
     /// <summary>The native effect as a paired comparison over scenarios; <see cref="NativeEffect"/> is the paper's.</summary>
     public SlopeDifference? PairedNativeEffect { get; init; }
+    /// <summary>Instilled − base as a paired comparison over the instilled scenarios: do the instilled model's reports
+    /// follow its preferences better than the base model's (the control) do? The paper compares the two intervals.</summary>
+    public SlopeDifference? PairedInstilledVsBase { get; init; }
     /// <summary>The positive control: the base model's reports against the weights learned from its own choices.</summary>
     public ConditionStatistics? BaseOwn { get; init; }
     /// <summary>The base model's learned weights on the instilled scenarios (from its own choices).</summary>

@@ -56,6 +56,7 @@ public static class SummaryJson
         Difference(json, "native_effect", model.NativeEffect, PaperMethod);
         Difference(json, "itraining_effect_paired", model.PairedItrainingEffect, PairedMethod);
         Difference(json, "native_effect_paired", model.PairedNativeEffect, PairedMethod);
+        Difference(json, "instilled_vs_base_paired", model.PairedInstilledVsBase, PairedMethod);
 
         json.WriteStartArray("published_regression_agreement");
         foreach (var p in model.Published)

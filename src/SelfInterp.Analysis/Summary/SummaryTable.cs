@@ -20,6 +20,7 @@ public static class SummaryTable
             foreach (var (key, c) in m.Reports.Named())
                 AppendCondition(text, key, c, versusTarget?.GetValueOrDefault(key));
             if (m.BaseOwn is { } own) AppendCondition(text, "base_vs_own_choices", own, null);
+            AppendDifference(text, "instilled - base, paired", m.PairedInstilledVsBase);
             AppendDifference(text, "itraining effect (held-out - instilled), paired", m.PairedItrainingEffect);
             AppendDifference(text, "itraining effect, paper's interaction model", m.ItrainingEffect);
             AppendDifference(text, "native effect (after - before), paired", m.PairedNativeEffect);

@@ -30,6 +30,7 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
         Interval(measures, "base_own_choices_slope", m.BaseOwn is { } own ? (own.Slope, own.Low, own.High) : null);
         Difference(measures, "itraining_effect_paired", m.PairedItrainingEffect);
         Difference(measures, "native_effect_paired", m.PairedNativeEffect);
+        Difference(measures, "instilled_vs_base_paired", m.PairedInstilledVsBase);
         Difference(measures, "itraining_effect_paper", m.ItrainingEffect);
         Difference(measures, "native_effect_paper", m.NativeEffect);
         measures.Add(("bad_report_share", reports == 0 ? double.NaN : (double)bad / reports));

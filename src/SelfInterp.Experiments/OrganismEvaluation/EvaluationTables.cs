@@ -85,7 +85,7 @@ public static class EvaluationTables
             md.AppendLine($"| {group.Key} | {F(all.Mean)} | {F(all.Sd)} | {F(all.Min)} | {F(all.Max)} | {F(seeds.Mean)} | {F(seeds.Sd)} | {F(seeds.Min)} | {F(seeds.Max)} |");
         }
         md.AppendLine("\n## Each run\n");
-        string[] shown = ["base_slope", "instilled_slope", "itrained_held_out_slope", "native_before_slope", "native_after_slope", "itraining_effect_paired", "native_effect_paired"];
+        string[] shown = ["base_slope", "instilled_slope", "instilled_vs_base_paired", "itrained_held_out_slope", "native_before_slope", "native_after_slope", "itraining_effect_paired", "native_effect_paired"];
         md.AppendLine($"| organism | pretrain seed | run seed | instillation r | {string.Join(" | ", shown)} | bad reports | seconds |");
         md.AppendLine($"| --- | --- | --- | --- | {string.Join(" | ", shown.Select(_ => "---"))} | --- | --- |");
         foreach (var r in rows)
