@@ -10,7 +10,8 @@ namespace SelfInterp.Backends.Tests;
 
 /// <summary>Pins the engine's arithmetic on the shipped organism and on pretraining, byte for byte, so that a
 /// restructuring of the engine (one decoder block for training and inference, hooks) is proven not to move
-/// a single bit. Hashes were taken with the managed GEMM at two threads before that restructuring.</summary>
+/// a single bit. Hashes were taken with the managed GEMM at two threads before that restructuring; the shipped
+/// organism's was taken again when the reporter was re-pretrained (docs/organism.md, "How the reporter is made").</summary>
 public class ShippedOrganismPinTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
 {
     private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
@@ -55,6 +56,6 @@ public class ShippedOrganismPinTests(TinyOrganism tiny) : IClassFixture<TinyOrga
         Assert.True(expected == actual, $"pinned {expected}, this run {actual}");
     }
 
-    private static readonly Dictionary<string, string> ShippedHashes = new() { ["managed-avx2"] = "2E37A8D0D02FC30A370696172899D3F8EBAB664A136BA1D2CA45258CA7577034" };
+    private static readonly Dictionary<string, string> ShippedHashes = new() { ["managed-avx2"] = "9B6FEE07EF2DA6D36CAF1A8B868E053B454EBF4C97EC9B7A8C1653BDE61C444A" };
     private static readonly Dictionary<string, string> TinyHashes = new() { ["openblas"] = "C765CE734ECDE6F14E9ECC73AFED0AD2E018D812361C1DC7B28E787E13B92F1C" };
 }
