@@ -117,7 +117,7 @@ public static class InterventionStudy
                     {
                         if (stream.Positions[r] != PromptPositions.DecisionAnswer) continue;
                         var row = stream.Row(r);
-                        float along = System.Numerics.Tensors.TensorPrimitives.Dot(row, u);
+                        float along = SelfInterp.Engine.Kernels.FixedMath.Dot(row, u);
                         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(u, (float)((scale - 1) * along), row, row);
                     }
                 });
@@ -158,7 +158,7 @@ public static class InterventionStudy
         // The final RMSNorm scales each dimension by its gain first: fold it in so u is the direction in the stream.
         var gain = m.Tensor("norm.weight");
         for (int j = 0; j < d; j++) u[j] *= gain[j];
-        float norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(u));
+        float norm = MathF.Sqrt(SelfInterp.Engine.Kernels.FixedMath.SumOfSquares(u));
         System.Numerics.Tensors.TensorPrimitives.Multiply(u, 1f / norm, u);
         return u;
     }

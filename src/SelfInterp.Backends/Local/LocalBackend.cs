@@ -185,7 +185,7 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
             progress?.Report(prompts.Count);
             return scores.Select(lp =>
             {
-                double pA = 1 / (1 + Math.Exp(lp[1] - lp[0]));
+                double pA = 1 / (1 + Numerics.DeterministicMath.Exp(lp[1] - lp[0]));
                 char c = lp[0] > lp[1] ? 'A' : 'B';
                 return new Choice(c, pA, c.ToString());
             }).ToList();

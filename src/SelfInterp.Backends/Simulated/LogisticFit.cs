@@ -25,7 +25,7 @@ public static class LogisticFit
             {
                 double eta = 0;
                 for (int j = 0; j < p; j++) eta += x[n][j] * beta[j];
-                double mu = 1 / (1 + Math.Exp(-eta)), w = mu * (1 - mu);
+                double mu = 1 / (1 + Numerics.DeterministicMath.Exp(-eta)), w = mu * (1 - mu);
                 for (int j = 0; j < p; j++)
                 {
                     grad[j] += ((y[n] ? 1 : 0) - mu) * x[n][j];

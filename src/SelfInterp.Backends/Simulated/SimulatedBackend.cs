@@ -95,7 +95,7 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
             double du = 0;
             var d = Differences(scenario, task.Trial);
             for (int i = 0; i < d.Length; i++) du += w[i] * d[i];
-            double pA = 1 / (1 + Math.Exp(-du / Math.Max(options.ChoiceNoise, 1e-9)));
+            double pA = 1 / (1 + Numerics.DeterministicMath.Exp(-du / Math.Max(options.ChoiceNoise, 1e-9)));
             var rng = StreamFor(m.Id, prompt);
             char selection = rng.NextDouble() < pA ? 'A' : 'B';
             choices.Add(new Choice(selection, pA, selection.ToString()));

@@ -44,9 +44,18 @@ public static class PretrainCommand
                 return Task.FromResult(CliHost.Failure);
             }
             Console.WriteLine($"saved: {Path.GetFullPath(dir)}");
+            PrintProfile();
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>With SELFINTERP_PROFILE=1, the time each kernel took over the whole pretraining (stderr).</summary>
+    private static void PrintProfile()
+    {
+        if (!SelfInterp.Engine.Kernels.KernelProfiler.Enabled) return;
+        foreach (var (name, (ms, calls)) in SelfInterp.Engine.Kernels.KernelProfiler.Snapshot().OrderByDescending(kv => kv.Value.Ms))
+            Console.Error.WriteLine($"profile {name,-20} {ms / 1000,9:F2} s ({calls} calls)");
     }
 
     private static void Train(OrganismRecipe r, ScenarioCatalog catalog, string dir, int threadCount, CancellationToken ct)

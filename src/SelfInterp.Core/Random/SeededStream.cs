@@ -1,3 +1,4 @@
+using SelfInterp.Numerics;
 namespace SelfInterp.Core.Random;
 
 /// <summary>
@@ -68,7 +69,7 @@ public sealed class SeededStream
     public double NextGaussian()
     {
         double u1 = 1.0 - NextDouble(), u2 = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        return Math.Sqrt(-2.0 * DeterministicMath.Log(u1)) * DeterministicMath.Cos(2.0 * Math.PI * u2);
     }
 
     /// <summary>Chi-square with an integer number of degrees of freedom, as a sum of squared normals.</summary>
@@ -84,7 +85,7 @@ public sealed class SeededStream
     {
         double u = NextDouble();
         while (u == 0) u = NextDouble();
-        return Math.Log(u / (1 - u));
+        return DeterministicMath.Log(u / (1 - u));
     }
 
     /// <summary>Fisher–Yates shuffle in place.</summary>

@@ -1,7 +1,8 @@
 namespace SelfInterp.Engine.Gemm;
 
-/// <summary>Chooses the GEMM: OpenBLAS when loadable, else the managed SIMD kernel.
-/// SELFINTERP_GEMM=managed|openblas|naive forces one.</summary>
+/// <summary>Chooses the GEMM: the managed kernel, whose results are the same bytes on every CPU, unless
+/// SELFINTERP_GEMM=openblas|naive asks for another. OpenBLAS picks its kernels per CPU, so a model trained with it is
+/// not reproducible on another machine; runs and checkpoints record which GEMM made them.</summary>
 public static class GemmProvider
 {
     public const string EnvironmentVariable = "SELFINTERP_GEMM";
@@ -11,9 +12,7 @@ public static class GemmProvider
         string? forced = Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim().ToLowerInvariant();
         switch (forced)
         {
-            case null or "":
-                return (IGemm?)OpenBlasGemm.TryCreate(threads) ?? new ManagedGemm(threads);
-            case "managed": return new ManagedGemm(threads);
+            case null or "" or "managed": return new ManagedGemm(threads);
             case "naive": return new NaiveGemm();
             case "openblas":
                 return OpenBlasGemm.TryCreate(threads)

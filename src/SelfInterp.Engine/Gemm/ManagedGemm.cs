@@ -4,13 +4,16 @@ using System.Runtime.Intrinsics;
 namespace SelfInterp.Engine.Gemm;
 
 /// <summary>Blocked, packed SIMD GEMM (BLIS-style): panels of A (MR rows) and B (NR columns) are packed per
-/// KC-deep slice, then an MR×NR register-tiled FMA micro-kernel sweeps them. Tiles of C are split over
-/// threads statically, and every element of C is summed in the same order whatever the thread count.</summary>
+/// KC-deep slice, then an MR×NR register-tiled FMA micro-kernel sweeps them. The default GEMM, because its result
+/// is the same bytes on every CPU and with any thread count: each element of C is accumulated along k in order
+/// with fused multiply-adds (vectorised over columns, so the lane width changes no sum), slice by slice into C
+/// with one fused multiply-add by alpha, and tiles of C are split over threads whole.</summary>
+/// <remarks>The micro-kernel is written with Vector256 on every CPU: on an AVX-512 machine a 512-bit kernel would
+/// be no faster for the engine's small matrices (dim 128) and the tiling, which edge tiles take the scratch path,
+/// would then depend on the CPU.</remarks>
 public sealed unsafe class ManagedGemm : IGemm
 {
-    const int MR = 6, KC = 256, MC = 48, NC = 256;
-    /// <summary>Panel width: two Vector512 or two Vector256 per row of the micro-tile.</summary>
-    static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
+    const int MR = 6, NR = 16, KC = 256, MC = 48, NC = 256;
 
     readonly int _threads;
     // Packing buffers belong to the calling thread, so concurrent calls (one per inference session) are safe.
@@ -18,7 +21,7 @@ public sealed unsafe class ManagedGemm : IGemm
 
     public ManagedGemm(int threads) => _threads = Math.Max(1, threads);
 
-    public string Name => Vector512.IsHardwareAccelerated ? "managed-avx512" : "managed-avx2";
+    public string Name => "managed";
 
     public void Multiply(float* a, int lda, bool transA, float* b, int ldb, bool transB,
         int m, int n, int k, float alpha, float beta, float* c, int ldc)
@@ -146,59 +149,25 @@ public sealed unsafe class ManagedGemm : IGemm
         }
     }
 
-    /// <summary>C[mr×nr] += alpha·Apanel·Bpanel; partial edge tiles go through a scratch tile.</summary>
+    /// <summary>C[mr×nr] = alpha·(Apanel·Bpanel) + C with one rounding per element; a partial edge tile computes the
+    /// sums into a scratch tile and applies the same fused multiply-add element by element.</summary>
     static void Tile(float* a, float* b, int kc, float* c, int ldc, int mr, int nr, float alpha)
     {
         if (mr == MR && nr == NR)
         {
-            Kernel(a, b, kc, c, ldc, alpha);
+            Kernel256(a, b, kc, c, ldc, alpha, accumulate: true);
             return;
         }
-        float* tmp = stackalloc float[MR * 32];
-        new Span<float>(tmp, MR * NR).Clear();
-        Kernel(a, b, kc, tmp, NR, alpha);
+        float* sums = stackalloc float[MR * NR];
+        Kernel256(a, b, kc, sums, NR, 1f, accumulate: false);
         for (int i = 0; i < mr; i++)
             for (int j = 0; j < nr; j++)
-                c[(long)i * ldc + j] += tmp[i * NR + j];
+                c[(long)i * ldc + j] = MathF.FusedMultiplyAdd(sums[i * NR + j], alpha, c[(long)i * ldc + j]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Kernel(float* a, float* b, int kc, float* c, int ldc, float alpha)
-    {
-        if (Vector512.IsHardwareAccelerated) Kernel512(a, b, kc, c, ldc, alpha);
-        else Kernel256(a, b, kc, c, ldc, alpha);
-    }
-
-    /// <summary>6×32 micro-kernel: 12 zmm accumulators, per k two B loads and six A broadcasts.</summary>
-    static void Kernel512(float* a, float* b, int kc, float* c, int ldc, float alpha)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += MR; b += 32;
-        }
-        var al = Vector512.Create(alpha);
-        Store512(c, c00, c01, al); Store512(c + ldc, c10, c11, al); Store512(c + 2L * ldc, c20, c21, al);
-        Store512(c + 3L * ldc, c30, c31, al); Store512(c + 4L * ldc, c40, c41, al); Store512(c + 5L * ldc, c50, c51, al);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, Vector512<float> alpha)
-    {
-        Vector512.FusedMultiplyAdd(v0, alpha, Vector512.Load(c)).Store(c);
-        Vector512.FusedMultiplyAdd(v1, alpha, Vector512.Load(c + 16)).Store(c + 16);
-    }
-
-    /// <summary>6×16 micro-kernel for AVX2 machines: 12 ymm accumulators.</summary>
-    static void Kernel256(float* a, float* b, int kc, float* c, int ldc, float alpha)
+    /// <summary>6×16 micro-kernel: 12 ymm accumulators, per k two B loads and six A broadcasts. Stores
+    /// alpha·sum + C (accumulate) or the plain sums.</summary>
+    static void Kernel256(float* a, float* b, int kc, float* c, int ldc, float alpha, bool accumulate)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -212,6 +181,12 @@ public sealed unsafe class ManagedGemm : IGemm
             x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
             a += MR; b += 16;
+        }
+        if (!accumulate)
+        {
+            c00.Store(c); c01.Store(c + 8); c10.Store(c + ldc); c11.Store(c + ldc + 8); c20.Store(c + 2L * ldc); c21.Store(c + 2L * ldc + 8);
+            c30.Store(c + 3L * ldc); c31.Store(c + 3L * ldc + 8); c40.Store(c + 4L * ldc); c41.Store(c + 4L * ldc + 8); c50.Store(c + 5L * ldc); c51.Store(c + 5L * ldc + 8);
+            return;
         }
         var al = Vector256.Create(alpha);
         Store256(c, c00, c01, al); Store256(c + ldc, c10, c11, al); Store256(c + 2L * ldc, c20, c21, al);

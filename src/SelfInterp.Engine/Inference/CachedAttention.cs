@@ -67,13 +67,13 @@ internal static unsafe class CachedAttention
                         mine[visible..].Clear();
                         mine = mine[..visible];
                         TensorPrimitives.Multiply(mine, scale, mine);
-                        float max = TensorPrimitives.Max(mine);
-                        if (P > 0) max = Math.Max(max, TensorPrimitives.Max(pre));
+                        float max = FixedMath.Max(mine);
+                        if (P > 0) max = Math.Max(max, FixedMath.Max(pre));
                         TensorPrimitives.Subtract(pre, max, pre);
-                        TensorPrimitives.Exp(pre, pre);
+                        FixedMath.Exp(pre, pre);
                         TensorPrimitives.Subtract(mine, max, mine);
-                        TensorPrimitives.Exp(mine, mine);
-                        float inv = 1f / (TensorPrimitives.Sum(pre) + TensorPrimitives.Sum(mine));
+                        FixedMath.Exp(mine, mine);
+                        float inv = 1f / (FixedMath.Sum(pre) + FixedMath.Sum(mine));
                         TensorPrimitives.Multiply(pre, inv, pre);
                         TensorPrimitives.Multiply(mine, inv, mine);
                     }

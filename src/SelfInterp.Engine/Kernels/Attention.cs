@@ -58,10 +58,10 @@ public sealed unsafe class Attention
                         if (i >= len) { new Span<float>(tr, keys).Clear(); continue; }
                         var row = new Span<float>(tr, i + 1);
                         TensorPrimitives.Multiply(row, scale, row);
-                        float max = TensorPrimitives.Max(row);
+                        float max = FixedMath.Max(row);
                         TensorPrimitives.Subtract(row, max, row);
-                        TensorPrimitives.Exp(row, row);
-                        TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
+                        FixedMath.Exp(row, row);
+                        TensorPrimitives.Multiply(row, 1f / FixedMath.Sum(row), row);
                         new Span<float>(tr + i + 1, keys - i - 1).Clear();
                         row.CopyTo(new Span<float>(p + (long)i * t, t));
                         new Span<float>(p + (long)i * t + i + 1, t - i - 1).Clear();
@@ -123,7 +123,7 @@ public sealed unsafe class Attention
                             if (i >= len) { dr.Clear(); continue; }
                             var pr = new ReadOnlySpan<float>(p + (long)i * t, i + 1);
                             var head = dr[..(i + 1)];
-                            float dot = TensorPrimitives.Dot(pr, head);
+                            float dot = FixedMath.Dot(pr, head);
                             TensorPrimitives.Subtract(head, dot, head);
                             TensorPrimitives.Multiply(head, pr, head);
                             TensorPrimitives.Multiply(head, scale, head);

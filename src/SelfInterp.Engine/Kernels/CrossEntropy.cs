@@ -29,9 +29,9 @@ public static unsafe class CrossEntropy
             losses[i] = lse - lseSet;
             // The set's renormalised probabilities need the logits, which the softmax below overwrites.
             Span<float> within = stackalloc float[members.Length];
-            for (int k = 0; k < members.Length; k++) within[k] = MathF.Exp(row[members[k]] - lseSet);
+            for (int k = 0; k < members.Length; k++) within[k] = FixedMath.Exp(row[members[k]] - lseSet);
             TensorPrimitives.Subtract(row, lse, row);
-            TensorPrimitives.Exp(row, row);
+            FixedMath.Exp(row, row);
             if (set < 0) row[target] -= 1f;
             for (int k = 0; k < members.Length; k++) row[members[k]] -= within[k];
             TensorPrimitives.Multiply(row, scale, row);
@@ -45,13 +45,13 @@ public static unsafe class CrossEntropy
     {
         float max = float.NegativeInfinity, sum = 0;
         foreach (int j in members) max = MathF.Max(max, row[j]);
-        foreach (int j in members) sum += MathF.Exp(row[j] - max);
-        return max + MathF.Log(sum);
+        foreach (int j in members) sum += FixedMath.Exp(row[j] - max);
+        return max + FixedMath.Log(sum);
     }
 
     public static float LogSumExp(ReadOnlySpan<float> row)
     {
-        float max = TensorPrimitives.Max(row);
+        float max = FixedMath.Max(row);
         float sum = 0;
         Span<float> chunk = stackalloc float[256];
         for (int j = 0; j < row.Length; j += chunk.Length)
@@ -59,9 +59,9 @@ public static unsafe class CrossEntropy
             var src = row.Slice(j, Math.Min(chunk.Length, row.Length - j));
             var dst = chunk[..src.Length];
             TensorPrimitives.Subtract(src, max, dst);
-            TensorPrimitives.Exp(dst, dst);
-            sum += TensorPrimitives.Sum(dst);
+            FixedMath.Exp(dst, dst);
+            sum += FixedMath.Sum(dst);
         }
-        return max + MathF.Log(sum);
+        return max + FixedMath.Log(sum);
     }
 }

@@ -16,7 +16,7 @@ public static unsafe class RmsNorm
             {
                 var xr = new ReadOnlySpan<float>(x + (long)i * dim, dim);
                 var yr = new Span<float>(output + (long)i * dim, dim);
-                float r = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(xr) / dim + eps);
+                float r = 1f / MathF.Sqrt(FixedMath.SumOfSquares(xr) / dim + eps);
                 rstd[i] = r;
                 TensorPrimitives.Multiply(xr, r, yr);
                 TensorPrimitives.Multiply(yr, new ReadOnlySpan<float>(weight, dim), yr);
@@ -39,7 +39,7 @@ public static unsafe class RmsNorm
                 float r = rstd[i];
                 // g = w·dy;  dx += r·g − x·r³·mean(g·x)
                 TensorPrimitives.Multiply(new ReadOnlySpan<float>(weight, dim), dy, g);
-                float c = r * r * r * TensorPrimitives.Dot(g, xr) / dim;
+                float c = r * r * r * FixedMath.Dot(g, xr) / dim;
                 TensorPrimitives.MultiplyAdd(g, r, dxr, dxr);
                 TensorPrimitives.MultiplyAdd(xr, -c, dxr, dxr);
             }

@@ -1,3 +1,4 @@
+using SelfInterp.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace SelfInterp.Engine.Kernels;
@@ -20,9 +21,9 @@ public sealed unsafe class Rope
         for (int p = 0; p < maxPositions; p++)
             for (int i = 0; i < half; i++)
             {
-                double angle = p * Math.Pow(theta, -2.0 * i / headDim);
-                _cos[p * half + i] = (float)Math.Cos(angle);
-                _sin[p * half + i] = (float)Math.Sin(angle);
+                double angle = p * DeterministicMath.Pow(theta, -2.0 * i / headDim);
+                _cos[p * half + i] = (float)DeterministicMath.Cos(angle);
+                _sin[p * half + i] = (float)DeterministicMath.Sin(angle);
             }
     }
 

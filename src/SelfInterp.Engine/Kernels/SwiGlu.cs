@@ -14,7 +14,7 @@ public static unsafe class SwiGlu
                 var g = new ReadOnlySpan<float>(gateUp + (long)i * 2 * hidden, hidden);
                 var u = new ReadOnlySpan<float>(gateUp + (long)i * 2 * hidden + hidden, hidden);
                 var y = new Span<float>(output + (long)i * hidden, hidden);
-                TensorPrimitives.Sigmoid(g, y);
+                FixedMath.Sigmoid(g, y);
                 TensorPrimitives.Multiply(y, g, y);
                 TensorPrimitives.Multiply(y, u, y);
             }
@@ -37,7 +37,7 @@ public static unsafe class SwiGlu
                 var sig = new Span<float>(dg, hidden);
                 var silu = new Span<float>(du, hidden);
                 // s = σ(g); silu = g·s; du = dy·silu; dg = dy·u·(s + silu·(1 − s))
-                TensorPrimitives.Sigmoid(gs, sig);
+                FixedMath.Sigmoid(gs, sig);
                 TensorPrimitives.Multiply(gs, sig, silu);
                 TensorPrimitives.Subtract(1f, sig, t);
                 TensorPrimitives.FusedMultiplyAdd(silu, t, sig, t);

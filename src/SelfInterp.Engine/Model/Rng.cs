@@ -1,3 +1,5 @@
+using SelfInterp.Numerics;
+
 namespace SelfInterp.Engine;
 
 /// <summary>A small, version-stable random stream (SplitMix64) derived from a seed and a stream name, so every
@@ -33,8 +35,8 @@ public sealed class Rng
     {
         if (_spare is double s) { _spare = null; return s; }
         double u1 = 1.0 - NextDouble(), u2 = NextDouble();
-        double r = Math.Sqrt(-2.0 * Math.Log(u1));
-        _spare = r * Math.Sin(2 * Math.PI * u2);
-        return r * Math.Cos(2 * Math.PI * u2);
+        double r = Math.Sqrt(-2.0 * DeterministicMath.Log(u1));
+        _spare = r * DeterministicMath.Sin(2 * Math.PI * u2);
+        return r * DeterministicMath.Cos(2 * Math.PI * u2);
     }
 }

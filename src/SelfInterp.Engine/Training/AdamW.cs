@@ -36,7 +36,7 @@ public sealed class AdamW
     {
         StepCount++;
         float b1 = Beta1, b2 = Beta2, eps = Epsilon;
-        float bc1 = 1f - MathF.Pow(b1, StepCount), bc2Sqrt = MathF.Sqrt(1f - MathF.Pow(b2, StepCount));
+        float bc1 = 1f - (float)Numerics.DeterministicMath.Pow(b1, StepCount), bc2Sqrt = MathF.Sqrt(1f - (float)Numerics.DeterministicMath.Pow(b2, StepCount));
         float stepSize = learningRate / bc1, decay = 1f - learningRate * WeightDecay;
         const int chunk = 1 << 14;
         int chunks = (parameters.Length + chunk - 1) / chunk;

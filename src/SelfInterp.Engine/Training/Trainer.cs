@@ -71,7 +71,7 @@ public sealed class Trainer
         Workers.For(chunks, threads, (ci, _) =>
         {
             int start = ci * chunk, len = Math.Min(chunk, values.Length - start);
-            partial[ci] = System.Numerics.Tensors.TensorPrimitives.SumOfSquares(values.AsSpan(start, len));
+            partial[ci] = FixedMath.SumOfSquares(values.AsSpan(start, len));
         });
         double sum = 0;
         foreach (double p in partial) sum += p;
