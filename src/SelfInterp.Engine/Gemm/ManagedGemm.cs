@@ -5,12 +5,13 @@ namespace SelfInterp.Engine.Gemm;
 
 /// <summary>Blocked, packed SIMD GEMM (BLIS-style): panels of A (MR rows) and B (NR columns) are packed per
 /// KC-deep slice, then an MR×NR register-tiled FMA micro-kernel sweeps them. The default GEMM, because its result
-/// is the same bytes on every CPU and with any thread count: each element of C is accumulated along k in order
-/// with fused multiply-adds (vectorised over columns, so the lane width changes no sum), slice by slice into C
-/// with one fused multiply-add by alpha, and tiles of C are split over threads whole.</summary>
-/// <remarks>The micro-kernel is written with Vector256 on every CPU: on an AVX-512 machine a 512-bit kernel would
-/// be no faster for the engine's small matrices (dim 128) and the tiling, which edge tiles take the scratch path,
-/// would then depend on the CPU.</remarks>
+/// is the same bytes on every CPU and with any thread count: C is scaled by beta, then each element is one chain of
+/// fused multiply-adds along k in order, C[i,j] = fma(alpha·A[i,p], B[p,j], C[i,j]) (the accumulators start from C
+/// at every slice, so neither the blocking nor the lane width changes a sum), and tiles of C go to threads whole.</summary>
+/// <remarks>One chain from C also means that rows of A that are zero leave C exactly as it was: a product over a
+/// subset of the rows (the engine's pruned last layer) gives the same bytes as over all of them. The micro-kernel
+/// is written with Vector256 on every CPU: a 512-bit one would be no faster for the engine's small matrices and
+/// would make the tiling, and so which tiles take the scratch path, depend on the CPU.</remarks>
 public sealed unsafe class ManagedGemm : IGemm
 {
     const int MR = 6, NR = 16, KC = 256, MC = 48, NC = 256;
@@ -30,40 +31,43 @@ public sealed unsafe class ManagedGemm : IGemm
         ScaleC(c, ldc, m, n, beta);
         if (k == 0 || alpha == 0) return;
 
-        int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
-        Grow(ref t_packA, (long)mPanels * MR * KC);
-        Grow(ref t_packB, (long)nPanels * NR * KC);
-        int mTiles = (m + MC - 1) / MC, nTiles = (n + NC - 1) / NC;
-        int tiles = mTiles * nTiles;
-        int workers = Math.Min(_threads, tiles);
-        // Small products are not worth waking other threads for.
-        if ((long)m * n * k < 64L * 64 * 64) workers = 1;
-
-        fixed (float* pa = t_packA, pb = t_packB)
+        // Small products are not worth waking another thread for.
+        int workers = (long)m * n * k < 64L * 64 * 64 ? 1 : _threads;
+        int nTiles = (n + NC - 1) / NC, mc = TileRows(m, nTiles, workers);
+        int tiles = (m + mc - 1) / mc * nTiles;
+        workers = Math.Min(workers, tiles);
+        // One dispatch per product: each worker takes whole tiles of C and runs every k-slice of them itself,
+        // packing its own panels, so no thread waits on another between slices.
+        RunParallel(workers, w =>
         {
-            float* packA = pa, packB = pb;
-            for (int p0 = 0; p0 < k; p0 += KC)
-            {
-                int kc = Math.Min(KC, k - p0);
-                RunParallel(workers, w =>
+            Grow(ref t_packA, (long)mc * KC);
+            Grow(ref t_packB, (long)NC * KC);
+            fixed (float* packA = t_packA, packB = t_packB)
+                for (int t = w; t < tiles; t += workers)
                 {
-                    for (int jp = w; jp < nPanels; jp += workers) PackB(b, ldb, transB, p0, kc, jp * NR, n, packB + (long)jp * NR * kc);
-                    for (int ip = w; ip < mPanels; ip += workers) PackA(a, lda, transA, p0, kc, ip * MR, m, packA + (long)ip * MR * kc);
-                });
-                RunParallel(workers, w =>
-                {
-                    for (int t = w; t < tiles; t += workers)
+                    int i0 = t / nTiles * mc, j0 = t % nTiles * NC;
+                    int rows = Math.Min(mc, m - i0), cols = Math.Min(NC, n - j0);
+                    for (int p0 = 0; p0 < k; p0 += KC)
                     {
-                        int i0 = (t / nTiles) * MC, j0 = (t % nTiles) * NC;
-                        int i1 = Math.Min(m, i0 + MC), j1 = Math.Min(n, j0 + NC);
-                        for (int j = j0; j < j1; j += NR)
-                            for (int i = i0; i < i1; i += MR)
-                                Tile(packA + (long)(i / MR) * MR * kc, packB + (long)(j / NR) * NR * kc, kc,
-                                    c + (long)i * ldc + j, ldc, Math.Min(MR, m - i), Math.Min(NR, n - j), alpha);
+                        int kc = Math.Min(KC, k - p0);
+                        for (int jp = 0; jp < cols; jp += NR) PackB(b, ldb, transB, p0, kc, j0 + jp, n, packB + (long)jp * kc);
+                        for (int ip = 0; ip < rows; ip += MR) PackA(a, lda, transA, p0, kc, i0 + ip, m, alpha, packA + (long)ip * kc);
+                        for (int jp = 0; jp < cols; jp += NR)
+                            for (int ip = 0; ip < rows; ip += MR)
+                                Tile(packA + (long)ip * kc, packB + (long)jp * kc, kc, c + (long)(i0 + ip) * ldc + j0 + jp, ldc,
+                                    Math.Min(MR, rows - ip), Math.Min(NR, cols - jp));
                     }
-                });
-            }
-        }
+                }
+        });
+    }
+
+    /// <summary>Rows per tile of C: MC, or fewer (a multiple of MR) until every worker has a few tiles, so a small
+    /// product (a weight gradient with 128 rows) does not leave a core idle. Tiling changes no value.</summary>
+    static int TileRows(int m, int nTiles, int workers)
+    {
+        int mc = MC;
+        while (mc > MR && (long)((m + mc - 1) / mc) * nTiles < 4 * workers) mc -= MR;
+        return mc;
     }
 
     static void RunParallel(int workers, Action<int> body)
@@ -88,7 +92,13 @@ public sealed unsafe class ManagedGemm : IGemm
         }
     }
 
-    /// <summary>Packs op(A)[i0..i0+MR, p0..p0+kc] as kc groups of MR values, zero-padding missing rows.</summary>
+    /// <summary>Packs alpha·op(A)[i0..i0+MR, p0..p0+kc] as kc groups of MR values, zero-padding missing rows.</summary>
+    static void PackA(float* a, int lda, bool transA, int p0, int kc, int i0, int m, float alpha, float* dst)
+    {
+        PackA(a, lda, transA, p0, kc, i0, m, dst);
+        if (alpha != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(new Span<float>(dst, kc * MR), alpha, new Span<float>(dst, kc * MR));
+    }
+
     static void PackA(float* a, int lda, bool transA, int p0, int kc, int i0, int m, float* dst)
     {
         int rows = Math.Min(MR, m - i0);
@@ -149,28 +159,29 @@ public sealed unsafe class ManagedGemm : IGemm
         }
     }
 
-    /// <summary>C[mr×nr] = alpha·(Apanel·Bpanel) + C with one rounding per element; a partial edge tile computes the
-    /// sums into a scratch tile and applies the same fused multiply-add element by element.</summary>
-    static void Tile(float* a, float* b, int kc, float* c, int ldc, int mr, int nr, float alpha)
+    /// <summary>C[mr×nr] continues its chains over this slice; a partial edge tile runs them in a scratch tile.</summary>
+    static void Tile(float* a, float* b, int kc, float* c, int ldc, int mr, int nr)
     {
         if (mr == MR && nr == NR)
         {
-            Kernel256(a, b, kc, c, ldc, alpha, accumulate: true);
+            Kernel(a, b, kc, c, ldc);
             return;
         }
-        float* sums = stackalloc float[MR * NR];
-        Kernel256(a, b, kc, sums, NR, 1f, accumulate: false);
-        for (int i = 0; i < mr; i++)
-            for (int j = 0; j < nr; j++)
-                c[(long)i * ldc + j] = MathF.FusedMultiplyAdd(sums[i * NR + j], alpha, c[(long)i * ldc + j]);
+        float* tile = stackalloc float[MR * NR];
+        new Span<float>(tile, MR * NR).Clear();
+        for (int i = 0; i < mr; i++) new Span<float>(c + (long)i * ldc, nr).CopyTo(new Span<float>(tile + i * NR, nr));
+        Kernel(a, b, kc, tile, NR);
+        for (int i = 0; i < mr; i++) new Span<float>(tile + i * NR, nr).CopyTo(new Span<float>(c + (long)i * ldc, nr));
     }
 
-    /// <summary>6×16 micro-kernel: 12 ymm accumulators, per k two B loads and six A broadcasts. Stores
-    /// alpha·sum + C (accumulate) or the plain sums.</summary>
-    static void Kernel256(float* a, float* b, int kc, float* c, int ldc, float alpha, bool accumulate)
+    /// <summary>6×16 micro-kernel: 12 ymm accumulators loaded from C, per k two B loads, six A broadcasts and
+    /// twelve fused multiply-adds, stored back.</summary>
+    static void Kernel(float* a, float* b, int kc, float* c, int ldc)
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* c1 = c + ldc, c2 = c + 2L * ldc, c3 = c + 3L * ldc, c4 = c + 4L * ldc, c5 = c + 5L * ldc;
+        Vector256<float> c00 = Vector256.Load(c), c01 = Vector256.Load(c + 8), c10 = Vector256.Load(c1), c11 = Vector256.Load(c1 + 8),
+            c20 = Vector256.Load(c2), c21 = Vector256.Load(c2 + 8), c30 = Vector256.Load(c3), c31 = Vector256.Load(c3 + 8),
+            c40 = Vector256.Load(c4), c41 = Vector256.Load(c4 + 8), c50 = Vector256.Load(c5), c51 = Vector256.Load(c5 + 8);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b); var b1 = Vector256.Load(b + 8);
@@ -180,23 +191,9 @@ public sealed unsafe class ManagedGemm : IGemm
             x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
             x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += MR; b += 16;
+            a += MR; b += NR;
         }
-        if (!accumulate)
-        {
-            c00.Store(c); c01.Store(c + 8); c10.Store(c + ldc); c11.Store(c + ldc + 8); c20.Store(c + 2L * ldc); c21.Store(c + 2L * ldc + 8);
-            c30.Store(c + 3L * ldc); c31.Store(c + 3L * ldc + 8); c40.Store(c + 4L * ldc); c41.Store(c + 4L * ldc + 8); c50.Store(c + 5L * ldc); c51.Store(c + 5L * ldc + 8);
-            return;
-        }
-        var al = Vector256.Create(alpha);
-        Store256(c, c00, c01, al); Store256(c + ldc, c10, c11, al); Store256(c + 2L * ldc, c20, c21, al);
-        Store256(c + 3L * ldc, c30, c31, al); Store256(c + 4L * ldc, c40, c41, al); Store256(c + 5L * ldc, c50, c51, al);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, Vector256<float> alpha)
-    {
-        Vector256.FusedMultiplyAdd(v0, alpha, Vector256.Load(c)).Store(c);
-        Vector256.FusedMultiplyAdd(v1, alpha, Vector256.Load(c + 8)).Store(c + 8);
+        c00.Store(c); c01.Store(c + 8); c10.Store(c1); c11.Store(c1 + 8); c20.Store(c2); c21.Store(c2 + 8);
+        c30.Store(c3); c31.Store(c3 + 8); c40.Store(c4); c41.Store(c4 + 8); c50.Store(c5); c51.Store(c5 + 8);
     }
 }
