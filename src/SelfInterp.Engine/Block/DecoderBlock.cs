@@ -30,14 +30,29 @@ internal static unsafe class DecoderBlock
 {
     public static void Forward(DecoderKernels k, Model m, int layer, int n, in BlockBuffers b, IBlockAttention attention, Hooks? hooks, RowTags? tags)
     {
+        AttentionHalf(k, m, layer, n, b, attention, hooks, tags);
+        Rest(k, m, layer, n, b, hooks, tags);
+    }
+
+    /// <summary>resid_pre hook, norm, q|k|v projection and attention: b.Att for all n rows.</summary>
+    public static void AttentionHalf(DecoderKernels k, Model m, int layer, int n, in BlockBuffers b, IBlockAttention attention, Hooks? hooks, RowTags? tags)
+    {
+        var c = m.Config;
+        var lo = m.Layout.Layers[layer];
+        RunHooks(hooks, tags, HookPoint.ResidPre(layer), b.X, n, c.Dim);
+        k.RmsNorm(b.X, lo.AttnNorm, n, b.Norm1, b.Rstd1);
+        k.Linear(b.Norm1, lo.Wqkv, n, c.Dim, c.QkvDim, 0f, b.Qkv, c.QkvDim);
+        k.LoraAdd(layer, ProjectionGroup.Qkv, b.Norm1, n, b.LoraQkv, b.Qkv);
+        k.Attend(attention, layer, b.Qkv, b.Att);
+    }
+
+    /// <summary>The rest, row by row: mid = x + Wo·att, then the MLP into out. Each row depends only on its own x and
+    /// att rows, so it may run on a subset of the rows (training's last layer, on the rows that have a loss).</summary>
+    public static void Rest(DecoderKernels k, Model m, int layer, int n, in BlockBuffers b, Hooks? hooks, RowTags? tags)
+    {
         var c = m.Config;
         var lo = m.Layout.Layers[layer];
         int d = c.Dim, hid = c.MlpHidden;
-        RunHooks(hooks, tags, HookPoint.ResidPre(layer), b.X, n, d);
-        k.RmsNorm(b.X, lo.AttnNorm, n, b.Norm1, b.Rstd1);
-        k.Linear(b.Norm1, lo.Wqkv, n, d, c.QkvDim, 0f, b.Qkv, c.QkvDim);
-        k.LoraAdd(layer, ProjectionGroup.Qkv, b.Norm1, n, b.LoraQkv, b.Qkv);
-        k.Attend(attention, layer, b.Qkv, b.Att);
         if (b.Mid != b.X) k.Copy(b.X, b.Mid, (long)n * d);
         k.Linear(b.Att, lo.Wo, n, c.QDim, d, 1f, b.Mid, d);
         k.LoraAdd(layer, ProjectionGroup.Output, b.Att, n, b.LoraOut, b.Mid);

@@ -9,14 +9,16 @@ public sealed unsafe partial class Model
     {
         public readonly PinnedBuffer Resid = new(), Norm1 = new(), Rstd1 = new(), Qkv = new(), Probs = new(), Att = new(),
             ResidMid = new(), Norm2 = new(), Rstd2 = new(), GateUp = new(), Swi = new(), NormF = new(), RstdF = new(),
-            Gathered = new(), Logits = new(), LoraU = new(),
-            DResid = new(), DNorm = new(), DAtt = new(), DQkv = new(), DGateUp = new(), DSwi = new(), DGathered = new(), DU = new();
+            Gathered = new(), Logits = new(), LoraU = new(), AttRows = new(),
+            DResid = new(), DResidRows = new(), DAttRows = new(), DNorm = new(), DAtt = new(), DQkv = new(), DGateUp = new(), DSwi = new(), DGathered = new(), DU = new();
         public Attention? Attention;
         public int AttentionMaxT;
         public Batch? Batch;
         public int[] Positions = [];
         public int[] TargetRows = [], TargetIds = [];
         public bool LogitsAreGradients;
+        /// <summary>The last layer ran past attention on the target rows only (compact, in TargetRows order).</summary>
+        public bool Pruned;
     }
 
     TrainingState? _train;
@@ -99,6 +101,10 @@ public sealed unsafe partial class Model
 
         var k = DecoderKernels.For(this);
         var tags = hooks is null || hooks.IsEmpty ? null : TrainingTags(batch);
+        // Past its attention, the last layer's rows without a loss feed nothing: only the target rows go on. Each row
+        // is computed as it would be among all of them, so the loss and gradients are the same bytes either way.
+        // Hooks (which may read any row) and adapters keep every row.
+        bool prune = s.Pruned = M > 0 && tags is null && Lora is null;
         k.Embed(batch.Tokens, s.Positions, N, resid);
         DecoderBlock.RunHooks(hooks, tags, HookPoint.Embed, resid, N, d);
         var attention = new TrainingAttention(s.Attention, s.Positions, batch.Lengths, B, T, probs, (long)B * c.NHeads * T * T);
@@ -112,19 +118,45 @@ public sealed unsafe partial class Model
                 GateUp = gateUp + (long)l * N * 2 * hid, Swi = swi + (long)l * N * hid, Out = resid + (long)(l + 1) * N * d,
                 LoraQkv = u, LoraOut = u + (long)N * 3 * r, LoraGateUp = u + (long)N * 4 * r, LoraDown = u + (long)N * 6 * r,
             };
-            DecoderBlock.Forward(k, this, l, N, buffers, attention, hooks, tags);
+            if (l < L - 1 || !prune)
+            {
+                DecoderBlock.Forward(k, this, l, N, buffers, attention, hooks, tags);
+                continue;
+            }
+            DecoderBlock.AttentionHalf(k, this, l, N, buffers, attention, hooks, tags);
+            // The target rows of x and att, compact: x into mid (so mid starts as x), att into its own buffer.
+            float* attRows = s.AttRows.Ensure((long)M * c.QDim);
+            GatherRows(buffers.Att, c.QDim, s.TargetRows, attRows);
+            GatherRows(buffers.X, d, s.TargetRows, buffers.Mid);
+            DecoderBlock.Rest(k, this, l, M, buffers with { X = buffers.Mid, Att = attRows }, null, null);
         }
-        k.RmsNorm(resid + (long)L * N * d, Layout.FinalNorm, N, normF, rstdF);
+        int finalRows = prune ? M : N;
+        k.RmsNorm(resid + (long)L * N * d, Layout.FinalNorm, finalRows, normF, rstdF);
         s.LogitsAreGradients = false;
         if (M == 0) return 0f;
 
         // Logits only at target rows: the organism's loss is on a few answer tokens per sequence.
         float* gathered = s.Gathered.Ensure((long)M * d), logits = s.Logits.Ensure((long)M * c.VocabSize);
-        for (int i = 0; i < M; i++) new Span<float>(normF + (long)rows[i] * d, d).CopyTo(new Span<float>(gathered + (long)i * d, d));
+        if (prune) new Span<float>(normF, M * d).CopyTo(new Span<float>(gathered, M * d));
+        else GatherRows(normF, d, s.TargetRows, gathered);
         k.Linear(gathered, Layout.Output, M, d, c.VocabSize, 0f, logits, c.VocabSize);
         double sum = k.CrossEntropyInPlace(logits, s.TargetIds, M, 1f / M, batch.TargetSets);
         s.LogitsAreGradients = true;
         return (float)(sum / M);
+    }
+
+    static void GatherRows(float* source, int width, int[] rows, float* destination)
+    {
+        for (int i = 0; i < rows.Length; i++)
+            new Span<float>(source + (long)rows[i] * width, width).CopyTo(new Span<float>(destination + (long)i * width, width));
+    }
+
+    /// <summary>destination = 0 except rows[i] = source row i.</summary>
+    static void ScatterRows(float* source, int width, int[] rows, int n, float* destination)
+    {
+        new Span<float>(destination, n * width).Clear();
+        for (int i = 0; i < rows.Length; i++)
+            new Span<float>(source + (long)i * width, width).CopyTo(new Span<float>(destination + (long)rows[i] * width, width));
     }
 
     /// <summary>Hook tags of a training batch: sequence = batch row, position = index in it, −1 past its length.</summary>
@@ -169,11 +201,15 @@ public sealed unsafe partial class Model
 
         var k = DecoderKernels.For(this);
         k.LinearBackward(dlogits, c.VocabSize, gathered, Layout.Output, M, d, c.VocabSize, 0f, dGathered, G0(Layout.Output));
-        new Span<float>(dNorm, N * d).Clear();
-        for (int i = 0; i < M; i++)
-            new Span<float>(dGathered + (long)i * d, d).CopyTo(new Span<float>(dNorm + (long)s.TargetRows[i] * d, d));
-        new Span<float>(dResid, N * d).Clear();
-        k.RmsNormBackward(dNorm, resid + (long)L * N * d, Layout.FinalNorm, rstdF, N, dResid, G0(Layout.FinalNorm));
+        // Pruned, the last layer's rest and the final norm ran on the target rows, compact: their gradient too.
+        bool pruned = s.Pruned;
+        int finalRows = pruned ? M : N;
+        float* dResidRows = pruned ? s.DResidRows.Ensure((long)M * d) : null, dAttRows = pruned ? s.DAttRows.Ensure((long)M * c.QDim) : null;
+        if (pruned) new Span<float>(dGathered, M * d).CopyTo(new Span<float>(dNorm, M * d));
+        else ScatterRows(dGathered, d, s.TargetRows, N, dNorm);
+        float* dTop = pruned ? dResidRows : dResid;
+        new Span<float>(dTop, finalRows * d).Clear();
+        k.RmsNormBackward(dNorm, resid + (long)L * N * d, Layout.FinalNorm, rstdF, finalRows, dTop, G0(Layout.FinalNorm));
 
         for (int l = L - 1; l >= 0; l--)
         {
@@ -182,18 +218,28 @@ public sealed unsafe partial class Model
             float* a = att + (long)l * N * c.QDim, mid = residMid + (long)l * N * d, n2 = norm2 + (long)l * N * d;
             float* gu = gateUp + (long)l * N * 2 * hid, sw = swi + (long)l * N * hid;
             float* u = loraU + (long)l * N * loraWidth;
+            bool compact = pruned && l == L - 1;
+            int n = compact ? M : N;
+            float* dR = compact ? dResidRows : dResid, dA = compact ? dAttRows : dAtt;
+            if (compact) a = s.AttRows.Ptr;
 
             // MLP: x_{l+1} = mid + W2·swiglu(W13·norm(mid))
-            k.LinearBackward(dResid, d, sw, lo.W2, N, hid, d, 0f, dSwi, G0(lo.W2));
-            k.LoraBackward(l, ProjectionGroup.Down, dResid, sw, u + (long)N * 6 * loraRank, N, dU, dSwi);
-            k.SwiGluBackward(dSwi, gu, N, dGateUp);
-            k.LinearBackward(dGateUp, 2 * hid, n2, lo.W13, N, d, 2 * hid, 0f, dNorm, G0(lo.W13));
-            k.LoraBackward(l, ProjectionGroup.GateUp, dGateUp, n2, u + (long)N * 4 * loraRank, N, dU, dNorm);
-            k.RmsNormBackward(dNorm, mid, lo.MlpNorm, rstd2 + (long)l * N, N, dResid, G0(lo.MlpNorm));
+            k.LinearBackward(dR, d, sw, lo.W2, n, hid, d, 0f, dSwi, G0(lo.W2));
+            k.LoraBackward(l, ProjectionGroup.Down, dR, sw, u + (long)N * 6 * loraRank, n, dU, dSwi);
+            k.SwiGluBackward(dSwi, gu, n, dGateUp);
+            k.LinearBackward(dGateUp, 2 * hid, n2, lo.W13, n, d, 2 * hid, 0f, dNorm, G0(lo.W13));
+            k.LoraBackward(l, ProjectionGroup.GateUp, dGateUp, n2, u + (long)N * 4 * loraRank, n, dU, dNorm);
+            k.RmsNormBackward(dNorm, mid, lo.MlpNorm, rstd2 + (long)l * N, n, dR, G0(lo.MlpNorm));
 
             // Attention: mid = x + Wo·attn(rope(Wqkv·norm(x)))
-            k.LinearBackward(dResid, d, a, lo.Wo, N, c.QDim, d, 0f, dAtt, G0(lo.Wo));
-            k.LoraBackward(l, ProjectionGroup.Output, dResid, a, u + (long)N * 3 * loraRank, N, dU, dAtt);
+            k.LinearBackward(dR, d, a, lo.Wo, n, c.QDim, d, 0f, dA, G0(lo.Wo));
+            k.LoraBackward(l, ProjectionGroup.Output, dR, a, u + (long)N * 3 * loraRank, n, dU, dA);
+            if (compact)
+            {
+                // Back to every row: the rows without a loss get zero gradient, as they would have unpruned.
+                ScatterRows(dAttRows, c.QDim, s.TargetRows, N, dAtt);
+                ScatterRows(dResidRows, d, s.TargetRows, N, dResid);
+            }
             k.AttendBackward(s.Attention!, dAtt, q, probs + (long)l * B * c.NHeads * T * T, batch.Lengths, B, T, dQkv);
             k.Rope(dQkv, qkvDim, s.Positions, N, inverse: true);
             k.LinearBackward(dQkv, qkvDim, n1, lo.Wqkv, N, d, qkvDim, 0f, dNorm, G0(lo.Wqkv));
