@@ -9,6 +9,7 @@ public sealed unsafe class TimedGemm(IGemm inner) : IGemm
     public TimeSpan Elapsed { get; private set; }
     public double Flops { get; private set; }
     public string Name => inner.Name;
+    public bool SameOnEveryCpu => inner.SameOnEveryCpu;
     public IGemm Inner => inner;
 
     public void Multiply(float* a, int lda, bool transA, float* b, int ldb, bool transB, int m, int n, int k, float alpha, float beta, float* c, int ldc)

@@ -44,6 +44,13 @@ public static class CliHost
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
+        if (args is ["--version"])
+        {
+            // The version, and what the engine computes with on this machine (what run.json and checkpoints record).
+            Console.WriteLine($"selfinterp {VersionInfo.Current}");
+            Console.WriteLine($"engine: {Engine.Provenance.EngineProvenance.Default(Environment.ProcessorCount)}");
+            return Ok;
+        }
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -22,6 +22,8 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
     InstillationOptions? instillation = null) : IModelBackend
 {
     public string Name => "local";
+
+    public IReadOnlyDictionary<string, string>? Compute => Engine.Provenance.EngineProvenance.Default(threads).ToDictionary();
     public IReadOnlyCollection<Type>? ServedTasks => [typeof(AttributeChoiceTask), typeof(WeightReportTask)];
     private readonly Dictionary<string, Organism> _models = new(StringComparer.Ordinal);
     private readonly InstillationOptions _instillation = instillation ?? InstillationOptions.None;

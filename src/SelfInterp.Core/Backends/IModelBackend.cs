@@ -12,6 +12,10 @@ public interface IModelBackend
     /// <summary>Short name: simulated, local, openai.</summary>
     string Name { get; }
 
+    /// <summary>What computes this backend's answers and fine-tunes where that is known here (the local engine's GEMM,
+    /// threads, CPU), recorded in run.json; null for a remote service.</summary>
+    IReadOnlyDictionary<string, string>? Compute => null;
+
     /// <summary>
     /// The task kinds this backend can answer, or null for any (a text model answers whatever it is asked).
     /// The runner checks an experiment's <see cref="ITaskCodec.TaskKinds"/> against it before any work.

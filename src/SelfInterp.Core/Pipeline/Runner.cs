@@ -28,12 +28,22 @@ public static class Runner
                 $"{string.Join(", ", missing)} tasks (it answers {string.Join(", ", served.Select(t => t.Name).Order())})");
     }
 
+    /// <summary>Adds the backend's compute set-up to run.json's list unless it is already the last entry.</summary>
+    static void RecordCompute(RunDirectory run, IModelBackend backend)
+    {
+        if (backend.Compute is not { } compute) return;
+        var entry = new SortedDictionary<string, string>(compute.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+        if (run.Manifest.Compute is { Count: > 0 } list && list[^1].SequenceEqual(entry)) return;
+        run.Update(m => (m.Compute ??= []).Add(entry));
+    }
+
     /// <summary>Runs every stage of <paramref name="stages"/> (default: the whole graph) not yet done.</summary>
     /// <param name="checks">When replies stop the run early (default: <see cref="ReplyChecks.Default"/>).</param>
     public static async Task RunAsync(RunDirectory run, IExperimentRun experiment, IModelBackend backend,
         IRunProgress progress, CancellationToken ct, IReadOnlyList<IStage>? stages = null, ReplyChecks? checks = null)
     {
         CheckServes(backend, experiment);
+        RecordCompute(run, backend);
         progress.StartStage("datasets", "Writing the experiment's inputs", 1);
         experiment.Prepare(run);
         progress.EndStage("datasets", skipped: false);

@@ -13,6 +13,9 @@ public sealed class RunManifest
     [JsonPropertyName("stages")] public SortedDictionary<string, StageRecord> Stages { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Token and cost counters from remote services (never keys or other secrets).</summary>
     [JsonPropertyName("usage")] public SortedDictionary<string, double> Usage { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>What computed the run (the backend's engine: GEMM, threads, CPU, ...), one entry per distinct set-up
+    /// that ran any of it, in order: a run resumed on another machine lists both.</summary>
+    [JsonPropertyName("compute")] public List<SortedDictionary<string, string>>? Compute { get; set; }
 
     internal static readonly JsonSerializerOptions Json = new()
     {

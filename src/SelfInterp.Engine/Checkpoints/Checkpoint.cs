@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace SelfInterp.Engine.Checkpoints;
 
-/// <summary>A model directory: config.json + model.safetensors, and when adapters are attached
-/// adapter_config.json + adapter.safetensors. Callers keep the tokenizer file beside them.</summary>
+/// <summary>A model directory: config.json + model.safetensors (+ provenance.json: what computed them), and when adapters
+/// are attached adapter_config.json + adapter.safetensors. Callers keep the tokenizer file beside them.</summary>
 public static class Checkpoint
 {
     public const string ConfigFile = "config.json", WeightsFile = "model.safetensors",
@@ -15,6 +15,8 @@ public static class Checkpoint
     {
         Directory.CreateDirectory(directory);
         WriteAtomic(Path.Combine(directory, ConfigFile), model.Config.ToJson());
+        // What computed the weights, beside them (not inside config.json, whose bytes are the same on every machine).
+        WriteAtomic(Path.Combine(directory, Provenance.EngineProvenance.FileName), Provenance.EngineProvenance.Of(model.Gemm, model.Threads).ToJson());
         SafeTensors.Write(Path.Combine(directory, WeightsFile), Tensors(model.Layout.Layout, model.Parameters));
         string adapterConfig = Path.Combine(directory, AdapterConfigFile), adapterWeights = Path.Combine(directory, AdapterWeightsFile);
         if (model.Lora is { } lora)

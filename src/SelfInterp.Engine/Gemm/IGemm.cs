@@ -7,6 +7,10 @@ public unsafe interface IGemm
 {
     string Name { get; }
 
+    /// <summary>Whether a product is the same bytes on every CPU and at any thread count (what the engine's defaults
+    /// promise; OpenBLAS picks its kernels per CPU and does not).</summary>
+    bool SameOnEveryCpu { get; }
+
     void Multiply(float* a, int lda, bool transA, float* b, int ldb, bool transB,
         int m, int n, int k, float alpha, float beta, float* c, int ldc);
 }

@@ -5,6 +5,8 @@ public sealed unsafe class NaiveGemm : IGemm
 {
     public string Name => "naive";
 
+    public bool SameOnEveryCpu => true;
+
     public void Multiply(float* a, int lda, bool transA, float* b, int ldb, bool transB,
         int m, int n, int k, float alpha, float beta, float* c, int ldc)
     {

@@ -17,8 +17,17 @@ public sealed unsafe class OpenBlasGemm : IGemm
 
     public string Name => "openblas";
 
-    OpenBlasGemm(IntPtr sgemm, IntPtr setThreads, int threads)
+    public bool SameOnEveryCpu => false;
+
+    /// <summary>The library's own description of its build and the kernel it chose for this CPU
+    /// (openblas_get_config and openblas_get_corename), for provenance.</summary>
+    public string BuildConfig { get; }
+
+    OpenBlasGemm(IntPtr sgemm, IntPtr setThreads, IntPtr getConfig, IntPtr getCore, int threads)
     {
+        string? config = getConfig == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(((delegate* unmanaged<IntPtr>)getConfig)());
+        string? core = getCore == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(((delegate* unmanaged<IntPtr>)getCore)());
+        BuildConfig = $"{config ?? "OpenBLAS (no openblas_get_config)"}{(core is null ? "" : $", core {core}")}";
         _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
         if (setThreads != IntPtr.Zero) ((delegate* unmanaged<int, void>)setThreads)(1);
         _threads = Math.Max(1, threads);
@@ -32,7 +41,9 @@ public sealed unsafe class OpenBlasGemm : IGemm
             if (!NativeLibrary.TryLoad(name, typeof(OpenBlasGemm).Assembly, null, out var lib)) continue;
             if (!NativeLibrary.TryGetExport(lib, "cblas_sgemm", out var sgemm)) continue;
             NativeLibrary.TryGetExport(lib, "openblas_set_num_threads", out var setThreads);
-            return new OpenBlasGemm(sgemm, setThreads, threads);
+            NativeLibrary.TryGetExport(lib, "openblas_get_config", out var getConfig);
+            NativeLibrary.TryGetExport(lib, "openblas_get_corename", out var getCore);
+            return new OpenBlasGemm(sgemm, setThreads, getConfig, getCore, threads);
         }
         return null;
     }
