@@ -13,13 +13,27 @@ public sealed record Reversal(
     Func<Organism, Dictionary<int, double[]>> Behaviour,
     int Replay = 0)
 {
-    /// <summary>Fine-tunes a copy of <paramref name="start"/> (the start itself is left as it is) for the last step of
-    /// <paramref name="steps"/>, measuring the behaviour before each listed step. Examples are reshuffled each epoch
-    /// from the stream "whitebox:reverse:{name}"; with <see cref="Replay"/>, each batch also rehearses that many of the
-    /// organism's pretraining reports (as introspection training does), from "whitebox:reverse_replay:{name}". The
-    /// same name gives the same batches, so a treated model and its control see identical data.</summary>
+    /// <summary>The behaviour of a copy of <paramref name="start"/> before each of <paramref name="steps"/> (see <see cref="Train"/>).</summary>
     public SortedDictionary<int, Dictionary<int, double[]>> Curve(Organism start, IReadOnlyList<int> steps, string name, ulong seed,
         Func<Organism, SeededStream, ReportReplay>? replay = null, Action<string>? log = null)
+    {
+        var curve = new SortedDictionary<int, Dictionary<int, double[]>>();
+        Train(start, steps, name, seed, replay, (step, organism) =>
+        {
+            curve[step] = Behaviour(organism);
+            log?.Invoke($"reverse fine-tuning {name}: step {step} measured");
+        });
+        return curve;
+    }
+
+    /// <summary>Fine-tunes a copy of <paramref name="start"/> (the start itself is left as it is) for the last step of
+    /// <paramref name="steps"/>, calling <paramref name="at"/> before each listed step (and after the last), and returns
+    /// the copy. Examples are reshuffled each epoch from the stream "whitebox:reverse:{name}"; with <see cref="Replay"/>,
+    /// each batch also rehearses that many of the organism's pretraining reports (as introspection training does), from
+    /// "whitebox:reverse_replay:{name}". The same name gives the same batches, so a treated model and its control see
+    /// identical data. The learning rate warms up and decays over the schedule's last step as the run's jobs do over theirs.</summary>
+    public Organism Train(Organism start, IReadOnlyList<int> steps, string name, ulong seed,
+        Func<Organism, SeededStream, ReportReplay>? replay = null, Action<int, Organism>? at = null)
     {
         if (Examples.Count == 0) throw new InvalidOperationException($"reverse fine-tuning {name}: no training examples");
         var organism = Copy(start);
@@ -28,19 +42,13 @@ public sealed record Reversal(
         var trainer = Tuning.Prepare(organism, examples.Select(x => x.Prompt), stepsPerEpoch, Math.Max(total, 1), seed, "reverse:" + name);
         var rng = new SeededStream("whitebox:reverse:" + name, seed);
         var rehearsal = Replay > 0 && replay is not null ? replay(organism, new SeededStream("whitebox:reverse_replay:" + name, seed)) : null;
-        var curve = new SortedDictionary<int, Dictionary<int, double[]>>();
-        int step = 0;
-        while (true)
+        for (int step = 0; ; )
         {
             rng.Shuffle(examples);
             for (int from = 0; from < examples.Count; from += Tuning.Batch)
             {
-                if (steps.Contains(step))
-                {
-                    curve[step] = Behaviour(organism);
-                    log?.Invoke($"reverse fine-tuning {name}: step {step} measured");
-                }
-                if (step == total) return curve;
+                if (steps.Contains(step)) at?.Invoke(step, organism);
+                if (step == total) return organism;
                 var slice = examples.Skip(from).Take(Tuning.Batch).Select(x => (x.Prompt, x.Answer, Targets: x.Answer)).ToList();
                 if (rehearsal is not null) slice.AddRange(rehearsal.Draw(Replay));
                 trainer.Step(Batch.FromPromptCompletions(slice, organism.Percept.ValueFormatSets));
