@@ -76,4 +76,44 @@ public class ReverseTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
         Assert.Equal(double.PositiveInfinity, RevivalMeasure.StepsToReach([0, 5, 10], [0.1, 0.4, 0.45], 0.5));
         Assert.Equal(5, RevivalMeasure.StepsToReach([0, 5, 10], [double.NaN, 0.9, 0.45], 0.5));
     }
+
+    [Fact]
+    public void The_study_runs_both_directions_writes_a_tidy_csv_and_puts_the_revival_curves_beside_the_pruning_curve()
+    {
+        var run = LabRun.Open(small.Path, "wrapper --method reverse", 2);
+        var rows = ReverseStudy.Run(run, new ReverseStudy.Settings(Trials: 10, Reports: 2, Steps: [0, 2, 4], Fraction: 0.5));
+        foreach (var (direction, changed) in new[] { ("choices", "instilled"), ("reports", "itrained") })
+        {
+            foreach (var model in new[] { changed, "control" })
+            {
+                Assert.Equal([0.0, 2, 4], rows.Where(r => r.Direction == direction && r.Model == model && r.Measure == "r_with_original").Select(r => r.Step));
+                var steps = rows.Single(r => r.Direction == direction && r.Model == model && r.Measure == "steps_to_revive");
+                Assert.Equal(0.5, steps.Fraction);
+                Assert.True(steps.Value >= 0);
+            }
+            Assert.Equal(3, rows.Count(r => r.Direction == direction && r.Model == $"{changed}_minus_control"));
+        }
+        // Step 0 is the changed model itself: the instilled model's choices follow its targets more than the base model's.
+        var start = rows.Single(r => r.Direction == "choices" && r.Model == "instilled" && r.Step == 0);
+        Assert.InRange(start.Value, -1, 0.9);
+
+        string analysis = System.IO.Path.Combine(small.Path, Analysis.Layout.PaperLayout.AnalysisDirectory);
+        Directory.CreateDirectory(analysis);
+        string csv = System.IO.Path.Combine(analysis, ReverseStudy.FileName);
+        ReverseStudy.Write(csv, rows);
+        var read = ReverseStudy.Read(csv);
+        Assert.Equal(rows.Count, read.Count);
+        Assert.Equal(rows.Select(r => (r.Direction, r.Model, r.Measure, r.Units)), read.Select(r => (r.Direction, r.Model, r.Measure, r.Units)));
+        Assert.Equal(rows.Select(r => double.IsPositiveInfinity(r.High)), read.Select(r => double.IsPositiveInfinity(r.High)));
+        Assert.Equal("direction,model,measure,step,fraction,units,value,low,high", File.ReadLines(csv).First());
+
+        WrapperStudy.Write(System.IO.Path.Combine(analysis, WrapperStudy.FileName), WrapperStudy.Run(run, trials: 10, reports: 2));
+        var (html, md) = WhiteBoxReport.Write(small.Path);
+        string page = File.ReadAllText(html);
+        Assert.Contains("id=\"wrapper-pruning\"", page);
+        Assert.Contains("id=\"revival-choices\"", page);
+        Assert.Contains("id=\"revival-reports\"", page);
+        Assert.Contains("## Wrapper test (reverse fine-tuning)", File.ReadAllText(md));
+        Assert.Contains("| choices | control |", File.ReadAllText(md));
+    }
 }
