@@ -19,6 +19,8 @@ public static class ReverseStudy
     public const string FileName = "reverse_ft.csv";
     public static readonly string[] Columns = ["direction", "model", "measure", "step", "fraction", "units", "value", "low", "high"];
     public static readonly int[] DefaultSteps = [0, 5, 10, 25, 50, 100];
+    /// <summary>Introspection training's report examples per scenario (one trial each: DatasetBuilder's itrain sets).</summary>
+    public const int ItrainExamplesPerScenario = 1;
 
     /// <param name="Trials">Fresh measurement trials per scenario (choice weights are read from them).</param>
     /// <param name="Reports">Of those, trials whose report prompt is decoded.</param>
@@ -43,7 +45,7 @@ public static class ReverseStudy
         rows.AddRange(Direction("choices", "instilled", choices, baseModel, instilled, run, settings, seed, null, log));
 
         // Reports: the instilled model's own reports on fresh trials, as many per scenario as introspection training had.
-        var reportTrials = scenarios.SelectMany(s => LabTrials.Draw(plan, s, plan.Config.Reports, "reverse_train_reports")).ToList();
+        var reportTrials = scenarios.SelectMany(s => LabTrials.Draw(plan, s, ItrainExamplesPerScenario, "reverse_train_reports")).ToList();
         var replies = Observer(instilled, plan).Reports(reportTrials);
         var reportExamples = reportTrials.Select((t, i) => (Trial: t, Weights: replies[i])).Where(x => x.Weights is not null)
             .Select(x => (instilled.Percept.Report(x.Trial), instilled.Percept.ReportAnswer(x.Trial.Scenario, x.Weights!.Select(w => (int)Math.Round(w)).ToArray()))).ToList();
@@ -55,20 +57,20 @@ public static class ReverseStudy
         return rows;
     }
 
-    static IEnumerable<ReverseRow> Direction(string direction, string changedName, Reversal reversal, Backends.Local.Organism original, Backends.Local.Organism changed,
-        LabRun run, Settings settings, ulong seed, Func<Backends.Local.Organism, SeededStream, ReportReplay>? replay, Action<string>? log)
+    static IEnumerable<ReverseRow> Direction(string direction, string changedName, Reversal reversal, Organism original, Organism changed,
+        LabRun run, Settings settings, ulong seed, Func<Organism, SeededStream, ReportReplay>? replay, Action<string>? log)
     {
         var plan = run.Plan;
         var control = ControlOf(changed, plan, seed);
         var target = reversal.Behaviour(original);
-        var treatedCurve = reversal.Curve(changed, settings.Steps, direction, seed, replay, log);
-        var controlCurve = reversal.Curve(control, settings.Steps, direction, seed, replay, log);
+        var treatedCurve = reversal.Curve(changed, settings.Steps, direction, seed, replay, m => log?.Invoke($"{changedName}: {m}"));
+        var controlCurve = reversal.Curve(control, settings.Steps, direction, seed, replay, m => log?.Invoke($"control: {m}"));
         return RevivalMeasure.Rows(direction, changedName, target, treatedCurve, controlCurve, settings.Fraction, seed);
     }
 
     /// <summary>The control: the changed model with the instilled scenarios' name embeddings drawn afresh (stream
     /// "whitebox:reverse:control_names"), as pretraining draws names it never trained. Everything else is the changed model's.</summary>
-    public static Backends.Local.Organism ControlOf(Backends.Local.Organism changed, PreferencesPlan plan, ulong seed)
+    public static Organism ControlOf(Organism changed, PreferencesPlan plan, ulong seed)
     {
         var control = Reversal.Copy(changed);
         Pretraining.ResetUnfamiliarNames(control, plan.Catalog, Pretraining.TrainedScenarios(control.Recipe, plan.Catalog),
@@ -76,7 +78,7 @@ public static class ReverseStudy
         return control;
     }
 
-    static Observer Observer(Backends.Local.Organism organism, PreferencesPlan plan) => new(organism, plan.Catalog, plan.Config.ReportMaxTokens);
+    static Observer Observer(Organism organism, PreferencesPlan plan) => new(organism, plan.Catalog, plan.Config.ReportMaxTokens);
 
     /// <summary>Reported weights per scenario, averaged over the first <paramref name="reports"/> trials' parsed reports
     /// (scenarios where none parses are left out).</summary>
