@@ -133,9 +133,10 @@ public static class WhiteBoxReport
         {
             var reached = rows.Where(r => r.Direction == direction && r.Measure == "steps_to_revive").ToList();
             if (reached.Count == 0) continue;
-            static string S(double v) => double.IsPositiveInfinity(v) ? "not within the schedule" : F(v);
+            static string S(double v) => double.IsPositiveInfinity(v) ? "not reached" : $"{F(v)} steps";
+            int last = (int)rows.Where(r => r.Direction == direction && r.Measure == "r_with_original").Max(r => r.Step);
             yield return $"Reverse fine-tuning ({direction}): r with the original reaches {F(reached[0].Fraction)} after " +
-                         string.Join("; ", reached.Select(r => $"{r.Model}: {S(r.Value)} steps [{S(r.Low)}, {S(r.High)}]")) + ".";
+                         string.Join("; ", reached.Select(r => $"{r.Model}: {S(r.Value)} [{S(r.Low)}, {S(r.High)}]")) + $" (not reached: not within {last} steps).";
         }
     }
 
