@@ -42,7 +42,7 @@ public static class ReverseStudy
         var choices = new Reversal(OrganismFineTuning.For(baseModel.Recipe, instillation, decisions: true),
             train.Select((t, i) => (baseModel.Percept.Decision(t), baseModel.Percept.DecisionAnswer(baseLogits[i] > 0 ? 'A' : 'B'))).ToList(),
             organism => ChoiceWeights.Of(Observer(organism, plan), plan, measure));
-        rows.AddRange(Direction("choices", "instilled", choices, baseModel, instilled, run, settings, seed, null, log));
+        rows.AddRange(Direction("choices", "instilled", choices, baseModel, instilled, plan, settings, seed, log));
 
         // Reports: the instilled model's own reports on fresh trials, as many per scenario as introspection training had.
         var reportTrials = scenarios.SelectMany(s => LabTrials.Draw(plan, s, ItrainExamplesPerScenario, "reverse_train_reports")).ToList();
@@ -51,20 +51,19 @@ public static class ReverseStudy
             .Select(x => (instilled.Percept.Report(x.Trial), instilled.Percept.ReportAnswer(x.Trial.Scenario, x.Weights!.Select(w => (int)Math.Round(w)).ToArray()))).ToList();
         log?.Invoke($"reverse fine-tuning reports: {reportExamples.Count} of {reportTrials.Count} of the instilled model's reports parse");
         var reports = new Reversal(OrganismFineTuning.For(instilled.Recipe, instillation, decisions: false), reportExamples,
-            organism => ReportedWeights(Observer(organism, plan), measure, settings.Reports), itrained.Recipe.ItrainReplay);
-        rows.AddRange(Direction("reports", "itrained", reports, instilled, itrained, run, settings, seed,
-            (organism, rng) => new ReportReplay(organism, plan.Catalog, rng), log));
+            organism => ReportedWeights(Observer(organism, plan), measure, settings.Reports),
+            itrained.Recipe.ItrainReplay, (organism, rng) => new ReportReplay(organism, plan.Catalog, rng));
+        rows.AddRange(Direction("reports", "itrained", reports, instilled, itrained, plan, settings, seed, log));
         return rows;
     }
 
     static IEnumerable<ReverseRow> Direction(string direction, string changedName, Reversal reversal, Organism original, Organism changed,
-        LabRun run, Settings settings, ulong seed, Func<Organism, SeededStream, ReportReplay>? replay, Action<string>? log)
+        PreferencesPlan plan, Settings settings, ulong seed, Action<string>? log)
     {
-        var plan = run.Plan;
         var control = ControlOf(changed, plan, seed);
         var target = reversal.Behaviour(original);
-        var treatedCurve = reversal.Curve(changed, settings.Steps, direction, seed, replay, m => log?.Invoke($"{changedName}: {m}"));
-        var controlCurve = reversal.Curve(control, settings.Steps, direction, seed, replay, m => log?.Invoke($"control: {m}"));
+        var treatedCurve = reversal.Curve(changed, settings.Steps, direction, seed, m => log?.Invoke($"{changedName}: {m}"));
+        var controlCurve = reversal.Curve(control, settings.Steps, direction, seed, m => log?.Invoke($"control: {m}"));
         return RevivalMeasure.Rows(direction, changedName, target, treatedCurve, controlCurve, settings.Fraction, seed);
     }
 
