@@ -33,4 +33,12 @@ public static class ChoiceWeights
         double max = reference.Max(Math.Abs);
         return slopes.Select(s => max > 0 ? 100 * s / max : 0).ToArray();
     }
+
+    /// <summary>Each scenario's weights on the paper's scale (its own largest |weight| 100), from P(A) on its trials.</summary>
+    public static Dictionary<int, double[]> Of(Observer observer, Experiments.Preferences.PreferencesPlan plan, Dictionary<int, List<Trial>> draws) =>
+        draws.ToDictionary(kv => kv.Key, kv =>
+        {
+            var slopes = Slopes(plan.Scenario(kv.Key), kv.Value, observer.DecisionLogits(kv.Value));
+            return Scaled(slopes, slopes);
+        });
 }

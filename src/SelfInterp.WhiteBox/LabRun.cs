@@ -29,7 +29,7 @@ public sealed class LabRun
         var manifest = RunManifest.Load(manifestPath);
         var config = manifest.Config;
         if (config.Backend != "local")
-            throw new UsageException($"{manifestPath}: field config.backend: `selfinterp {command}` needs a local model (our engine reads and changes its activations); this run used '{config.Backend}'");
+            throw new UsageException($"{manifestPath}: field config.backend: `selfinterp {command}` needs a local model (our engine reads its activations, changes its weights and trains it); this run used '{config.Backend}'");
         var plan = PreferencesPlan.Create(config);
         string baseDir = ShippedOrganisms.DirectoryFor(config);
         var options = new ModelOptions { Threads = threads };

@@ -14,12 +14,11 @@ public static class ScenarioBootstrap
     {
         double estimate = statistic(rows);
         var byScenario = rows.GroupBy(scenario).Select(g => g.ToList()).ToList();
-        var rng = new SeededStream("whitebox:bootstrap:" + stream, seed);
         var values = new List<double>(Resamples);
-        for (int b = 0; b < Resamples; b++)
+        foreach (var draw in Draws(byScenario.Count, stream, seed))
         {
             var sample = new List<T>(rows.Count);
-            for (int k = 0; k < byScenario.Count; k++) sample.AddRange(byScenario[rng.NextInt(byScenario.Count)]);
+            foreach (int k in draw) sample.AddRange(byScenario[k]);
             double v = statistic(sample);
             if (double.IsFinite(v)) values.Add(v);
         }
@@ -28,11 +27,27 @@ public static class ScenarioBootstrap
         return (estimate, Quantile(values, 0.025), Quantile(values, 0.975));
     }
 
-    static double Quantile(List<double> sorted, double q)
+    /// <summary>The resamples: each a list of <paramref name="count"/> scenario indices drawn with replacement from
+    /// the stream "whitebox:bootstrap:{stream}". Statistics computed on the same draws are paired.</summary>
+    public static IEnumerable<int[]> Draws(int count, string stream, ulong seed)
+    {
+        var rng = new SeededStream("whitebox:bootstrap:" + stream, seed);
+        for (int b = 0; b < Resamples; b++)
+        {
+            var draw = new int[count];
+            for (int k = 0; k < count; k++) draw[k] = rng.NextInt(count);
+            yield return draw;
+        }
+    }
+
+    /// <summary>The q-quantile of sorted values, linear between ranks; +∞ where it reaches an infinite value.</summary>
+    public static double Quantile(List<double> sorted, double q)
     {
         double pos = q * (sorted.Count - 1);
         int lo = (int)Math.Floor(pos);
         int hi = Math.Min(lo + 1, sorted.Count - 1);
+        if (pos == lo || double.IsPositiveInfinity(sorted[lo])) return sorted[lo];
+        if (double.IsPositiveInfinity(sorted[hi])) return double.PositiveInfinity;
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 

@@ -8,8 +8,9 @@ using SelfInterp.Analysis.Layout;
 namespace SelfInterp.WhiteBox;
 
 /// <summary>whitebox.html (self-contained, inline SVG) and whitebox.md in the run directory, from whichever of
-/// analysis/probes.csv and analysis/interventions.csv exist: probe accuracy by layer beside report accuracy,
-/// and one sentence per intervention test saying what the reports are grounded in.</summary>
+/// analysis/probes.csv, interventions.csv, wrapper.csv and reverse_ft.csv exist: probe accuracy by layer beside report
+/// accuracy, one sentence per intervention test saying what the reports are grounded in, and the pruning curve beside
+/// the reverse fine-tuning revival curves.</summary>
 public static class WhiteBoxReport
 {
     public const string HtmlFile = "whitebox.html", MarkdownFile = "whitebox.md";
@@ -21,6 +22,7 @@ public static class WhiteBoxReport
         var probes = ReadProbes(Path.Combine(analysis, ProbeStudy.FileName));
         var interventions = ReadInterventions(Path.Combine(analysis, InterventionStudy.FileName));
         var wrapper = WrapperStudy.Read(Path.Combine(analysis, WrapperStudy.FileName));
+        var reverse = ReverseStudy.Read(Path.Combine(analysis, ReverseStudy.FileName));
         var md = new StringBuilder($"# White-box lab: {runDirectory}\n\nHow to read this: docs/white-box.md.\n");
         var html = new Markup();
         html.Open("html", ("lang", "en")).Open("head").Empty("meta", ("charset", "utf-8"))
@@ -71,11 +73,71 @@ public static class WhiteBoxReport
                                $"vs the base model's choices {M("choices_vs_base_choices")}; reports vs choices {M("reports_vs_choices")}.");
             }
         }
+        if (reverse.Count > 0)
+        {
+            md.Append("\n## Wrapper test (reverse fine-tuning)\n\nThe changed model fine-tuned back on the behaviour it replaced (choices: the instilled model on the base model's choices; " +
+                      "reports: the itrained model on the instilled model's reports), beside a control with the instilled scenarios' names drawn afresh, on the same data with the same settings. " +
+                      "r with the original model's weights over the instilled scenarios' (scenario, attribute) pairs; steps until r first reaches the fraction; 95% scenario-bootstrap intervals.\n\n");
+            foreach (var line in ReverseStudy.Headline(reverse)) md.Append(line).Append('\n');
+            md.Append("\n| direction | model | measure | step | units | value [95%] |\n|---|---|---|---|---|---|\n");
+            foreach (var r in reverse)
+                md.Append($"| {r.Direction} | {r.Model} | {r.Measure} | {(double.IsNaN(r.Step) ? "" : r.Step.ToString(CultureInfo.InvariantCulture))} | {r.Units} | {F(r.Value)} [{F(r.Low)}, {F(r.High)}] |\n");
+            html.Text("h2", "Wrapper test (reverse fine-tuning)");
+            foreach (var sentence in RevivalSentences(reverse)) html.Text("p", sentence);
+        }
+        if (wrapper.Count > 0 || reverse.Count > 0)
+        {
+            // The pruning curve and the revival curves side by side: two readings of the same question.
+            html.Open("div", ("style", "display: flex; flex-wrap: wrap; gap: 1em"));
+            if (wrapper.Count > 0) html.Open("figure").Raw(PruningChart(wrapper)).Close("figure");
+            foreach (var direction in reverse.Select(r => r.Direction).Distinct())
+                html.Open("figure").Raw(RevivalChart(reverse, direction)).Close("figure");
+            html.Close("div").NewLine();
+        }
         html.Close("body").Close("html").NewLine();
         string htmlPath = Path.Combine(runDirectory, HtmlFile), mdPath = Path.Combine(runDirectory, MarkdownFile);
         AtomicFile.WriteAllText(htmlPath, "<!DOCTYPE html>\n" + html);
         AtomicFile.WriteAllText(mdPath, md.ToString());
         return (htmlPath, mdPath);
+    }
+
+    static readonly MarkerShape[] Shapes = [MarkerShape.Circle, MarkerShape.Triangle, MarkerShape.Square, MarkerShape.Diamond];
+    static readonly string[] CurveColours = [Palette.Orange, Palette.Blue, Palette.BluishGreen, Palette.Vermillion];
+
+    static string PruningChart(List<WrapperRow> rows)
+    {
+        var series = rows.Select(r => r.Measure).Distinct().Select((measure, k) => new ScatterSeries(measure, CurveColours[k % CurveColours.Length], Shapes[k % Shapes.Length],
+            rows.Where(r => r.Measure == measure).Select(r => new ScatterPoint(r.Reverted, r.R, $"{measure}, reverted {r.Reverted:P0}: r {F(r.R)} [{F(r.Low)}, {F(r.High)}]", r.Low, r.High)).ToList(),
+            Connected: true)).ToList();
+        return new ScatterChart("wrapper-pruning", "Pruning curve: r by share of moved parameters reverted to the base model's, 95% intervals",
+            "share of moved parameters reverted", "r", series, [], XDomain: (0, 1), YDomain: (-1, 1), Width: 440).ToSvg();
+    }
+
+    static string RevivalChart(List<ReverseRow> rows, string direction)
+    {
+        var curves = rows.Where(r => r.Direction == direction && r.Measure == "r_with_original" && !r.Model.EndsWith("_minus_control", StringComparison.Ordinal)).ToList();
+        var series = curves.Select(r => r.Model).Distinct().Select((model, k) => new ScatterSeries(model, CurveColours[k % CurveColours.Length], Shapes[k % Shapes.Length],
+            curves.Where(r => r.Model == model).Select(r => new ScatterPoint(r.Step, r.Value, $"{direction}, {model}, step {r.Step}: r {F(r.Value)} [{F(r.Low)}, {F(r.High)}]", r.Low, r.High)).ToList(),
+            Connected: true)).ToList();
+        double fraction = rows.FirstOrDefault(r => r.Direction == direction && r.Measure == "steps_to_revive")?.Fraction ?? double.NaN;
+        var lines = double.IsFinite(fraction) ? new List<ChartLine> { new($"fraction {F(fraction)}", 0, fraction, Palette.Grey, true, $"the fraction of the original behaviour: r = {F(fraction)}") } : [];
+        string original = direction == "choices" ? "the base model's choices" : "the instilled model's reports";
+        return new ScatterChart($"revival-{direction}", $"Revival curve ({direction}): r with {original} by reverse fine-tuning step, 95% intervals",
+            "optimizer steps", "r with the original", series, lines, YDomain: (-1, 1), Width: 440).ToSvg();
+    }
+
+    /// <summary>One sentence per direction: the steps each model took to reach the fraction.</summary>
+    public static IEnumerable<string> RevivalSentences(List<ReverseRow> rows)
+    {
+        foreach (var direction in rows.Select(r => r.Direction).Distinct())
+        {
+            var reached = rows.Where(r => r.Direction == direction && r.Measure == "steps_to_revive").ToList();
+            if (reached.Count == 0) continue;
+            static string S(double v) => double.IsPositiveInfinity(v) ? "not reached" : $"{F(v)} steps";
+            int last = (int)rows.Where(r => r.Direction == direction && r.Measure == "r_with_original").Max(r => r.Step);
+            yield return $"Reverse fine-tuning ({direction}): r with the original reaches {F(reached[0].Fraction)} after " +
+                         string.Join("; ", reached.Select(r => $"{r.Model}: {S(r.Value)} [{S(r.Low)}, {S(r.High)}]")) + $" (not reached: not within {last} steps).";
+        }
     }
 
     static string? ProbeChart(List<ProbeRow> probes, string site, string target)

@@ -27,7 +27,7 @@ public static class WrapperStudy
         var draws = scenarios.ToDictionary(s => s, s => LabTrials.Draw(plan, s, trials, "wrapper"));
         var baseOrganism = run.Model("base");
         var instilled = run.Model("instilled");
-        var baseWeights = ChoiceWeightsOf(new Observer(baseOrganism, plan.Catalog, plan.Config.ReportMaxTokens), plan, draws);
+        var baseWeights = ChoiceWeights.Of(new Observer(baseOrganism, plan.Catalog, plan.Config.ReportMaxTokens), plan, draws);
 
         var before = baseOrganism.Model.Parameters;
         var after = instilled.Model.Parameters;
@@ -41,7 +41,7 @@ public static class WrapperStudy
             after.CopyTo(model.Parameters, 0);
             foreach (int i in moved.AsSpan(0, count)) model.Parameters[i] = before[i];
             var observer = new Observer(new Organism(model, instilled.Recipe, instilled.Percept), plan.Catalog, plan.Config.ReportMaxTokens);
-            var choice = ChoiceWeightsOf(observer, plan, draws);
+            var choice = ChoiceWeights.Of(observer, plan, draws);
             var report = new Dictionary<int, double[]>();
             foreach (int s in scenarios)
             {
@@ -56,13 +56,6 @@ public static class WrapperStudy
         }
         return rows;
     }
-
-    static Dictionary<int, double[]> ChoiceWeightsOf(Observer observer, PreferencesPlan plan, Dictionary<int, List<Core.Generation.Trial>> draws) =>
-        draws.ToDictionary(kv => kv.Key, kv =>
-        {
-            var slopes = ChoiceWeights.Slopes(plan.Scenario(kv.Key), kv.Value, observer.DecisionLogits(kv.Value));
-            return ChoiceWeights.Scaled(slopes, slopes);
-        });
 
     static WrapperRow Correlate(double share, int count, string measure, Dictionary<int, double[]> a, Dictionary<int, double[]> b, ulong seed)
     {

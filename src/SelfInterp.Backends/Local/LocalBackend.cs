@@ -39,9 +39,8 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
         // Training on choices is instillation; on reports, introspection training: the recipe has one of each.
         bool decisions = !tasks.Any(t => t is WeightReportTask);
         var recipe = decisions ? _instillation.ApplyTo(organism.Recipe) : organism.Recipe;
-        string method = decisions ? recipe.InstillMethod : recipe.ItrainMethod;
-        float lr = decisions ? recipe.InstillLearningRate : recipe.ItrainLearningRate;
-        int batch = decisions ? recipe.InstillBatch : recipe.ItrainBatch;
+        var settings = OrganismFineTuning.For(organism.Recipe, _instillation, decisions);
+        var (method, lr, batch) = (settings.Method, settings.LearningRate, settings.Batch);
 
         // Same inputs, same weights: a model already trained from exactly these is handed back at once.
         string id = FineTunedModelId.Create(request.BaseModel, request.Name, JobContent(request, decisions, method, lr, batch, recipe.InstillEpochs));
@@ -63,25 +62,7 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
 
         int stepsPerEpoch = (examples.Count + batch - 1) / batch;
         int epochs = decisions ? recipe.InstillEpochs : Math.Max(recipe.ItrainEpochs, (recipe.ItrainMinSteps + stepsPerEpoch - 1) / stepsPerEpoch);
-        // LoRA trains adapters beside frozen base weights (the trainer takes them once attached); they are merged before saving.
-        if (method == "lora") organism.Model.AttachLora(_instillation.Rank, _instillation.Alpha, SeededStream.DeriveSeed(request.Seed, "lora_init:" + request.Name));
-        var trainer = new Trainer(organism.Model, new TrainerOptions
-        {
-            Schedule = new LearningRateSchedule(lr, lr * 0.1f, Math.Min(10, stepsPerEpoch), epochs * stepsPerEpoch),
-            // Decay would shrink frozen parameters too (it ignores gradients): only a full fine-tune decays.
-            WeightDecay = method == "full" ? recipe.WeightDecay : 0,
-            Beta2 = 0.98f,
-            GradientFilter = method switch
-            {
-                "embeddings" => KeepRows(organism, examples.SelectMany(x => x.Prompt).Distinct()),
-                "body" or "mlp" => TrainOnly(organism, Trains(method)),
-                "full" or "lora" => null,
-                _ => throw new UsageException($"{OrganismRecipe.FileName}: field {(decisions ? "instill_method" : "itrain_method")}: unknown method '{method}' (known: {string.Join(", ", OrganismRecipe.FineTuningMethods)})"),
-            },
-        });
-        // The backward skips the weight gradients of tensors the method leaves alone (the filter zeroes them anyway).
-        organism.Model.FrozenTensors = method is "full" or "lora" ? null
-            : organism.Model.Layout.Layout.Slots.Select(slot => slot.Name).Where(tensor => !Trains(method)(tensor)).ToHashSet();
+        var trainer = settings.Prepare(organism, examples.Select(x => x.Prompt), stepsPerEpoch, epochs * stepsPerEpoch, request.Seed, request.Name);
         var rng = new SeededStream("finetuning_job:" + request.Name, request.Seed);
         var replay = decisions || recipe.ItrainReplay == 0 ? null : new ReportReplay(organism, catalog, new SeededStream("finetuning_replay:" + request.Name, request.Seed));
         for (int epoch = 0; epoch < epochs; epoch++)
@@ -134,45 +115,6 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
 
     /// <summary>Written into a fine-tuned model's directory: the id it was saved as.</summary>
     public const string IdFile = "model_id.txt";
-
-    /// <summary>A gradient filter that keeps only the embedding rows of the given tokens that are attribute names:
-    /// the instillation that moves just the five name embeddings of each scenario.</summary>
-    private static Action<float[]> KeepRows(Organism organism, IEnumerable<int> tokens)
-    {
-        var model = organism.Model;
-        int d = model.Config.Dim, start = (int)model.Layout.Embedding;
-        var rows = tokens.Where(organism.Percept.IsName).Order().ToArray();
-        var keep = new float[rows.Length * d];
-        return g =>
-        {
-            for (int r = 0; r < rows.Length; r++) Array.Copy(g, start + rows[r] * d, keep, r * d, d);
-            Array.Clear(g);
-            for (int r = 0; r < rows.Length; r++) Array.Copy(keep, r * d, g, start + rows[r] * d, d);
-        };
-    }
-
-    /// <summary>Which tensors a fine-tuning method trains.</summary>
-    private static Func<string, bool> Trains(string method) => method switch
-    {
-        // Only the name embeddings (rows of the token table, picked by the gradient filter).
-        "embeddings" => tensor => tensor == "tok_embeddings.weight",
-        // Everything but the token embedding table (and so, tied, the output head): the names keep
-        // the preferences they carry; what changes is how the network reads them.
-        "body" => tensor => tensor != "tok_embeddings.weight",
-        // Only the feed-forward blocks: attention, which copies the names into a report, stays as pretrained.
-        "mlp" => tensor => tensor.Contains(".feed_forward.") || tensor.Contains(".ffn_norm."),
-        _ => _ => true,
-    };
-
-    /// <summary>A gradient filter that trains only the named tensors the predicate keeps.</summary>
-    private static Action<float[]> TrainOnly(Organism organism, Func<string, bool> keep)
-    {
-        var frozen = organism.Model.Layout.Layout.Slots.Where(slot => !keep(slot.Name)).ToArray();
-        return g =>
-        {
-            foreach (var slot in frozen) Array.Clear(g, (int)slot.Offset, (int)slot.Length);
-        };
-    }
 
     public Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct) =>
         Task.Run<IReadOnlyList<Choice>>(() =>

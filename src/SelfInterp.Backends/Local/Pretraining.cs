@@ -121,7 +121,7 @@ public static class Pretraining
             }
             if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
         }
-        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), recipe.Seed, recipe.UnfamiliarNameNoise);
+        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), SeededStream.Derive(recipe.Seed, "unfamiliar_names"), recipe.UnfamiliarNameNoise);
         organism.Save(outDir);
         return organism;
     }
@@ -365,7 +365,10 @@ public static class Pretraining
     /// unfamiliar name is a near-zero vector the circuits never saw, and instillation must first move it into
     /// their range. Part of the shipped base model.
     /// </summary>
-    private static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, HashSet<int> trainedScenarios, ulong seed, double noise)
+    /// <param name="only">When given, only these scenarios' names are drawn (the white-box lab's control: a model
+    /// whose instilled scenarios' names were drawn afresh); the others keep theirs.</param>
+    public static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, IReadOnlySet<int> trainedScenarios, SeededStream rng, double noise,
+        IReadOnlySet<int>? only = null)
     {
         var model = organism.Model;
         int d = model.Config.Dim;
@@ -374,13 +377,17 @@ public static class Pretraining
         var untrained = new List<int>();
         for (int s = 0; s < catalog.Scenarios.Count; s++)
             for (int i = 0; i < 5; i++)
-                (trainedScenarios.Contains(s) ? trained : untrained).Add(organism.Percept.NameToken(s, i));
+                if (trainedScenarios.Contains(s)) trained.Add(organism.Percept.NameToken(s, i));
+                else if (only is null || only.Contains(s)) untrained.Add(organism.Percept.NameToken(s, i));
         if (trained.Count == 0 || untrained.Count == 0) return;
         var (mean, spread) = RowStatistics(emb, trained, d);
-        var rng = SeededStream.Derive(seed, "unfamiliar_names");
         foreach (int id in untrained.Distinct().Order())
             for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + noise * spread[j] * rng.NextGaussian());
     }
+
+    /// <summary>The catalog scenarios whose names the recipe's pretraining trains (decisions or reports).</summary>
+    public static HashSet<int> TrainedScenarios(OrganismRecipe recipe, ScenarioCatalog catalog) =>
+        Range(recipe.DecisionScenarios, catalog).Union(Range(recipe.ReportScenarios, catalog)).ToHashSet();
 
     /// <summary>Per-dimension mean and standard deviation of the given embedding rows (summed in their order).</summary>
     private static (double[] Mean, double[] Spread) RowStatistics(ReadOnlySpan<float> emb, IReadOnlyList<int> rows, int d)

@@ -4,35 +4,77 @@ using SelfInterp.WhiteBox;
 
 namespace SelfInterp.Cli.Commands;
 
-/// <summary>`selfinterp probe RUN`, `selfinterp intervene RUN` and `selfinterp wrapper RUN`: the white-box lab on a run's local models
-/// (docs/white-box.md). Both write into RUN/analysis and refresh RUN/whitebox.html and whitebox.md.</summary>
+/// <summary>`selfinterp probe RUN`, `selfinterp intervene RUN` and `selfinterp wrapper RUN [--method prune|reverse]`: the white-box
+/// lab on a run's local models (docs/white-box.md). Each writes into RUN/analysis and refresh RUN/whitebox.html and whitebox.md.</summary>
 public static class WhiteBoxCommands
 {
     public static Command Probe() => Create("probe",
         "Ridge probes per layer on the residual stream of the run's base, instilled and itrained models (local backend only): analysis/probes.csv and whitebox.html.",
-        (run, trials, reports) =>
+        _ => ("probe", (run, trials, reports) =>
         {
             var rows = ProbeStudy.Run(run, new ProbeStudy.Settings(trials, reports), Console.WriteLine);
             ProbeStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, ProbeStudy.FileName), rows);
-        });
+        }));
 
     public static Command Intervene() => Create("intervene",
         "Causal tests on the run's instilled and itrained models (local backend only): steering, decision path only, report path only, each against a no-intervention control; analysis/interventions.csv and whitebox.html.",
-        (run, trials, reports) =>
+        _ => ("intervene", (run, trials, reports) =>
         {
             var rows = InterventionStudy.Run(run, new InterventionStudy.Settings(trials, reports), Console.WriteLine);
             InterventionStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, InterventionStudy.FileName), rows);
-        });
+        }));
 
-    public static Command Wrapper() => Create("wrapper",
-        "The wrapper test by pruning (local backend only): revert the parameters instillation moved most to the base model's values; do the base preferences revive, and do reports follow the choices? analysis/wrapper.csv and whitebox.html.",
-        (run, trials, reports) =>
-        {
-            var rows = WrapperStudy.Run(run, trials, reports, Console.WriteLine);
-            WrapperStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, WrapperStudy.FileName), rows);
-        });
+    public static Command Wrapper()
+    {
+        var method = new Option<string>("--method") { Description = "prune: revert the parameters instillation moved most (analysis/wrapper.csv); reverse: reverse fine-tuning, beside a control with fresh names (analysis/reverse_ft.csv).", DefaultValueFactory = _ => "prune" };
+        method.AcceptOnlyFromAmong("prune", "reverse");
+        var steps = new Option<string>("--steps") { Description = $"With --method reverse: the optimizer steps at which behaviour is measured, comma-separated ({string.Join(",", ReverseStudy.DefaultSteps)}; 0 is always measured)." };
+        var fraction = new Option<double>("--fraction") { Description = "With --method reverse: the share of the original behaviour (r with it) whose first step is reported.", DefaultValueFactory = _ => 0.5 };
+        return Create("wrapper",
+            "The wrapper test (local backend only). --method prune: revert the parameters instillation moved most to the base model's values; do the base preferences revive, and do reports follow the choices? " +
+            "--method reverse: fine-tune the instilled model on the base model's choices and the itrained model on the instilled model's reports; how many steps until they come back, against a control that never had them? " +
+            "analysis/wrapper.csv or analysis/reverse_ft.csv, and whitebox.html.",
+            p =>
+            {
+                if (p.GetValue(method) == "reverse")
+                {
+                    var (stepList, f) = (ParseSteps(p.GetValue(steps)), CheckFraction(p.GetValue(fraction)));
+                    return ("wrapper --method reverse", (run, trials, reports) =>
+                    {
+                        var rows = ReverseStudy.Run(run, new ReverseStudy.Settings(trials, reports, stepList, f), Console.WriteLine);
+                        ReverseStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, ReverseStudy.FileName), rows);
+                        foreach (var line in ReverseStudy.Headline(rows)) Console.WriteLine(line);
+                    });
+                }
+                foreach (var o in new Option[] { steps, fraction })
+                    if (p.GetResult(o) is { Implicit: false }) throw new Core.Runs.UsageException($"{o.Name}: only with --method reverse");
+                return ("wrapper", (run, trials, reports) =>
+                {
+                    var rows = WrapperStudy.Run(run, trials, reports, Console.WriteLine);
+                    WrapperStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, WrapperStudy.FileName), rows);
+                });
+            }, method, steps, fraction);
+    }
 
-    static Command Create(string name, string description, Action<LabRun, int, int> study)
+    /// <summary>--steps: distinct whole numbers of at least 0, comma-separated; 0 (the start) is added when absent.</summary>
+    static IReadOnlyList<int> ParseSteps(string? text)
+    {
+        if (text is null) return ReverseStudy.DefaultSteps;
+        var steps = new SortedSet<int>();
+        foreach (var part in text.Split(','))
+            if (!int.TryParse(part.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int step) || !steps.Add(step))
+                throw new Core.Runs.UsageException($"--steps: '{part.Trim()}' is not a new whole number of steps (expected e.g. {string.Join(",", ReverseStudy.DefaultSteps)})");
+        steps.Add(0);
+        if (steps.Count < 2) throw new Core.Runs.UsageException("--steps: need at least one step after 0");
+        return [.. steps];
+    }
+
+    static double CheckFraction(double f) =>
+        f > 0 && f <= 1 ? f : throw new Core.Runs.UsageException($"--fraction: must be above 0 and at most 1 (r with the original behaviour), got {f}");
+
+    /// <param name="prepare">Checks the command's own options (before any model is loaded) and returns the name the
+    /// command goes by in messages and the study to run.</param>
+    static Command Create(string name, string description, Func<ParseResult, (string Label, Action<LabRun, int, int> Study)> prepare, params Option[] extra)
     {
         var dir = new Argument<string>("run") { Description = "A run directory made by `selfinterp run --backend local`." };
         var trials = new Option<int>("--trials") { Description = "Fresh trials per scenario.", DefaultValueFactory = _ => 20 };
@@ -40,13 +82,14 @@ public static class WhiteBoxCommands
         var threads = new Option<int>("--threads") { Description = "Engine threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command(name, description);
         command.Arguments.Add(dir);
-        foreach (var o in new Option[] { trials, reports, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { trials, reports, threads }.Concat(extra)) command.Options.Add(o);
         command.SetAction(p =>
         {
             int t = p.GetValue(trials), r = p.GetValue(reports);
             if (t < 8) throw new Core.Runs.UsageException($"--trials: need at least 8 trials per scenario to estimate five weights, got {t}");
             if (r < 1 || r > t) throw new Core.Runs.UsageException($"--reports: must be between 1 and --trials ({t}), got {r}");
-            var run = LabRun.Open(p.GetValue(dir)!, name, p.GetValue(threads));
+            var (label, study) = prepare(p);
+            var run = LabRun.Open(p.GetValue(dir)!, label, p.GetValue(threads));
             Directory.CreateDirectory(Path.Combine(run.Path, PaperLayout.AnalysisDirectory));
             study(run, t, r);
             var (html, md) = WhiteBoxReport.Write(run.Path);

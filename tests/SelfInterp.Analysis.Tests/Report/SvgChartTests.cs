@@ -44,6 +44,27 @@ public class SvgChartTests
     }
 
     [Fact]
+    public void A_connected_series_is_a_curve_through_its_points_in_order_with_their_intervals_and_an_open_end_runs_to_the_edge()
+    {
+        var curve = new ScatterSeries("curve", Palette.Orange, MarkerShape.Circle,
+            [new ScatterPoint(0, 0, "a", -0.2, 0.1), new ScatterPoint(10, 0.5, "b", 0.4, 0.6), new ScatterPoint(20, 0.9, "c", 0.8, double.PositiveInfinity)], Connected: true);
+        var root = Parse(new ScatterChart("c", "t", "x", "y", [curve], [], YDomain: (-1, 1)).ToSvg());
+        var marks = WithClass(root, "point").Select(e => ((double)e.Attribute("cx")!, (double)e.Attribute("cy")!)).ToList();
+        var line = WithClass(root, "curve").Single();
+        Assert.Equal(string.Join(" ", marks.Select(m => $"{Markup.Coordinate(m.Item1)},{Markup.Coordinate(m.Item2)}")), (string)line.Attribute("points")!);
+        var intervals = WithClass(root, "interval").ToList();
+        Assert.Equal(3, intervals.Count);
+        Assert.All(intervals.Zip(marks), p => Assert.Equal(p.Second.Item1, (double)p.First.Attribute("x1")!, 3));
+        // Each interval spans its point; the open one reaches the top of the plot (y = 1, above the others).
+        Assert.All(intervals.Zip(marks), p => Assert.InRange(p.Second.Item2, (double)p.First.Attribute("y2")!, (double)p.First.Attribute("y1")!));
+        Assert.True((double)intervals[2].Attribute("y2")! < (double)intervals[1].Attribute("y2")!);
+        // A series not asked to connect draws no curve and no intervals: existing charts are unchanged.
+        var plain = Parse(new ScatterChart("c", "t", "x", "y", [curve with { Connected = false, Points = [new ScatterPoint(0, 0, "a")] }], []).ToSvg());
+        Assert.Empty(WithClass(plain, "curve"));
+        Assert.Empty(WithClass(plain, "interval"));
+    }
+
+    [Fact]
     public void Scatter_marks_sit_inside_the_plot_at_their_scaled_positions()
     {
         var root = Parse(new ScatterChart("c", "t", "x", "y", [new ScatterSeries("s", Palette.Blue, MarkerShape.Circle,

@@ -1,9 +1,10 @@
 namespace SelfInterp.Analysis.Report.Svg;
 
-/// <summary>One point, with the text shown when the pointer rests on it.</summary>
-public sealed record ScatterPoint(double X, double Y, string Title);
+/// <summary>One point, with the text shown when the pointer rests on it, and optionally a vertical interval Low..High.</summary>
+public sealed record ScatterPoint(double X, double Y, string Title, double Low = double.NaN, double High = double.NaN);
 
-public sealed record ScatterSeries(string Name, string Colour, MarkerShape Shape, IReadOnlyList<ScatterPoint> Points);
+/// <summary>A series of points; <paramref name="Connected"/> joins them in order with a line (a curve over x).</summary>
+public sealed record ScatterSeries(string Name, string Colour, MarkerShape Shape, IReadOnlyList<ScatterPoint> Points, bool Connected = false);
 
 /// <summary>The line y = intercept + slope·x, drawn across the part of the plot it passes through (and, for a fit,
 /// only over the x range of its data: From..To).</summary>
@@ -30,7 +31,7 @@ public sealed record ScatterChart(
     {
         var points = Series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
         var xTicks = Ticks(XDomain, points.Select(p => p.X));
-        var yTicks = Ticks(YDomain, points.Select(p => p.Y));
+        var yTicks = Ticks(YDomain, points.SelectMany(p => new[] { p.Y, p.Low, p.High }).Where(double.IsFinite));
 
         var entries = Series.Where(s => Series.Count > 1 || Lines.Count > 0)
             .Select(s => new LegendEntry(s.Name, s.Colour, LegendKind.Marker, s.Shape))
@@ -58,7 +59,18 @@ public sealed record ScatterChart(
         foreach (var s in Series)
         {
             svg.Open("g", ("class", "series"), ("data-series", s.Name));
-            foreach (var p in s.Points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)))
+            var shown = s.Points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
+            if (s.Connected && shown.Count > 1)
+                svg.Empty("polyline", ("points", string.Join(" ", shown.Select(p => $"{C(x.Map(p.X))},{C(y.Map(p.Y))}"))),
+                    ("fill", "none"), ("stroke", s.Colour), ("stroke-width", "1.5"), ("class", "curve"));
+            foreach (var p in shown.Where(p => double.IsFinite(p.Low) || double.IsFinite(p.High)))
+            {
+                // An open end (an interval without a finite bound) runs to the plot's edge.
+                double lo = double.IsFinite(p.Low) ? p.Low : y.DomainMin, hi = double.IsFinite(p.High) ? p.High : y.DomainMax;
+                svg.Empty("line", ("x1", C(x.Map(p.X))), ("y1", C(y.Map(Math.Max(lo, y.DomainMin)))), ("x2", C(x.Map(p.X))), ("y2", C(y.Map(Math.Min(hi, y.DomainMax)))),
+                    ("stroke", s.Colour), ("stroke-width", "1.2"), ("class", "interval"));
+            }
+            foreach (var p in shown)
                 Markers.Draw(svg, s.Shape, x.Map(p.X), y.Map(p.Y), s.Colour, "point", p.Title);
             svg.Close("g");
         }
