@@ -33,10 +33,16 @@ public sealed unsafe class OpenBlasGemm : IGemm
         _threads = Math.Max(1, threads);
     }
 
+    /// <summary>SELFINTERP_OPENBLAS_LIBRARY: a library path to use instead of the usual names, or "none" to act as if
+    /// no OpenBLAS were installed.</summary>
+    public const string LibraryVariable = "SELFINTERP_OPENBLAS_LIBRARY";
+
     /// <summary>Returns null when no loadable OpenBLAS exporting cblas_sgemm is found.</summary>
     public static OpenBlasGemm? TryCreate(int threads)
     {
-        foreach (var name in Candidates)
+        string? chosen = Environment.GetEnvironmentVariable(LibraryVariable)?.Trim();
+        if (chosen == "none") return null;
+        foreach (var name in string.IsNullOrEmpty(chosen) ? Candidates : [chosen])
         {
             if (!NativeLibrary.TryLoad(name, typeof(OpenBlasGemm).Assembly, null, out var lib)) continue;
             if (!NativeLibrary.TryGetExport(lib, "cblas_sgemm", out var sgemm)) continue;
