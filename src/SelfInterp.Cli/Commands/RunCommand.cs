@@ -69,11 +69,17 @@ public static class RunCommand
             var dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Preset}-{config.Backend}");
             // Check everything before the run directory exists, so bad input leaves nothing behind.
             var planned = exp.Open(config);
-            if (p.GetValue(dryRun)) return DryRun(config, planned, dir);
+            if (p.GetValue(dryRun)) return await DryRunAsync(config, planned, dir, ct);
             RunDirectory? run = null;
             var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir,
                 usage: delta => run!.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }));
             Runner.CheckServes(model, planned);
+            // Before the first job is paid for: does the provider fine-tune this model this way, and serve the result?
+            if (await PreflightAsync(model, ct) is { } findings)
+            {
+                Console.Write(findings.Render());
+                if (!findings.Ok) throw new UsageException($"the pre-flight with Together found {findings.Problems.Count} problem(s), listed above; nothing was paid for");
+            }
             run = RunDirectory.OpenOrCreate(dir, config);
             using var runLock = run;
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
@@ -87,19 +93,33 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>Writes the datasets into the run directory (a real run resumes from them) and prints Together's requests.</summary>
-    private static int DryRun(RunConfig config, IExperimentRun planned, string dir)
+    /// <summary>
+    /// Writes the datasets into the run directory (a real run resumes from them), prints Together's requests, and,
+    /// with a key, the pre-flight: Together's own listings read (nothing is created or paid for).
+    /// </summary>
+    private static async Task<int> DryRunAsync(RunConfig config, IExperimentRun planned, string dir, CancellationToken ct)
     {
         var shared = OpenAIBackendOptions.From(config.BackendOptions, Environment.GetEnvironmentVariable);
-        var together = TogetherOptions.From(config.BackendOptions, shared);
+        var together = TogetherOptions.From(config.BackendOptions, shared, config.BaseModel);
         using var run = RunDirectory.OpenOrCreate(dir, config);
         planned.Prepare(run);
         // Listing the pending fine-tunes reads only the run and the datasets: no backend is asked anything.
         var context = new RunContext(run, null!, SilentProgress.Instance);
         Console.Write(TogetherPreview.Render(ExternalFineTunes.Pending(context, planned.Stages.Stages), together));
+        Console.WriteLine();
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TogetherOptions.ApiKeyVariable)))
+            Console.WriteLine($"pre-flight: not run ({TogetherOptions.ApiKeyVariable} is not set): with the key, --dry-run asks Together's model listings whether the route works before anything is paid for");
+        else if (await PreflightAsync(OpenAIBackend.FromEnvironment(config, Environment.GetEnvironmentVariable, null), ct) is { } findings)
+            Console.Write(findings.Render());
         Console.WriteLine($"\ndatasets written to {Path.GetFullPath(run.Path)}; the same command without --dry-run (and with {TogetherOptions.ApiKeyVariable} set) sends them");
         return 0;
     }
+
+    /// <summary>Together's pre-flight when the run fine-tunes there; null for any other route.</summary>
+    private static async Task<TogetherPreflight.Findings?> PreflightAsync(Core.Backends.IModelBackend backend, CancellationToken ct) =>
+        backend is OpenAIBackend { FineTuning: TogetherFineTuning together } openai
+            ? await together.PreflightAsync(ownInference: !openai.AsksTogether, ct)
+            : null;
 
     public static SortedDictionary<string, string> ParseOptions(string[] pairs)
     {

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+
+namespace SelfInterp.Contracts;
+
+/// <summary>
+/// A provider's published OpenAPI document (../shared/api-specs, read with Microsoft.OpenApi and its YAML reader) as a
+/// validator: the request body and the answer of each operation, checked against the operation's schema with
+/// JsonSchema.Net. Paths are matched against the document's templates after the server's base path (/v1).
+/// </summary>
+public sealed class ApiDocument
+{
+    private static readonly Lazy<ApiDocument> TogetherDocument = new(() => Load("together"));
+    private static readonly Lazy<ApiDocument> OpenAIDocument = new(() => Load("openai"));
+    public static ApiDocument Together => TogetherDocument.Value;
+    public static ApiDocument OpenAI => OpenAIDocument.Value;
+
+    public string Name { get; }
+    private readonly JsonObject _paths;
+    private readonly BuildOptions _build;
+    private readonly Uri _defsUri;
+    private readonly Dictionary<string, JsonSchema> _built = [];
+
+    private ApiDocument(string name, JsonObject root)
+    {
+        Name = name;
+        _paths = root["paths"]!.AsObject();
+        _defsUri = new Uri($"https://contract.selfinterp.test/{name}/schemas");
+        // Every component schema under one registered base document; the operations' schemas refer into it.
+        var defs = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = _defsUri.ToString(),
+            ["$defs"] = Rewrite(root["components"]?["schemas"] ?? new JsonObject()),
+        };
+        var registry = new SchemaRegistry();
+        _build = new BuildOptions { SchemaRegistry = registry };
+        registry.Register(JsonSchema.FromText(defs.ToJsonString(), _build));
+    }
+
+    /// <summary>The document in the folder <paramref name="provider"/> beside the test binaries (copied from ../shared/api-specs).</summary>
+    public static ApiDocument Load(string provider)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "api-specs", provider, "openapi.yaml");
+        if (!File.Exists(path)) throw new FileNotFoundException($"the published API document of {provider} is missing: {path} (from ../shared/api-specs)");
+        var settings = new OpenApiReaderSettings();
+        settings.AddYamlReader();
+        using var stream = new MemoryStream(File.ReadAllBytes(path));
+        var read = OpenApiDocument.Load(stream, "yaml", settings);
+        if (read.Document is null)
+            throw new InvalidDataException($"{path}: not an OpenAPI document: {string.Join("; ", read.Diagnostic?.Errors.Select(e => e.Message) ?? [])}");
+        var text = new StringWriter();
+        read.Document.SerializeAsV31(new OpenApiJsonWriter(text));
+        return new ApiDocument(provider, JsonNode.Parse(text.ToString())!.AsObject());
+    }
+
+    /// <summary>The document's path template for a request path (the longest literal match wins over a parameter).</summary>
+    public string? Template(string requestPath)
+    {
+        var segments = Strip(requestPath).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        string? best = null;
+        int bestLiterals = -1;
+        foreach (var (template, _) in _paths)
+        {
+            var parts = template.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != segments.Length) continue;
+            int literals = 0;
+            bool match = true;
+            for (int i = 0; i < parts.Length && match; i++)
+            {
+                if (parts[i].StartsWith('{')) continue;
+                if (parts[i] == segments[i]) literals++; else match = false;
+            }
+            if (match && literals > bestLiterals) (best, bestLiterals) = (template, literals);
+        }
+        return best;
+    }
+
+    private static string Strip(string path) => path.StartsWith("/v1/", StringComparison.Ordinal) ? path[3..] : path;
+
+    /// <summary>What is wrong with a request body for METHOD path (empty: it is allowed).</summary>
+    public IReadOnlyList<string> CheckRequest(string method, string path, string mediaType, JsonNode? body)
+    {
+        var (template, operation) = Operation(method, path);
+        if (operation["requestBody"]?["content"]?[mediaType]?["schema"] is not { } schema)
+            return body is null ? [] : [$"{Name} {method.ToUpperInvariant()} {template}: the document takes no {mediaType} body"];
+        return Check(schema, $"{template}|{method}|request|{mediaType}", body, $"{Name} {method.ToUpperInvariant()} {template} request");
+    }
+
+    /// <summary>What is wrong with an answer of status <paramref name="status"/> to METHOD path (empty: it is allowed).</summary>
+    public IReadOnlyList<string> CheckResponse(string method, string path, int status, JsonNode? body)
+    {
+        var (template, operation) = Operation(method, path);
+        var responses = operation["responses"]!.AsObject();
+        var response = responses[status.ToString()] ?? responses[$"{status / 100}XX"] ?? responses["default"];
+        string where = $"{Name} {method.ToUpperInvariant()} {template} answer {status}";
+        if (response is null)
+            return status >= 400 ? [] : [$"{where}: the document lists no such answer (it lists {string.Join(", ", responses.Select(r => r.Key))})"];
+        if (response["content"]?["application/json"]?["schema"] is not { } schema) return [];
+        return Check(schema, $"{template}|{method}|{status}", body, where);
+    }
+
+    private (string Template, JsonObject Operation) Operation(string method, string path)
+    {
+        var template = Template(path) ?? throw new ContractException($"{Name}: the document has no path {path}");
+        return (template, _paths[template]![method.ToLowerInvariant()]?.AsObject()
+            ?? throw new ContractException($"{Name}: the document has no operation {method.ToUpperInvariant()} {template}"));
+    }
+
+    private IReadOnlyList<string> Check(JsonNode schema, string key, JsonNode? body, string where)
+    {
+        JsonSchema built;
+        lock (_built)
+        {
+            if (!_built.TryGetValue(key, out built!))
+            {
+                var root = Rewrite(schema)!.AsObject();
+                root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+                root["$id"] = $"https://contract.selfinterp.test/{Name}/op/{_built.Count}";
+                built = JsonSchema.FromText(root.ToJsonString(), _build);
+                _built[key] = built;
+            }
+        }
+        using var doc = JsonDocument.Parse(body?.ToJsonString() ?? "null");
+        var result = built.Evaluate(doc.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (result.IsValid) return [];
+        return (result.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{where}: at '{d.InstanceLocation}' ({d.EvaluationPath}): {e.Key}: {e.Value}"))
+            .DefaultIfEmpty($"{where}: does not match the document's schema")
+            .ToList();
+    }
+
+    /// <summary>
+    /// Refs into the components point into the registered base document; `nullable: true` (OpenAPI 3.0's word, which
+    /// both documents still use in places) allows null, as the documents mean it.
+    /// </summary>
+    private JsonNode? Rewrite(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                var copy = new JsonObject();
+                foreach (var (k, v) in o) copy[k] = Rewrite(v);
+                if (copy["$ref"] is JsonValue r && r.GetValue<string>() is var s && s.StartsWith("#/components/schemas/", StringComparison.Ordinal))
+                    copy["$ref"] = $"{_defsUri}#/$defs/{s["#/components/schemas/".Length..]}";
+                if (copy["nullable"] is JsonValue n && n.GetValueKind() == JsonValueKind.True)
+                {
+                    copy.Remove("nullable");
+                    return new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "null" }, copy) };
+                }
+                return copy;
+            case JsonArray a:
+                return new JsonArray(a.Select(Rewrite).ToArray());
+            default:
+                return node?.DeepClone();
+        }
+    }
+}
+
+public sealed class ContractException(string message) : Exception(message);
