@@ -20,25 +20,14 @@ public sealed class ApiDocument
 
     public string Name { get; }
     private readonly JsonObject _paths;
-    private readonly BuildOptions _build;
-    private readonly Uri _defsUri;
+    private readonly JsonObject _components;
     private readonly Dictionary<string, JsonSchema> _built = [];
 
     private ApiDocument(string name, JsonObject root)
     {
         Name = name;
         _paths = root["paths"]!.AsObject();
-        _defsUri = new Uri($"https://contract.selfinterp.test/{name}/schemas");
-        // Every component schema under one registered base document; the operations' schemas refer into it.
-        var defs = new JsonObject
-        {
-            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = _defsUri.ToString(),
-            ["$defs"] = Rewrite(root["components"]?["schemas"] ?? new JsonObject()),
-        };
-        var registry = new SchemaRegistry();
-        _build = new BuildOptions { SchemaRegistry = registry };
-        registry.Register(JsonSchema.FromText(defs.ToJsonString(), _build));
+        _components = Rewrite(root["components"]?["schemas"] ?? new JsonObject())!.AsObject();
     }
 
     /// <summary>The document in the folder <paramref name="provider"/> beside the test binaries (copied from ../shared/api-specs).</summary>
@@ -117,10 +106,15 @@ public sealed class ApiDocument
         {
             if (!_built.TryGetValue(key, out built!))
             {
-                var root = Rewrite(schema)!.AsObject();
-                root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-                root["$id"] = $"https://contract.selfinterp.test/{Name}/op/{_built.Count}";
-                built = JsonSchema.FromText(root.ToJsonString(), _build);
+                // The operation's schema with the component schemas it reaches, as one self-contained JSON Schema.
+                var root = new JsonObject
+                {
+                    ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+                    ["$id"] = $"https://contract.selfinterp.test/{Name}/{Guid.NewGuid():N}",
+                    ["$defs"] = Reached(Rewrite(schema)!),
+                    ["allOf"] = new JsonArray(Rewrite(schema)),
+                };
+                built = JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 });
                 _built[key] = built;
             }
         }
@@ -134,8 +128,31 @@ public sealed class ApiDocument
             .ToList();
     }
 
+    /// <summary>The component schemas a schema refers to, directly or through others.</summary>
+    private JsonObject Reached(JsonNode schema)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        var todo = new Stack<JsonNode>([schema]);
+        while (todo.Count > 0)
+            switch (todo.Pop())
+            {
+                case JsonObject o:
+                    if (o["$ref"] is JsonValue r && r.GetValue<string>() is var s && s.StartsWith("#/$defs/", StringComparison.Ordinal)
+                        && names.Add(s["#/$defs/".Length..]) && _components[s["#/$defs/".Length..]] is { } target)
+                        todo.Push(target);
+                    foreach (var (_, v) in o) if (v is not null) todo.Push(v);
+                    break;
+                case JsonArray a:
+                    foreach (var v in a) if (v is not null) todo.Push(v);
+                    break;
+            }
+        var defs = new JsonObject();
+        foreach (var n in names) defs[n] = _components[n]?.DeepClone();
+        return defs;
+    }
+
     /// <summary>
-    /// Refs into the components point into the registered base document; `nullable: true` (OpenAPI 3.0's word, which
+    /// Refs into the components point into the schema's own $defs; `nullable: true` (OpenAPI 3.0's word, which
     /// both documents still use in places) allows null, as the documents mean it.
     /// </summary>
     private JsonNode? Rewrite(JsonNode? node)
@@ -146,7 +163,7 @@ public sealed class ApiDocument
                 var copy = new JsonObject();
                 foreach (var (k, v) in o) copy[k] = Rewrite(v);
                 if (copy["$ref"] is JsonValue r && r.GetValue<string>() is var s && s.StartsWith("#/components/schemas/", StringComparison.Ordinal))
-                    copy["$ref"] = $"{_defsUri}#/$defs/{s["#/components/schemas/".Length..]}";
+                    copy["$ref"] = $"#/$defs/{s["#/components/schemas/".Length..]}";
                 if (copy["nullable"] is JsonValue n && n.GetValueKind() == JsonValueKind.True)
                 {
                     copy.Remove("nullable");
