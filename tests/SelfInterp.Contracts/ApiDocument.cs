@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
+using Microsoft.OpenApi.YamlReader;
+using SharpYaml.Serialization;
 
 namespace SelfInterp.Contracts;
 
@@ -41,9 +43,11 @@ public sealed class ApiDocument
         var read = OpenApiDocument.Load(stream, "yaml", settings);
         if (read.Document is null)
             throw new InvalidDataException($"{path}: not an OpenAPI document: {string.Join("; ", read.Diagnostic?.Errors.Select(e => e.Message) ?? [])}");
-        var text = new StringWriter();
-        read.Document.SerializeAsV31(new OpenApiJsonWriter(text));
-        return new ApiDocument(provider, JsonNode.Parse(text.ToString())!.AsObject());
+        // The schemas as the document writes them (the reader's own YAML-to-JSON conversion): re-serialising the
+        // parsed model would pass them through the library's idea of each keyword.
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(path)));
+        return new ApiDocument(provider, yaml.Documents[0].ToJsonNode()!.AsObject());
     }
 
     /// <summary>The document's path template for a request path (the longest literal match wins over a parameter).</summary>
@@ -153,7 +157,8 @@ public sealed class ApiDocument
 
     /// <summary>
     /// Refs into the components point into the schema's own $defs; `nullable: true` (OpenAPI 3.0's word, which
-    /// both documents still use in places) allows null, as the documents mean it.
+    /// both documents still use in places) allows null, and a boolean exclusiveMinimum makes its minimum exclusive,
+    /// as the documents mean them.
     /// </summary>
     private JsonNode? Rewrite(JsonNode? node)
     {
@@ -164,6 +169,17 @@ public sealed class ApiDocument
                 foreach (var (k, v) in o) copy[k] = Rewrite(v);
                 if (copy["$ref"] is JsonValue r && r.GetValue<string>() is var s && s.StartsWith("#/components/schemas/", StringComparison.Ordinal))
                     copy["$ref"] = $"#/$defs/{s["#/components/schemas/".Length..]}";
+                // OpenAPI 3.0's boolean exclusiveMinimum/Maximum (the OpenAI document still has them) as JSON Schema's numbers.
+                foreach (var (exclusive, bound) in new[] { ("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum") })
+                    if (copy[exclusive] is JsonValue x && x.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        copy.Remove(exclusive);
+                        if (x.GetValueKind() == JsonValueKind.True && copy[bound] is { } limit)
+                        {
+                            copy.Remove(bound);
+                            copy[exclusive] = limit;
+                        }
+                    }
                 if (copy["nullable"] is JsonValue n && n.GetValueKind() == JsonValueKind.True)
                 {
                     copy.Remove("nullable");

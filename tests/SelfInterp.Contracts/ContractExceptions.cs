@@ -25,6 +25,9 @@ public static class ContractExceptions
     public static IReadOnlyList<string> Request(ApiDocument document, string method, string path, string mediaType, JsonNode? body)
     {
         if (document.Name == "together" && method == "POST" && document.Template(path) == "/fine-tunes"
+            && body is JsonObject both && both.ContainsKey("from_checkpoint") && both.ContainsKey("model"))
+            return ["together POST /fine-tunes request: both model and from_checkpoint (the official SDK refuses to send both; the job starts from one of them)"];
+        if (document.Name == "together" && method == "POST" && document.Template(path) == "/fine-tunes"
             && body is JsonObject o && o.ContainsKey("from_checkpoint") && !o.ContainsKey("model"))
         {
             var asDocumented = o.DeepClone().AsObject();
