@@ -132,6 +132,9 @@ public sealed class ApiDocument
             .ToList();
     }
 
+    private static bool IsNullableOnly(JsonNode? n) =>
+        n is JsonObject o && o.Count == 1 && o["nullable"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+
     /// <summary>The component schemas a schema refers to, directly or through others.</summary>
     private JsonObject Reached(JsonNode schema)
     {
@@ -164,6 +167,11 @@ public sealed class ApiDocument
     {
         switch (node)
         {
+            case JsonObject o when o["allOf"] is JsonArray all && all.Any(IsNullableOnly):
+                // allOf [{nullable: true}, X]: the document's way of saying "X or null".
+                var rest = o.Where(p => p.Key != "allOf").ToDictionary(p => p.Key, p => p.Value?.DeepClone());
+                var parts = new JsonObject(rest) { ["allOf"] = new JsonArray(all.Where(a => !IsNullableOnly(a)).Select(a => a?.DeepClone()).ToArray()) };
+                return new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "null" }, Rewrite(parts)) };
             case JsonObject o:
                 var copy = new JsonObject();
                 foreach (var (k, v) in o) copy[k] = Rewrite(v);
