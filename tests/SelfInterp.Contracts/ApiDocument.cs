@@ -90,11 +90,17 @@ public sealed class ApiDocument
         var responses = operation["responses"]!.AsObject();
         var response = responses[status.ToString()] ?? responses[$"{status / 100}XX"] ?? responses["default"];
         string where = $"{Name} {method.ToUpperInvariant()} {template} answer {status}";
+        if (response is null && status >= 400 && ErrorSchema is { } error)
+            // An error the operation does not list: it must still be in the document's error shape, which clients read.
+            return Check(new JsonObject { ["$ref"] = $"#/components/schemas/{error}" }, $"error|{error}", body, where);
         if (response is null)
             return status >= 400 ? [] : [$"{where}: the document lists no such answer (it lists {string.Join(", ", responses.Select(r => r.Key))})"];
         if (response["content"]?["application/json"]?["schema"] is not { } schema) return [];
         return Check(schema, $"{template}|{method}|{status}", body, where);
     }
+
+    /// <summary>The document's own error body: OpenAI's ErrorResponse, Together's ErrorData.</summary>
+    private string? ErrorSchema => new[] { "ErrorResponse", "ErrorData" }.FirstOrDefault(n => _components.ContainsKey(n));
 
     private (string Template, JsonObject Operation) Operation(string method, string path)
     {

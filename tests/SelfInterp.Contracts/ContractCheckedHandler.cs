@@ -74,10 +74,32 @@ public sealed class ContractCheckedHandler : DelegatingHandler
                     fields[name] = d?.FileName is not null ? $"<{(await part.ReadAsByteArrayAsync(ct)).Length} bytes>" : await part.ReadAsStringAsync(ct);
                 }
                 return ("multipart/form-data", fields);
+            case { Headers.ContentType: { MediaType: "multipart/form-data" } type }:
+                // A form built by another client (OpenAI's SDK writes its own): its parts read from the bytes.
+                await content.LoadIntoBufferAsync(ct);
+                string boundary = type.Parameters.First(p => p.Name == "boundary").Value!.Trim('"');
+                return ("multipart/form-data", ParseForm(await content.ReadAsStringAsync(ct), boundary));
             default:
                 await content.LoadIntoBufferAsync(ct);
                 var text = await content.ReadAsStringAsync(ct);
                 return (content.Headers.ContentType?.MediaType ?? "application/json", text.Length == 0 ? null : JsonNode.Parse(text));
         }
+    }
+
+    private static JsonObject ParseForm(string body, string boundary)
+    {
+        var fields = new JsonObject();
+        foreach (var part in body.Split("--" + boundary).Skip(1))
+        {
+            if (part.StartsWith("--")) break;
+            int split = part.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (split < 0) continue;
+            string headers = part[..split], value = part[(split + 4)..];
+            if (value.EndsWith("\r\n", StringComparison.Ordinal)) value = value[..^2];
+            var name = System.Text.RegularExpressions.Regex.Match(headers, "name=\"?([^\";\r\n]+)").Groups[1].Value;
+            bool isFile = headers.Contains("filename=", StringComparison.OrdinalIgnoreCase);
+            fields[name] = isFile ? $"<{value.Length} bytes>" : value;
+        }
+        return fields;
     }
 }
