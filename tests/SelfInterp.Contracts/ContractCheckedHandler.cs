@@ -61,44 +61,43 @@ public sealed class ContractCheckedHandler : DelegatingHandler
     /// <summary>A JSON body as it is; a multipart form as an object of its fields (a file part as a string), as the document describes it.</summary>
     public static async Task<(string MediaType, JsonNode? Body)> RequestBody(HttpContent? content, CancellationToken ct)
     {
-        switch (content)
+        if (content is null) return ("application/json", null);
+        if (content is MultipartFormDataContent || content.Headers.ContentType?.MediaType == "multipart/form-data")
         {
-            case null:
-                return ("application/json", null);
-            case MultipartFormDataContent form:
-                var fields = new JsonObject();
-                foreach (var part in form)
-                {
-                    var d = part.Headers.ContentDisposition;
-                    string name = d?.Name?.Trim('"') ?? "";
-                    fields[name] = d?.FileName is not null ? $"<{(await part.ReadAsByteArrayAsync(ct)).Length} bytes>" : await part.ReadAsStringAsync(ct);
-                }
-                return ("multipart/form-data", fields);
-            case { Headers.ContentType: { MediaType: "multipart/form-data" } type }:
-                // A form built by another client (OpenAI's SDK writes its own): its parts read from the bytes.
-                await content.LoadIntoBufferAsync(ct);
-                string boundary = type.Parameters.First(p => p.Name == "boundary").Value!.Trim('"');
-                return ("multipart/form-data", ParseForm(await content.ReadAsStringAsync(ct), boundary));
-            default:
-                await content.LoadIntoBufferAsync(ct);
-                var text = await content.ReadAsStringAsync(ct);
-                return (content.Headers.ContentType?.MediaType ?? "application/json", text.Length == 0 ? null : JsonNode.Parse(text));
+            var fields = new JsonObject();
+            foreach (var (name, (value, isFile)) in await FormFields(content, ct))
+                fields[name] = isFile ? $"<{value.Length} bytes>" : System.Text.Encoding.UTF8.GetString(value);
+            return ("multipart/form-data", fields);
         }
+        await content.LoadIntoBufferAsync(ct);
+        var text = await content.ReadAsStringAsync(ct);
+        return (content.Headers.ContentType?.MediaType ?? "application/json", text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
-    private static JsonObject ParseForm(string body, string boundary)
+    /// <summary>The parts of a multipart form, by name: the bytes, and whether the part is a file. Read from the bytes
+    /// themselves, so a form built by any client (OpenAI's SDK writes its own; a loopback request arrives as bytes) reads alike.</summary>
+    public static async Task<Dictionary<string, (byte[] Value, bool IsFile)>> FormFields(HttpContent content, CancellationToken ct)
     {
-        var fields = new JsonObject();
+        var fields = new Dictionary<string, (byte[], bool)>();
+        if (content is MultipartFormDataContent form)
+        {
+            foreach (var part in form)
+                fields[part.Headers.ContentDisposition?.Name?.Trim('"') ?? ""] = (await part.ReadAsByteArrayAsync(ct), part.Headers.ContentDisposition?.FileName is not null);
+            return fields;
+        }
+        await content.LoadIntoBufferAsync(ct);
+        string boundary = content.Headers.ContentType!.Parameters.First(p => p.Name == "boundary").Value!.Trim('"');
+        // Latin-1 maps every byte to one char, so the parts' bytes come back exactly.
+        string body = System.Text.Encoding.Latin1.GetString(await content.ReadAsByteArrayAsync(ct));
         foreach (var part in body.Split("--" + boundary).Skip(1))
         {
-            if (part.StartsWith("--")) break;
+            if (part.StartsWith("--", StringComparison.Ordinal)) break;
             int split = part.IndexOf("\r\n\r\n", StringComparison.Ordinal);
             if (split < 0) continue;
             string headers = part[..split], value = part[(split + 4)..];
             if (value.EndsWith("\r\n", StringComparison.Ordinal)) value = value[..^2];
             var name = System.Text.RegularExpressions.Regex.Match(headers, "name=\"?([^\";\r\n]+)").Groups[1].Value;
-            bool isFile = headers.Contains("filename=", StringComparison.OrdinalIgnoreCase);
-            fields[name] = isFile ? $"<{value.Length} bytes>" : value;
+            fields[name] = (System.Text.Encoding.Latin1.GetBytes(value), headers.Contains("filename=", StringComparison.OrdinalIgnoreCase));
         }
         return fields;
     }

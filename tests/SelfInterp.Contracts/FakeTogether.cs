@@ -70,7 +70,7 @@ public sealed class FakeTogether(string key) : HttpMessageHandler
             string method = request.Method.Method;
             switch (method, parts)
             {
-                case ("POST", ["files", "upload"]): return Upload(parsed!.AsObject(), (MultipartFormDataContent)request.Content!);
+                case ("POST", ["files", "upload"]): return Upload(parsed!.AsObject(), ContractCheckedHandler.FormFields(request.Content!, ct).Result);
                 case ("POST", ["fine-tunes"]): return Create(parsed!.AsObject());
                 case ("GET", ["fine-tunes"]): return Ok(new JsonObject { ["data"] = new JsonArray(Jobs.Values.Select(j => (JsonNode)Truncated(j)).ToArray()) });
                 case ("GET", ["models"]): return Ok(new JsonArray(Served().Select(m => (JsonNode)new JsonObject
@@ -103,12 +103,11 @@ public sealed class FakeTogether(string key) : HttpMessageHandler
     /// <summary>The base model and every completed job's output model (serverless LoRA).</summary>
     private IEnumerable<string> Served() => Jobs.Values.Where(j => j.Status == "completed").Select(j => j.OutputName).Prepend(BaseModel);
 
-    private HttpResponseMessage Upload(JsonObject fields, MultipartFormDataContent form)
+    private HttpResponseMessage Upload(JsonObject fields, Dictionary<string, (byte[] Value, bool IsFile)> parts)
     {
         string purpose = (string)fields["purpose"]!;
         if (purpose != "fine-tune") return Error(HttpStatusCode.BadRequest, $"invalid purpose {purpose}", "invalid_request_error");
-        var file = form.First(p => p.Headers.ContentDisposition?.FileName is not null);
-        var content = file.ReadAsByteArrayAsync().Result;
+        var content = parts.Values.First(p => p.IsFile).Value;
         var id = $"file-{Files.Count + 1:D4}";
         string name = (string)fields["file_name"]!;
         Files[id] = (name, content, purpose);

@@ -110,7 +110,11 @@ public static class RunCommand
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TogetherOptions.ApiKeyVariable)))
             Console.WriteLine($"pre-flight: not run ({TogetherOptions.ApiKeyVariable} is not set): with the key, --dry-run asks Together's model listings whether the route works before anything is paid for");
         else if (await PreflightAsync(OpenAIBackend.FromEnvironment(config, Environment.GetEnvironmentVariable, null), ct) is { } findings)
+        {
             Console.Write(findings.Render());
+            if (!findings.Ok)
+                throw new UsageException($"the pre-flight with Together found {findings.Problems.Count} problem(s), listed above; the datasets are in {Path.GetFullPath(run.Path)}");
+        }
         Console.WriteLine($"\ndatasets written to {Path.GetFullPath(run.Path)}; the same command without --dry-run (and with {TogetherOptions.ApiKeyVariable} set) sends them");
         return 0;
     }
