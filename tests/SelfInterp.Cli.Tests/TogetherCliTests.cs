@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Backends.FineTuning;
 using SelfInterp.Backends.OpenAI;
@@ -20,18 +19,16 @@ public class TogetherCliTests
 
     private (int Code, string Out, string Err) Run(bool withKey, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "selfinterp.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment.Remove(OpenAIBackendOptions.ApiKeyVariable);
-        psi.Environment.Remove(OpenAIBackendOptions.BaseUrlVariable);
-        if (withKey) psi.Environment[TogetherOptions.ApiKeyVariable] = Key; else psi.Environment.Remove(TogetherOptions.ApiKeyVariable);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        _output.Add(stdout + err.Result);
-        return (p.ExitCode, stdout, err.Result);
+        var result = SelfInterpProcess.Run(withKey ? new Dictionary<string, string> { [TogetherOptions.ApiKeyVariable] = Key } : null, args);
+        _output.Add(result.Out + result.Err);
+        return result;
+    }
+
+    /// <summary>Together's fake on a loopback port behind the contract check.</summary>
+    private static (FakeTogether Fake, ContractCheckedHandler Checked, LoopbackService Service) Serve(FakeTogether fake)
+    {
+        var checkedFake = new ContractCheckedHandler(ApiDocument.Together, fake);
+        return (fake, checkedFake, new LoopbackService(checkedFake));
     }
 
     private static string Dir(string label) => Path.Combine(Directory.CreateTempSubdirectory(label).FullName, "run");
@@ -45,9 +42,8 @@ public class TogetherCliTests
     [Fact]
     public async Task The_dry_run_shows_the_continue_from_request_and_the_preflight_and_pays_for_nothing()
     {
-        var fake = new FakeTogether(Key);
-        var checkedFake = new ContractCheckedHandler(ApiDocument.Together, fake);
-        await using var service = new LoopbackService(checkedFake);
+        var (fake, checkedFake, service) = Serve(new FakeTogether(Key));
+        await using var _ = service;
         var dir = Dir("together-dry");
 
         var (code, stdout, err) = Run(true, Args(service, dir, FakeTogether.ServerlessBase, "--dry-run", "--option", "n_epochs=3", "--option", "learning_rate=5e-5",
@@ -91,9 +87,8 @@ public class TogetherCliTests
     [Fact]
     public async Task The_quick_preset_runs_to_its_report_against_the_fake_with_every_exchange_as_the_document_allows()
     {
-        var fake = new FakeTogether(Key);
-        var checkedFake = new ContractCheckedHandler(ApiDocument.Together, fake);
-        await using var service = new LoopbackService(checkedFake);
+        var (fake, checkedFake, service) = Serve(new FakeTogether(Key));
+        await using var _ = service;
         var dir = Dir("together-quick");
 
         // The fake learned nothing (always A): --keep-going lets the run reach its report.
@@ -113,9 +108,8 @@ public class TogetherCliTests
     [Fact]
     public async Task Log_probabilities_in_an_unknown_shape_stop_the_run_with_exit_2_before_any_report()
     {
-        var fake = new FakeTogether(Key) { UnknownLogprobShape = true };
-        var checkedFake = new ContractCheckedHandler(ApiDocument.Together, fake);
-        await using var service = new LoopbackService(checkedFake);
+        var (_, checkedFake, service) = Serve(new FakeTogether(Key) { UnknownLogprobShape = true });
+        await using var __ = service;
         var dir = Dir("together-shape");
 
         var (code, stdout, err) = Run(true, Args(service, dir, FakeTogether.ServerlessBase, "--keep-going"));

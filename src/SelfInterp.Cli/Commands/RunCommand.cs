@@ -26,7 +26,7 @@ public static class RunCommand
         var baseUrl = new Option<string?>("--base-url") { Description = "openai backend: the service's URL, e.g. http://127.0.0.1:8000/v1 for `selfinterp serve`. Default: OPENAI_BASE_URL, else OpenAI. The key is read from OPENAI_API_KEY only." };
         var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable), e.g. report_noise=0 for the simulated backend, instill_method=embeddings|lora|full (with instill_lr, instill_epochs, lora_rank, lora_alpha) for the local one.", AllowMultipleArgumentsPerToken = false };
         var fineTune = new Option<string?>("--fine-tune") { Description = $"openai backend: who fine-tunes: {string.Join(", ", FineTuneProviders.Names)} (any trainer: the run stops with the files to train on; `selfinterp models set` registers the results). Default: openai. Recorded in run.json." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "With --fine-tune together: write the datasets and show the requests that would be sent to Together; send nothing (no key needed)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "With --fine-tune together: write the datasets and show the requests that would be sent to Together; pay for nothing. With TOGETHER_API_KEY set, also the pre-flight: Together's model listings asked whether the base model can be fine-tuned this way and its fine-tunes served (exit 2 if not)." };
         var keepGoing = new Option<bool>("--keep-going") { Description = "Do not stop when instillation failed (choices near chance) or the model's replies are mostly unreadable." };
 
         // Each experiment's own options, e.g. --cross-base-model; given to a different experiment, they are refused.
