@@ -93,5 +93,29 @@ public class ContractCheckTests
         Assert.Contains("user_error", ContractExceptions.UserErrorStatus);
     }
 
+    /// <summary>Takes one field out of every answer of the fake under it: a fake that drifted from the document.</summary>
+    private sealed class Drifted(HttpMessageHandler inner, string field) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var response = await base.SendAsync(request, ct);
+            if (System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) is System.Text.Json.Nodes.JsonObject o && o.Remove(field))
+                response.Content = new StringContent(o.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+            return response;
+        }
+    }
+
+    [Fact]
+    public async Task A_fake_that_answers_what_the_document_does_not_allow_fails_the_test_that_uses_it()
+    {
+        var (train, _) = FineTuning.TogetherFineTuningTests.Files();
+        var checkedFake = new ContractCheckedHandler(Together, new Drifted(new FakeTogether(FineTuning.TogetherFineTuningTests.Key), "Processed"));
+        var backend = FineTuning.TogetherFineTuningTests.Backend(FineTuning.TogetherFineTuningTests.Config(), checkedFake);
+        var e = await Assert.ThrowsAsync<ContractException>(() =>
+            backend.FineTuneAsync(new Core.Backends.FineTuneRequest(FakeTogether.ServerlessBase, "instilled", train, null, [], 1), null, default));
+        Assert.Contains("together POST /files/upload answer 200", e.Message);
+        Assert.Contains("Processed", Assert.Single(checkedFake.Violations));
+    }
+
     private static ApiDocument Doc(string provider) => provider == "together" ? Together : OpenAI;
 }

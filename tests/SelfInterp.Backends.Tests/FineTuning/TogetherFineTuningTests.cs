@@ -78,6 +78,15 @@ public class TogetherFineTuningTests
         Assert.Contains("POST /fine-tunes 200", checkedFake.Checked);
         Assert.Contains("GET /fine-tunes/{id} 200", checkedFake.Checked);
         Assert.Contains("POST /files/upload 429", checkedFake.Checked);
+
+        // The listings the client does not need on this path, read by hand through the same check: jobs, events.
+        using var http = new HttpClient(checkedFake, disposeHandler: false);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Key);
+        (await http.GetAsync("http://together.fake/v1/fine-tunes")).Dispose();
+        (await http.GetAsync($"http://together.fake/v1/fine-tunes/{job.Id}/events")).Dispose();
+        checkedFake.AssertClean();
+        Assert.Contains("GET /fine-tunes 200", checkedFake.Checked);
+        Assert.Contains("GET /fine-tunes/{id}/events 200", checkedFake.Checked);
     }
 
     [Fact]
