@@ -36,7 +36,7 @@ public class TogetherCliTests
     private static string[] Args(LoopbackService fake, string dir, string baseModel, params string[] more) =>
     [
         "run", "--backend", "openai", "--fine-tune", "together", "--base-model", baseModel, "--out", dir,
-        "--option", $"together_url={fake.BaseUrl}v1", "--option", "poll_seconds=0", "--option", "requests_per_minute=0", "--option", "concurrency=16", "--option", "retry_delay_ms=1", "--option", "max_retries=1", .. more,
+        "--option", $"together_url={fake.BaseUrl}v1", "--option", "poll_seconds=0", "--option", "concurrency=16", "--option", "retry_delay_ms=1", "--option", "max_retries=1", .. more,
     ];
 
     [Fact]

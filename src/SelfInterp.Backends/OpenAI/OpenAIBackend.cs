@@ -66,8 +66,14 @@ public sealed class OpenAIBackend : IModelBackend
         var provider = config.FineTune ?? FineTuneProviders.OpenAI;
         var options = OpenAIBackendOptions.From(config.BackendOptions, environment);
         var together = provider == FineTuneProviders.Together ? TogetherOptions.From(config.BackendOptions, options, config.BaseModel) : null;
-        // Together serves what it trains behind its OpenAI-compatible inference: the default endpoint when it fine-tunes.
-        if (together is not null && options.Endpoint is null) options = options with { Endpoint = new Uri(together.Url.ToString().TrimEnd('/')) };
+        // Together serves what it trains behind its OpenAI-compatible inference: the default endpoint when it fine-tunes,
+        // read as if given as base_url, so its defaults (pacing, polls) are the endpoint's (none on a loopback fake).
+        if (together is not null && options.Endpoint is null)
+        {
+            options = OpenAIBackendOptions.From(new SortedDictionary<string, string>(config.BackendOptions, StringComparer.Ordinal)
+                { ["base_url"] = together.Url.ToString().TrimEnd('/') }, environment);
+            together = TogetherOptions.From(config.BackendOptions, options, config.BaseModel);
+        }
         Func<ResilientCaller, UsageMeter, IFineTuningProvider>? fineTuning = provider switch
         {
             FineTuneProviders.OpenAI => null,
