@@ -98,5 +98,5 @@ public static class CliHost
         }
     }
 
-    private static bool IsBadInput(Exception e) => e is UsageException or CatalogException or DataFileException;
+    private static bool IsBadInput(Exception e) => e is UsageException or CatalogException or DataFileException or Core.Backends.ProviderAnswerException;
 }

@@ -64,6 +64,6 @@ public static class FilesEndpoints
         ["filename"] = f.Filename,
         ["purpose"] = f.Purpose,
         ["status"] = "processed",
-        ["status_details"] = null,
+        // status_details left out: OpenAI's document types it a string (deprecated), so null would not be allowed.
     };
 }

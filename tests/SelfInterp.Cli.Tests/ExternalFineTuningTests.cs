@@ -119,37 +119,6 @@ public class ExternalFineTuningTests
     }
 
     [Fact]
-    public void Together_dry_run_shows_the_requests_and_sends_nothing()
-    {
-        var dir = Path.Combine(Temp("dry"), "run");
-        var (code, stdout, err) = Run("run", "--backend", "openai", "--fine-tune", "together", "--base-model", "Qwen/Qwen2.5-7B-Instruct", "--dry-run",
-            "--option", "together_url=http://127.0.0.1:9/v1", "--option", "n_epochs=3", "--option", "learning_rate=5e-5", "--option", "lora_r=64", "--option", "lora_alpha=128",
-            "--option", "itrain_n_epochs=5", "--option", "itrain_learning_rate=1e-5", "--out", dir);
-        Assert.True(code == 0, err);
-        Assert.Contains("POST http://127.0.0.1:9/v1/files/upload", stdout);
-        Assert.Contains("  purpose: fine-tune", stdout);
-        Assert.Contains($"  file: <{DatasetBuilder.InstillFileName(20)}, {new FileInfo(Path.Combine(dir, DatasetBuilder.InstillFileName(20))).Length} bytes>", stdout);
-        Assert.Contains("POST http://127.0.0.1:9/v1/fine-tunes", stdout);
-        Assert.Contains("\"model\": \"Qwen/Qwen2.5-7B-Instruct\"", stdout);
-        Assert.Contains("\"model\": \"<output model of the instilled job>\"", stdout);
-        Assert.Contains("\"lora_r\": 64", stdout);
-        Assert.Contains("\"suffix\": \"itrained_all\"", stdout);
-        // Instilling 3 epochs at 5e-5, introspection training 5 at 1e-5: the replication's two settings.
-        var instill = stdout[stdout.IndexOf("# instilled")..stdout.IndexOf("# itrained_first")];
-        var itrain = stdout[stdout.IndexOf("# itrained_all")..];
-        Assert.Contains("\"n_epochs\": 3", instill);
-        Assert.Contains("\"learning_rate\": 5E-05", instill);
-        Assert.Contains("\"n_epochs\": 5", itrain);
-        Assert.Contains("\"learning_rate\": 1E-05", itrain);
-        Assert.Contains("Bearer $TOGETHER_API_KEY", stdout);
-        Assert.DoesNotContain(TogetherKey, stdout + err);
-        Assert.Equal(4, stdout.Split("\n# ").Length - 1);
-        var manifest = RunManifest.Load(Path.Combine(dir, PaperLayout.RunManifestFile));
-        Assert.Empty(manifest.Stages);
-        Assert.Equal("together", manifest.Config.FineTune);
-    }
-
-    [Fact]
     public void Bad_registrations_exit_2_naming_the_field()
     {
         var dir = Path.Combine(Temp("reg"), "run");

@@ -10,8 +10,9 @@ namespace SelfInterp.Backends.ChatClient;
 /// Inference through any Microsoft.Extensions.AI <see cref="IChatClient"/> (OpenAI's, Azure's, Ollama's, ours), with
 /// fine-tuning from a provider (default: external, any trainer). Choices at temperature 0 with one token; P(A) from
 /// the client's "probability_a" property (our <see cref="BackendChatClient"/>) or from the top log-probabilities of
-/// an OpenAI chat completion underneath, else unknown and the letter read from the text. Chat templates are the
-/// client's business. Replies come back in prompt order.
+/// an OpenAI chat completion underneath, else unknown and the letter read from the text. Sampled self-reports at the
+/// caller's temperature (<see cref="SampleAsync"/>), so every experiment runs through any client. Chat templates are
+/// the client's business. Replies come back in prompt order.
 /// </summary>
 public sealed class ChatClientBackend(IChatClient client, IFineTuningProvider? fineTuning = null, int concurrency = 8) : IModelBackend
 {
@@ -41,6 +42,34 @@ public sealed class ChatClientBackend(IChatClient client, IFineTuningProvider? f
     public Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct) =>
         ForEachAsync(prompts, progress, async (prompt, token) =>
             (await client.GetResponseAsync(ToAI(prompt), new ChatOptions { ModelId = model, Temperature = 0, MaxOutputTokens = maxTokens }, token)).Text, ct);
+
+    /// <summary>
+    /// <see cref="Sampling.Samples"/> replies per prompt at the caller's temperature. The first request carries the
+    /// count as the additional property "n" (a client that knows it, like <see cref="BackendChatClient"/>, answers with
+    /// that many messages); from a client that answers one, the rest are asked one request each, each with its own
+    /// seed (derived from the prompt and the sample's index), so a client that honours seeds draws distinct samples.
+    /// </summary>
+    public Task<IReadOnlyList<IReadOnlyList<string>>> SampleAsync(string model, IReadOnlyList<ChatPrompt> prompts, Sampling sampling, IProgress<int>? progress, CancellationToken ct) =>
+        ForEachAsync<IReadOnlyList<string>>(prompts, progress, async (prompt, token) =>
+        {
+            string text = string.Concat(prompt.Messages.Select(m => m.Role + "\n" + m.Content + "\n"));
+            ChatOptions Options(int k) => new()
+            {
+                ModelId = model, Temperature = (float)sampling.Temperature, MaxOutputTokens = sampling.MaxTokens,
+                Seed = (long)(Core.Random.SeededStream.DeriveSeed((ulong)k, text) >> 1),
+                AdditionalProperties = k == 0 ? new AdditionalPropertiesDictionary { [SamplesKey] = sampling.Samples } : null,
+            };
+            var first = await client.GetResponseAsync(ToAI(prompt), Options(0), token);
+            var samples = first.Messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text).ToList();
+            if (samples.Count == sampling.Samples) return samples;
+            samples = [first.Text];
+            for (int k = 1; k < sampling.Samples; k++)
+                samples.Add((await client.GetResponseAsync(ToAI(prompt), Options(k), token)).Text);
+            return samples;
+        }, ct);
+
+    /// <summary>The additional property of <see cref="ChatOptions"/> that asks for this many replies at once.</summary>
+    public const string SamplesKey = "n";
 
     private static double? ProbabilityA(ChatResponse response)
     {

@@ -7,13 +7,17 @@ namespace SelfInterp.Backends.FineTuning;
 
 /// <summary>
 /// Fine-tuning through Together's API: upload the JSONL files, create the job (or re-attach to the run's job), poll
-/// it through pending, queued, running, compressing and uploading until completed, error or cancelled, and return
-/// its output model name, which Together's OpenAI-compatible inference serves. Requests go through the same
-/// <see cref="ResilientCaller"/> as the inference side: limits, timeouts, retries on 429 and 5xx.
+/// it through the statuses of Together's document and SDK until it ends, and return its output model name, which
+/// Together's OpenAI-compatible inference serves. Requests go through the same <see cref="ResilientCaller"/> as the
+/// inference side: limits, timeouts, retries on 429 and 5xx.
 /// </summary>
 public sealed class TogetherFineTuning : IFineTuningProvider
 {
-    private static readonly HashSet<string> Running = ["pending", "queued", "running", "compressing", "uploading", "cancel_requested"];
+    /// <summary>Still on the way (the document's FinetuneJobStatus).</summary>
+    public static readonly IReadOnlySet<string> Running = new HashSet<string> { "pending", "queued", "running", "compressing", "uploading", "cancel_requested" };
+    /// <summary>Ended without a model: the document's error and cancelled, and user_error of Together's SDK (a fault in
+    /// what was sent, e.g. the training file). A run that finds its job here needs a new one.</summary>
+    public static readonly IReadOnlySet<string> Failed = new HashSet<string> { "error", "user_error", "cancelled" };
     private readonly HttpClient _http;
     private readonly TogetherOptions _options;
     private readonly ResilientCaller _caller;
@@ -39,7 +43,7 @@ public sealed class TogetherFineTuning : IFineTuningProvider
         if (request.ExistingJobId is { } existing)
         {
             var state = await GetJobAsync(existing, ct);
-            if (state is not null && state.Status is not ("error" or "cancelled"))
+            if (state is not null && !Failed.Contains(state.Status))
                 return await WaitAsync(existing, progress, ct);
             // Together no longer knows the job, or it ended without a model: the run needs a new one.
         }
@@ -97,15 +101,36 @@ public sealed class TogetherFineTuning : IFineTuningProvider
                 case "completed":
                     progress?.Report(1);
                     return state.Model ?? throw new OpenAIServiceException($"Together fine-tuning job {jobId} completed but names no output model", 200);
-                case "error":
-                    throw new OpenAIServiceException($"Together fine-tuning job {jobId} failed: {state.Error ?? await EventErrorAsync(jobId, ct) ?? "Together gave no reason"}", 200);
                 case "cancelled":
-                    throw new OpenAIServiceException($"Together fine-tuning job {jobId} was cancelled", 200);
+                    throw new OpenAIServiceException($"Together fine-tuning job {jobId} was cancelled; the same command creates a new job", 200);
+                case "error" or "user_error":
+                    string reason = state.Error ?? await EventErrorAsync(jobId, ct) ?? "Together gave no reason";
+                    throw new OpenAIServiceException($"Together fine-tuning job {jobId} failed ({state.Status}): {reason}" +
+                        (state.Status == "user_error" ? " — Together found a fault in what was sent (the training file or an option); fix it, then the same command creates a new job" : "; the same command creates a new job"), 200);
             }
             if (!Running.Contains(state.Status))
-                throw new OpenAIServiceException($"Together fine-tuning job {jobId}: unknown status '{state.Status}'", 200);
+                throw new OpenAIServiceException($"Together fine-tuning job {jobId}: status '{state.Status}' is in neither Together's document nor its SDK; " +
+                    "look at the job in Together's dashboard, cancel it if it is stuck, then run the same command again", 200);
             await Task.Delay(_options.PollInterval, ct);
         }
+    }
+
+    /// <summary>
+    /// Before paying: asks Together whether it fine-tunes the base model with the chosen method and options, and
+    /// whether the fine-tunes can be served the way the run will ask them (<see cref="TogetherPreflight"/>).
+    /// </summary>
+    public async Task<TogetherPreflight.Findings> PreflightAsync(bool ownInference, CancellationToken ct)
+    {
+        using var supported = await SendAsync("listing the models Together fine-tunes", TogetherRequests.SupportedModels, ct);
+        JsonDocument? limits = null;
+        try
+        {
+            limits = await SendAsync($"reading Together's fine-tuning limits of {_options.BaseModel}", () => TogetherRequests.ModelLimits(_options.BaseModel), ct);
+        }
+        catch (OpenAIServiceException e) when (e.Status == 404) { }
+        using var served = await SendAsync("listing the models Together serves", TogetherRequests.Models, ct);
+        using (limits)
+            return TogetherPreflight.Check(_options, supported.RootElement, limits?.RootElement, served.RootElement, ownInference);
     }
 
     /// <summary>The last error event's message from the job's event list, where the job itself carried none.</summary>
@@ -127,7 +152,7 @@ public sealed class TogetherFineTuning : IFineTuningProvider
         {
             if (!root.TryGetProperty(name, out var events) || events.ValueKind != JsonValueKind.Array) continue;
             foreach (var e in events.EnumerateArray())
-                if ((Str(e, "type") ?? "").Contains("error", StringComparison.OrdinalIgnoreCase) || Str(e, "level") == "error")
+                if ((Str(e, "type") ?? "").Contains("error", StringComparison.OrdinalIgnoreCase) || string.Equals(Str(e, "level"), "error", StringComparison.OrdinalIgnoreCase))
                     found = Str(e, "message") ?? found;
         }
         return found;

@@ -11,15 +11,24 @@ namespace SelfInterp.Backends.FineTuning;
 public sealed record TogetherOptions
 {
     public const string ApiKeyVariable = "TOGETHER_API_KEY";
-    public static readonly Uri DefaultUrl = new("https://api.together.xyz/v1/");
+    /// <summary>The server of Together's published API document.</summary>
+    public static readonly Uri DefaultUrl = new("https://api.together.ai/v1/");
+    /// <summary>LoRA rank and alpha when not given: the document requires both with type Lora; these are the Qwen
+    /// replication's values (docs/open-weight.md).</summary>
+    public const int DefaultLoraRank = 64, DefaultLoraAlpha = 128;
+
+    /// <summary>The run's base model: a job from it sends model; from any other (a fine-tune of ours), from_checkpoint.</summary>
+    public string BaseModel { get; init; } = "";
 
     /// <summary>The fine-tuning API's base (option together_url), e.g. a test's fake server.</summary>
     public Uri Url { get; init; } = DefaultUrl;
     public double? LearningRate { get; init; }
     /// <summary>LoRA (Together's default) or full fine-tuning.</summary>
     public bool Lora { get; init; } = true;
-    public int? LoraRank { get; init; }
-    public int? LoraAlpha { get; init; }
+    public int LoraRank { get; init; } = DefaultLoraRank;
+    public int LoraAlpha { get; init; } = DefaultLoraAlpha;
+    /// <summary>Evaluations on the validation file during training (n_evals; option n_evals, default 1).</summary>
+    public int Evaluations { get; init; } = 1;
     public int? Epochs { get; init; }
     /// <summary>Introspection training's own epochs and learning rate (the replication: 5 and 1e-5); null = as instilling.</summary>
     public int? ItrainEpochs { get; init; }
@@ -28,9 +37,9 @@ public sealed record TogetherOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The backend options Together reads beside the openai ones.</summary>
-    public static readonly string[] Keys = ["together_url", "learning_rate", "lora", "lora_r", "lora_alpha", "itrain_n_epochs", "itrain_learning_rate"];
+    public static readonly string[] Keys = ["together_url", "learning_rate", "lora", "lora_r", "lora_alpha", "n_evals", "itrain_n_epochs", "itrain_learning_rate"];
 
-    public static TogetherOptions From(IReadOnlyDictionary<string, string> options, OpenAIBackendOptions shared)
+    public static TogetherOptions From(IReadOnlyDictionary<string, string> options, OpenAIBackendOptions shared, string baseModel)
     {
         var url = DefaultUrl;
         if (options.TryGetValue("together_url", out var u))
@@ -44,10 +53,12 @@ public sealed record TogetherOptions
         return new TogetherOptions
         {
             Url = url,
+            BaseModel = baseModel,
             LearningRate = Positive(options, "learning_rate"),
             Lora = lora,
-            LoraRank = (int?)Positive(options, "lora_r", whole: true),
-            LoraAlpha = (int?)Positive(options, "lora_alpha", whole: true),
+            LoraRank = (int?)Positive(options, "lora_r", whole: true) ?? DefaultLoraRank,
+            LoraAlpha = (int?)Positive(options, "lora_alpha", whole: true) ?? DefaultLoraAlpha,
+            Evaluations = (int?)Positive(options, "n_evals", whole: true) ?? 1,
             Epochs = shared.Epochs,
             ItrainEpochs = (int?)Positive(options, "itrain_n_epochs", whole: true),
             ItrainLearningRate = Positive(options, "itrain_learning_rate"),

@@ -6,9 +6,10 @@ using SelfInterp.Core.Backends;
 namespace SelfInterp.Backends.FineTuning;
 
 /// <summary>
-/// The HTTP requests of Together's fine-tuning API, as documented (docs.together.ai, API reference): upload a file
-/// (POST files/upload, multipart: purpose fine-tune, file_name, file_type jsonl, file), create a job
-/// (POST fine-tunes), read it (GET fine-tunes/{id}), list its events, cancel it (POST fine-tunes/{id}/cancel).
+/// The HTTP requests of Together's API, as its published OpenAPI document gives them (../shared/api-specs/together):
+/// upload a file (POST files/upload, multipart: purpose fine-tune, file_name, file_type jsonl, file), create a job
+/// (POST fine-tunes), read it (GET fine-tunes/{id}), list its events, cancel it (POST fine-tunes/{id}/cancel), and
+/// the model listings the pre-flight reads.
 /// One builder for what is sent and what --dry-run shows. Paths are relative to the API's base URL.
 /// </summary>
 public static class TogetherRequests
@@ -27,25 +28,34 @@ public static class TogetherRequests
         return new HttpRequestMessage(HttpMethod.Post, "files/upload") { Content = form };
     }
 
-    /// <summary>The job: the pipeline's name for the model as suffix, LoRA (rank, alpha) or full, epochs and learning rate when set
-    /// (introspection training's own where given).</summary>
+    /// <summary>
+    /// The job, as Together's document describes POST fine-tunes: from the run's base model (model), or continuing a
+    /// fine-tune of ours (introspection training from the instilled model) with from_checkpoint and no model, as
+    /// Together's SDK sends it; the pipeline's name for the model as suffix; the request's seed as random_seed; LoRA with
+    /// its rank and alpha (both required by the document; defaults when not given) or full; epochs, learning rate
+    /// (introspection training's own where given) and batch size when set; n_evals beside a validation file, which
+    /// Together would otherwise never evaluate.
+    /// </summary>
     public static JsonObject CreateBody(FineTuneRequest request, string trainingFileId, string? validationFileId, TogetherOptions options, bool teachesReports = false)
     {
-        var body = new JsonObject
+        var body = new JsonObject();
+        if (request.BaseModel == options.BaseModel) body["model"] = request.BaseModel;
+        else body["from_checkpoint"] = request.BaseModel;
+        body["training_file"] = trainingFileId;
+        body["suffix"] = request.Name;
+        body["random_seed"] = OpenAI.FineTuningJobs.WireSeed(request.Seed);
+        if (validationFileId is not null)
         {
-            ["model"] = request.BaseModel,
-            ["training_file"] = trainingFileId,
-            ["suffix"] = request.Name,
-        };
-        if (validationFileId is not null) body["validation_file"] = validationFileId;
+            body["validation_file"] = validationFileId;
+            body["n_evals"] = options.Evaluations;
+        }
         bool itrain = request.TeachesReports || teachesReports;
         if ((itrain ? options.ItrainEpochs ?? options.Epochs : options.Epochs) is int e) body["n_epochs"] = e;
         if ((itrain ? options.ItrainLearningRate ?? options.LearningRate : options.LearningRate) is double lr) body["learning_rate"] = lr;
         if (options.BatchSize is int b) body["batch_size"] = b;
-        var training = new JsonObject { ["type"] = options.Lora ? "Lora" : "Full" };
-        if (options.Lora && options.LoraRank is int r) training["lora_r"] = r;
-        if (options.Lora && options.LoraAlpha is int a) training["lora_alpha"] = a;
-        body["training_type"] = training;
+        body["training_type"] = options.Lora
+            ? new JsonObject { ["type"] = "Lora", ["lora_r"] = options.LoraRank, ["lora_alpha"] = options.LoraAlpha }
+            : new JsonObject { ["type"] = "Full" };
         return body;
     }
 
@@ -55,6 +65,15 @@ public static class TogetherRequests
     public static HttpRequestMessage Get(string jobId) => new(HttpMethod.Get, $"fine-tunes/{Uri.EscapeDataString(jobId)}");
 
     public static HttpRequestMessage Events(string jobId) => new(HttpMethod.Get, $"fine-tunes/{Uri.EscapeDataString(jobId)}/events");
+
+    /// <summary>The models Together fine-tunes.</summary>
+    public static HttpRequestMessage SupportedModels() => new(HttpMethod.Get, "fine-tunes/models/supported");
+
+    /// <summary>A model's fine-tuning limits: which training types, the largest LoRA rank, epochs, evaluations, learning rates.</summary>
+    public static HttpRequestMessage ModelLimits(string model) => new(HttpMethod.Get, $"fine-tunes/models/limits?model_name={Uri.EscapeDataString(model)}");
+
+    /// <summary>The models Together serves (serverless unless asked for dedicated ones).</summary>
+    public static HttpRequestMessage Models() => new(HttpMethod.Get, "models");
 
     public static HttpRequestMessage Cancel(string jobId) => new(HttpMethod.Post, $"fine-tunes/{Uri.EscapeDataString(jobId)}/cancel");
 }

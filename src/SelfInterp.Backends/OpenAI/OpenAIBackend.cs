@@ -24,6 +24,7 @@ public sealed class OpenAIBackend : IModelBackend
     private readonly ResilientCaller _caller;
     private readonly UsageMeter _usage;
     private readonly IFineTuningProvider _fineTuning;
+    private readonly LogprobDialect _dialect;
 
     public string Name => "openai";
     /// <summary>Any: a language model answers whatever text it is sent.</summary>
@@ -35,10 +36,12 @@ public sealed class OpenAIBackend : IModelBackend
     /// <param name="usageSink">Receives usage counts after each batch and job (the CLI adds them to run.json).</param>
     /// <param name="jitterSeed">Seeds the retry jitter.</param>
     /// <param name="fineTuning">Makes the fine-tuning provider from the backend's caller and meter; null: OpenAI's jobs API at the same endpoint.</param>
+    /// <param name="togetherInference">The endpoint is Together's inference: requests and answers in Together's shape.</param>
     public OpenAIBackend(OpenAIBackendOptions options, string apiKey, Action<IReadOnlyDictionary<string, double>>? usageSink, ulong jitterSeed,
-        Func<ResilientCaller, UsageMeter, IFineTuningProvider>? fineTuning = null, HttpMessageHandler? handler = null)
+        Func<ResilientCaller, UsageMeter, IFineTuningProvider>? fineTuning = null, HttpMessageHandler? handler = null, bool togetherInference = false)
     {
         _options = options;
+        _dialect = new LogprobDialect(togetherInference || options.Endpoint is { } e && LogprobDialect.IsTogetherHost(e), options.Endpoint);
         var clientOptions = new OpenAIClientOptions
         {
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // ResilientCaller is the one retry policy
@@ -62,42 +65,54 @@ public sealed class OpenAIBackend : IModelBackend
     {
         var provider = config.FineTune ?? FineTuneProviders.OpenAI;
         var options = OpenAIBackendOptions.From(config.BackendOptions, environment);
-        // Together serves what it trains behind its OpenAI-compatible inference: the default endpoint when it fine-tunes.
-        if (provider == FineTuneProviders.Together && options.Endpoint is null) options = options with { Endpoint = OpenAIBackendOptions.TogetherInference };
+        var together = provider == FineTuneProviders.Together ? TogetherOptions.From(config.BackendOptions, options, config.BaseModel) : null;
+        // Together serves what it trains behind its OpenAI-compatible inference: the default endpoint when it fine-tunes,
+        // read as if given as base_url, so its defaults (pacing, polls) are the endpoint's (none on a loopback fake).
+        if (together is not null && options.Endpoint is null)
+        {
+            options = OpenAIBackendOptions.From(new SortedDictionary<string, string>(config.BackendOptions, StringComparer.Ordinal)
+                { ["base_url"] = together.Url.ToString().TrimEnd('/') }, environment);
+            together = TogetherOptions.From(config.BackendOptions, options, config.BaseModel);
+        }
         Func<ResilientCaller, UsageMeter, IFineTuningProvider>? fineTuning = provider switch
         {
             FineTuneProviders.OpenAI => null,
-            FineTuneProviders.Together => (caller, usage) => new TogetherFineTuning(
-                TogetherOptions.From(config.BackendOptions, options), TogetherOptions.ApiKey(environment), caller, usage, handler),
+            FineTuneProviders.Together => (caller, usage) => new TogetherFineTuning(together!, TogetherOptions.ApiKey(environment), caller, usage, handler),
             FineTuneProviders.External => (_, _) => new ExternalFineTuning(),
             _ => throw new UsageException($"unknown fine-tuning provider '{provider}' (known: {string.Join(", ", FineTuneProviders.Names)})"),
         };
         if (provider == FineTuneProviders.Together) TogetherOptions.ApiKey(environment); // a missing key fails before anything runs
-        return new OpenAIBackend(options, OpenAIBackendOptions.InferenceKey(options, environment), usageSink,
-            Core.Random.SeededStream.DeriveSeed(config.Seeds.Master, "openai_retry_jitter"), fineTuning, handler);
+        // The same server that trains also answers (Together's URL, or a test's fake of it): Together's shapes.
+        bool togetherInference = together is not null && options.Endpoint!.ToString().TrimEnd('/') == together.Url.ToString().TrimEnd('/');
+        return new OpenAIBackend(options, OpenAIBackendOptions.InferenceKey(options, environment, togetherInference), usageSink,
+            Core.Random.SeededStream.DeriveSeed(config.Seeds.Master, "openai_retry_jitter"), fineTuning, handler, togetherInference);
     }
+
+    /// <summary>The run asks its models at Together's inference, in Together's shapes.</summary>
+    public bool AsksTogether => _dialect.Together;
 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct) =>
         _fineTuning.RunAsync(request, progress, ct);
 
     public async Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct)
     {
-        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 1 };
-        if (_options.TopLogprobs > 0)
-        {
-            options.IncludeLogProbabilities = true;
-            options.TopLogProbabilityCount = _options.TopLogprobs;
-        }
-        return await ForEachAsync(model, prompts, options, progress, (completion, raw) =>
+        var options = new ChatCompletionOptions { Temperature = 0 };
+        _dialect.MaxTokens(options, 1);
+        if (_options.TopLogprobs > 0) _dialect.AskLogprobs(options, _options.TopLogprobs);
+        var choices = await ForEachAsync(model, prompts, options, progress, (completion, raw) =>
         {
             var reply = completion.Content.Count > 0 ? completion.Content[0].Text : "";
-            return new Choice(ChoiceReading.Selection(reply), ChoiceReading.ProbabilityA(FirstTokenAlternatives(raw)), reply);
+            var alternatives = _options.TopLogprobs > 0 ? _dialect.FirstTokenAlternatives(raw, model) : [];
+            return new Choice(ChoiceReading.Selection(reply), ChoiceReading.ProbabilityA(alternatives), reply);
         }, ct);
+        if (_options.TopLogprobs > 0) _dialect.CheckProbabilities(model, choices);
+        return choices;
     }
 
     public async Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct)
     {
-        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = maxTokens };
+        var options = new ChatCompletionOptions { Temperature = 0 };
+        _dialect.MaxTokens(options, maxTokens);
         return await ForEachAsync(model, prompts, options, progress,
             (completion, _) => string.Concat(completion.Content.Select(p => p.Text)), ct);
     }
@@ -105,7 +120,8 @@ public sealed class OpenAIBackend : IModelBackend
     /// <summary>One request per prompt asking for all its samples at once (<c>n</c>), so the prompt is paid for once.</summary>
     public async Task<IReadOnlyList<IReadOnlyList<string>>> SampleAsync(string model, IReadOnlyList<ChatPrompt> prompts, Sampling sampling, IProgress<int>? progress, CancellationToken ct)
     {
-        var options = new ChatCompletionOptions { Temperature = (float)sampling.Temperature, MaxOutputTokenCount = sampling.MaxTokens };
+        var options = new ChatCompletionOptions { Temperature = (float)sampling.Temperature };
+        _dialect.MaxTokens(options, sampling.MaxTokens);
 #pragma warning disable SCME0001 // JsonPatch: the SDK's typed options have no n
         options.Patch.Set("$.n"u8, sampling.Samples);
 #pragma warning restore SCME0001
@@ -184,31 +200,6 @@ public sealed class OpenAIBackend : IModelBackend
             _usage.Flush();
         }
         return results;
-    }
-
-    /// <summary>
-    /// The first reply token and its top alternatives with their log probabilities, read from the raw JSON: the
-    /// SDK's typed properties hold them as float, which would cost P(A) its sixth decimal.
-    /// </summary>
-    private static IEnumerable<(string Token, double LogProbability)> FirstTokenAlternatives(BinaryData raw)
-    {
-        using var doc = JsonDocument.Parse(raw.ToMemory());
-        var found = new List<(string, double)>();
-        if (!doc.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0
-            || !choices[0].TryGetProperty("logprobs", out var lp) || lp.ValueKind != JsonValueKind.Object
-            || !lp.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array || content.GetArrayLength() == 0)
-            return found;
-        var first = content[0];
-        void Add(JsonElement e)
-        {
-            if (e.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String
-                && e.TryGetProperty("logprob", out var l) && l.ValueKind == JsonValueKind.Number)
-                found.Add((t.GetString()!, l.GetDouble()));
-        }
-        Add(first);
-        if (first.TryGetProperty("top_logprobs", out var top) && top.ValueKind == JsonValueKind.Array)
-            foreach (var e in top.EnumerateArray()) Add(e);
-        return found;
     }
 
     private void Count(ChatCompletion completion)

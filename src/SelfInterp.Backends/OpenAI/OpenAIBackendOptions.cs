@@ -12,8 +12,6 @@ public sealed record OpenAIBackendOptions
 {
     public const string ApiKeyVariable = "OPENAI_API_KEY";
     public const string BaseUrlVariable = "OPENAI_BASE_URL";
-    /// <summary>Together's OpenAI-compatible inference, where the models its fine-tuning makes are served.</summary>
-    public static readonly Uri TogetherInference = new("https://api.together.xyz/v1");
 
     public Uri? Endpoint { get; init; }
     /// <summary>Requests in flight at once.</summary>
@@ -106,9 +104,9 @@ public sealed record OpenAIBackendOptions
     /// one's own (vLLM, SGLang, Ollama, `selfinterp serve` without --api-key), a placeholder such servers ignore.
     /// Only OpenAI's own endpoint requires OPENAI_API_KEY.
     /// </summary>
-    public static string InferenceKey(OpenAIBackendOptions options, Func<string, string?> environment)
+    public static string InferenceKey(OpenAIBackendOptions options, Func<string, string?> environment, bool together = false)
     {
-        if (options.Endpoint is { } e && (e.Host.EndsWith("together.xyz", StringComparison.OrdinalIgnoreCase) || e.Host.EndsWith("together.ai", StringComparison.OrdinalIgnoreCase)))
+        if (together || options.Endpoint is { } e && LogprobDialect.IsTogetherHost(e))
             return FineTuning.TogetherOptions.ApiKey(environment);
         if (!string.IsNullOrWhiteSpace(environment(ApiKeyVariable)) || options.Endpoint is null || options.Endpoint.Host.EndsWith("openai.com", StringComparison.OrdinalIgnoreCase))
             return ApiKey(environment);

@@ -26,7 +26,7 @@ public static class RunCommand
         var baseUrl = new Option<string?>("--base-url") { Description = "openai backend: the service's URL, e.g. http://127.0.0.1:8000/v1 for `selfinterp serve`. Default: OPENAI_BASE_URL, else OpenAI. The key is read from OPENAI_API_KEY only." };
         var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable), e.g. report_noise=0 for the simulated backend, instill_method=embeddings|lora|full (with instill_lr, instill_epochs, lora_rank, lora_alpha) for the local one.", AllowMultipleArgumentsPerToken = false };
         var fineTune = new Option<string?>("--fine-tune") { Description = $"openai backend: who fine-tunes: {string.Join(", ", FineTuneProviders.Names)} (any trainer: the run stops with the files to train on; `selfinterp models set` registers the results). Default: openai. Recorded in run.json." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "With --fine-tune together: write the datasets and show the requests that would be sent to Together; send nothing (no key needed)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "With --fine-tune together: write the datasets and show the requests that would be sent to Together; pay for nothing. With TOGETHER_API_KEY set, also the pre-flight: Together's model listings asked whether the base model can be fine-tuned this way and its fine-tunes served (exit 2 if not)." };
         var keepGoing = new Option<bool>("--keep-going") { Description = "Do not stop when instillation failed (choices near chance) or the model's replies are mostly unreadable." };
 
         // Each experiment's own options, e.g. --cross-base-model; given to a different experiment, they are refused.
@@ -69,11 +69,17 @@ public static class RunCommand
             var dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Preset}-{config.Backend}");
             // Check everything before the run directory exists, so bad input leaves nothing behind.
             var planned = exp.Open(config);
-            if (p.GetValue(dryRun)) return DryRun(config, planned, dir);
+            if (p.GetValue(dryRun)) return await DryRunAsync(config, planned, dir, ct);
             RunDirectory? run = null;
             var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir,
                 usage: delta => run!.Update(m => { foreach (var (k, v) in delta) m.Usage[k] = m.Usage.GetValueOrDefault(k) + v; }));
             Runner.CheckServes(model, planned);
+            // Before the first job is paid for: does the provider fine-tune this model this way, and serve the result?
+            if (await PreflightAsync(model, ct) is { } findings)
+            {
+                Console.Write(findings.Render());
+                if (!findings.Ok) throw new UsageException($"the pre-flight with Together found {findings.Problems.Count} problem(s), listed above; nothing was paid for");
+            }
             run = RunDirectory.OpenOrCreate(dir, config);
             using var runLock = run;
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
@@ -87,19 +93,37 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>Writes the datasets into the run directory (a real run resumes from them) and prints Together's requests.</summary>
-    private static int DryRun(RunConfig config, IExperimentRun planned, string dir)
+    /// <summary>
+    /// Writes the datasets into the run directory (a real run resumes from them), prints Together's requests, and,
+    /// with a key, the pre-flight: Together's own listings read (nothing is created or paid for).
+    /// </summary>
+    private static async Task<int> DryRunAsync(RunConfig config, IExperimentRun planned, string dir, CancellationToken ct)
     {
         var shared = OpenAIBackendOptions.From(config.BackendOptions, Environment.GetEnvironmentVariable);
-        var together = TogetherOptions.From(config.BackendOptions, shared);
+        var together = TogetherOptions.From(config.BackendOptions, shared, config.BaseModel);
         using var run = RunDirectory.OpenOrCreate(dir, config);
         planned.Prepare(run);
         // Listing the pending fine-tunes reads only the run and the datasets: no backend is asked anything.
         var context = new RunContext(run, null!, SilentProgress.Instance);
         Console.Write(TogetherPreview.Render(ExternalFineTunes.Pending(context, planned.Stages.Stages), together));
+        Console.WriteLine();
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TogetherOptions.ApiKeyVariable)))
+            Console.WriteLine($"pre-flight: not run ({TogetherOptions.ApiKeyVariable} is not set): with the key, --dry-run asks Together's model listings whether the route works before anything is paid for");
+        else if (await PreflightAsync(OpenAIBackend.FromEnvironment(config, Environment.GetEnvironmentVariable, null), ct) is { } findings)
+        {
+            Console.Write(findings.Render());
+            if (!findings.Ok)
+                throw new UsageException($"the pre-flight with Together found {findings.Problems.Count} problem(s), listed above; the datasets are in {Path.GetFullPath(run.Path)}");
+        }
         Console.WriteLine($"\ndatasets written to {Path.GetFullPath(run.Path)}; the same command without --dry-run (and with {TogetherOptions.ApiKeyVariable} set) sends them");
         return 0;
     }
+
+    /// <summary>Together's pre-flight when the run fine-tunes there; null for any other route.</summary>
+    private static async Task<TogetherPreflight.Findings?> PreflightAsync(Core.Backends.IModelBackend backend, CancellationToken ct) =>
+        backend is OpenAIBackend { FineTuning: TogetherFineTuning together } openai
+            ? await together.PreflightAsync(ownInference: !openai.AsksTogether, ct)
+            : null;
 
     public static SortedDictionary<string, string> ParseOptions(string[] pairs)
     {
