@@ -108,7 +108,9 @@ public static class RunCommand
         {
             int eq = pair.IndexOf('=');
             if (eq <= 0) throw new UsageException($"--option '{pair}': expected KEY=VALUE");
-            result[pair[..eq]] = pair[(eq + 1)..];
+            // The second of two values would silently win: refuse, so the run uses the value the user meant.
+            if (!result.TryAdd(pair[..eq], pair[(eq + 1)..]))
+                throw new UsageException($"--option {pair[..eq]} is given twice ('{result[pair[..eq]]}' and '{pair[(eq + 1)..]}'): give it once");
         }
         return result;
     }

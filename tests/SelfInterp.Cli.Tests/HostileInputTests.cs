@@ -1,0 +1,64 @@
+namespace SelfInterp.Cli.Tests;
+
+/// <summary>
+/// Issue 24: each command fed malformed options, values, rows and files, as a hostile user would. Every case ends
+/// in exit 2 with a sentence naming what is wrong, or in a warning that counts what was left out, never in a
+/// changed number with exit 0. Each test is named after its case; on b80915d each failed.
+/// </summary>
+public class HostileInputTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args) => SelfInterpProcess.Run(args);
+
+    private static string Temp() => Directory.CreateTempSubdirectory("hostile").FullName;
+
+    [Theory]
+    [InlineData("behavior", "simulated", "self_awarenes=0", "self_awareness")]
+    [InlineData("preferences", "simulated", "report_nosie=0", "report_noise")]
+    [InlineData("preferences", "local", "instil_lr=0.1", "instill_lr")]
+    [InlineData("preferences", "openai", "concurency=2", "concurrency")]
+    public void Misspelt_option_key_exits_2_naming_the_close_match_and_the_known_keys(string experiment, string backend, string option, string near)
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--experiment", experiment, "--backend", backend, "--option", option, "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains($"unknown key '{option.Split('=')[0]}'", err);
+        Assert.Contains($"did you mean '{near}'?", err);
+        Assert.Contains("known: ", err);
+        Assert.False(Directory.Exists(dir), "nothing may be written");
+    }
+
+    [Theory]
+    [InlineData("bad_report_rate=2", "bad_report_rate")]
+    [InlineData("self_awareness=1.5", "self_awareness")]
+    [InlineData("report_noise=nan", "report_noise")]
+    [InlineData("choice_noise=-1", "choice_noise")]
+    public void Option_value_out_of_range_exits_2_before_any_work(string option, string key)
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--backend", "simulated", "--option", option, "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains(key, err);
+        Assert.False(Directory.Exists(dir), "nothing may be written");
+    }
+
+    [Fact]
+    public void Option_given_twice_exits_2_naming_both_values()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--backend", "simulated", "--option", "report_noise=0", "--option", "report_noise=5", "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains("--option report_noise is given twice ('0' and '5')", err);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void Traits_given_twice_exit_2_with_a_sentence()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--traits", "risk,risk", "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains("traits: 'risk' is given 2 times", err);
+        Assert.DoesNotContain("ArgumentException", err);
+        Assert.False(Directory.Exists(dir));
+    }
+}
