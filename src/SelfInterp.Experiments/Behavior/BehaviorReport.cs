@@ -70,6 +70,7 @@ public static class BehaviorReport
 
     private static IEnumerable<(string Heading, string[] Header, List<string[]> Rows)> Tables(BehaviorResult r)
     {
+        if (r.Warnings.Count > 0) yield return ("Warnings: rows left out, files without data", ["warning"], r.Warnings.Select(w => new[] { w }).ToList());
         yield return ("Contrasts", ["contrast", "trait", "kind", "difference", "95% interval", "paraphrases"],
             r.Contrasts.Select(c => new[] { c.Name, c.Trait, c.Kind, BehaviorOutput.F(c.Difference.Value), BehaviorOutput.I(c.Difference), $"{c.Difference.N}" })
                 .Concat(r.Correlations.Select(c => new[] { "r(self-rating, behaviour)", c.Trait, c.Kind, BehaviorOutput.F(c.R.Value), BehaviorOutput.I(c.R), $"{c.R.N} models" })).ToList());
