@@ -61,4 +61,32 @@ public class HostileInputTests
         Assert.DoesNotContain("ArgumentException", err);
         Assert.False(Directory.Exists(dir));
     }
+
+    [Fact]
+    public void Altered_reply_cache_line_is_never_used_and_is_named_then_deleting_it_asks_again()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        string[] args = ["run", "--backend", "simulated", "--out", dir];
+        var (code, _, err) = Run(args);
+        Assert.True(code == 0, err);
+        var summary = Path.Combine(dir, "analysis", "summary.json");
+        var before = File.ReadAllText(summary);
+        var cache = Path.Combine(dir, "replies", "reports_instilled.jsonl");
+        var lines = File.ReadAllLines(cache);
+        var edited = System.Text.Json.Nodes.JsonNode.Parse(lines[2])!.AsObject();
+        Assert.NotNull(edited["sum"]);
+        edited["reply"] = edited["reply"]!.GetValue<string>().Replace(":", ": 1");
+        lines[2] = edited.ToJsonString();
+        File.WriteAllLines(cache, lines);
+
+        var (again, _, err2) = Run(args);
+        Assert.Equal(2, again);
+        Assert.Contains($"{cache}:3: the reply was altered", err2);
+        Assert.Equal(before, File.ReadAllText(summary)); // nothing analysed from the edited reply
+
+        File.WriteAllLines(cache, lines.Where((_, i) => i != 2));
+        var (third, _, err3) = Run(args);
+        Assert.True(third == 0, err3);
+        Assert.Equal(lines.Length, File.ReadAllLines(cache).Length); // the deleted reply was asked again
+    }
 }
