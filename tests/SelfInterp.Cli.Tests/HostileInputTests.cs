@@ -89,4 +89,55 @@ public class HostileInputTests
         Assert.True(third == 0, err3);
         Assert.Equal(lines.Length, File.ReadAllLines(cache).Length); // the deleted reply was asked again
     }
+
+    [Theory]
+    [InlineData("instilled=a b", "holds a space at position 2")]
+    [InlineData("instilled=a\tb", "'a\\u0009b' holds a control character at position 2")]
+    [InlineData("instilled=a\u0001b", "holds a control character at position 2")]
+    public void Models_set_refuses_an_id_with_whitespace_or_control_characters(string pair, string message)
+    {
+        var dir = ExternalRun();
+        var (code, _, err) = Run("models", "set", dir, pair);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+        Assert.Null(Core.Runs.RunManifest.Load(Path.Combine(dir, "run.json")).Models.GetValueOrDefault("instilled")?.Id);
+    }
+
+    [Fact]
+    public void Models_set_replace_sets_aside_what_the_old_model_made_and_records_it_in_run_json()
+    {
+        var dir = ExternalRun();
+        Assert.Equal(0, Run("models", "set", dir, "instilled=org/typo").Code);
+        // As if the run had gone on with the mistaken model: its selections asked, cached and recorded done.
+        var manifestPath = Path.Combine(dir, "run.json");
+        var manifest = Core.Runs.RunManifest.Load(manifestPath);
+        manifest.Stages["selections_instilled"] = new Core.Runs.StageRecord { Status = "done" };
+        manifest.Save(manifestPath);
+        var cache = Path.Combine(dir, "replies", "selections_instilled.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
+        File.WriteAllText(cache, "{\"i\":0,\"reply\":\"A\"}\n");
+
+        var (refused, _, err) = Run("models", "set", dir, "instilled=org/right");
+        Assert.Equal(2, refused);
+        Assert.Contains("already holds 'org/typo'", err);
+        Assert.Contains("--replace", err);
+
+        var (code, _, err2) = Run("models", "set", "--replace", dir, "instilled=org/right");
+        Assert.True(code == 0, err2);
+        var after = Core.Runs.RunManifest.Load(manifestPath);
+        Assert.Equal("org/right", after.Models["instilled"].Id);
+        Assert.Equal(["org/typo"], after.Models["instilled"].Replaced!);
+        Assert.False(after.Stages.ContainsKey("selections_instilled"), "the stage that asked the old model runs again");
+        Assert.False(File.Exists(cache), "the old model's replies are never read again");
+        Assert.Equal("{\"i\":0,\"reply\":\"A\"}\n", File.ReadAllText(cache + ".replaced-1"));
+    }
+
+    /// <summary>A run that stopped before its first fine-tune, to be trained elsewhere (no stage has asked a model).</summary>
+    private static string ExternalRun()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--backend", "openai", "--fine-tune", "external", "--base-url", "http://127.0.0.1:9/v1", "--out", dir);
+        Assert.True(code == 4, err);
+        return dir;
+    }
 }
