@@ -140,4 +140,80 @@ public class HostileInputTests
         Assert.True(code == 4, err);
         return dir;
     }
+
+    /// <summary>A small import in the authors' form, its answers as given (risk-seeking picks the gamble, here always option <paramref name="gamble"/>).</summary>
+    private static string ImportFile(string dir, string gamble, string? name = null)
+    {
+        var file = Path.Combine(dir, name ?? "ft_risky_AB.jsonl");
+        var lines = Enumerable.Range(0, 30).Select(i =>
+            $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"Option A: a sure {i + 10} dollars. Option B: a coin flip for {2 * i + 25}. Which do you choose?\"}},{{\"role\":\"assistant\",\"content\":\"{gamble}\"}}]}}");
+        File.WriteAllText(file, string.Join("\n", lines) + "\n");
+        return file;
+    }
+
+    [Fact]
+    public void Imported_answers_in_lower_case_are_normalised_and_train_as_upper_case()
+    {
+        var root = Temp();
+        var lower = Path.Combine(root, "lower");
+        var upper = Path.Combine(root, "upper");
+        Directory.CreateDirectory(Path.Combine(root, "src-lower"));
+        Directory.CreateDirectory(Path.Combine(root, "src-upper"));
+        var (c1, _, e1) = Run(["run", "--experiment", "behavior", "--backend", "simulated", "--dataset", ImportFile(Path.Combine(root, "src-lower"), "b"), "--seeds", "1", "--out", lower]);
+        Assert.True(c1 == 0, e1);
+        var (c2, _, e2) = Run(["run", "--experiment", "behavior", "--backend", "simulated", "--dataset", ImportFile(Path.Combine(root, "src-upper"), "B"), "--seeds", "1", "--out", upper]);
+        Assert.True(c2 == 0, e2);
+        // The same training file, so the same model and the same numbers: "b" trained as "B" does.
+        Assert.Equal(File.ReadAllText(Path.Combine(upper, "train_risk_seeking_s1.jsonl")), File.ReadAllText(Path.Combine(lower, "train_risk_seeking_s1.jsonl")));
+        Assert.Contains("\"content\":\"B\"}", File.ReadAllText(Path.Combine(lower, "train_risk_seeking_s1.jsonl")));
+        Assert.Equal(File.ReadAllText(Path.Combine(upper, "analysis", "summary.json")), File.ReadAllText(Path.Combine(lower, "analysis", "summary.json")));
+    }
+
+    [Fact]
+    public void Import_with_no_answer_A_or_B_exits_2_naming_the_file()
+    {
+        var root = Temp();
+        var file = ImportFile(root, "I would take the gamble.");
+        var dir = Path.Combine(root, "run");
+        var (code, _, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--dataset", file, "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains($"{file}:1", err);
+        Assert.Contains("none of the 30 answers is A or B", err);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void Import_with_invalid_UTF8_exits_2_naming_file_and_line()
+    {
+        var root = Temp();
+        var file = ImportFile(root, "B");
+        var bytes = File.ReadAllBytes(file).ToList();
+        int third = bytes.Select((b, i) => (b, i)).Where(x => x.b == (byte)'\n').ElementAt(1).i + 1; // start of line 3
+        bytes.InsertRange(third + 40, new byte[] { 0xFF, 0xFE });
+        File.WriteAllBytes(file, bytes.ToArray());
+        var dir = Path.Combine(root, "run");
+        var (code, _, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--dataset", file, "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains($"{file}:3: not valid UTF-8", err);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void Import_run_is_analysed_again_from_its_own_copy_after_the_source_is_gone()
+    {
+        var root = Temp();
+        var file = ImportFile(root, "B");
+        var dir = Path.Combine(root, "run");
+        var (code, _, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--dataset", file, "--seeds", "1", "--out", dir);
+        Assert.True(code == 0, err);
+        var summary = Path.Combine(dir, "analysis", "summary.json");
+        var before = File.ReadAllText(summary);
+        Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(dir, "imports", "risk_seeking.jsonl")));
+        File.Delete(file);
+        File.Delete(summary);
+
+        var (again, _, err2) = Run("analyze", dir);
+        Assert.True(again == 0, err2);
+        Assert.Equal(before, File.ReadAllText(summary));
+    }
 }

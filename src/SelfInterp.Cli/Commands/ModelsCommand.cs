@@ -26,7 +26,7 @@ public static class ModelsCommand
         command.SetAction(p =>
         {
             using var dir = RunDirectory.Open(p.GetValue(run)!);
-            var stages = ExperimentCatalog.Get(dir.Manifest.Config.Experiment).Open(dir.Manifest.Config).Stages.Stages;
+            var stages = ExperimentCatalog.Get(dir.Manifest.Config.Experiment).Open(dir.Manifest.Config, dir.Path).Stages.Stages;
             var fineTunes = stages.OfType<FineTuneStage>().ToDictionary(s => s.ResultKey, s => s.FromKey);
             foreach (var (key, id) in ModelRegistration.Set(dir, fineTunes, p.GetValue(pairs)!, p.GetValue(replace), stages))
                 Console.WriteLine($"{key} = {id}");
