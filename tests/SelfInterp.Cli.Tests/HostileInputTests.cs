@@ -216,4 +216,44 @@ public class HostileInputTests
         Assert.True(again == 0, err2);
         Assert.Equal(before, File.ReadAllText(summary));
     }
+
+    [Fact]
+    public void Serve_models_naming_a_file_exits_2_naming_the_option_not_the_port()
+    {
+        var file = Path.Combine(Temp(), "models.txt");
+        File.WriteAllText(file, "not a directory");
+        var (code, _, err) = Run("serve", "--port", "0", "--backend", "simulated", "--models", file);
+        Assert.Equal(2, code);
+        Assert.Contains($"--models {file}: is a file", err);
+        Assert.DoesNotContain("--port", err);
+    }
+
+    [Theory]
+    [InlineData("nope")]
+    [InlineData("recipes/missing.json")]
+    public void Pretrain_recipe_that_does_not_exist_exits_2_naming_it(string recipe)
+    {
+        var dir = Path.Combine(Temp(), "organism");
+        var (code, _, err) = Run("pretrain", "--recipe", recipe, "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains($"--recipe {recipe}: no such recipe", err);
+        Assert.Contains("built-in: naive, reporter", err);
+        Assert.DoesNotContain("FileNotFoundException", err);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void Pretrain_and_run_default_to_the_same_organism_naive()
+    {
+        var dir = Path.Combine(Temp(), "org");
+        using var p = SelfInterpProcess.Start(["pretrain", "--steps", "100000", "--threads", "1", "--out", dir]);
+        var stderr = p.StandardError.ReadToEndAsync();
+        var first = p.StandardOutput.ReadLine();
+        p.Kill(entireProcessTree: true);
+        p.WaitForExit();
+        Assert.Contains("(recipe naive)", first);
+        Assert.Equal("naive", Backends.Local.ShippedOrganisms.Default); // what `run` uses without --base-model
+        var stated = Backends.Local.OrganismRecipe.Naive.ReportValues;
+        Assert.Equal(stated, Backends.Local.OrganismRecipe.Load(Backends.Local.ShippedOrganisms.DefaultDirectory).ReportValues);
+    }
 }
