@@ -44,6 +44,7 @@ public static class CliHost
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
+        Output.Terminal.Configure();
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -256,4 +256,57 @@ public class HostileInputTests
         var stated = Backends.Local.OrganismRecipe.Naive.ReportValues;
         Assert.Equal(stated, Backends.Local.OrganismRecipe.Load(Backends.Local.ShippedOrganisms.DefaultDirectory).ReportValues);
     }
+
+    /// <summary>Runs with a terminal type that invites colour, as a user's shell has, and its output redirected.</summary>
+    private static (int Code, string Out, string Err) RunWithTerm(params string[] args)
+    {
+        using var p = SelfInterpProcess.Start(args, new Dictionary<string, string> { ["TERM"] = "xterm-256color", ["COLORTERM"] = "truecolor" });
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr);
+    }
+
+    [Theory]
+    [InlineData("scenarios", "show", "3")]
+    [InlineData("scenarios", "list")]
+    [InlineData("experiments")]
+    [InlineData("power", "--scenarios", "20", "--trials", "10", "--choice-noise", "10", "--report-noise", "30", "--replicates", "2")]
+    public void Output_into_a_file_or_pipe_holds_no_escape_codes(params string[] args)
+    {
+        var (code, stdout, stderr) = RunWithTerm(args);
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain('\u001b', stdout);
+        Assert.DoesNotContain('\u001b', stderr);
+        Assert.NotEmpty(stdout);
+    }
+
+    [Fact]
+    public void Scenarios_list_is_one_line_per_scenario_and_json_on_request()
+    {
+        var (code, stdout, _) = Run("scenarios", "list");
+        Assert.Equal(0, code);
+        var lines = stdout.TrimEnd().Split('\n');
+        Assert.Equal(Core.Catalog.ScenarioCatalog.Embedded().Scenarios.Count, lines.Length);
+        Assert.Matches(@"^\s+0  condo_purchase\s+Which condo", lines[0]);
+
+        var (jcode, json, _) = Run("scenarios", "list", "--json");
+        Assert.Equal(0, jcode);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(lines.Length, doc.RootElement.GetArrayLength());
+        Assert.Equal("condo_purchase", doc.RootElement[0].GetProperty("short_name").GetString());
+        Assert.Equal(5, doc.RootElement[0].GetProperty("attributes").GetArrayLength());
+    }
+
+    [Fact]
+    public void Experiments_json_lists_every_experiment_with_its_options()
+    {
+        var (code, json, _) = Run("experiments", "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var names = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["preferences", "cross-prediction", "behavior"], names);
+        Assert.True(doc.RootElement[0].GetProperty("default").GetBoolean());
+        Assert.Contains(doc.RootElement[2].GetProperty("options").EnumerateArray(), o => o.GetProperty("name").GetString() == "--samples");
+    }
 }

@@ -55,7 +55,7 @@ public static class PretrainCommand
 
     private static void Train(OrganismRecipe r, ScenarioCatalog catalog, string dir, int threadCount, CancellationToken ct)
     {
-        if (Console.IsOutputRedirected)
+        if (!Output.Terminal.LiveProgress)
         {
             // A log file gets a plain line every 5% of the steps, not a redrawn bar.
             int every = Math.Max(1, r.Steps / 20);
