@@ -309,4 +309,18 @@ public class HostileInputTests
         Assert.True(doc.RootElement[0].GetProperty("default").GetBoolean());
         Assert.Contains(doc.RootElement[2].GetProperty("options").EnumerateArray(), o => o.GetProperty("name").GetString() == "--samples");
     }
+
+    [Fact]
+    public void Config_mismatch_on_an_existing_out_names_each_differing_setting()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--seeds", "1", "--out", dir);
+        Assert.True(code == 0, err);
+        var (again, _, err2) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--seeds", "1", "--samples", "20", "--option", "rating_noise=5", "--out", dir);
+        Assert.Equal(2, again);
+        Assert.Contains("different config", err2);
+        Assert.Contains("settings.samples: the run has 10, this command 20", err2);
+        Assert.Contains("backend_options.rating_noise: the run has nothing, this command \"5\"", err2);
+        Assert.DoesNotContain("settings.seeds", err2);
+    }
 }
