@@ -323,4 +323,21 @@ public class HostileInputTests
         Assert.Contains("backend_options.rating_noise: the run has nothing, this command \"5\"", err2);
         Assert.DoesNotContain("settings.seeds", err2);
     }
+
+    [Fact]
+    public void Run_directory_name_includes_the_experiment_and_the_run_shows_total_and_analysis_times()
+    {
+        var cwd = Temp();
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = cwd };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "selfinterp.dll"), "run", "--experiment", "behavior", "--backend", "simulated", "--seeds", "1" })
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, err.Result);
+        var made = Assert.Single(Directory.GetDirectories(Path.Combine(cwd, "runs")));
+        Assert.Matches(@"^\d{8}-\d{6}-behavior-quick-simulated$", Path.GetFileName(made));
+        Assert.Matches(@"time: \d+\.\d s in all, of which the analysis and report \d+\.\d s", stdout);
+    }
 }

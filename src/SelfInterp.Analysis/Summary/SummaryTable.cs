@@ -33,7 +33,7 @@ public static class SummaryTable
             if (m.FailedScenarios.Count > 10) text.AppendLine($"    ... and {m.FailedScenarios.Count - 10} more (see summary.json)");
         }
         foreach (var w in summary.Warnings) text.AppendLine($"warning: {w}");
-        text.AppendLine($"elapsed: {summary.ElapsedSeconds.ToString("F3", CultureInfo.InvariantCulture)} s");
+        text.AppendLine($"analysis time: {summary.ElapsedSeconds.ToString("F3", CultureInfo.InvariantCulture)} s");
         return text.ToString();
     }
 
