@@ -340,4 +340,31 @@ public class HostileInputTests
         Assert.Matches(@"^\d{8}-\d{6}-behavior-quick-simulated$", Path.GetFileName(made));
         Assert.Matches(@"time: \d+\.\d s in all, of which the analysis and report \d+\.\d s", stdout);
     }
+
+    [Theory]
+    [InlineData("reporter", "reporter")]
+    [InlineData("organism", "naive")]
+    public void Serve_base_model_serves_the_organism_named_as_run_takes_it(string given, string served)
+    {
+        using var server = SelfInterpProcess.Start(["serve", "--port", "0", "--backend", "local", "--base-model", given, "--models", Temp()]);
+        var stderr = server.StandardError.ReadToEndAsync();
+        var lines = new List<string>();
+        while (server.StandardOutput.ReadLine() is { } line)
+        {
+            lines.Add(line);
+            if (line.Contains("OpenAI-compatible API at")) break;
+        }
+        server.Kill(entireProcessTree: true);
+        server.WaitForExit();
+        Assert.Contains(lines, l => l.Contains($"serving the local backend (base model '{served}')"));
+    }
+
+    [Fact]
+    public void Serve_base_model_unknown_exits_2_naming_the_known_ones()
+    {
+        var (code, _, err) = Run("serve", "--port", "0", "--backend", "local", "--base-model", "nope", "--models", Temp());
+        Assert.Equal(2, code);
+        Assert.Contains("nope", err);
+        Assert.Contains("reporter", err);
+    }
 }
