@@ -367,4 +367,41 @@ public class HostileInputTests
         Assert.Contains("nope", err);
         Assert.Contains("reporter", err);
     }
+
+    [Fact]
+    public void Behaviour_report_opens_with_backend_settings_seeds_and_a_simulated_banner_intervals_within_0_100_one_minus_sign()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, stdout, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--seeds", "1", "--option", "rating_noise=1", "--out", dir);
+        Assert.True(code == 0, err);
+        var md = File.ReadAllText(Path.Combine(dir, "report.md"));
+        var head = md[..md.IndexOf("Scores run from")];
+        Assert.Contains("Simulated agent: every number here comes from SelfInterp's simulated agent", head);
+        Assert.Contains("backend simulated (base model simulated-base), preset quick, master seed", head);
+        Assert.Contains("backend options: rating_noise=1", head);
+        Assert.Contains("seeds 1", head);
+        Assert.Contains("Simulated agent", File.ReadAllText(Path.Combine(dir, "report.html")));
+
+        // Every interval on the 0–100 scale stays within it (summary.json's self-report scores).
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+        foreach (var s in summary.RootElement.GetProperty("self_reports").EnumerateArray())
+            foreach (var bound in s.GetProperty("score").GetProperty("ci95").EnumerateArray().Where(b => b.ValueKind == System.Text.Json.JsonValueKind.Number))
+                Assert.InRange(bound.GetDouble(), 0, 100);
+        // One minus sign for numbers in the table and the report: U+2212, never an ASCII hyphen before a digit.
+        Assert.DoesNotMatch(@"(^|[\s\[(,])-\d", stdout);
+        Assert.DoesNotMatch(@"\| -\d|\[-\d", md);
+    }
+
+    [Fact]
+    public void Preferences_report_on_the_simulated_backend_opens_with_the_banner_and_the_run()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--backend", "simulated", "--option", "report_noise=10", "--out", dir);
+        Assert.True(code == 0, err);
+        var md = File.ReadAllText(Path.Combine(dir, "report.md"));
+        var head = md[..md.IndexOf("## Base model")];
+        Assert.Contains("> **Simulated agent:", head);
+        Assert.Contains("Run: experiment preferences, backend simulated (base model simulated-base), preset quick, master seed", head);
+        Assert.Contains("backend options: report_noise=10", head);
+    }
 }

@@ -31,7 +31,8 @@ public sealed record BehaviorResult(
 /// of its paraphrase means (each the mean over that paraphrase's readable samples); its 95% interval is a t interval
 /// over paraphrases, which carries the sampling noise within them too. Comparisons are paired by paraphrase: every
 /// model answered the same paraphrases, so the difference from the base model, high pole minus low pole (each averaged
-/// over seeds) and backdoored minus decorrelated are means of per-paraphrase differences with t intervals.
+/// over seeds) and backdoored minus decorrelated are means of per-paraphrase differences with t intervals; every
+/// interval is cut to its scale (0–100 for scores, −100..100 for differences), as none can lie outside it.
 /// Hostile rows (issue 24) never enter a number silently: a score that is not a number on the 0–100 scale asked for is
 /// unreadable (counted, with a warning naming its line); a row whose key (trait, question, trigger; or trait, kind,
 /// paraphrase, sample) repeats an earlier row's is a copy, counted once; a file with no rows (empty, blank, or a header
@@ -65,8 +66,8 @@ public static class BehaviorAnalysis
         {
             var mine = paraphraseMeans[(r.Model, r.Trait, r.Kind)];
             var minusBase = r.Model != BehaviorLayout.BaseKey && paraphraseMeans.TryGetValue((BehaviorLayout.BaseKey, r.Trait, r.Kind), out var b)
-                ? Estimate.Mean(Paired(mine, b)) : Estimate.None;
-            return new SelfReportRow(r.Model, ConditionOf(r.Model), r.Trait, SeedOf(r.Model), r.Kind, Estimate.Mean(Finite(mine)), r.Samples, r.Unreadable, minusBase, mine);
+                ? Estimate.Mean(Paired(mine, b), -100, 100) : Estimate.None;
+            return new SelfReportRow(r.Model, ConditionOf(r.Model), r.Trait, SeedOf(r.Model), r.Kind, Estimate.Mean(Finite(mine), 0, 100), r.Samples, r.Unreadable, minusBase, mine);
         }).ToList();
 
         var behaviour = new List<BehaviourRow>();
@@ -87,14 +88,14 @@ public static class BehaviorAnalysis
                 var high = Group(plan.Models.Where(m => m.Kind == ModelKind.Pole && m.Trait == trait && m.High), trait.Name, kind, paraphraseMeans);
                 var low = Group(plan.Models.Where(m => m.Kind == ModelKind.Pole && m.Trait == trait && !m.High), trait.Name, kind, paraphraseMeans);
                 if (high is not null && low is not null)
-                    contrasts.Add(new Contrast($"{trait.HighPole} - {trait.LowPole}", trait.Name, kind, Estimate.Mean(Paired(high, low))));
+                    contrasts.Add(new Contrast($"{trait.HighPole} - {trait.LowPole}", trait.Name, kind, Estimate.Mean(Paired(high, low), -100, 100)));
             }
         if (plan.Config.Backdoor is { } bd)
         {
             var backdoored = Group(plan.Models.Where(m => m.Kind == ModelKind.Backdoored), bd.Trait, QuestionKinds.Trigger, paraphraseMeans);
             var decorrelated = Group(plan.Models.Where(m => m.Kind == ModelKind.Decorrelated), bd.Trait, QuestionKinds.Trigger, paraphraseMeans);
             if (backdoored is not null && decorrelated is not null)
-                contrasts.Add(new Contrast("backdoored - decorrelated", bd.Trait, QuestionKinds.Trigger, Estimate.Mean(Paired(backdoored, decorrelated))));
+                contrasts.Add(new Contrast("backdoored - decorrelated", bd.Trait, QuestionKinds.Trigger, Estimate.Mean(Paired(backdoored, decorrelated), -100, 100)));
         }
 
         var correlations = new List<TraitCorrelation>();

@@ -173,6 +173,7 @@ public static class BehaviorOutput
         return t.ToString();
     }
 
-    public static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";
+    /// <summary>A value as the tables and reports show it, with the same minus sign (U+2212) as their intervals.</summary>
+    public static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture).Replace('-', '\u2212') : "n/a";
     public static string I(Estimate e) => ReportText.Interval(e.Low, e.High);
 }
