@@ -120,4 +120,14 @@ public class HostileRowsTests : IDisposable
         Assert.Contains(summary.Warnings, w => w.Contains($"{Path.GetFileName(Selections)}:8 (A_attribute_2 '1000000')") && w.Contains("far outside"));
         Assert.Equal(Analyzer.Analyze(_clean.Path).Models.Single().Instillation!.R, summary.Models.Single().Instillation!.R, 12);
     }
+
+    [Fact]
+    public void Target_weight_outside_the_scale_is_refused_naming_file_line_and_field()
+    {
+        var path = _dir.File(PaperLayout.InstilledWeightsFile);
+        RunFiles.SetField(path, 3, "attr4", "1e6");
+        var e = Assert.Throws<Core.IO.DataFileException>(() => Analyzer.Analyze(_dir.Path));
+        Assert.Equal((path, 3, "attr4"), (e.FilePath, e.LineNumber!.Value, e.Field));
+        Assert.Contains("outside −100..100", e.Message);
+    }
 }
