@@ -404,4 +404,110 @@ public class HostileInputTests
         Assert.Contains("Run: experiment preferences, backend simulated (base model simulated-base), preset quick, master seed", head);
         Assert.Contains("backend options: report_noise=10", head);
     }
+
+    /// <summary>A finished simulated run, its summary.json parsed; the run's files to tamper with.</summary>
+    private static string SimulatedRun()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--backend", "simulated", "--out", dir);
+        Assert.True(code == 0, err);
+        return dir;
+    }
+
+    private static System.Text.Json.JsonElement Model(string dir)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+        return doc.RootElement.GetProperty("models")[0].Clone();
+    }
+
+    private static double Slope(System.Text.Json.JsonElement model, string condition) =>
+        model.GetProperty("reports").GetProperty(condition).GetProperty("slope").GetDouble();
+
+    /// <summary>Sets one CSV field (no quoting in these files' numeric rows).</summary>
+    private static void SetField(string path, int line, string column, string value)
+    {
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        var fields = lines[line - 1].Split(',');
+        fields[Array.IndexOf(header, column)] = value;
+        lines[line - 1] = string.Join(',', fields);
+        File.WriteAllLines(path, lines);
+    }
+
+    [Theory]
+    [InlineData("1e6")]
+    [InlineData("1e308")]
+    public void Analyze_a_report_cell_off_the_scale_leaves_the_slope_as_without_it_and_counts_a_bad_report(string value)
+    {
+        var dir = SimulatedRun();
+        var reports = Path.Combine(dir, "simulated-base_instilled_weight_reports.csv");
+        var lines = File.ReadAllLines(reports);
+        File.WriteAllLines(reports, lines.Where((_, i) => i != 4)); // the file without line 5: what the slope must equal
+        Assert.Equal(0, Run("analyze", dir).Code);
+        double expected = Slope(Model(dir), "instilled");
+
+        File.WriteAllLines(reports, lines);
+        SetField(reports, 5, "report_attr3", value);
+        var (code, stdout, err) = Run("analyze", dir);
+        Assert.True(code == 0, err);
+        var model = Model(dir);
+        Assert.Equal(expected, Slope(model, "instilled"), 9);
+        Assert.Equal(1, model.GetProperty("reports").GetProperty("instilled").GetProperty("bad_reports").GetInt32());
+        Assert.Contains("outside the scale", stdout + File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+    }
+
+    [Fact]
+    public void Analyze_duplicated_selection_rows_leave_the_numbers_and_warn()
+    {
+        var dir = SimulatedRun();
+        var before = Model(dir).GetProperty("instillation").GetProperty("r").GetDouble();
+        var selections = Path.Combine(dir, "simulated-base_instilled_selections.csv");
+        var lines = File.ReadAllLines(selections);
+        File.WriteAllLines(selections, [.. lines, .. lines.Skip(1)]);
+        var (code, _, err) = Run("analyze", dir);
+        Assert.True(code == 0, err);
+        Assert.Equal(before, Model(dir).GetProperty("instillation").GetProperty("r").GetDouble(), 12);
+        Assert.Contains("duplicate of an earlier row", File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+    }
+
+    [Fact]
+    public void Analyze_a_report_file_holding_a_lone_newline_names_the_condition_and_analyses_the_rest()
+    {
+        var dir = SimulatedRun();
+        var before = Model(dir);
+        File.WriteAllText(Path.Combine(dir, "simulated-base_instilled_weight_reports.csv"), "\n");
+        var (code, _, err) = Run("analyze", dir);
+        Assert.True(code == 0, err);
+        var after = Model(dir);
+        Assert.Equal(Slope(before, "itrained_held_out"), Slope(after, "itrained_held_out"), 12);
+        Assert.Contains("simulated-base_instilled_weight_reports.csv: the file is empty", File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+    }
+
+    [Theory]
+    [InlineData("run", "--backend", "simulated", "--option", "=5")]
+    [InlineData("run", "--backend", "simulated", "--option", "report_noise=")]
+    [InlineData("run", "--backend", "simulated", "--option", "report_noise=inf")]
+    [InlineData("run", "--backend", "simulated", "--seed", "-1")]
+    [InlineData("run", "--preset", "huge")]
+    [InlineData("run", "--experiment", "behavior", "--backend", "simulated", "--samples", "1e3")]
+    [InlineData("run", "--experiment", "behavior", "--backend", "simulated", "--trigger", "nope")]
+    [InlineData("run", "--experiment", "behavior", "--backend", "simulated", "--option", "answer_noise=-0.1")]
+    [InlineData("run", "--experiment", "cross-prediction", "--backend", "simulated", "--cross-base-model", "")]
+    [InlineData("power", "--scenarios", "7", "--trials", "10", "--replicates", "1")]
+    [InlineData("power", "--choice-noise", "-5", "--scenarios", "20", "--trials", "10", "--replicates", "1")]
+    [InlineData("evaluate-organism", "--organism", "naive", "--run-seeds", "1,x")]
+    [InlineData("serve", "--fail-rate", "2")]
+    [InlineData("serve", "--backend", "simulated", "--option", "report_nose=1")]
+    [InlineData("pretrain", "--steps", "0")]
+    public void Malformed_option_or_value_exits_2_with_a_sentence_and_writes_nothing(params string[] args)
+    {
+        var dir = Path.Combine(Temp(), "out");
+        string[] target = args[0] switch { "serve" => ["--models", dir, "--port", "0"], "power" => [], _ => ["--out", dir] };
+        var (code, stdout, err) = Run([.. args, .. target]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", err);
+        Assert.DoesNotContain("   at ", err + stdout);
+        Assert.DoesNotContain("Exception", err);
+        Assert.False(Directory.Exists(dir), "nothing may be written");
+    }
 }

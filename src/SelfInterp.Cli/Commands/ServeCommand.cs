@@ -60,13 +60,13 @@ public static class ServeCommand
             var dir = Path.GetFullPath(p.GetValue(models) ?? DataDirectory.ForServe(Environment.GetEnvironmentVariable));
             // Checked here, so a file or an unwritable place is named as --models, not mistaken for a busy --port.
             if (File.Exists(dir)) throw new UsageException($"--models {dir}: is a file; give a directory (it is made if missing)");
+            var planned = exp.Open(config);
+            var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir, modelsDirectory: dir);
             try { Directory.CreateDirectory(dir); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new UsageException($"--models {dir}: cannot make the directory ({e.Message})");
             }
-            var planned = exp.Open(config);
-            var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir, modelsDirectory: dir);
             var serverOptions = new ServerOptions(dir, config.BaseModel, p.GetValue(host)!, portNumber, key, rate,
                 config.Seeds.Master, (long)(mb * 1024 * 1024));
             SelfInterpServer server;
