@@ -510,4 +510,19 @@ public class HostileInputTests
         Assert.DoesNotContain("Exception", err);
         Assert.False(Directory.Exists(dir), "nothing may be written");
     }
+
+    [Fact]
+    public void Cross_prediction_report_rows_left_out_land_in_summary_json()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--experiment", "cross-prediction", "--backend", "simulated", "--out", dir);
+        Assert.True(code == 0, err);
+        var cross = Path.Combine(dir, "simulated-base_cross_weight_reports.csv");
+        SetField(cross, 6, "report_attr2", "1e6");
+        var (again, _, err2) = Run("analyze", dir);
+        Assert.True(again == 0, err2);
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+        Assert.Contains(summary.RootElement.GetProperty("warnings").EnumerateArray(),
+            w => w.GetString()!.Contains("simulated-base_cross_weight_reports.csv:6 (report_attr2 '1e6')"));
+    }
 }
