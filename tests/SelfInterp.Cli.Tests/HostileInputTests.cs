@@ -496,6 +496,7 @@ public class HostileInputTests
     [InlineData("power", "--scenarios", "7", "--trials", "10", "--replicates", "1")]
     [InlineData("power", "--choice-noise", "-5", "--scenarios", "20", "--trials", "10", "--replicates", "1")]
     [InlineData("evaluate-organism", "--organism", "naive", "--run-seeds", "1,x")]
+    [InlineData("evaluate-organism", "--recipe", "naive", "--pretrain-seeds", "1", "--option", "instil_lr=1")]
     [InlineData("serve", "--fail-rate", "2")]
     [InlineData("serve", "--backend", "simulated", "--option", "report_nose=1")]
     [InlineData("pretrain", "--steps", "0")]
