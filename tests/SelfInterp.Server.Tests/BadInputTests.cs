@@ -80,10 +80,13 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_model_is_a_404_model_not_found()
+    public async Task Unknown_model_is_a_404_model_not_found_naming_the_served_base_model()
     {
-        await AssertError(await _harness.Http.PostAsync("chat/completions",
+        var error = await AssertError(await _harness.Http.PostAsync("chat/completions",
             JsonBody("{\"model\": \"gpt-nothing\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")), HttpStatusCode.NotFound, "model_not_found");
+        // Issue 24: asking for 'reporter' when serve hosts the default organism said only "does not exist".
+        Assert.Contains("this server's base model is 'simulated-base'", error.GetProperty("message").GetString());
+        Assert.Contains("--base-model", error.GetProperty("message").GetString());
     }
 
     [Fact]
