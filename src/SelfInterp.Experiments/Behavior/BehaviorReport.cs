@@ -106,7 +106,7 @@ public static class BehaviorReport
         doc.Text("h1", $"Behavioural self-awareness: {Path.GetFileName(Path.GetFullPath(runDir))}");
         var (banner, run) = ReportText.Opening(Manifest(runDir));
         if (banner is not null) doc.Open("p", ("style", "border:2px solid #D55E00;padding:0.4em 0.6em;font-weight:bold")).Content(banner).Close("p").NewLine();
-        if (run is not null) doc.Text("p", run).NewLine();
+        if (run is not null) doc.Open("p", ("style", "overflow-wrap:anywhere")).Content(run).Close("p").NewLine();
         doc.Text("p", HowToRead).Text("p", Published).NewLine();
         foreach (var (title, svg) in charts) doc.Open("figure").Text("figcaption", title).Raw(svg).Close("figure").NewLine();
         foreach (var (heading, header, rows) in Tables(r))
