@@ -527,3 +527,24 @@ public class HostileInputTests
             w => w.GetString()!.Contains("simulated-base_cross_weight_reports.csv:6 (report_attr2 '1e6')"));
     }
 }
+
+/// <summary>Issue 24: when output is plain and when progress bars are drawn (a terminal cannot be faked in a test process).</summary>
+public class TerminalRuleTests
+{
+    [Theory]
+    [InlineData(80, false)]   // an 80-column terminal collapsed the bars to "…": one line per stage instead
+    [InlineData(99, false)]
+    [InlineData(100, true)]
+    [InlineData(200, true)]
+    public void Progress_bars_only_on_terminals_wide_enough_else_one_line_per_stage(int columns, bool bars) =>
+        Assert.Equal(bars, Output.Terminal.WideEnough(columns));
+
+    [Theory]
+    [InlineData(true, false, null, "xterm", true)]    // `cmd > f`
+    [InlineData(false, true, null, "xterm", true)]    // `power … 2> f`
+    [InlineData(false, false, "1", "xterm", true)]    // NO_COLOR
+    [InlineData(false, false, null, "dumb", true)]
+    [InlineData(false, false, null, "xterm-256color", false)]
+    public void Output_is_plain_whenever_stdout_or_stderr_is_not_a_terminal(bool outRedirected, bool errRedirected, string? noColor, string term, bool plain) =>
+        Assert.Equal(plain, Output.Terminal.IsPlain(outRedirected, errRedirected, v => v == "NO_COLOR" ? noColor : v == "TERM" ? term : null));
+}

@@ -12,13 +12,17 @@ public static class Terminal
     /// <summary>Below this many columns a progress bar's line is mostly ellipsis: one plain line per stage instead.</summary>
     public const int MinimumProgressWidth = 100;
 
-    public static bool Plain =>
-        Console.IsOutputRedirected || Console.IsErrorRedirected
-        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-        || Environment.GetEnvironmentVariable("TERM") == "dumb";
+    public static bool Plain => IsPlain(Console.IsOutputRedirected, Console.IsErrorRedirected, Environment.GetEnvironmentVariable);
 
     /// <summary>Live progress bars: a terminal, not plain, and wide enough.</summary>
-    public static bool LiveProgress => !Plain && Width >= MinimumProgressWidth;
+    public static bool LiveProgress => !Plain && WideEnough(Width);
+
+    /// <summary>The rule of <see cref="Plain"/>, given the streams' state and the environment.</summary>
+    public static bool IsPlain(bool outputRedirected, bool errorRedirected, Func<string, string?> environment) =>
+        outputRedirected || errorRedirected || !string.IsNullOrEmpty(environment("NO_COLOR")) || environment("TERM") == "dumb";
+
+    /// <summary>Whether a terminal of <paramref name="columns"/> columns gets progress bars (else one line per stage).</summary>
+    public static bool WideEnough(int columns) => columns >= MinimumProgressWidth;
 
     private static int Width
     {
