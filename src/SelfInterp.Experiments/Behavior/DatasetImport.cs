@@ -56,7 +56,7 @@ public static class DatasetImport
     /// <summary>Keeps the run's copy of each imported file (bytes as imported; rewritten only if they differ).</summary>
     public static void Keep(RunDirectory run, IEnumerable<ImportedFile> files)
     {
-        foreach (var f in files) AtomicFile.WriteAllBytesIfChanged(run.File(CopyIn(f)), File.ReadAllBytes(Source(f, null)));
+        foreach (var f in files) AtomicFile.WriteAllBytesIfChanged(run.File(CopyIn(f)), File.ReadAllBytes(Source(f, run.Path)));
     }
 
     /// <summary>The file to read: the imported path, else the run's copy; either must hold the bytes run.json records.</summary>
