@@ -130,4 +130,15 @@ public class HostileRowsTests : IDisposable
         Assert.Equal((path, 3, "attr4"), (e.FilePath, e.LineNumber!.Value, e.Field));
         Assert.Contains("outside −100..100", e.Message);
     }
+
+    [Fact]
+    public void Terminal_table_uses_the_reports_one_minus_sign()
+    {
+        using var noise = new TempDirectory();
+        new SyntheticRun { Seed = 3, InstilledScenarios = 10, NativeScenarios = 6, PureNoiseReports = true }.Write(noise.Path);
+        var table = SummaryTable.Render(Analyzer.Analyze(noise.Path));
+        Assert.Contains("\u2212", table); // pure-noise reports: some slope or bound is negative
+        Assert.DoesNotMatch(@"(^|[\s\[(,])-\d", table);
+        Assert.Contains("instilled \u2212 base, paired", table);
+    }
 }
