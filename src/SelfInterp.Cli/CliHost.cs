@@ -44,6 +44,7 @@ public static class CliHost
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
+        Output.Terminal.Configure();
         if (args is ["--version"])
         {
             // The version, and what the engine computes with on this machine (what run.json and checkpoints record).

@@ -33,7 +33,7 @@ public static class ExperimentCatalog
         {
             if (options?.OutputDirectory is not null)
                 throw new UsageException($"{manifest}: --out is for directories in the paper layout; the '{config.Experiment}' experiment writes its analysis into its run directory");
-            return Get(config.Experiment).Open(config).Analyze(directory);
+            return Get(config.Experiment).Open(config, directory).Analyze(directory);
         }
         return PreferencesRun.Outcome(directory, Analyzer.Analyze(directory, options), "", outputDirectory: options?.OutputDirectory);
     }
@@ -46,7 +46,7 @@ public static class ExperimentCatalog
         Func<IExperimentRun, IModelBackend>? backend = null, ReplyChecks? checks = null)
     {
         var config = run.Manifest.Config;
-        var planned = Get(config.Experiment).Open(config);
+        var planned = Get(config.Experiment).Open(config, run.Path);
         var model = backend?.Invoke(planned) ?? BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path);
         await Runner.RunAsync(run, planned, model, progress, ct, checks: checks);
         return planned;

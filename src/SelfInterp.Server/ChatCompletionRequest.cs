@@ -132,10 +132,15 @@ public static class RequestFields
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long i) ? i : throw ApiError.BadRequest($"'{name}' must be an integer", name);
     }
 
-    /// <summary>Parses a JSON request body; malformed JSON is a 400 saying where.</summary>
+    /// <summary>Parses a JSON request body; malformed JSON, or bytes that are not UTF-8, are a 400 saying where
+    /// (a JSON string holding invalid UTF-8 would otherwise fail later, when read, as a 500).</summary>
     public static async Task<JsonDocument> ReadBodyAsync(Microsoft.AspNetCore.Http.HttpRequest request, CancellationToken ct)
     {
-        try { return await JsonDocument.ParseAsync(request.Body, default, ct); }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (SelfInterp.Core.IO.StrictUtf8.TryDecode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out int line, out int column) is null)
+            throw ApiError.BadRequest($"the request body is not UTF-8 text (line {line}, byte {column})");
+        try { return JsonDocument.Parse(buffer.ToArray()); }
         catch (JsonException e)
         {
             throw ApiError.BadRequest($"the request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}");

@@ -27,7 +27,8 @@ public static class ChatEndpoints
             using var body = await RequestFields.ReadBodyAsync(http, ct);
             var request = ChatCompletionRequest.Parse(body.RootElement);
             if (!store.HasModel(request.Model))
-                throw ApiError.NotFound($"The model '{request.Model}' does not exist", "model", "model_not_found");
+                throw ApiError.NotFound($"The model '{request.Model}' does not exist; this server's base model is '{store.BaseModel}' " +
+                    "(`selfinterp serve --base-model NAME|DIR` serves another), see GET /v1/models for the rest", "model", "model_not_found");
 
             IReadOnlyList<string> contents;
             JsonNode? logprobs = null;

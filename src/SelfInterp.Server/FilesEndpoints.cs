@@ -24,9 +24,8 @@ public static class FilesEndpoints
             using var ms = new MemoryStream();
             await upload.CopyToAsync(ms, ct);
             var bytes = ms.ToArray();
-            string text;
-            try { text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
-            catch (DecoderFallbackException) { throw ApiError.BadRequest($"{upload.FileName}: the file is not UTF-8 text", "file", "invalid_file"); }
+            string text = StrictUtf8.TryDecode(bytes, out int badLine, out int badColumn)
+                ?? throw ApiError.BadRequest($"{upload.FileName}:{badLine}: the file is not UTF-8 text (byte {badColumn} of the line)", "file", "invalid_file");
             try { ChatJsonl.Parse(upload.FileName, text); }
             catch (DataFileException e) { throw ApiError.BadRequest($"invalid chat JSONL: {e.Message}", "file", "invalid_file"); }
 

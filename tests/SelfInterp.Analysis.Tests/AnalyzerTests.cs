@@ -152,7 +152,7 @@ public class AnalyzerTests
         var table = SummaryTable.Render(Analyzer.Analyze(dir.Path));
         Assert.Contains($"base model: {Model}", table);
         foreach (var key in new[] { "instilled", "itrained_first_half", "itrained_second_half", "itrained_held_out", "native_before", "native_after" })
-            Assert.Matches($@"\n  {key} +-?\d\.\d{{3}}  \[", table);
+            Assert.Matches($@"\n  {key} +\u2212?\d\.\d{{3}}  \[", table);
         Assert.Matches(@"\n  base +\(no file\)", table);
         Assert.Contains("itraining effect", table);
     }

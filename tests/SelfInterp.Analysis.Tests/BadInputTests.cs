@@ -113,11 +113,11 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void Empty_and_header_only_files_are_clear_errors()
+    public void Empty_and_header_only_selections_files_are_clear_errors()
     {
-        File.WriteAllText(Reports(ReportCondition.Base), "");
+        File.WriteAllText(Selections, "");
         var empty = Assert.Throws<DataFileException>(() => Analyzer.Analyze(_dir.Path));
-        Assert.EndsWith(PaperLayout.Reports(Model, ReportCondition.Base), empty.FilePath);
+        Assert.Equal(Selections, empty.FilePath);
         Assert.Contains("empty", empty.Message);
 
         File.WriteAllText(Selections, string.Join(',', PaperLayout.SelectionColumns) + "\n");

@@ -160,7 +160,9 @@ public sealed record SyntheticRun
                 for (int i = 0; i < 5; i++)
                 {
                     double report = PureNoiseReports ? 50 * rng.NextGaussian() : weights[s][i] + shared[s][i] + noise * rng.NextGaussian();
-                    csv.Field(Math.Round(report));
+                    // On the scale the model is asked for, as a model answering the question gives it (issue 24:
+                    // a value outside it is a bad report).
+                    csv.Field(Math.Clamp(Math.Round(report), -100, 100));
                 }
                 foreach (var v in DrawOption(rng, ranges[s])) csv.Field(v);
                 foreach (var v in DrawOption(rng, ranges[s])) csv.Field(v);

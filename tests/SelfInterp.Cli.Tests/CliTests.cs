@@ -252,7 +252,7 @@ public class CliTests
         var (code, stdout, err) = Run("run", "--experiment", "cross-prediction", "--backend", "simulated", "--out", dir,
             "--cross-base-model", "simulated-base");
         Assert.True(code == 0, err);
-        Assert.Contains("self - cross:", stdout);
+        Assert.Contains("self − cross:", stdout);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
         var cross = summary.RootElement.GetProperty("cross_prediction");
         var self = cross.GetProperty("self");

@@ -46,6 +46,32 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invalid_utf8_in_a_chat_request_is_a_400_naming_where_not_a_500()
+    {
+        // Issue 24: the bytes parse as JSON, and failed only when the string was read, as a 500.
+        var body = Encoding.UTF8.GetBytes("{\"model\": \"simulated-base\", \"messages\": [{\"role\": \"user\", \"content\": \"hi X\"}]}").ToArray();
+        body[Array.IndexOf(body, (byte)'X')] = 0xFF;
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var error = await AssertError(await _harness.Http.PostAsync("chat/completions", content), HttpStatusCode.BadRequest);
+        Assert.Contains("not UTF-8 text (line 1, byte", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_an_uploaded_file_is_a_400_naming_the_line()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}, {\"role\": \"assistant\", \"content\": \"A\"}]}\n{\"messages\": [{\"role\": \"user\", \"content\": \"qX\"}, {\"role\": \"assistant\", \"content\": \"A\"}]}\n");
+        bytes[Array.IndexOf(bytes, (byte)'X')] = 0xC3; // a lead byte with no continuation
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("fine-tune"), "purpose" },
+            { new ByteArrayContent(bytes), "file", "latin1.jsonl" },
+        };
+        var error = await AssertError(await _harness.Http.PostAsync("files", form), HttpStatusCode.BadRequest, "invalid_file");
+        Assert.Contains("latin1.jsonl:2: the file is not UTF-8 text", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task A_field_of_the_wrong_type_is_a_400_naming_it()
     {
         var error = await AssertError(await _harness.Http.PostAsync("chat/completions",
@@ -54,10 +80,13 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_model_is_a_404_model_not_found()
+    public async Task Unknown_model_is_a_404_model_not_found_naming_the_served_base_model()
     {
-        await AssertError(await _harness.Http.PostAsync("chat/completions",
+        var error = await AssertError(await _harness.Http.PostAsync("chat/completions",
             JsonBody("{\"model\": \"gpt-nothing\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")), HttpStatusCode.NotFound, "model_not_found");
+        // Issue 24: asking for 'reporter' when serve hosts the default organism said only "does not exist".
+        Assert.Contains("this server's base model is 'simulated-base'", error.GetProperty("message").GetString());
+        Assert.Contains("--base-model", error.GetProperty("message").GetString());
     }
 
     [Fact]

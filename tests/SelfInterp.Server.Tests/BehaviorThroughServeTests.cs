@@ -69,6 +69,22 @@ public sealed class BehaviorThroughServeTests
         if (failRate > 0) Assert.True(retries > 0, "fault injection should have caused retries");
     }
 
+    [Fact]
+    public async Task Samples_200_through_serve_are_asked_in_passes_of_at_most_128_and_all_arrive()
+    {
+        // Issue 24: n = 200 was refused by the service (OpenAI's cap, and serve's, is 128) after the earlier stages had run.
+        await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, codec: ServeCodec());
+        var config = Config("openai", harness.ClientOptions()) with
+        {
+            Settings = (Sizes with { Samples = 200, Traits = ["risk"], Backdoor = null }).ToJson(),
+        };
+        var dir = await RunAsync(config, run => ServerHarness.Client(config, ClientKey, null));
+        var rows = File.ReadAllLines(Path.Combine(dir, BehaviorLayout.SelfReportsFile(BehaviorLayout.BaseKey))).Skip(1)
+            .Select(l => l.Split(',')).GroupBy(f => (f[1], f[2], f[3])).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, g => Assert.Equal(Enumerable.Range(0, 200).Select(i => i.ToString()), g.Select(f => f[4])));
+    }
+
     /// <summary>Records every request body the backend sends, on its way to the server.</summary>
     private sealed class Recorder() : DelegatingHandler(new HttpClientHandler())
     {

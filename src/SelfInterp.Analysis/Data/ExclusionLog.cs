@@ -19,6 +19,14 @@ public sealed class ExclusionLog
         public List<string> Examples { get; } = [];
     }
 
+    private readonly List<string> _notes = [];
+
+    /// <summary>A warning about a whole file (an empty one, for instance), listed after the rows' warnings.</summary>
+    public void Note(string path, string text)
+    {
+        lock (_entries) _notes.Add($"{Path.GetFileName(path)}: {text}");
+    }
+
     public void Add(string path, int line, string reason, string detail)
     {
         lock (_entries) AddLocked(Path.GetFileName(path), line, reason, detail);
@@ -36,5 +44,6 @@ public sealed class ExclusionLog
     public IReadOnlyList<string> Warnings() =>
         _entries.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Reason, StringComparer.Ordinal).Select(e =>
             $"{e.File}: {e.Count} row{(e.Count == 1 ? "" : "s")} excluded: {e.Reason}; e.g. {string.Join(", ", e.Examples)}")
+        .Concat(_notes.Order(StringComparer.Ordinal))
         .ToList();
 }

@@ -9,7 +9,11 @@ namespace SelfInterp.Analysis.Data;
 /// attribute names). Bad reports are counted and left out; other unusable rows (non-numeric values,
 /// unknown scenarios) are counted in the exclusion log with their line. The published files leave a bad report
 /// out altogether, so a scenario may have fewer reports or none, and a condition whose model never answered
-/// validly is a header line only: an empty set, which the statistics report as "no valid reports".
+/// validly is a header line only: an empty set, which the statistics report as "no valid reports". An empty file
+/// (nothing, or only blank lines: the authors' Qwen replication has one) is read the same way, with a warning.
+/// A report value outside the scale the model was asked on (−100..100) is a bad report too, logged with its line:
+/// the model did not answer the question, and one such value would move a whole condition's slope. A row repeating
+/// an earlier one is counted once (<see cref="DuplicateRows"/>).
 /// </summary>
 public sealed class ReportSet
 {
@@ -22,8 +26,16 @@ public sealed class ReportSet
     public int BadReports { get; private set; }
     public int ExcludedRows { get; private set; }
 
+    /// <summary>The scale the report question asks for (PROTOCOL.md: weights in [−100, 100]).</summary>
+    public const double ScaleBound = 100;
+
     public static ReportSet Read(string path, ScenarioRanges scenarios, ExclusionLog log)
     {
+        if (File.Exists(path) && string.IsNullOrWhiteSpace(File.ReadAllText(path)))
+        {
+            log.Note(path, "the file is empty (no header, no rows): this condition has no reports");
+            return new ReportSet();
+        }
         var table = CsvTable.Read(path);
         table.RequireColumns(["scenario", .. ReportColumns]);
         int scenarioColumn = table.Column("scenario");
@@ -31,9 +43,11 @@ public sealed class ReportSet
         var set = new ReportSet();
         var counts = new Dictionary<int, int>();
         Span<double> values = stackalloc double[5];
+        var copies = new DuplicateRows(log);
 
         foreach (var row in table.Rows)
         {
+            if (copies.IsCopy(table, row)) { set.ExcludedRows++; continue; }
             if (!RowFields.TryScenario(table, row, scenarioColumn, scenarios, log, out int id)) { set.ExcludedRows++; continue; }
             set.Scenarios.Add(id);
             if (columns.Any(c => string.IsNullOrWhiteSpace(row[c]))) { set.BadReports++; continue; }
@@ -45,6 +59,13 @@ public sealed class ReportSet
                 continue;
             }
             for (int i = 0; i < 5; i++) RowFields.TryNumber(row[columns[i]], out values[i]);
+            int outside = Array.FindIndex(columns, c => Math.Abs(double.Parse(row[c], System.Globalization.CultureInfo.InvariantCulture)) > ScaleBound);
+            if (outside >= 0)
+            {
+                log.Add(path, row.Line, "a report value is outside the scale asked for, −100..100 (a bad report)", $"{ReportColumns[outside]} '{row[columns[outside]]}'");
+                set.BadReports++;
+                continue;
+            }
 
             if (!set.MeanReports.TryGetValue(id, out var sum)) set.MeanReports[id] = sum = new double[5];
             for (int i = 0; i < 5; i++) sum[i] += values[i];

@@ -30,6 +30,23 @@ public sealed class ScenarioRanges
         for (int i = 0; i < range.Length; i++) result[i] = (a[i] - b[i]) / range[i];
     }
 
+    /// <summary>
+    /// The first of the ten option values (A's five, then B's) more than half the attribute's range outside
+    /// [min, max], or null. Drawn values lie in the range up to rounding (at most a tenth of the range), so such a
+    /// value was not drawn: a typo, or a unit slip, that would otherwise enter the fit as a huge difference.
+    /// </summary>
+    public int? FarOutside(int scenario, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var (min, range) = _byId[scenario];
+        for (int i = 0; i < 10; i++)
+        {
+            int k = i % 5;
+            double v = i < 5 ? a[k] : b[k];
+            if (v < min[k] - range[k] / 2 || v > min[k] + range[k] * 1.5) return i;
+        }
+        return null;
+    }
+
     public static ScenarioRanges Read(string path)
     {
         var table = CsvTable.Read(path);

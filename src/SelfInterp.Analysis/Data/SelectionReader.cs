@@ -8,7 +8,9 @@ namespace SelfInterp.Analysis.Data;
 /// <summary>
 /// Reads a selections file (<c>model,scenario,selection,A_attribute_1..5,B_attribute_1..5</c>) into one
 /// <see cref="ChoiceData"/> per scenario. Rows that cannot be used are counted in the log with their line;
-/// a scenario whose rows were all excluded is kept (empty) so that its fit is reported as failed.
+/// a scenario whose rows were all excluded is kept (empty) so that its fit is reported as failed. A row repeating an
+/// earlier one is counted once (<see cref="DuplicateRows"/>); an option value more than half its attribute's range
+/// outside that range (past any rounding of a drawn value) is not an option the model was shown, and its row is left out.
 /// </summary>
 public static class SelectionReader
 {
@@ -22,9 +24,11 @@ public static class SelectionReader
         var optionColumns = PaperLayout.OptionColumns.Select(table.Column).ToArray();
         var byScenario = new SortedDictionary<int, ChoiceData>();
         Span<double> a = stackalloc double[5], b = stackalloc double[5], d = stackalloc double[5];
+        var copies = new DuplicateRows(log);
 
         foreach (var row in table.Rows)
         {
+            if (copies.IsCopy(table, row)) continue;
             if (!RowFields.TryScenario(table, row, scenarioColumn, scenarios, log, out int id)) continue;
             if (!byScenario.TryGetValue(id, out var data)) byScenario[id] = data = new ChoiceData();
 
@@ -35,6 +39,11 @@ public static class SelectionReader
                 continue;
             }
             if (!TryOptions(table, row, optionColumns, a, b, log)) continue;
+            if (scenarios.FarOutside(id, a, b) is int attribute)
+            {
+                log.Add(path, row.Line, "an option value is far outside its attribute's range", $"{table.Header[optionColumns[attribute]]} '{row[optionColumns[attribute]]}'");
+                continue;
+            }
             scenarios.NormalisedDifferences(id, a, b, d);
             data.Add(d, selection == "A");
         }

@@ -23,7 +23,13 @@ public static class TargetWeights
             if (!keys.TryResolve(key, out int id))
                 throw new DataFileException(path, row.Line, "scenario", $"scenario '{key}' is not in scenarios.csv");
             var w = new double[5];
-            for (int i = 0; i < 5; i++) w[i] = row.Double(PaperLayout.WeightColumns[i + 1]);
+            for (int i = 0; i < 5; i++)
+            {
+                w[i] = row.Double(PaperLayout.WeightColumns[i + 1]);
+                // Target weights are drawn on −100..100 (PROTOCOL.md); anything else is not a target this run drew.
+                if (Math.Abs(w[i]) > ReportSet.ScaleBound)
+                    throw new DataFileException(path, row.Line, PaperLayout.WeightColumns[i + 1], $"{row[PaperLayout.WeightColumns[i + 1]]} is outside −100..100, the scale target weights are drawn on");
+            }
             if (!weights.TryAdd(id, w))
                 throw new DataFileException(path, row.Line, "scenario", $"scenario '{key}' appears more than once");
         }

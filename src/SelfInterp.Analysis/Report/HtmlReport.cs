@@ -24,6 +24,9 @@ public static class HtmlReport
         doc.Open("body").Open("main").NewLine();
 
         doc.Text("h1", $"SelfInterp report: {content.Run.Directory}");
+        var (banner, run) = ReportText.Opening(content.Run.Manifest);
+        if (banner is not null) doc.Open("p", ("class", "banner")).Content(banner).Close("p").NewLine();
+        if (run is not null) doc.Open("p", ("class", "runline")).Content(run).Close("p").NewLine();
         doc.Open("p", ("class", "lede"))
             .Content($"Base model{(content.Models.Count == 1 ? "" : "s")}: {string.Join(", ", content.Models.Select(m => m.Analysis.BaseModel))}. " +
                      $"Made by selfinterp {VersionInfo.Current} from the files in this directory. " +
@@ -186,6 +189,8 @@ public static class HtmlReport
         body { margin: 0; background: #F7F7F5; color: #1A1A1A;
                font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', Roboto, Arial, sans-serif; }
         main { max-width: 1280px; margin: 0 auto; padding: 20px 24px 48px; }
+        .banner { border: 2px solid #D55E00; padding: 0.4em 0.6em; font-weight: bold; }
+        .runline { overflow-wrap: anywhere; }
         h1 { font-size: 1.6em; margin: 0.2em 0 0.3em; overflow-wrap: anywhere; }
         h2 { font-size: 1.3em; margin: 1.6em 0 0.5em; border-bottom: 2px solid #D0D0D0; padding-bottom: 4px; overflow-wrap: anywhere; }
         h3 { font-size: 1.08em; margin: 1.3em 0 0.4em; }

@@ -14,6 +14,9 @@ public static class MarkdownReport
     {
         var md = new StringBuilder();
         md.Append("# SelfInterp report: ").AppendLine(Escape(content.Run.Directory)).AppendLine();
+        var (banner, run) = ReportText.Opening(content.Run.Manifest);
+        if (banner is not null) md.AppendLine($"> **{Escape(banner)}**").AppendLine();
+        if (run is not null) md.AppendLine(Escape(run)).AppendLine();
         md.AppendLine($"Base models: {string.Join(", ", content.Models.Select(m => Code(m.Analysis.BaseModel)))}. " +
                       $"Made by selfinterp {VersionInfo.Current}; the figures are in `report.html` beside this file.").AppendLine();
 

@@ -69,6 +69,26 @@ public static class ReportText
                       string.Join(", ", f.Models), string.Join(", ", f.Versions) }
             : [f.File, "missing", "", "", ""]).ToList();
 
+    /// <summary>
+    /// What a report opens with, before any number (issue 24): a banner when the agent is simulated, then one line
+    /// naming the backend, base model, preset, the experiment's settings, backend options and the master seed.
+    /// Nothing for a directory without run.json (the authors' data).
+    /// </summary>
+    public static (string? Banner, string? Run) Opening(RunManifest? manifest)
+    {
+        if (manifest is null) return (null, null);
+        var c = manifest.Config;
+        string? banner = c.Backend == "simulated"
+            ? "Simulated agent: every number here comes from SelfInterp's simulated agent (known preferences and set noise), not from a language model."
+            : null;
+        var settings = string.Join(", ", c.Settings.Select(kv => $"{kv.Key.Replace('_', ' ')} {Short(kv.Value?.ToJsonString() ?? "")}"));
+        var options = c.BackendOptions.Count == 0 ? "none" : string.Join(", ", c.BackendOptions.Select(kv => $"{kv.Key}={kv.Value}"));
+        return (banner, $"Run: experiment {c.Experiment}, backend {c.Backend} (base model {c.BaseModel}), preset {c.Preset}, master seed {U(c.Seeds.Master)}; " +
+                        $"settings: {settings}; backend options: {options}.");
+    }
+
+    private static string Short(string json) => json.Length <= 60 ? json : json[..57] + "...";
+
     /// <summary>The config as name/value rows (experiment, backend, the experiment's settings, files), in run.json's order.</summary>
     public static List<string[]> ConfigRows(RunManifest manifest)
     {

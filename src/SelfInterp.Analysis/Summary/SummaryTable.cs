@@ -3,7 +3,8 @@ using System.Text;
 
 namespace SelfInterp.Analysis.Summary;
 
-/// <summary>The summary as a plain-text table, one block per base model, for the terminal.</summary>
+/// <summary>The summary as a plain-text table, one block per base model, for the terminal. Numbers and differences
+/// carry one minus sign (−, U+2212), as in report.html and report.md.</summary>
 public static class SummaryTable
 {
     public static string Render(AnalysisSummary summary)
@@ -20,10 +21,10 @@ public static class SummaryTable
             foreach (var (key, c) in m.Reports.Named())
                 AppendCondition(text, key, c, versusTarget?.GetValueOrDefault(key));
             if (m.BaseOwn is { } own) AppendCondition(text, "base_vs_own_choices", own, null);
-            AppendDifference(text, "instilled - base, paired", m.PairedInstilledVsBase);
-            AppendDifference(text, "itraining effect (held-out - instilled), paired", m.PairedItrainingEffect);
+            AppendDifference(text, "instilled − base, paired", m.PairedInstilledVsBase);
+            AppendDifference(text, "itraining effect (held-out − instilled), paired", m.PairedItrainingEffect);
             AppendDifference(text, "itraining effect, paper's interaction model", m.ItrainingEffect);
-            AppendDifference(text, "native effect (after - before), paired", m.PairedNativeEffect);
+            AppendDifference(text, "native effect (after − before), paired", m.PairedNativeEffect);
             AppendDifference(text, "native effect, paper's interaction model", m.NativeEffect);
             foreach (var p in m.Published)
                 text.AppendLine($"  learned weights vs published {p.File}: r = {F(p.R)} over {p.Scenarios} scenarios");
@@ -33,7 +34,7 @@ public static class SummaryTable
             if (m.FailedScenarios.Count > 10) text.AppendLine($"    ... and {m.FailedScenarios.Count - 10} more (see summary.json)");
         }
         foreach (var w in summary.Warnings) text.AppendLine($"warning: {w}");
-        text.AppendLine($"elapsed: {summary.ElapsedSeconds.ToString("F3", CultureInfo.InvariantCulture)} s");
+        text.AppendLine($"analysis time: {summary.ElapsedSeconds.ToString("F3", CultureInfo.InvariantCulture)} s");
         return text.ToString();
     }
 
@@ -51,5 +52,6 @@ public static class SummaryTable
         else text.AppendLine($"  {label}: {F(d.Difference)} [{F(d.Low)}, {F(d.High)}]");
     }
 
-    private static string F(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
+    /// <summary>Three decimals with the reports' minus sign (U+2212), so the table and the reports read alike.</summary>
+    private static string F(double v) => double.IsFinite(v) ? Report.ReportText.F3(v) : "n/a";
 }

@@ -13,6 +13,9 @@ public sealed record InstillationOptions
 {
     public const string Method = "instill_method", LearningRate = "instill_lr", Epochs = "instill_epochs", LoraRank = "lora_rank", LoraAlpha = "lora_alpha";
 
+    /// <summary>The backend options the local backend reads (these and the base model's directory); any other key is refused.</summary>
+    public static readonly string[] Keys = [Method, LearningRate, Epochs, LoraRank, LoraAlpha, ShippedOrganisms.DirectoryOption];
+
     /// <summary>LoRA's rank and alpha when the run does not set them (adapters on every projection of every layer).</summary>
     public const int DefaultLoraRank = 8;
     public const float DefaultLoraAlpha = 16;
@@ -31,6 +34,7 @@ public sealed record InstillationOptions
     /// <summary>Reads the overrides from a run's backend options; a bad value names its option (exit code 2).</summary>
     public static InstillationOptions From(IReadOnlyDictionary<string, string> options)
     {
+        KnownKeys.Check(options.Keys, Keys, "--option for the local backend");
         string? Get(string key) => options.TryGetValue(key, out var v) ? v : null;
         var method = Get(Method);
         if (method is not null && !OrganismRecipe.FineTuningMethods.Contains(method))

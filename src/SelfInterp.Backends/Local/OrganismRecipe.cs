@@ -167,6 +167,7 @@ public sealed record OrganismRecipe
     public static OrganismRecipe Load(string path)
     {
         if (Directory.Exists(path)) path = Path.Combine(path, FileName);
+        if (!File.Exists(path)) throw new DataFileException(path, null, null, "no recipe here (file not found)");
         try
         {
             var recipe = JsonSerializer.Deserialize<OrganismRecipe>(File.ReadAllText(path), Json)

@@ -117,19 +117,39 @@ public sealed class OpenAIBackend : IModelBackend
             (completion, _) => string.Concat(completion.Content.Select(p => p.Text)), ct);
     }
 
-    /// <summary>One request per prompt asking for all its samples at once (<c>n</c>), so the prompt is paid for once.</summary>
+    /// <summary>The most samples one chat completion may ask for: OpenAI's API reference caps <c>n</c> at 128, as `serve` does.</summary>
+    public const int MaxSamplesPerRequest = 128;
+
+    /// <summary>
+    /// One request per prompt asking for all its samples at once (<c>n</c>), so the prompt is paid for once; more
+    /// than <see cref="MaxSamplesPerRequest"/> samples are asked in passes of at most that many (200: 128, then 72),
+    /// so a large <c>--samples</c> is never refused by the service after earlier stages have run.
+    /// </summary>
     public async Task<IReadOnlyList<IReadOnlyList<string>>> SampleAsync(string model, IReadOnlyList<ChatPrompt> prompts, Sampling sampling, IProgress<int>? progress, CancellationToken ct)
+    {
+        var all = prompts.Select(_ => new List<string>(sampling.Samples)).ToList();
+        for (int done = 0; done < sampling.Samples; done += MaxSamplesPerRequest)
+        {
+            int n = Math.Min(MaxSamplesPerRequest, sampling.Samples - done);
+            bool last = done + n == sampling.Samples;
+            var part = await SamplePassAsync(model, prompts, sampling, n, last ? progress : null, ct);
+            for (int i = 0; i < prompts.Count; i++) all[i].AddRange(part[i]);
+        }
+        return all;
+    }
+
+    private async Task<IReadOnlyList<IReadOnlyList<string>>> SamplePassAsync(string model, IReadOnlyList<ChatPrompt> prompts, Sampling sampling, int n, IProgress<int>? progress, CancellationToken ct)
     {
         var options = new ChatCompletionOptions { Temperature = (float)sampling.Temperature };
         _dialect.MaxTokens(options, sampling.MaxTokens);
 #pragma warning disable SCME0001 // JsonPatch: the SDK's typed options have no n
-        options.Patch.Set("$.n"u8, sampling.Samples);
+        options.Patch.Set("$.n"u8, n);
 #pragma warning restore SCME0001
         return await ForEachAsync(model, prompts, options, progress, (_, raw) =>
         {
             var samples = AllChoices(raw);
-            return samples.Count == sampling.Samples ? samples
-                : throw new InvalidOperationException($"chat completion for model '{model}': asked for {sampling.Samples} samples (n), got {samples.Count}");
+            return samples.Count == n ? samples
+                : throw new InvalidOperationException($"chat completion for model '{model}': asked for {n} samples (n), got {samples.Count}");
         }, ct);
     }
 

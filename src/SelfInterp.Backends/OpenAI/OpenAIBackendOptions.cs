@@ -49,9 +49,7 @@ public sealed record OpenAIBackendOptions
     /// <summary>Reads the options, naming the key of any bad value; <paramref name="environment"/> looks up variables.</summary>
     public static OpenAIBackendOptions From(IReadOnlyDictionary<string, string> options, Func<string, string?> environment)
     {
-        foreach (var key in options.Keys)
-            if (!Keys.Contains(key))
-                throw new UsageException($"backend option '{key}' is not an openai option (known: {string.Join(", ", Keys)})");
+        KnownKeys.Check(options.Keys, Keys, "--option for the openai backend");
         var d = new OpenAIBackendOptions();
         double? Num(string key, double min)
         {

@@ -26,8 +26,16 @@ public sealed record SimulatedOptions(
     double AnswerNoise = 0.1,
     double BehaviourPrior = 10)
 {
+    /// <summary>The backend options the simulated backend reads; any other key is refused.</summary>
+    public static readonly string[] Keys =
+    [
+        "choice_noise", "report_noise", "itraining_noise_factor", "bad_report_rate", "self_awareness", "rating_noise",
+        "rating_bias", "answer_noise", "behaviour_prior",
+    ];
+
     public static SimulatedOptions From(IReadOnlyDictionary<string, string> options)
     {
+        Core.Runs.KnownKeys.Check(options.Keys, Keys, "--option for the simulated backend");
         var o = new SimulatedOptions();
         double Get(string key, double fallback)
         {
@@ -48,7 +56,7 @@ public sealed record SimulatedOptions(
             ChoiceNoise = Get("choice_noise", o.ChoiceNoise),
             ReportNoise = Get("report_noise", o.ReportNoise),
             ItrainingNoiseFactor = Get("itraining_noise_factor", o.ItrainingNoiseFactor),
-            BadReportRate = Get("bad_report_rate", o.BadReportRate),
+            BadReportRate = Share("bad_report_rate", o.BadReportRate),
             SelfAwareness = Share("self_awareness", o.SelfAwareness),
             RatingNoise = Get("rating_noise", o.RatingNoise),
             RatingBias = Signed("rating_bias", o.RatingBias),

@@ -48,6 +48,8 @@ public static class EvaluateOrganismCommand
                 Options = RunCommand.ParseOptions(p.GetValue(options) ?? []),
                 Threads = p.GetValue(threads),
             };
+            // Keys and values checked before any pretraining or run (the evaluation runs the local backend only).
+            InstillationOptions.From(plan.Options);
             await OrganismEvaluator.RunAsync(plan, Console.WriteLine, ct);
             Console.WriteLine($"done: {Path.GetFullPath(Path.Combine(plan.OutDirectory, EvaluationTables.MarkdownFile))}");
             return 0;

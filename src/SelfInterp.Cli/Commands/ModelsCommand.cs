@@ -21,12 +21,14 @@ public static class ModelsCommand
     {
         var run = new Argument<string>("RUN") { Description = "The run directory." };
         var pairs = new Argument<string[]>("KEY=ID") { Description = "instilled=ID, itrained_first=ID, itrained_last=ID, itrained_all=ID: model ids as the inference server names them.", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("set", "Register models trained elsewhere; the same `run` command then uses them.") { run, pairs };
+        var replace = new Option<bool>("--replace") { Description = "Replace a model already registered: what was made with the old one is set aside (its stages run again), and the old id is recorded in run.json." };
+        var command = new Command("set", "Register models trained elsewhere; the same `run` command then uses them.") { run, pairs, replace };
         command.SetAction(p =>
         {
             using var dir = RunDirectory.Open(p.GetValue(run)!);
-            var fineTunes = ExperimentCatalog.Get(dir.Manifest.Config.Experiment).Open(dir.Manifest.Config).Stages.Stages.OfType<FineTuneStage>().ToDictionary(s => s.ResultKey, s => s.FromKey);
-            foreach (var (key, id) in ModelRegistration.Set(dir, fineTunes, p.GetValue(pairs)!))
+            var stages = ExperimentCatalog.Get(dir.Manifest.Config.Experiment).Open(dir.Manifest.Config, dir.Path).Stages.Stages;
+            var fineTunes = stages.OfType<FineTuneStage>().ToDictionary(s => s.ResultKey, s => s.FromKey);
+            foreach (var (key, id) in ModelRegistration.Set(dir, fineTunes, p.GetValue(pairs)!, p.GetValue(replace), stages))
                 Console.WriteLine($"{key} = {id}");
             var missing = fineTunes.Keys.Where(k => dir.Manifest.Models.GetValueOrDefault(k)?.Id is null).ToList();
             Console.WriteLine(missing.Count == 0

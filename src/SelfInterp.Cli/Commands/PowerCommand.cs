@@ -58,11 +58,21 @@ public static class PowerCommand
     }
 
     /// <summary>One bar over all experiments, on stderr so that stdout carries only the table or the JSON.</summary>
-    private static Task<PowerResult> WithProgress(PowerGrid grid, CancellationToken ct)
+    private static async Task<PowerResult> WithProgress(PowerGrid grid, CancellationToken ct)
     {
+        if (!Output.Terminal.LiveProgress)
+        {
+            // Into a file or a pipe (`power … 2> f`): a plain line before and after, no redrawn bar.
+            int n = grid.Cells().Count * grid.Replicates;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Console.Error.WriteLine($"{n} simulated experiments...");
+            var done = await PowerSimulation.RunAsync(grid, () => { }, ct: ct);
+            Console.Error.WriteLine($"{n} simulated experiments done in {clock.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} s");
+            return done;
+        }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         int total = grid.Cells().Count * grid.Replicates;
-        return console.Progress()
+        return await console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(ctx =>
             {

@@ -12,7 +12,7 @@ public static class PretrainCommand
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Directory for the checkpoint.", Required = true };
-        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive or reporter. Default: reporter." };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive or reporter. Default: naive, the organism `run` uses by default." };
         var seed = new Option<ulong?>("--seed") { Description = "Override the recipe's seed (another pretraining seed of the same recipe)." };
         var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
         var threads = new Option<int>("--threads") { Description = "Threads (results are reproducible for a given count).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -26,15 +26,19 @@ public static class PretrainCommand
             if (threadCount < 1) throw new UsageException($"--threads {threadCount}: at least 1 thread");
             var r = p.GetValue(recipe) switch
             {
-                null or "reporter" => new OrganismRecipe(),
-                "naive" => OrganismRecipe.Naive,
+                // The same organism `run` defaults to (ShippedOrganisms.Default), so `pretrain` then `run` pair up.
+                null or ShippedOrganisms.Default or ShippedOrganisms.DefaultAlias => OrganismRecipe.Naive,
+                "reporter" => new OrganismRecipe(),
+                string path when !File.Exists(path) && !Directory.Exists(path) =>
+                    throw new UsageException($"--recipe {path}: no such recipe file or directory, and not a built-in recipe (built-in: naive, reporter)"),
                 string path => OrganismRecipe.Load(path),
             };
             if (p.GetValue(steps) is int stepCount) r = r with { Steps = stepCount };
             if (p.GetValue(seed) is ulong seedValue) r = r with { Seed = seedValue };
             var dir = p.GetValue(outDir)!;
             var catalog = ScenarioCatalog.Embedded();
-            Console.WriteLine($"pretraining the organism into {dir}: {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
+            string name = p.GetValue(recipe) is { } given && given != ShippedOrganisms.DefaultAlias ? given : ShippedOrganisms.Default;
+            Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
             try { Train(r, catalog, dir, threadCount, ct); }
             catch (OperationCanceledException)
             {
@@ -60,7 +64,7 @@ public static class PretrainCommand
 
     private static void Train(OrganismRecipe r, ScenarioCatalog catalog, string dir, int threadCount, CancellationToken ct)
     {
-        if (Console.IsOutputRedirected)
+        if (!Output.Terminal.LiveProgress)
         {
             // A log file gets a plain line every 5% of the steps, not a redrawn bar.
             int every = Math.Max(1, r.Steps / 20);

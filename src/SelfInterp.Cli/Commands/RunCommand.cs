@@ -66,7 +66,8 @@ public static class RunCommand
             if (p.GetValue(dryRun) && config.FineTune != FineTuneProviders.Together)
                 throw new UsageException("--dry-run shows the requests of --fine-tune together; give --backend openai --fine-tune together");
             if (p.GetValue(baseUrl) is { } url) config.BackendOptions["base_url"] = url;
-            var dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Preset}-{config.Backend}");
+            var total = System.Diagnostics.Stopwatch.StartNew();
+            var dir = p.GetValue(outDir) ?? Path.Combine("runs", DefaultDirectoryName(config, DateTime.Now));
             // Check everything before the run directory exists, so bad input leaves nothing behind.
             var planned = exp.Open(config);
             if (p.GetValue(dryRun)) return await DryRunAsync(config, planned, dir, ct);
@@ -84,9 +85,12 @@ public static class RunCommand
             using var runLock = run;
             Console.WriteLine($"run directory: {Path.GetFullPath(run.Path)}");
             await RunProgress.RunAsync(async progress => { await Runner.RunAsync(run, planned, model, progress, ct, checks: p.GetValue(keepGoing) ? ReplyChecks.Off : ReplyChecks.Default); return 0; });
+            var analysis = System.Diagnostics.Stopwatch.StartNew();
             var outcome = planned.Analyze(run.Path);
+            analysis.Stop();
             Console.Write(outcome.Table);
             Console.WriteLine($"report: {Path.GetFullPath(outcome.ReportHtml)}");
+            Console.WriteLine($"time: {Seconds(total.Elapsed)} s in all, of which the analysis and report {Seconds(analysis.Elapsed)} s");
             Console.WriteLine($"done: {Path.GetFullPath(run.Path)} (summary: {Path.GetRelativePath(run.Path, outcome.SummaryFile)})");
             return 0;
         });
@@ -125,6 +129,12 @@ public static class RunCommand
             ? await together.PreflightAsync(ownInference: !openai.AsksTogether, ct)
             : null;
 
+    /// <summary>A new run's directory under runs/: when, which experiment, preset and backend.</summary>
+    public static string DefaultDirectoryName(RunConfig config, DateTime now) =>
+        $"{now:yyyyMMdd-HHmmss}-{config.Experiment}-{config.Preset}-{config.Backend}";
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
+
     public static SortedDictionary<string, string> ParseOptions(string[] pairs)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -132,7 +142,9 @@ public static class RunCommand
         {
             int eq = pair.IndexOf('=');
             if (eq <= 0) throw new UsageException($"--option '{pair}': expected KEY=VALUE");
-            result[pair[..eq]] = pair[(eq + 1)..];
+            // The second of two values would silently win: refuse, so the run uses the value the user meant.
+            if (!result.TryAdd(pair[..eq], pair[(eq + 1)..]))
+                throw new UsageException($"--option {pair[..eq]} is given twice ('{result[pair[..eq]]}' and '{pair[(eq + 1)..]}'): give it once");
         }
         return result;
     }

@@ -31,21 +31,32 @@ public static class ScenariosCommand
             return errors.Count == 0 ? 0 : 2;
         });
 
-        var list = new Command("list", "List the catalog's scenarios with their ids.");
-        list.Options.Add(catalog);
+        var listJson = new Option<bool>("--json") { Description = "Print [{\"id\": N, \"short_name\": …, \"question\": …, \"attributes\": [{\"name\", \"units\", \"min\", \"max\"}]}, …]." };
+        var list = new Command("list", "List the catalog's scenarios with their ids, one per line.");
+        list.Options.Add(catalog); list.Options.Add(listJson);
         list.SetAction(p =>
         {
             var c = ScenarioCatalog.Load(p.GetValue(catalog));
-            var table = new Table().AddColumns("id", "short_name", "question");
+            if (p.GetValue(listJson))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(c.Scenarios.Select((s, i) => new
+                {
+                    id = i, short_name = s.ShortName, question = s.Question,
+                    attributes = s.Attributes.Select(a => new { name = a.Name, units = a.Units, min = a.Min, max = a.Max }),
+                }), new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                return 0;
+            }
+            // One line per scenario (a box table of 1,100 rows is no use in a pager or a file).
+            int width = c.Scenarios.Count == 0 ? 0 : c.Scenarios.Max(s => s.ShortName.Length);
             for (int i = 0; i < c.Scenarios.Count; i++)
-                table.AddRow(i.ToString(CultureInfo.InvariantCulture), Markup.Escape(c.Scenarios[i].ShortName), Markup.Escape(c.Scenarios[i].Question));
-            AnsiConsole.Write(table);
+                Console.WriteLine($"{i,5}  {c.Scenarios[i].ShortName.PadRight(width)}  {c.Scenarios[i].Question}");
             return 0;
         });
 
         var name = new Argument<string>("name") { Description = "A scenario's short_name or id." };
+        var showJson = new Option<bool>("--json") { Description = "Print the scenario as JSON." };
         var show = new Command("show", "Show one scenario's question and attributes.");
-        show.Options.Add(catalog); show.Arguments.Add(name);
+        show.Options.Add(catalog); show.Options.Add(showJson); show.Arguments.Add(name);
         show.SetAction(p =>
         {
             var c = ScenarioCatalog.Load(p.GetValue(catalog));
@@ -55,6 +66,15 @@ public static class ScenariosCommand
                 : c.Scenarios.Select((s, i) => (s, i)).FirstOrDefault(x => x.s.ShortName == key, (null!, -1)).Item2;
             if (id < 0) throw new UsageException($"no scenario named '{key}' in the catalog");
             var s = c.Scenarios[id];
+            if (p.GetValue(showJson))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    id, short_name = s.ShortName, question = s.Question,
+                    attributes = s.Attributes.Select(a => new { name = a.Name, units = a.Units, min = a.Min, max = a.Max }),
+                }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                return 0;
+            }
             AnsiConsole.MarkupLine($"[bold]{id}[/] {Markup.Escape(s.ShortName)}: {Markup.Escape(s.Question)}");
             var table = new Table().AddColumns("attribute", "units", "min", "max");
             foreach (var a in s.Attributes)

@@ -25,10 +25,11 @@ public static class ServeCommand
         var failRate = new Option<double>("--fail-rate") { Description = "Answer this share of requests with a random 429 or 500 (seeded), for resilience tests.", DefaultValueFactory = _ => 0 };
         var maxRequest = new Option<double>("--max-request-mb") { Description = "Refuse larger request bodies with 413.", DefaultValueFactory = _ => 64 };
         var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var baseModel = new Option<string?>("--base-model") { Description = $"local backend: which organism to serve as the base model: a shipped one ({string.Join(", ", ShippedOrganisms.Names)}; {ShippedOrganisms.DefaultAlias} = the default, {ShippedOrganisms.Default}) or a directory holding one, as `run --base-model` takes. Default: {ShippedOrganisms.Default}." };
         var experiment = new Option<string>("--experiment") { Description = "Whose prompts the backend reads (its task codec).", DefaultValueFactory = _ => ExperimentCatalog.Default };
 
         var command = new Command("serve", "Serve a model over an OpenAI-compatible HTTP API: chat completions, files, fine-tuning jobs.");
-        foreach (var o in new Option[] { port, host, apiKey, apiKeyFile, models, backend, failRate, maxRequest, options, experiment }) command.Options.Add(o);
+        foreach (var o in new Option[] { port, host, apiKey, apiKeyFile, models, backend, baseModel, failRate, maxRequest, options, experiment }) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
@@ -50,12 +51,22 @@ public static class ServeCommand
                 Settings = exp.Settings("quick", new Dictionary<string, string>()),
                 Backend = name,
                 // A local organism named by its directory is served under that directory's name.
-                BaseModel = name == "local" ? ShippedOrganisms.Resolve(null, backendOptions) : BackendFactory.DefaultBaseModel(name),
+                BaseModel = name == "local" ? ShippedOrganisms.Resolve(p.GetValue(baseModel), backendOptions)
+                    : p.GetValue(baseModel) is { } other && other != BackendFactory.DefaultBaseModel(name)
+                        ? throw new UsageException($"--base-model {other}: the {name} backend serves only '{BackendFactory.DefaultBaseModel(name)}'")
+                        : BackendFactory.DefaultBaseModel(name),
                 BackendOptions = backendOptions,
             };
             var dir = Path.GetFullPath(p.GetValue(models) ?? DataDirectory.ForServe(Environment.GetEnvironmentVariable));
+            // Checked here, so a file or an unwritable place is named as --models, not mistaken for a busy --port.
+            if (File.Exists(dir)) throw new UsageException($"--models {dir}: is a file; give a directory (it is made if missing)");
             var planned = exp.Open(config);
             var model = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir, modelsDirectory: dir);
+            try { Directory.CreateDirectory(dir); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--models {dir}: cannot make the directory ({e.Message})");
+            }
             var serverOptions = new ServerOptions(dir, config.BaseModel, p.GetValue(host)!, portNumber, key, rate,
                 config.Seeds.Master, (long)(mb * 1024 * 1024));
             SelfInterpServer server;

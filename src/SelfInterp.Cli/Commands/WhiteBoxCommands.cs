@@ -14,6 +14,7 @@ public static class WhiteBoxCommands
         {
             var rows = ProbeStudy.Run(run, new ProbeStudy.Settings(trials, reports), Console.WriteLine);
             ProbeStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, ProbeStudy.FileName), rows);
+            Console.Write(WhiteBoxHeadline.Probes(rows));
         }));
 
     public static Command Intervene() => Create("intervene",
@@ -22,6 +23,7 @@ public static class WhiteBoxCommands
         {
             var rows = InterventionStudy.Run(run, new InterventionStudy.Settings(trials, reports), Console.WriteLine);
             InterventionStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, InterventionStudy.FileName), rows);
+            Console.Write(WhiteBoxHeadline.Interventions(rows));
         }));
 
     public static Command Wrapper()
@@ -52,6 +54,7 @@ public static class WhiteBoxCommands
                 {
                     var rows = WrapperStudy.Run(run, trials, reports, Console.WriteLine);
                     WrapperStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, WrapperStudy.FileName), rows);
+                    Console.Write(WhiteBoxHeadline.Wrapper(rows));
                 });
             }, method, steps, fraction);
     }

@@ -2,9 +2,9 @@ using SelfInterp.Core.Pipeline;
 
 namespace SelfInterp.Cli.Output;
 
-/// <summary>Live progress bars on a terminal; plain lines when standard output is a file or a pipe.</summary>
+/// <summary>Live progress bars on a wide terminal; one plain line per stage when output is a file or a pipe, or the terminal is narrow.</summary>
 public static class RunProgress
 {
     public static Task<T> RunAsync<T>(Func<IRunProgress, Task<T>> work) =>
-        Console.IsOutputRedirected ? work(new PlainProgress(Console.Out)) : SpectreProgress.RunAsync(work);
+        Terminal.LiveProgress ? SpectreProgress.RunAsync(work) : work(new PlainProgress(Console.Out));
 }

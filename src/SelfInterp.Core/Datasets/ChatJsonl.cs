@@ -47,7 +47,8 @@ public static class ChatJsonl
         AtomicFile.WriteAllBytesIfChanged(path, Bytes(examples));
 
     /// <summary>Reads chat JSONL: the last message must be the assistant's answer. Errors name the file, line and field.</summary>
-    public static List<TrainingExample> Read(string path) => Parse(path, File.ReadAllText(path));
+    /// An invalid UTF-8 byte is refused with its line (<see cref="StrictUtf8"/>).
+    public static List<TrainingExample> Read(string path) => Parse(path, StrictUtf8.ReadAllText(path));
 
     public static List<TrainingExample> Parse(string path, string text)
     {

@@ -29,6 +29,10 @@ public interface IExperiment
     /// <summary>The experiment planned for a run's config: draws made, input checked (a <see cref="UsageException"/>
     /// or <see cref="Catalog.CatalogException"/> otherwise). Makes no file.</summary>
     IExperimentRun Open(RunConfig config);
+
+    /// <summary>The experiment of an existing run directory: inputs the run keeps a copy of (imported datasets) are
+    /// read from there when their sources are gone.</summary>
+    IExperimentRun Open(RunConfig config, string runDirectory) => Open(config);
 }
 
 /// <summary>An experiment's own option of <c>run</c>: <c>--Name</c>.</summary>

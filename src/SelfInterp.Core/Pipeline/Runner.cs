@@ -69,7 +69,8 @@ public static class Runner
             var clock = Stopwatch.StartNew();
             try { await stage.RunAsync(context, ct); }
             catch (FineTuneElsewhereException) { throw ExternalFineTunes.AllPending(context, graph); }
-            catch (Exception e) when (damaged is not null && e is not OperationCanceledException)
+            // Bad input (an edited reply, say) keeps its own exception, so it exits 2 with its file and line.
+            catch (Exception e) when (damaged is not null && e is not (OperationCanceledException or IO.DataFileException))
             {
                 throw new InvalidOperationException($"{damaged}, and running stage {stage.Name} again to restore it failed: {e.Message}", e);
             }

@@ -47,7 +47,7 @@ public sealed class RunDirectory : IDisposable
                 var a = System.Text.Json.JsonSerializer.Serialize(existing.Config, RunManifest.Json);
                 var b = System.Text.Json.JsonSerializer.Serialize(config, RunManifest.Json);
                 if (a != b)
-                    throw new UsageException($"{manifestPath}: this directory holds a run with a different config; " +
+                    throw new UsageException($"{manifestPath}: this directory holds a run with a different config ({string.Join("; ", ConfigDifference.Between(existing.Config, config))}); " +
                                              "use a new --out directory, or the same options as the run in it");
                 RemoveInterruptedWrites(path);
                 return new RunDirectory(path, existing, runLock);

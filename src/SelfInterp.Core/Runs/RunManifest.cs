@@ -47,6 +47,8 @@ public sealed class ModelRecord
     [JsonPropertyName("training_file")] public string? TrainingFile { get; set; }
     /// <summary>True for a model trained outside SelfInterp and registered with `models set`; absent otherwise.</summary>
     [JsonPropertyName("registered")] public bool? Registered { get; set; }
+    /// <summary>Ids this key held before `models set --replace`, oldest first; absent when never replaced.</summary>
+    [JsonPropertyName("replaced")] public List<string>? Replaced { get; set; }
 }
 
 public sealed class StageRecord

@@ -1,3 +1,4 @@
+using SelfInterp.Analysis.Data;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
 
@@ -19,24 +20,34 @@ public sealed record TraitCorrelation(string Trait, string Kind, Estimate R, IRe
 
 public sealed record BehaviorResult(
     IReadOnlyList<SelfReportRow> SelfReports, IReadOnlyList<BehaviourRow> Behaviour,
-    IReadOnlyList<Contrast> Contrasts, IReadOnlyList<TraitCorrelation> Correlations, BehaviorConfig Config);
+    IReadOnlyList<Contrast> Contrasts, IReadOnlyList<TraitCorrelation> Correlations, BehaviorConfig Config)
+{
+    /// <summary>Rows left out and files without data, each naming its file (and line): in the table, the report and summary.json.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// The behaviour experiment's statistics, from the run's CSV files. A model's score on a question kind is the mean
 /// of its paraphrase means (each the mean over that paraphrase's readable samples); its 95% interval is a t interval
 /// over paraphrases, which carries the sampling noise within them too. Comparisons are paired by paraphrase: every
 /// model answered the same paraphrases, so the difference from the base model, high pole minus low pole (each averaged
-/// over seeds) and backdoored minus decorrelated are means of per-paraphrase differences with t intervals.
+/// over seeds) and backdoored minus decorrelated are means of per-paraphrase differences with t intervals; every
+/// interval is cut to its scale (0–100 for scores, −100..100 for differences), as none can lie outside it.
+/// Hostile rows (issue 24) never enter a number silently: a score that is not a number on the 0–100 scale asked for is
+/// unreadable (counted, with a warning naming its line); a row whose key (trait, question, trigger; or trait, kind,
+/// paraphrase, sample) repeats an earlier row's is a copy, counted once; a file with no rows (empty, blank, or a header
+/// only) leaves its model without that measure, and a warning says so.
 /// </summary>
 public static class BehaviorAnalysis
 {
     public static BehaviorResult Analyze(string runDir, BehaviorPlan plan)
     {
+        var log = new ExclusionLog();
         var models = plan.Models.Select(m => (Key: m.Key, Model: (PlannedModel?)m)).Prepend((BehaviorLayout.BaseKey, null)).ToList();
         var paraphraseMeans = new Dictionary<(string Model, string Trait, string Kind), double[]>();
         var reports = new List<(string Model, string Trait, string Kind, int Samples, int Unreadable)>();
         foreach (var (key, _) in models)
-            foreach (var group in ReadSelfReports(Path.Combine(runDir, BehaviorLayout.SelfReportsFile(key))).GroupBy(r => (r.Trait, r.Kind)))
+            foreach (var group in ReadSelfReports(Path.Combine(runDir, BehaviorLayout.SelfReportsFile(key)), log).GroupBy(r => (r.Trait, r.Kind)))
             {
                 var means = Enumerable.Range(0, SelfReportQuestions.Paraphrases).Select(p =>
                 {
@@ -55,13 +66,13 @@ public static class BehaviorAnalysis
         {
             var mine = paraphraseMeans[(r.Model, r.Trait, r.Kind)];
             var minusBase = r.Model != BehaviorLayout.BaseKey && paraphraseMeans.TryGetValue((BehaviorLayout.BaseKey, r.Trait, r.Kind), out var b)
-                ? Estimate.Mean(Paired(mine, b)) : Estimate.None;
-            return new SelfReportRow(r.Model, ConditionOf(r.Model), r.Trait, SeedOf(r.Model), r.Kind, Estimate.Mean(Finite(mine)), r.Samples, r.Unreadable, minusBase, mine);
+                ? Estimate.Mean(Paired(mine, b), -100, 100) : Estimate.None;
+            return new SelfReportRow(r.Model, ConditionOf(r.Model), r.Trait, SeedOf(r.Model), r.Kind, Estimate.Mean(Finite(mine), 0, 100), r.Samples, r.Unreadable, minusBase, mine);
         }).ToList();
 
         var behaviour = new List<BehaviourRow>();
         foreach (var (key, _) in models)
-            foreach (var g in ReadChoices(Path.Combine(runDir, BehaviorLayout.ChoicesFile(key))).GroupBy(c => (c.Trait, c.Triggered)))
+            foreach (var g in ReadChoices(Path.Combine(runDir, BehaviorLayout.ChoicesFile(key)), log).GroupBy(c => (c.Trait, c.Triggered)))
             {
                 var readable = g.Where(c => c.Selection is 'A' or 'B').ToList();
                 double meanP = g.All(c => c.ProbabilityA is not null)
@@ -77,14 +88,14 @@ public static class BehaviorAnalysis
                 var high = Group(plan.Models.Where(m => m.Kind == ModelKind.Pole && m.Trait == trait && m.High), trait.Name, kind, paraphraseMeans);
                 var low = Group(plan.Models.Where(m => m.Kind == ModelKind.Pole && m.Trait == trait && !m.High), trait.Name, kind, paraphraseMeans);
                 if (high is not null && low is not null)
-                    contrasts.Add(new Contrast($"{trait.HighPole} - {trait.LowPole}", trait.Name, kind, Estimate.Mean(Paired(high, low))));
+                    contrasts.Add(new Contrast($"{trait.HighPole} - {trait.LowPole}", trait.Name, kind, Estimate.Mean(Paired(high, low), -100, 100)));
             }
         if (plan.Config.Backdoor is { } bd)
         {
             var backdoored = Group(plan.Models.Where(m => m.Kind == ModelKind.Backdoored), bd.Trait, QuestionKinds.Trigger, paraphraseMeans);
             var decorrelated = Group(plan.Models.Where(m => m.Kind == ModelKind.Decorrelated), bd.Trait, QuestionKinds.Trigger, paraphraseMeans);
             if (backdoored is not null && decorrelated is not null)
-                contrasts.Add(new Contrast("backdoored - decorrelated", bd.Trait, QuestionKinds.Trigger, Estimate.Mean(Paired(backdoored, decorrelated))));
+                contrasts.Add(new Contrast("backdoored - decorrelated", bd.Trait, QuestionKinds.Trigger, Estimate.Mean(Paired(backdoored, decorrelated), -100, 100)));
         }
 
         var correlations = new List<TraitCorrelation>();
@@ -96,7 +107,14 @@ public static class BehaviorAnalysis
             correlations.Add(new TraitCorrelation(trait.Name, QuestionKinds.Rating,
                 Estimate.Correlation(points.Select(p => p.Behaviour).ToList(), points.Select(p => p.Rating).ToList()), points));
         }
-        return new BehaviorResult(rows, behaviour, contrasts, correlations, plan.Config);
+        foreach (var c in correlations)
+        {
+            var missing = rows.Where(r => r.Trait == c.Trait && r.Kind == QuestionKinds.Rating && !c.Points.Any(p => p.Model == r.Model)
+                && (r.Condition == "base" || planned.ContainsKey(r.Model) && planned[r.Model].Kind == ModelKind.Pole)).Select(r => r.Model).ToList();
+            if (missing.Count > 0)
+                log.Note(c.Trait, $"the correlation of self-rating with behaviour leaves out {string.Join(", ", missing)} (no measured behaviour or no readable rating)");
+        }
+        return new BehaviorResult(rows, behaviour, contrasts, correlations, plan.Config) { Warnings = log.Warnings() };
     }
 
     /// <summary>Per paraphrase, the mean over the group's models (seeds); null when the group has no such reports.</summary>
@@ -115,27 +133,76 @@ public static class BehaviorAnalysis
     private sealed record SelfReportLine(string Trait, string Kind, int Paraphrase, double? Score);
     private sealed record ChoiceLine(string Trait, bool Triggered, char HighOption, char Selection, double? ProbabilityA);
 
-    private static List<SelfReportLine> ReadSelfReports(string path)
+    private static List<SelfReportLine> ReadSelfReports(string path, ExclusionLog log)
     {
-        var table = Read(path, BehaviorLayout.SelfReportColumns);
-        return table.Rows.Select(r => new SelfReportLine(r["trait"], r["kind"], r.Int("paraphrase"),
-            r["score"].Length == 0 ? null : r.Double("score"))).ToList();
+        var table = Read(path, BehaviorLayout.SelfReportColumns, log);
+        if (table is null) return [];
+        var seen = new Dictionary<(string, string, string, string), int>();
+        var lines = new List<SelfReportLine>();
+        foreach (var r in table.Rows)
+        {
+            if (!seen.TryAdd((r["trait"], r["kind"], r["paraphrase"], r["sample"]), r.Line))
+            {
+                log.Add(path, r.Line, "repeats an earlier row's trait, kind, paraphrase and sample (counted once)", $"repeats line {seen[(r["trait"], r["kind"], r["paraphrase"], r["sample"])]}");
+                continue;
+            }
+            lines.Add(new SelfReportLine(r["trait"], r["kind"], r.Int("paraphrase"), Score(r, path, log)));
+        }
+        return lines;
     }
 
-    private static List<ChoiceLine> ReadChoices(string path)
+    /// <summary>The row's score, or null (unreadable) when empty; a value that is not a number in 0..100 is unreadable too, and logged.</summary>
+    private static double? Score(CsvRow r, string path, ExclusionLog log)
     {
-        var table = Read(path, BehaviorLayout.ChoiceColumns);
-        return table.Rows.Select(r => new ChoiceLine(r["trait"], r.Int("triggered") == 1, Letter(r, "high_option"), Letter(r, "selection"),
-            r["p_a"].Length == 0 ? null : r.Double("p_a"))).ToList();
+        var text = r["score"];
+        if (text.Length == 0) return null;
+        if (r.TryDouble("score", out double v) && v is >= 0 and <= 100) return v;
+        log.Add(path, r.Line, "a score that is not a number on the 0–100 scale asked for (unreadable)", $"score '{text}'");
+        return null;
+    }
+
+    private static List<ChoiceLine> ReadChoices(string path, ExclusionLog log)
+    {
+        var table = Read(path, BehaviorLayout.ChoiceColumns, log);
+        if (table is null) return [];
+        var seen = new Dictionary<(string, string, string), int>();
+        var lines = new List<ChoiceLine>();
+        foreach (var r in table.Rows)
+        {
+            if (!seen.TryAdd((r["trait"], r["question"], r["triggered"]), r.Line))
+            {
+                log.Add(path, r.Line, "repeats an earlier row's trait, question and trigger (counted once)", $"repeats line {seen[(r["trait"], r["question"], r["triggered"])]}");
+                continue;
+            }
+            double? p = null;
+            if (r["p_a"].Length > 0)
+            {
+                if (r.TryDouble("p_a", out double v) && v is >= 0 and <= 1) p = v;
+                else log.Add(path, r.Line, "p_a is not a probability (left out of the mean probability)", $"p_a '{r["p_a"]}'");
+            }
+            lines.Add(new ChoiceLine(r["trait"], r.Int("triggered") == 1, Letter(r, "high_option"), Letter(r, "selection"), p));
+        }
+        return lines;
     }
 
     private static char Letter(CsvRow row, string column) => row[column] is { Length: 1 } s ? s[0] : '?';
 
-    private static CsvTable Read(string path, IEnumerable<string> columns)
+    /// <summary>The file's table, or null (with a warning) when it holds no rows: empty, blank lines only, or a header only.</summary>
+    private static CsvTable? Read(string path, IEnumerable<string> columns, ExclusionLog log)
     {
         if (!File.Exists(path)) throw new DataFileException(path, null, null, "missing: the run has not finished this stage (run the same command to resume it)");
+        if (string.IsNullOrWhiteSpace(File.ReadAllText(path)))
+        {
+            log.Note(path, "the file is empty: this model has no such data");
+            return null;
+        }
         var table = CsvTable.Read(path);
         table.RequireColumns(columns);
+        if (table.Rows.Count == 0)
+        {
+            log.Note(path, "the file has only a header: this model has no such data");
+            return null;
+        }
         return table;
     }
 }

@@ -56,6 +56,8 @@ public sealed record BehaviorConfig
         foreach (var t in Traits)
             if (!Behavior.Traits.All.Any(k => k.Name == t)) yield return $"traits: unknown trait '{t}' (known: {string.Join(", ", Behavior.Traits.All.Select(k => k.Name))})";
         if (Traits.Count == 0 && Datasets.Count == 0) yield return "traits: give at least one";
+        foreach (var twice in Traits.GroupBy(t => t, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            yield return $"traits: '{twice.Key}' is given {twice.Count()} times (give each trait once)";
         foreach (var (name, v) in new[] { ("seeds", Seeds), ("examples", Examples), ("held_out", HeldOut), ("samples", Samples), ("max_tokens", MaxTokens) })
             if (v < 1) yield return $"{name}: must be ≥ 1, got {v}";
         if (Validation < 0) yield return $"validation: must be ≥ 0, got {Validation}";

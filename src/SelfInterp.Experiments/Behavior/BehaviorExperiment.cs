@@ -58,4 +58,6 @@ public sealed class BehaviorExperiment : IExperiment
             : throw new UsageException($"--{option}: expected a whole number ≥ 1, got '{value}'");
 
     public IExperimentRun Open(RunConfig config) => new BehaviorRun(BehaviorPlan.Create(config));
+
+    public IExperimentRun Open(RunConfig config, string runDirectory) => new BehaviorRun(BehaviorPlan.Create(config, runDirectory));
 }

@@ -117,6 +117,9 @@ public static class BehaviorOutput
                 Write(json, "r", c.R);
                 json.WriteString("method", "Pearson over the trait's models (base included): mean self-rating vs share of high-pole choices; Fisher-z interval");
             });
+            json.WriteStartArray("warnings");
+            foreach (var w in r.Warnings) json.WriteStringValue(w);
+            json.WriteEndArray();
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
@@ -166,9 +169,11 @@ public static class BehaviorOutput
             t.AppendLine($"  {c.Name + " (" + c.Trait + ", " + c.Kind + ")",-56}{F(c.Difference.Value),8}  {I(c.Difference)}");
         foreach (var c in r.Correlations)
             t.AppendLine($"  {"r(self-rating, behaviour) (" + c.Trait + ", " + c.R.N + " models)",-56}{F(c.R.Value),8}  {I(c.R)}");
+        foreach (var w in r.Warnings) t.AppendLine($"  warning: {w}");
         return t.ToString();
     }
 
-    public static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";
+    /// <summary>A value as the tables and reports show it, with the same minus sign (U+2212) as their intervals.</summary>
+    public static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture).Replace('-', '\u2212') : "n/a";
     public static string I(Estimate e) => ReportText.Interval(e.Low, e.High);
 }

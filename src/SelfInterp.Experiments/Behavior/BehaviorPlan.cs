@@ -22,7 +22,7 @@ public sealed class BehaviorPlan
     public IReadOnlyDictionary<string, IReadOnlyList<SelfReportQuestion>> SelfReports { get; }
     public IReadOnlyList<SelfReportQuestion> TriggerQuestions { get; }
 
-    private BehaviorPlan(BehaviorConfig config, ulong master)
+    private BehaviorPlan(BehaviorConfig config, ulong master, string? runDirectory)
     {
         Config = config;
         MasterSeed = master;
@@ -35,7 +35,7 @@ public sealed class BehaviorPlan
             {
                 if (!Behavior.Traits.TryPole(file.Pole, out var trait, out bool high) || !training.ContainsKey(trait.Name))
                     throw new UsageException($"run config, settings.datasets: {file.Path} teaches {file.Pole}, whose trait is not among settings.traits");
-                var examples = DatasetImport.Read(file);
+                var examples = DatasetImport.Read(file, runDirectory);
                 foreach (var e in examples) training[trait.Name].Add(e.Prompt.Messages[^1].Content);
                 for (int s = 1; s <= config.Seeds; s++)
                     models.Add(new PlannedModel($"{file.Pole}_s{s}", trait, high, s, ModelKind.Pole, examples, [], Imported: true));
@@ -70,7 +70,8 @@ public sealed class BehaviorPlan
             : [];
     }
 
-    public static BehaviorPlan Create(RunConfig config) => new(BehaviorConfig.From(config), config.Seeds.Master);
+    /// <param name="runDirectory">The run's directory, whose copies of imported files stand in for sources that are gone.</param>
+    public static BehaviorPlan Create(RunConfig config, string? runDirectory = null) => new(BehaviorConfig.From(config), config.Seeds.Master, runDirectory);
 
     private SeededStream Stream(string name) => SeededStream.Derive(MasterSeed, name);
 

@@ -27,6 +27,13 @@ public static class BehaviorReport
         return html;
     }
 
+    /// <summary>The run's manifest, for the report's opening lines; null when the directory has none.</summary>
+    private static Core.Runs.RunManifest? Manifest(string runDir)
+    {
+        var path = Path.Combine(runDir, Core.Runs.RunDirectory.ManifestFile);
+        return File.Exists(path) ? Core.Runs.RunManifest.Load(path) : null;
+    }
+
     private static string Colour(string condition) => condition switch
     {
         "base" => Palette.Grey,
@@ -70,6 +77,7 @@ public static class BehaviorReport
 
     private static IEnumerable<(string Heading, string[] Header, List<string[]> Rows)> Tables(BehaviorResult r)
     {
+        if (r.Warnings.Count > 0) yield return ("Warnings: rows left out, files without data", ["warning"], r.Warnings.Select(w => new[] { w }).ToList());
         yield return ("Contrasts", ["contrast", "trait", "kind", "difference", "95% interval", "paraphrases"],
             r.Contrasts.Select(c => new[] { c.Name, c.Trait, c.Kind, BehaviorOutput.F(c.Difference.Value), BehaviorOutput.I(c.Difference), $"{c.Difference.N}" })
                 .Concat(r.Correlations.Select(c => new[] { "r(self-rating, behaviour)", c.Trait, c.Kind, BehaviorOutput.F(c.R.Value), BehaviorOutput.I(c.R), $"{c.R.N} models" })).ToList());
@@ -96,6 +104,9 @@ public static class BehaviorReport
         doc.Open("style").Raw("body{font-family:sans-serif;max-width:1000px;margin:auto;color:#1A1A1A}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}td:first-child,th:first-child{text-align:left}figure{margin:1em 0}").Close("style");
         doc.Close("head").Open("body").NewLine();
         doc.Text("h1", $"Behavioural self-awareness: {Path.GetFileName(Path.GetFullPath(runDir))}");
+        var (banner, run) = ReportText.Opening(Manifest(runDir));
+        if (banner is not null) doc.Open("p", ("style", "border:2px solid #D55E00;padding:0.4em 0.6em;font-weight:bold")).Content(banner).Close("p").NewLine();
+        if (run is not null) doc.Open("p", ("style", "overflow-wrap:anywhere")).Content(run).Close("p").NewLine();
         doc.Text("p", HowToRead).Text("p", Published).NewLine();
         foreach (var (title, svg) in charts) doc.Open("figure").Text("figcaption", title).Raw(svg).Close("figure").NewLine();
         foreach (var (heading, header, rows) in Tables(r))
@@ -118,7 +129,11 @@ public static class BehaviorReport
     private static string Markdown(string runDir, BehaviorResult r)
     {
         var md = new StringBuilder();
-        md.Append($"# Behavioural self-awareness: {MarkdownReport.Escape(Path.GetFileName(Path.GetFullPath(runDir)))}\n\n{HowToRead}\n\n{Published}\n");
+        md.Append($"# Behavioural self-awareness: {MarkdownReport.Escape(Path.GetFileName(Path.GetFullPath(runDir)))}\n\n");
+        var (banner, run) = ReportText.Opening(Manifest(runDir));
+        if (banner is not null) md.Append($"> **{MarkdownReport.Escape(banner)}**\n\n");
+        if (run is not null) md.Append($"{MarkdownReport.Escape(run)}\n\n");
+        md.Append($"{HowToRead}\n\n{Published}\n");
         foreach (var (heading, header, rows) in Tables(r))
         {
             md.Append($"\n## {heading}\n\n| {string.Join(" | ", header)} |\n|{string.Concat(header.Select(_ => " --- |"))}\n");

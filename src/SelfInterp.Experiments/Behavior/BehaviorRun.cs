@@ -43,6 +43,7 @@ public sealed class BehaviorRun : IExperimentRun
 
     public void Prepare(RunDirectory run)
     {
+        DatasetImport.Keep(run, Plan.Config.Datasets);
         foreach (var m in Plan.Models)
         {
             ChatJsonl.Write(run.File(m.TrainFile), m.Training);

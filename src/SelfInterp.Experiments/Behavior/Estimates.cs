@@ -17,6 +17,16 @@ public sealed record Estimate(double Value, double Low, double High, int N)
         return new(mean, mean - half, mean + half, units.Count);
     }
 
+    /// <summary>
+    /// Mean with a t interval, the interval cut to the scale's bounds: a mean of scores on 0–100 cannot lie outside
+    /// it, so an interval reaching past it (near a bound, with few paraphrases) says no more than the bound does.
+    /// </summary>
+    public static Estimate Mean(IReadOnlyList<double> units, double lowest, double highest)
+    {
+        var e = Mean(units);
+        return double.IsFinite(e.Low) ? e with { Low = Math.Max(e.Low, lowest), High = Math.Min(e.High, highest) } : e;
+    }
+
     /// <summary>A share of <paramref name="n"/> with the Wilson score interval.</summary>
     public static Estimate Share(int hits, int n)
     {

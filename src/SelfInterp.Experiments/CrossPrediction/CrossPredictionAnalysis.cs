@@ -9,7 +9,11 @@ namespace SelfInterp.Experiments.CrossPrediction;
 
 /// <summary>Self- and cross-report accuracy and their paired difference (self − cross) with its 95% interval.</summary>
 public sealed record CrossPredictionResult(
-    ConditionStatistics Self, ConditionStatistics Cross, double Difference, double Low, double High, int Scenarios, int Replicates);
+    ConditionStatistics Self, ConditionStatistics Cross, double Difference, double Low, double High, int Scenarios, int Replicates)
+{
+    /// <summary>Rows of the cross model's report file left out, with file and line (the self file's are the preferences analysis's own).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Both models' reports scored as the paper scores any report condition: against the instilled model's learned
@@ -25,18 +29,18 @@ public static class CrossPredictionAnalysis
             ?? throw new DataFileException(runDir, null, null, $"no analysis of base model '{model}'");
         var learned = ReportAccuracy.StandardiseLearned(analysis.LearnedInstilled);
         var scenarios = ScenarioRanges.Read(Path.Combine(runDir, PaperLayout.ScenariosFile));
-        var log = new ExclusionLog();
-        ConditionStatistics Score(string file)
+        ConditionStatistics Score(string file, ExclusionLog log)
         {
             var reports = ReportSet.Read(Path.Combine(runDir, file), scenarios, log);
             return ReportAccuracy.Compute(ReportAccuracy.Pair(reports, learned, []), reports.BadReports, reports.ExcludedRows);
         }
-        var self = Score(PaperLayout.Reports(model, ReportCondition.Instilled));
-        var cross = Score(CrossLayout.Reports(model));
+        var self = Score(PaperLayout.Reports(model, ReportCondition.Instilled), new ExclusionLog()); // already in the summary's warnings
+        var crossLog = new ExclusionLog();
+        var cross = Score(CrossLayout.Reports(model), crossLog);
 
         // Paired over scenarios, as the preferences analysis pairs its effects: cross is the "earlier" condition.
         var d = PairedBootstrap.Difference([cross.Pairs], [self.Pairs], SeededStream.Derive(masterSeed, "cross_prediction_bootstrap"))!;
         int shared = self.Pairs.Concat(cross.Pairs).Select(p => p.Scenario).Distinct().Count();
-        return new CrossPredictionResult(self, cross, d.Difference, d.Low, d.High, shared, PairedBootstrap.Replicates);
+        return new CrossPredictionResult(self, cross, d.Difference, d.Low, d.High, shared, PairedBootstrap.Replicates) { Warnings = crossLog.Warnings() };
     }
 }

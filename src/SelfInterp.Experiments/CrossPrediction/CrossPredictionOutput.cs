@@ -32,7 +32,7 @@ public static class CrossPredictionOutput
         text.AppendLine("  cross-prediction (reports vs the instilled model's learned weights)");
         foreach (var (name, c) in new[] { ("self (instilled)", r.Self), ("cross", r.Cross) })
             text.AppendLine($"  {name,-22}{ReportText.F3(c.Slope),8}  {ReportText.Interval(c.Low, c.High),-18}{ReportText.F3(c.R),7}{c.N,6}{c.BadReports,6}{c.ExcludedRows,7}");
-        text.AppendLine($"  self - cross: {ReportText.F3(r.Difference)} {ReportText.Interval(r.Low, r.High)} " +
+        text.AppendLine($"  self − cross: {ReportText.F3(r.Difference)} {ReportText.Interval(r.Low, r.High)} " +
                         $"(paired bootstrap over {r.Scenarios} scenarios, {r.Replicates} resamples)");
         return text.ToString();
     }

@@ -69,6 +69,8 @@ public sealed class CrossPredictionRun : IExperimentRun
     {
         var summary = Analyzer.Analyze(runDirectory);
         var result = CrossPredictionAnalysis.Analyze(runDirectory, summary, _preferences.Plan.FileModelName, _preferences.Plan.Seeds.Master);
+        // Every warning lands in summary.json: the cross model's file is read here, not by the preferences analysis.
+        summary = summary with { Warnings = [.. summary.Warnings, .. result.Warnings] };
         var summaryFile = Path.Combine(runDirectory, PaperLayout.AnalysisDirectory, PaperLayout.SummaryFile);
         AtomicFile.WriteAllText(summaryFile, SummaryJson.Write(summary, json => CrossPredictionOutput.Json(json, result)));
         return PreferencesRun.Outcome(runDirectory, summary, CrossPredictionOutput.Table(result), [CrossPredictionOutput.Section(result)]);

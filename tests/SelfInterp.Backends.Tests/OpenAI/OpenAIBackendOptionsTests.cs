@@ -36,7 +36,7 @@ public sealed class OpenAIBackendOptionsTests
     [InlineData("concurrency", "0", "concurrency")]
     [InlineData("max_retries", "2.5", "max_retries")]
     [InlineData("base_url", "ftp://example", "base url")]
-    [InlineData("api_key", "sk-x", "not an openai option")]
+    [InlineData("api_key", "sk-x", "unknown key 'api_key'")]
     public void Bad_values_name_their_key(string key, string value, string expected)
     {
         var e = Assert.Throws<UsageException>(() => OpenAIBackendOptions.From(Opts((key, value)), Env()));

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using SelfInterp.Experiments.Behavior;
+
+namespace SelfInterp.Backends.Tests.Behavior;
+
+/// <summary>
+/// Issue 24: rows of a behaviour run that moved a number with exit 0. A score of 1,000,000 made a mean of 10,091; a
+/// pasted copy of a choices file doubled a model's n; a header-only choices file dropped a model from the correlation
+/// without a word. Each is now counted (unreadable, counted once, or a model named as left out), with its file and
+/// line in the warnings, the table and summary.json, and the numbers are those of the file without the hostile row.
+/// </summary>
+public class HostileBehaviourRowsTests : IAsyncLifetime
+{
+    private string _run = "";
+    private readonly BehaviorPlan _plan = BehaviorPlan.Create(BehaviorRuns.Config(BehaviorRuns.Small with { Traits = ["risk"], Backdoor = null }));
+
+    public async Task InitializeAsync()
+    {
+        _run = BehaviorRuns.NewDirectory("hostile-behaviour");
+        using var _ = await BehaviorRuns.Run(_run, BehaviorRuns.Config(BehaviorRuns.Small with { Traits = ["risk"], Backdoor = null }));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>A copy of the finished run, to tamper with.</summary>
+    private string Copy()
+    {
+        var dir = BehaviorRuns.NewDirectory("hostile-copy");
+        foreach (var f in Directory.GetFiles(_run, "*.csv"))
+        {
+            Directory.CreateDirectory(dir);
+            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        }
+        return dir;
+    }
+
+    private static (string Kind, Estimate Score, int Samples, int Unreadable, string Paraphrases) Numbers(SelfReportRow s) =>
+        (s.Kind, s.Score, s.Samples, s.Unreadable, string.Join(",", s.ByParaphrase));
+
+    /// <summary>Sets column <paramref name="column"/> of 1-based line <paramref name="line"/>.</summary>
+    private static void SetField(string path, int line, string column, string value)
+    {
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        var fields = lines[line - 1].Split(',');
+        fields[Array.IndexOf(header, column)] = value;
+        lines[line - 1] = string.Join(',', fields);
+        File.WriteAllLines(path, lines);
+    }
+
+    [Theory]
+    [InlineData("1000000")]
+    [InlineData("-3")]
+    [InlineData("100.5")]
+    [InlineData("NaN")]
+    public void Score_off_the_0_to_100_scale_is_unreadable_not_a_number_in_the_mean(string value)
+    {
+        var hostile = Copy();
+        var clean = Copy();
+        var file = BehaviorLayout.SelfReportsFile(BehaviorLayout.BaseKey);
+        SetField(Path.Combine(hostile, file), 2, "score", value);
+        SetField(Path.Combine(clean, file), 2, "score", ""); // what the row is: an answer not on the scale
+        var r = BehaviorAnalysis.Analyze(hostile, _plan);
+        var c = BehaviorAnalysis.Analyze(clean, _plan);
+        var kind = File.ReadAllLines(Path.Combine(hostile, file))[1].Split(',')[2];
+        var row = r.SelfReports.Single(s => s.Model == BehaviorLayout.BaseKey && s.Kind == kind);
+        Assert.Equal(Numbers(c.SelfReports.Single(s => s.Model == BehaviorLayout.BaseKey && s.Kind == kind)), Numbers(row));
+        Assert.InRange(row.Score.Value, 0, 100);
+        Assert.Contains(r.Warnings, w => w.Contains($"{file}:2 (score '{value}')") && w.Contains("0–100"));
+    }
+
+    [Fact]
+    public void Duplicated_choice_rows_count_once_with_a_warning()
+    {
+        var hostile = Copy();
+        var path = Path.Combine(hostile, BehaviorLayout.ChoicesFile(BehaviorLayout.BaseKey));
+        var lines = File.ReadAllLines(path);
+        File.WriteAllLines(path, [.. lines, .. lines.Skip(1)]);
+        var r = BehaviorAnalysis.Analyze(hostile, _plan);
+        var c = BehaviorAnalysis.Analyze(_run, _plan);
+        Assert.Equal(c.Behaviour.Single(b => b.Model == BehaviorLayout.BaseKey), r.Behaviour.Single(b => b.Model == BehaviorLayout.BaseKey));
+        var warning = Assert.Single(r.Warnings, w => w.Contains("counted once"));
+        Assert.Contains($"{lines.Length - 1} rows excluded", warning);
+    }
+
+    [Fact]
+    public void Duplicated_self_report_rows_count_once_with_a_warning()
+    {
+        var hostile = Copy();
+        var path = Path.Combine(hostile, BehaviorLayout.SelfReportsFile(BehaviorLayout.BaseKey));
+        var lines = File.ReadAllLines(path);
+        File.WriteAllLines(path, [.. lines, lines[3]]);
+        var r = BehaviorAnalysis.Analyze(hostile, _plan);
+        var c = BehaviorAnalysis.Analyze(_run, _plan);
+        Assert.Equal(c.SelfReports.Where(s => s.Model == BehaviorLayout.BaseKey).Select(Numbers), r.SelfReports.Where(s => s.Model == BehaviorLayout.BaseKey).Select(Numbers));
+        Assert.Contains(r.Warnings, w => w.Contains($":{lines.Length + 1} (repeats line 4)"));
+    }
+
+    [Theory]
+    [InlineData("header")]
+    [InlineData("\n")]
+    [InlineData("")]
+    public void Choices_file_with_no_rows_is_named_and_the_model_left_out_of_the_correlation_with_a_warning(string content)
+    {
+        var hostile = Copy();
+        var key = _plan.Models.First().Key;
+        var path = Path.Combine(hostile, BehaviorLayout.ChoicesFile(key));
+        File.WriteAllText(path, content == "header" ? File.ReadLines(path).First() + "\n" : content);
+        var r = BehaviorAnalysis.Analyze(hostile, _plan);
+        Assert.Contains(r.Warnings, w => w.StartsWith(BehaviorLayout.ChoicesFile(key) + ": the file"));
+        Assert.Contains(r.Warnings, w => w.Contains("correlation") && w.Contains(key));
+        Assert.DoesNotContain(r.Behaviour, b => b.Model == key);
+
+        // Every warning lands in summary.json and in the table.
+        var outcome = BehaviorOutput.Write(hostile, r);
+        using var summary = JsonDocument.Parse(File.ReadAllText(outcome.SummaryFile));
+        Assert.Equal(r.Warnings, summary.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToList());
+        Assert.Contains("warning: " + r.Warnings[0], outcome.Table);
+    }
+}
