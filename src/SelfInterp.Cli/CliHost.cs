@@ -48,7 +48,7 @@ public static class CliHost
         if (args is ["--version"])
         {
             // The version, and what the engine computes with on this machine (what run.json and checkpoints record).
-            Console.WriteLine($"selfinterp {VersionInfo.Current}");
+            Console.WriteLine(VersionInfo.Current);
             Console.WriteLine($"engine: {Engine.Provenance.EngineProvenance.Default(Environment.ProcessorCount)}");
             return Ok;
         }

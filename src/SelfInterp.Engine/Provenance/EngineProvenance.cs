@@ -34,7 +34,9 @@ public sealed record EngineProvenance(string Gemm, bool Reproducible, int Thread
         ["system"] = System,
     };
 
-    public string ToJson() => JsonSerializer.Serialize(ToDictionary(), new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(ToDictionary(), JsonOptions) + "\n";
+
+    static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = global::System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One line for a terminal or an error message.</summary>
     public override string ToString() =>
