@@ -9,17 +9,7 @@ set -euo pipefail
 base="${1:-HEAD~1}"
 rounds="${2:-3}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d -t selfinterp-paper-XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-
-mkdir -p "$work/old-src"
-git -C "$root" archive "$base" | tar -x -C "$work/old-src"
-dotnet build "$work/old-src/src/SelfInterp.Cli" -c Release -o "$work/old" -v q -nologo > /dev/null
-dotnet build "$root/src/SelfInterp.Cli" -c Release -o "$work/new" -v q -nologo > /dev/null
-
-# One run: "wall cpu" in seconds.
-measure() { local TIMEFORMAT='%R %U %S' r u s; read -r r u s < <({ time "$@" > /dev/null 2>&1; } 2>&1); echo "$r $(echo "$u + $s" | bc -l)"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$root/bench/side-by-side.sh" paper
 
 old=() new=() ratios=()
 for ((i = 0; i < rounds; i++)); do

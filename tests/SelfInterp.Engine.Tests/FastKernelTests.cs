@@ -1,6 +1,6 @@
 using SelfInterp.Engine.Gemm;
 using SelfInterp.Engine.Kernels;
-using SelfInterp.Engine.Kernels.Reference;
+using SelfInterp.Engine.Tests.Reference;
 
 namespace SelfInterp.Engine.Tests;
 

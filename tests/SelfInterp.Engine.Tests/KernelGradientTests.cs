@@ -1,4 +1,4 @@
-using SelfInterp.Engine.Kernels.Reference;
+using SelfInterp.Engine.Tests.Reference;
 
 namespace SelfInterp.Engine.Tests;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace SelfInterp.Engine.Kernels.Reference;
+namespace SelfInterp.Engine.Tests.Reference;
 
 /// <summary>Plain-loop versions of every kernel, generic over the float type so that tests can check their
 /// backward passes against finite differences in double precision, and the fast float kernels against them.</summary>
