@@ -15,7 +15,7 @@ public sealed class FineTuningApiTests
     /// <summary>Two instilled and two native scenarios: the plan the API tests draw their prompts from.</summary>
     internal static readonly PreferencesPlan Plan = PreferencesPlan.Create(PreferencesExperiment.Config(new PreferencesConfig { Instilled = 2, Native = 2 }));
 
-    private static string Jsonl(bool reports)
+    internal static string Jsonl(bool reports)
     {
         var rng = Core.Random.SeededStream.Derive(11, "ft_api");
         var examples = Enumerable.Range(0, 12).Select(k =>
@@ -173,7 +173,7 @@ public sealed class FineTuningApiTests
     }
 
     /// <summary>A backend whose training runs until cancelled (optionally saying it is halfway first).</summary>
-    private sealed class TrainingNeverEnds : IModelBackend
+    internal sealed class TrainingNeverEnds : IModelBackend
     {
         public bool Halfway { get; init; }
         public readonly TaskCompletionSource<bool> Started = new(TaskCreationOptions.RunContinuationsAsynchronously);

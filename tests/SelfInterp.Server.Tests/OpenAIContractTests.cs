@@ -66,20 +66,36 @@ public sealed class OpenAIContractTests
             (await http.GetAsync(path)).Dispose();
         var fileId = System.Text.Json.JsonDocument.Parse(await (await http.GetAsync("files")).Content.ReadAsStringAsync()).RootElement.GetProperty("data")[0].GetProperty("id").GetString();
         (await http.GetAsync($"files/{fileId}")).Dispose();
-        // A job cancelled while it is queued or running: serve's answer to the cancel, then the job's last state.
-        using var form = new MultipartFormDataContent { { new StringContent("fine-tune"), "purpose" }, { new ByteArrayContent(File.ReadAllBytes(TrainingFile(false))), "file", "c.jsonl" } };
-        var upload = System.Text.Json.JsonDocument.Parse(await (await http.PostAsync("files", form)).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
-        var created = await http.PostAsync("fine_tuning/jobs", new StringContent($$"""{"model":"simulated-base","training_file":"{{upload}}","seed":3}""", Encoding.UTF8, "application/json"));
-        var cancelId = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
-        (await http.PostAsync($"fine_tuning/jobs/{cancelId}/cancel", null)).Dispose();
-        (await http.GetAsync($"fine_tuning/jobs/{cancelId}")).Dispose();
         (await http.PostAsync("chat/completions", new StringContent("""{"model":"no-such-model","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"))).Dispose();
 
         checkedHandler.AssertClean();
         foreach (var exchange in new[] { "POST /files 200", "POST /fine_tuning/jobs 200", "GET /fine_tuning/jobs/{fine_tuning_job_id} 200",
-                     "POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel 200", "GET /fine_tuning/jobs 200", "GET /fine_tuning/jobs/{fine_tuning_job_id}/events 200",
+                     "GET /fine_tuning/jobs 200", "GET /fine_tuning/jobs/{fine_tuning_job_id}/events 200",
                      "POST /chat/completions 200", "GET /models 200", "GET /models/{model} 200", "GET /files 200", "GET /files/{file_id} 200",
                      "GET /models/{model} 404", "POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel 400", "GET /fine_tuning/jobs/{fine_tuning_job_id} 404", "POST /chat/completions 404" })
             Assert.Contains(exchange, checkedHandler.Checked);
+    }
+
+    /// <summary>A job cancelled while it runs and one cancelled while queued: serve's answers to the cancels and the
+    /// jobs' last states. On a backend whose training never ends, so the jobs are surely still running and queued.</summary>
+    [Fact]
+    public async Task Cancelling_a_running_and_a_queued_job_keeps_to_OpenAIs_document()
+    {
+        var backend = new FineTuningApiTests.TrainingNeverEnds();
+        await using var server = await SelfInterpServer.StartAsync(new ServerOptions(TempDir.Create("contract-cancel"), "base", Port: 0), backend, _ => false);
+        var checkedHandler = new ContractCheckedHandler(ApiDocument.OpenAI, new SocketsHttpHandler());
+        using var http = new HttpClient(checkedHandler, disposeHandler: false) { BaseAddress = server.BaseUrl };
+        var file = await FineTuningApiTests.Upload(http, FineTuningApiTests.Jsonl(reports: false));
+        async Task<string> Create() => (await FineTuningApiTests.Send(http, HttpMethod.Post, "fine_tuning/jobs",
+            new StringContent($$"""{"model":"base","training_file":"{{file}}","seed":3}""", Encoding.UTF8, "application/json"))).GetProperty("id").GetString()!;
+        string running = await Create(), queued = await Create();
+        Assert.True(await backend.Started.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        foreach (var id in new[] { queued, running })
+        {
+            (await http.PostAsync($"fine_tuning/jobs/{id}/cancel", null)).Dispose();
+            (await http.GetAsync($"fine_tuning/jobs/{id}")).Dispose();
+        }
+        checkedHandler.AssertClean();
+        Assert.Contains("POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel 200", checkedHandler.Checked);
     }
 }

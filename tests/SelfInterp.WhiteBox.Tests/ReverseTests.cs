@@ -50,8 +50,11 @@ public class ReverseTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
         double moved = Row(rows, "moved", "steps_to_revive").Value, control = Row(rows, "control", "steps_to_revive").Value;
         Assert.True(double.IsFinite(moved) && moved > 0, $"the moved model revives within the schedule: {moved}");
         Assert.True(control > moved, $"the control revives later or never: {control} vs {moved}");
-        var last = Row(rows, "moved_minus_control", "r_with_original", 32);
-        Assert.True(last.Low > 0, $"at the last step the moved model is closer to the base model's choices than its control: {last}");
+        // Where the moved model has revived, it is closer to the base model's choices than its control (which may catch
+        // up later in the schedule: the measure is how soon, not where both end).
+        int revived = new[] { 0, 2, 4, 8, 16, 32 }.First(step => step >= moved);
+        var then = Row(rows, "moved_minus_control", "r_with_original", revived);
+        Assert.True(then.Low > 0, $"at step {revived}, where the moved model has revived, it is closer to the base model's choices than its control: {then}");
         Assert.Equal(6, Row(rows, "moved", "steps_to_revive").Units);
         Assert.Equal(30, Row(rows, "moved", "r_with_original", 0).Units);
     }
