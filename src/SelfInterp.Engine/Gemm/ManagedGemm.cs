@@ -9,12 +9,15 @@ namespace SelfInterp.Engine.Gemm;
 /// fused multiply-adds along k in order, C[i,j] = fma(alpha·A[i,p], B[p,j], C[i,j]) (the accumulators start from C
 /// at every slice, so neither the blocking nor the lane width changes a sum), and tiles of C go to threads whole.</summary>
 /// <remarks>One chain from C also means that rows of A that are zero leave C exactly as it was: a product over a
-/// subset of the rows (the engine's pruned last layer) gives the same bytes as over all of them. The micro-kernel
-/// is written with Vector256 on every CPU: a 512-bit one would be no faster for the engine's small matrices and
-/// would make the tiling, and so which tiles take the scratch path, depend on the CPU.</remarks>
+/// subset of the rows (the engine's pruned last layer) gives the same bytes as over all of them, and an edge tile
+/// (run in a scratch tile loaded from C) the same as a full one, so the micro-kernel may be 512 bits wide where the CPU
+/// has them and 256 elsewhere without changing a result.</remarks>
 public sealed unsafe class ManagedGemm : IGemm
 {
-    const int MR = 6, NR = 16, KC = 256, MC = 48, NC = 256;
+    const int MR = 6, KC = 256, MC = 48, NC = 256;
+    /// <summary>Panel width: two vectors per row of the micro-tile, 512-bit where the CPU has them. The width changes
+    /// which columns share a register, never the chain of operations of any element of C.</summary>
+    static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
 
     readonly int _threads;
     // Packing buffers belong to the calling thread, so concurrent calls (one per inference session) are safe.
@@ -169,16 +172,45 @@ public sealed unsafe class ManagedGemm : IGemm
             Kernel(a, b, kc, c, ldc);
             return;
         }
-        float* tile = stackalloc float[MR * NR];
+        float* tile = stackalloc float[MR * 32];
         new Span<float>(tile, MR * NR).Clear();
         for (int i = 0; i < mr; i++) new Span<float>(c + (long)i * ldc, nr).CopyTo(new Span<float>(tile + i * NR, nr));
         Kernel(a, b, kc, tile, NR);
         for (int i = 0; i < mr; i++) new Span<float>(tile + i * NR, nr).CopyTo(new Span<float>(c + (long)i * ldc, nr));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Kernel(float* a, float* b, int kc, float* c, int ldc)
+    {
+        if (NR == 32) Kernel512(a, b, kc, c, ldc);
+        else Kernel256(a, b, kc, c, ldc);
+    }
+
+    /// <summary>6×32 micro-kernel for CPUs with 512-bit vectors: 12 zmm accumulators loaded from C, the same chains.</summary>
+    static void Kernel512(float* a, float* b, int kc, float* c, int ldc)
+    {
+        float* c1 = c + ldc, c2 = c + 2L * ldc, c3 = c + 3L * ldc, c4 = c + 4L * ldc, c5 = c + 5L * ldc;
+        Vector512<float> c00 = Vector512.Load(c), c01 = Vector512.Load(c + 16), c10 = Vector512.Load(c1), c11 = Vector512.Load(c1 + 16),
+            c20 = Vector512.Load(c2), c21 = Vector512.Load(c2 + 16), c30 = Vector512.Load(c3), c31 = Vector512.Load(c3 + 16),
+            c40 = Vector512.Load(c4), c41 = Vector512.Load(c4 + 16), c50 = Vector512.Load(c5), c51 = Vector512.Load(c5 + 16);
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
+            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            a += MR; b += 32;
+        }
+        c00.Store(c); c01.Store(c + 16); c10.Store(c1); c11.Store(c1 + 16); c20.Store(c2); c21.Store(c2 + 16);
+        c30.Store(c3); c31.Store(c3 + 16); c40.Store(c4); c41.Store(c4 + 16); c50.Store(c5); c51.Store(c5 + 16);
+    }
+
     /// <summary>6×16 micro-kernel: 12 ymm accumulators loaded from C, per k two B loads, six A broadcasts and
     /// twelve fused multiply-adds, stored back.</summary>
-    static void Kernel(float* a, float* b, int kc, float* c, int ldc)
+    static void Kernel256(float* a, float* b, int kc, float* c, int ldc)
     {
         float* c1 = c + ldc, c2 = c + 2L * ldc, c3 = c + 3L * ldc, c4 = c + 4L * ldc, c5 = c + 5L * ldc;
         Vector256<float> c00 = Vector256.Load(c), c01 = Vector256.Load(c + 8), c10 = Vector256.Load(c1), c11 = Vector256.Load(c1 + 8),
@@ -193,7 +225,7 @@ public sealed unsafe class ManagedGemm : IGemm
             x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
             x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += MR; b += NR;
+            a += MR; b += 16;
         }
         c00.Store(c); c01.Store(c + 8); c10.Store(c1); c11.Store(c1 + 8); c20.Store(c2); c21.Store(c2 + 8);
         c30.Store(c3); c31.Store(c3 + 8); c40.Store(c4); c41.Store(c4 + 8); c50.Store(c5); c51.Store(c5 + 8);
