@@ -16,6 +16,17 @@ internal unsafe struct BlockBuffers
     public float* LoraQkv, LoraOut, LoraGateUp, LoraDown;
 }
 
+/// <summary>Scratch of one block's backward, shared by every layer: the gradients with respect to the block's inner
+/// activations (attention output, q|k|v, gate|up, the SwiGLU output, a norm's output, the adapters' low-rank part).</summary>
+internal unsafe struct BlockGradients
+{
+    public float* DAtt, DQkv, DGateUp, DSwi, DNorm, DU;
+}
+
+/// <summary>Where a parameter tensor's gradient goes (by its offset in the parameter block), or null when it is not
+/// computed (a frozen tensor, or a model training only its adapters).</summary>
+internal unsafe delegate float* GradientOf(long offset);
+
 /// <summary>Sequence and position of every row of a pass, for hooks (built only when hooks are set).</summary>
 internal sealed class RowTags(int[] sequences, int[] positions)
 {
@@ -66,6 +77,38 @@ internal static unsafe class DecoderBlock
         k.Linear(b.Swi, lo.W2, n, hid, d, 1f, b.Out, d);
         k.LoraAdd(layer, ProjectionGroup.Down, b.Swi, n, b.LoraDown, b.Out);
         RunHooks(hooks, tags, HookPoint.ResidPost(layer), b.Out, n, d);
+    }
+
+    /// <summary>The backward of <see cref="Rest"/> on its n rows: from dOut (∂L/∂out), which becomes ∂L/∂x (the
+    /// residual path plus both branches'), through the MLP and the output projection into g.DAtt.</summary>
+    public static void RestBackward(DecoderKernels k, Model m, int layer, int n, in BlockBuffers b, float* dOut, in BlockGradients g, GradientOf grad)
+    {
+        var c = m.Config;
+        var lo = m.Layout.Layers[layer];
+        int d = c.Dim, hid = c.MlpHidden;
+        // MLP: out = mid + W2·swiglu(W13·norm(mid))
+        k.LinearBackward(dOut, d, b.Swi, lo.W2, n, hid, d, 0f, g.DSwi, grad(lo.W2));
+        k.LoraBackward(layer, ProjectionGroup.Down, dOut, b.Swi, b.LoraDown, n, g.DU, g.DSwi);
+        k.SwiGluBackward(g.DSwi, b.GateUp, n, g.DGateUp);
+        k.LinearBackward(g.DGateUp, 2 * hid, b.Norm2, lo.W13, n, d, 2 * hid, 0f, g.DNorm, grad(lo.W13));
+        k.LoraBackward(layer, ProjectionGroup.GateUp, g.DGateUp, b.Norm2, b.LoraGateUp, n, g.DU, g.DNorm);
+        k.RmsNormBackward(g.DNorm, b.Mid, lo.MlpNorm, b.Rstd2, n, dOut, grad(lo.MlpNorm));
+        // mid = x + Wo·att
+        k.LinearBackward(dOut, d, b.Att, lo.Wo, n, c.QDim, d, 0f, g.DAtt, grad(lo.Wo));
+        k.LoraBackward(layer, ProjectionGroup.Output, dOut, b.Att, b.LoraOut, n, g.DU, g.DAtt);
+    }
+
+    /// <summary>The backward of <see cref="AttentionHalf"/> in training: from g.DAtt through attention (its probabilities
+    /// kept by the forward), the rotary positions and the q|k|v projection; adds ∂L/∂x into dX.</summary>
+    public static void AttentionHalfBackward(DecoderKernels k, Model m, int layer, int n, in BlockBuffers b, TrainingAttention attention,
+        float* dX, in BlockGradients g, GradientOf grad)
+    {
+        var c = m.Config;
+        var lo = m.Layout.Layers[layer];
+        attention.Backward(k, layer, g.DAtt, b.Qkv, g.DQkv);
+        k.LinearBackward(g.DQkv, c.QkvDim, b.Norm1, lo.Wqkv, n, c.Dim, c.QkvDim, 0f, g.DNorm, grad(lo.Wqkv));
+        k.LoraBackward(layer, ProjectionGroup.Qkv, g.DQkv, b.Norm1, b.LoraQkv, n, g.DU, g.DNorm);
+        k.RmsNormBackward(g.DNorm, b.X, lo.AttnNorm, b.Rstd1, n, dX, grad(lo.AttnNorm));
     }
 
     public static void RunHooks(Hooks? hooks, RowTags? tags, HookPoint point, float* x, int n, int d)

@@ -12,6 +12,8 @@ public sealed unsafe partial class Model
             Gathered = new(), Logits = new(), LoraU = new(), AttRows = new(),
             DResid = new(), DResidRows = new(), DAttRows = new(), DNorm = new(), DAtt = new(), DQkv = new(), DGateUp = new(), DSwi = new(), DGathered = new(), DU = new();
         public Attention? Attention;
+        /// <summary>The last forward's attention over its batch (rows, positions, probabilities), for the backward.</summary>
+        public TrainingAttention? BlockAttention;
         public int AttentionMaxT;
         public Batch? Batch;
         public int[] Positions = [];
@@ -90,14 +92,11 @@ public sealed unsafe partial class Model
         int M = rows.Count;
 
         float* resid = s.Resid.Ensure((long)(L + 1) * N * d);
-        float* norm1 = s.Norm1.Ensure((long)L * N * d), rstd1 = s.Rstd1.Ensure((long)L * N);
-        float* qkv = s.Qkv.Ensure((long)L * N * qkvDim), probs = s.Probs.Ensure((long)L * B * c.NHeads * T * T);
-        float* att = s.Att.Ensure((long)L * N * c.QDim), residMid = s.ResidMid.Ensure((long)L * N * d);
-        float* norm2 = s.Norm2.Ensure((long)L * N * d), rstd2 = s.Rstd2.Ensure((long)L * N);
-        float* gateUp = s.GateUp.Ensure((long)L * N * 2 * hid), swi = s.Swi.Ensure((long)L * N * hid);
-        float* normF = s.NormF.Ensure((long)N * d), rstdF = s.RstdF.Ensure(N);
-        int loraWidth = Lora is null ? 0 : 7 * Lora.Rank, r = Lora?.Rank ?? 0;
-        float* loraU = s.LoraU.Ensure((long)L * N * loraWidth + 1);
+        // Every layer's activations, each in its own slice (LayerBuffers), kept for the backward.
+        s.Norm1.Ensure((long)L * N * d); s.Rstd1.Ensure((long)L * N); s.Qkv.Ensure((long)L * N * qkvDim);
+        s.Att.Ensure((long)L * N * c.QDim); s.ResidMid.Ensure((long)L * N * d); s.Norm2.Ensure((long)L * N * d); s.Rstd2.Ensure((long)L * N);
+        s.GateUp.Ensure((long)L * N * 2 * hid); s.Swi.Ensure((long)L * N * hid); s.LoraU.Ensure((long)L * N * 7 * (Lora?.Rank ?? 0) + 1);
+        float* probs = s.Probs.Ensure((long)L * B * c.NHeads * T * T), normF = s.NormF.Ensure((long)N * d), rstdF = s.RstdF.Ensure(N);
 
         var k = DecoderKernels.For(this);
         var tags = hooks is null || hooks.IsEmpty ? null : TrainingTags(batch);
@@ -107,17 +106,10 @@ public sealed unsafe partial class Model
         bool prune = s.Pruned = M > 0 && tags is null && Lora is null;
         k.Embed(batch.Tokens, s.Positions, N, resid);
         DecoderBlock.RunHooks(hooks, tags, HookPoint.Embed, resid, N, d);
-        var attention = new TrainingAttention(s.Attention, s.Positions, batch.Lengths, B, T, probs, (long)B * c.NHeads * T * T);
+        var attention = s.BlockAttention = new TrainingAttention(s.Attention, s.Positions, batch.Lengths, B, T, probs, (long)B * c.NHeads * T * T);
         for (int l = 0; l < L; l++)
         {
-            float* u = loraU + (long)l * N * loraWidth;
-            var buffers = new BlockBuffers
-            {
-                X = resid + (long)l * N * d, Norm1 = norm1 + (long)l * N * d, Rstd1 = rstd1 + (long)l * N, Qkv = qkv + (long)l * N * qkvDim,
-                Att = att + (long)l * N * c.QDim, Mid = residMid + (long)l * N * d, Norm2 = norm2 + (long)l * N * d, Rstd2 = rstd2 + (long)l * N,
-                GateUp = gateUp + (long)l * N * 2 * hid, Swi = swi + (long)l * N * hid, Out = resid + (long)(l + 1) * N * d,
-                LoraQkv = u, LoraOut = u + (long)N * 3 * r, LoraGateUp = u + (long)N * 4 * r, LoraDown = u + (long)N * 6 * r,
-            };
+            var buffers = LayerBuffers(s, l, N);
             if (l < L - 1 || !prune)
             {
                 DecoderBlock.Forward(k, this, l, N, buffers, attention, hooks, tags);
@@ -143,6 +135,22 @@ public sealed unsafe partial class Model
         double sum = k.CrossEntropyInPlace(logits, s.TargetIds, M, 1f / M, batch.TargetSets);
         s.LogitsAreGradients = true;
         return (float)(sum / M);
+    }
+
+    /// <summary>Where layer l of a training pass over n rows keeps its activations (each its own slice, for the backward).</summary>
+    BlockBuffers LayerBuffers(TrainingState s, int l, int n)
+    {
+        var c = Config;
+        int d = c.Dim, hid = c.MlpHidden, r = Lora?.Rank ?? 0;
+        float* u = s.LoraU.Ptr + (long)l * n * 7 * r;
+        return new BlockBuffers
+        {
+            X = s.Resid.Ptr + (long)l * n * d, Norm1 = s.Norm1.Ptr + (long)l * n * d, Rstd1 = s.Rstd1.Ptr + (long)l * n,
+            Qkv = s.Qkv.Ptr + (long)l * n * c.QkvDim, Att = s.Att.Ptr + (long)l * n * c.QDim, Mid = s.ResidMid.Ptr + (long)l * n * d,
+            Norm2 = s.Norm2.Ptr + (long)l * n * d, Rstd2 = s.Rstd2.Ptr + (long)l * n, GateUp = s.GateUp.Ptr + (long)l * n * 2 * hid,
+            Swi = s.Swi.Ptr + (long)l * n * hid, Out = s.Resid.Ptr + (long)(l + 1) * n * d,
+            LoraQkv = u, LoraOut = u + (long)n * 3 * r, LoraGateUp = u + (long)n * 4 * r, LoraDown = u + (long)n * 6 * r,
+        };
     }
 
     static void GatherRows(float* source, int width, int[] rows, float* destination)
@@ -189,14 +197,11 @@ public sealed unsafe partial class Model
         var frozen = _frozenOffsets;
         float* G0(long offset) => full && !frozen.Contains(offset) ? g + offset : null;
 
-        float* resid = s.Resid.Ptr, norm1 = s.Norm1.Ptr, rstd1 = s.Rstd1.Ptr, qkv = s.Qkv.Ptr, probs = s.Probs.Ptr, att = s.Att.Ptr;
-        float* residMid = s.ResidMid.Ptr, norm2 = s.Norm2.Ptr, rstd2 = s.Rstd2.Ptr, gateUp = s.GateUp.Ptr, swi = s.Swi.Ptr;
-        float* normF = s.NormF.Ptr, rstdF = s.RstdF.Ptr, gathered = s.Gathered.Ptr, dlogits = s.Logits.Ptr, loraU = s.LoraU.Ptr;
+        float* resid = s.Resid.Ptr, rstdF = s.RstdF.Ptr, gathered = s.Gathered.Ptr, dlogits = s.Logits.Ptr;
         float* dResid = s.DResid.Ensure((long)N * d), dNorm = s.DNorm.Ensure((long)N * Math.Max(d, hid));
         float* dAtt = s.DAtt.Ensure((long)N * c.QDim), dQkv = s.DQkv.Ensure((long)N * qkvDim);
         float* dGateUp = s.DGateUp.Ensure((long)N * 2 * hid), dSwi = s.DSwi.Ensure((long)N * hid);
         float* dGathered = s.DGathered.Ensure((long)M * d);
-        int loraRank = Lora?.Rank ?? 0, loraWidth = 7 * loraRank;
         float* dU = s.DU.Ensure((long)N * 3 * Math.Max(1, Lora?.Rank ?? 1));
 
         var k = DecoderKernels.For(this);
@@ -211,40 +216,21 @@ public sealed unsafe partial class Model
         new Span<float>(dTop, finalRows * d).Clear();
         k.RmsNormBackward(dNorm, resid + (long)L * N * d, Layout.FinalNorm, rstdF, finalRows, dTop, G0(Layout.FinalNorm));
 
+        var grads = new BlockGradients { DAtt = dAtt, DQkv = dQkv, DGateUp = dGateUp, DSwi = dSwi, DNorm = dNorm, DU = dU };
+        GradientOf grad = G0;
         for (int l = L - 1; l >= 0; l--)
         {
-            var lo = Layout.Layers[l];
-            float* x = resid + (long)l * N * d, n1 = norm1 + (long)l * N * d, q = qkv + (long)l * N * qkvDim;
-            float* a = att + (long)l * N * c.QDim, mid = residMid + (long)l * N * d, n2 = norm2 + (long)l * N * d;
-            float* gu = gateUp + (long)l * N * 2 * hid, sw = swi + (long)l * N * hid;
-            float* u = loraU + (long)l * N * loraWidth;
-            bool compact = pruned && l == L - 1;
-            int n = compact ? M : N;
-            float* dR = compact ? dResidRows : dResid, dA = compact ? dAttRows : dAtt;
-            if (compact) a = s.AttRows.Ptr;
-
-            // MLP: x_{l+1} = mid + W2·swiglu(W13·norm(mid))
-            k.LinearBackward(dR, d, sw, lo.W2, n, hid, d, 0f, dSwi, G0(lo.W2));
-            k.LoraBackward(l, ProjectionGroup.Down, dR, sw, u + (long)N * 6 * loraRank, n, dU, dSwi);
-            k.SwiGluBackward(dSwi, gu, n, dGateUp);
-            k.LinearBackward(dGateUp, 2 * hid, n2, lo.W13, n, d, 2 * hid, 0f, dNorm, G0(lo.W13));
-            k.LoraBackward(l, ProjectionGroup.GateUp, dGateUp, n2, u + (long)N * 4 * loraRank, n, dU, dNorm);
-            k.RmsNormBackward(dNorm, mid, lo.MlpNorm, rstd2 + (long)l * N, n, dR, G0(lo.MlpNorm));
-
-            // Attention: mid = x + Wo·attn(rope(Wqkv·norm(x)))
-            k.LinearBackward(dR, d, a, lo.Wo, n, c.QDim, d, 0f, dA, G0(lo.Wo));
-            k.LoraBackward(l, ProjectionGroup.Output, dR, a, u + (long)N * 3 * loraRank, n, dU, dA);
-            if (compact)
+            var buffers = LayerBuffers(s, l, N);
+            if (pruned && l == L - 1)
             {
-                // Back to every row: the rows without a loss get zero gradient, as they would have unpruned.
+                // The last layer's rest ran on the target rows, compact (att in its own buffer), and so does its backward;
+                // then back to every row: the rows without a loss get zero gradient, as they would have unpruned.
+                DecoderBlock.RestBackward(k, this, l, M, buffers with { Att = s.AttRows.Ptr }, dResidRows, grads with { DAtt = dAttRows }, grad);
                 ScatterRows(dAttRows, c.QDim, s.TargetRows, N, dAtt);
                 ScatterRows(dResidRows, d, s.TargetRows, N, dResid);
             }
-            k.AttendBackward(s.Attention!, dAtt, q, probs + (long)l * B * c.NHeads * T * T, batch.Lengths, B, T, dQkv);
-            k.Rope(dQkv, qkvDim, s.Positions, N, inverse: true);
-            k.LinearBackward(dQkv, qkvDim, n1, lo.Wqkv, N, d, qkvDim, 0f, dNorm, G0(lo.Wqkv));
-            k.LoraBackward(l, ProjectionGroup.Qkv, dQkv, n1, u, N, dU, dNorm);
-            k.RmsNormBackward(dNorm, x, lo.AttnNorm, rstd1 + (long)l * N, N, dResid, G0(lo.AttnNorm));
+            else DecoderBlock.RestBackward(k, this, l, N, buffers, dResid, grads, grad);
+            DecoderBlock.AttentionHalfBackward(k, this, l, N, buffers, s.BlockAttention!, dResid, grads, grad);
         }
         if (full) k.EmbedBackward(dResid, batch.Tokens, s.Positions, N, !frozen.Contains(Layout.Embedding), !frozen.Contains(Layout.Positions));
         s.LogitsAreGradients = false;
