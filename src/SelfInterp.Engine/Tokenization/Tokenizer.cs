@@ -69,10 +69,6 @@ public sealed class Tokenizer
         EndId = _specialIds[SpecialTokens.End];
     }
 
-    /// <summary>Learns a vocabulary from <paramref name="corpus"/>; see <see cref="TokenizerTrainer"/>.</summary>
-    public static Tokenizer Train(IEnumerable<string> corpus, TokenizerOptions options) =>
-        TokenizerTrainer.Train(corpus, options);
-
     /// <summary>Reads a tokenizer written by <see cref="Save"/>; throws <see cref="TokenizerFileException"/> on a bad file.</summary>
     public static Tokenizer Load(string path) => TokenizerFile.Read(path);
 

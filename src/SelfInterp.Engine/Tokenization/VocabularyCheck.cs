@@ -6,9 +6,9 @@ namespace SelfInterp.Engine.Tokenization;
 /// The rules a vocabulary must keep for encoding to be unambiguous and exactly reversible;
 /// shared by the constructor (in-memory vocabularies) and the file reader (which adds the file name).
 /// </summary>
-internal static class VocabularyCheck
+public static class VocabularyCheck
 {
-    internal readonly record struct Problem(string Field, string Message);
+    public readonly record struct Problem(string Field, string Message);
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 

@@ -1,4 +1,5 @@
 using SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Tests.Tokenization.Training;
 
 namespace SelfInterp.Engine.Tests.Tokenization;
 
@@ -11,7 +12,7 @@ public class SubwordLearningTests
     {
         // Pairs in "abab" and " abcd": (a,b) occurs 3 times and is merged first; after that every pair
         // occurs once, and the ordinal order of the left symbol decides (' ' < "ab" < "c").
-        var tokenizer = Tokenizer.Train(["abab abcd"], new TokenizerOptions
+        var tokenizer = TokenizerTrainer.Train(["abab abcd"], new TokenizerOptions
         {
             MinCount = 1,
             MaxVocabSize = FixedIds + 3,
@@ -24,8 +25,8 @@ public class SubwordLearningTests
     public void SubwordsShortenUnseenWordsAndRoundTrip()
     {
         string[] corpus = ["unhappy unkind unfair untrue unwise unclean unsafe unreal kindness fairness"];
-        var withSubwords = Tokenizer.Train(corpus, new TokenizerOptions { MinCount = 2, SubwordPieces = 20 });
-        var withoutSubwords = Tokenizer.Train(corpus, new TokenizerOptions { MinCount = 2 });
+        var withSubwords = TokenizerTrainer.Train(corpus, new TokenizerOptions { MinCount = 2, SubwordPieces = 20 });
+        var withoutSubwords = TokenizerTrainer.Train(corpus, new TokenizerOptions { MinCount = 2 });
         Assert.Empty(withoutSubwords.Pieces); // every word occurs once
         Assert.Contains(" un", withSubwords.Pieces);
         Assert.Contains("ness", withSubwords.Pieces);
@@ -55,7 +56,7 @@ public class SubwordLearningTests
         List<string> prompts = [.. TokenizerTestCorpus.Prompts(200), .. TokenizerTestCorpus.Awkward];
         var options = new TokenizerOptions { MaxVocabSize = 300, MinCount = 1, SubwordPieces = 25 };
         Assert.Equal(
-            Tokenizer.Train(prompts, options).Pieces,
-            Tokenizer.Train(Enumerable.Reverse(prompts), options).Pieces);
+            TokenizerTrainer.Train(prompts, options).Pieces,
+            TokenizerTrainer.Train(Enumerable.Reverse(prompts), options).Pieces);
     }
 }

@@ -1,4 +1,5 @@
 using SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Tests.Tokenization.Training;
 
 namespace SelfInterp.Engine.Tests.Tokenization;
 

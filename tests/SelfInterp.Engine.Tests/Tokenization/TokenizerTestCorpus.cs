@@ -1,4 +1,5 @@
 using SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Tests.Tokenization.Training;
 
 namespace SelfInterp.Engine.Tests.Tokenization;
 
@@ -25,7 +26,7 @@ internal static class TokenizerTestCorpus
     }
 
     public static Tokenizer Trained(TokenizerOptions? options = null) =>
-        Tokenizer.Train(Prompts(400), options ?? new TokenizerOptions { MaxVocabSize = 400 });
+        TokenizerTrainer.Train(Prompts(400), options ?? new TokenizerOptions { MaxVocabSize = 400 });
 
     /// <summary>Strings chosen to stress exact round trips.</summary>
     public static readonly string[] Awkward =

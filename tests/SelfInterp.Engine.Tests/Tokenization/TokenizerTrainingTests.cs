@@ -1,4 +1,5 @@
 using SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Tests.Tokenization.Training;
 
 namespace SelfInterp.Engine.Tests.Tokenization;
 
@@ -19,8 +20,8 @@ public class TokenizerTrainingTests : IDisposable
     public void SameCorpusAndOptionsGiveAByteIdenticalFile()
     {
         var options = new TokenizerOptions { MaxVocabSize = 350, ForcedPieces = ["zeta_attr", "alpha_attr"] };
-        byte[] first = SavedBytes(Tokenizer.Train(TokenizerTestCorpus.Prompts(300), options), "a.json");
-        byte[] second = SavedBytes(Tokenizer.Train(TokenizerTestCorpus.Prompts(300), options), "b.json");
+        byte[] first = SavedBytes(TokenizerTrainer.Train(TokenizerTestCorpus.Prompts(300), options), "a.json");
+        byte[] second = SavedBytes(TokenizerTrainer.Train(TokenizerTestCorpus.Prompts(300), options), "b.json");
         Assert.Equal(first, second);
     }
 
@@ -29,8 +30,8 @@ public class TokenizerTrainingTests : IDisposable
     {
         List<string> prompts = TokenizerTestCorpus.Prompts(300);
         var options = new TokenizerOptions { MaxVocabSize = 350 };
-        byte[] forward = SavedBytes(Tokenizer.Train(prompts, options), "forward.json");
-        byte[] backward = SavedBytes(Tokenizer.Train(Enumerable.Reverse(prompts), options), "backward.json");
+        byte[] forward = SavedBytes(TokenizerTrainer.Train(prompts, options), "forward.json");
+        byte[] backward = SavedBytes(TokenizerTrainer.Train(Enumerable.Reverse(prompts), options), "backward.json");
         Assert.Equal(forward, backward);
     }
 
@@ -38,7 +39,7 @@ public class TokenizerTrainingTests : IDisposable
     public void PiecesAreOrderedByCountThenOrdinally()
     {
         string[] corpus = ["bb aa cc cc cc", "bb aa cc", "Z"];
-        var tokenizer = Tokenizer.Train(corpus, new TokenizerOptions { MinCount = 1 });
+        var tokenizer = TokenizerTrainer.Train(corpus, new TokenizerOptions { MinCount = 1 });
         // " cc" x4; "bb" and " aa" tie at 2 and ' ' sorts before 'b'; single ASCII "Z" is a byte token.
         Assert.Equal([" cc", " aa", "bb"], tokenizer.Pieces);
     }
@@ -47,11 +48,11 @@ public class TokenizerTrainingTests : IDisposable
     public void OrdinalTieBreakIsCultureIndependent()
     {
         string[] corpus = ["apple Banana"];
-        var tokenizer = Tokenizer.Train(corpus, new TokenizerOptions { MinCount = 1 });
+        var tokenizer = TokenizerTrainer.Train(corpus, new TokenizerOptions { MinCount = 1 });
         Assert.Equal([" Banana", "apple"], tokenizer.Pieces); // ' ' (0x20) sorts before 'a'
-        var upperFirst = Tokenizer.Train(["zed Zed"], new TokenizerOptions { MinCount = 1 });
+        var upperFirst = TokenizerTrainer.Train(["zed Zed"], new TokenizerOptions { MinCount = 1 });
         Assert.Equal([" Zed", "zed"], upperFirst.Pieces);
-        var letters = Tokenizer.Train(["ab Ab"], new TokenizerOptions { MinCount = 1, ForcedPieces = ["ba", "Ba"] });
+        var letters = TokenizerTrainer.Train(["ab Ab"], new TokenizerOptions { MinCount = 1, ForcedPieces = ["ba", "Ba"] });
         Assert.Equal(["Ba", "ba", " Ab", "ab"], letters.Pieces); // forced first, 'B' (0x42) before 'b' (0x62)
     }
 
@@ -71,7 +72,7 @@ public class TokenizerTrainingTests : IDisposable
     public void PiecesBelowMinCountAreNotLearned()
     {
         string[] corpus = ["common common common rare"];
-        var tokenizer = Tokenizer.Train(corpus, new TokenizerOptions { MinCount = 2 });
+        var tokenizer = TokenizerTrainer.Train(corpus, new TokenizerOptions { MinCount = 2 });
         Assert.Equal([" common"], tokenizer.Pieces);
         Assert.True(tokenizer.Encode(" rare").Length > 1);
     }
@@ -79,7 +80,7 @@ public class TokenizerTrainingTests : IDisposable
     [Fact]
     public void ForcedPiecesComeFirstWhateverTheirCount()
     {
-        var tokenizer = Tokenizer.Train(["word word word"], new TokenizerOptions
+        var tokenizer = TokenizerTrainer.Train(["word word word"], new TokenizerOptions
         {
             MinCount = 1,
             ForcedPieces = ["never_seen", "5", "never_seen", " also_never"],
@@ -91,17 +92,17 @@ public class TokenizerTrainingTests : IDisposable
     public void ForcedPiecesThatAreNotOnePieceAreRejected()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            Tokenizer.Train([], new TokenizerOptions { ForcedPieces = ["ok_piece", "two words"] }));
+            TokenizerTrainer.Train([], new TokenizerOptions { ForcedPieces = ["ok_piece", "two words"] }));
         Assert.Contains("ForcedPieces[1]", error.Message);
         Assert.Contains("\"two\" | \" words\"", error.Message);
-        Assert.Throws<ArgumentException>(() => Tokenizer.Train([], new TokenizerOptions { ForcedPieces = ["price1"] }));
+        Assert.Throws<ArgumentException>(() => TokenizerTrainer.Train([], new TokenizerOptions { ForcedPieces = ["price1"] }));
     }
 
     [Fact]
     public void BudgetTooSmallForTheFixedTokensIsRejected()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            Tokenizer.Train([], new TokenizerOptions { MaxVocabSize = 264, ForcedPieces = ["one_piece", "two_piece"] }));
+            TokenizerTrainer.Train([], new TokenizerOptions { MaxVocabSize = 264, ForcedPieces = ["one_piece", "two_piece"] }));
         Assert.Contains("MaxVocabSize 264", error.Message);
     }
 
@@ -109,7 +110,7 @@ public class TokenizerTrainingTests : IDisposable
     public void ClashingExtraSpecialTokenIsRejected()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            Tokenizer.Train([], new TokenizerOptions { ExtraSpecialTokens = [SpecialTokens.Eos] }));
+            TokenizerTrainer.Train([], new TokenizerOptions { ExtraSpecialTokens = [SpecialTokens.Eos] }));
         Assert.Contains("ExtraSpecialTokens[0] \"<|eos|>\" appears twice", error.Message);
     }
 }

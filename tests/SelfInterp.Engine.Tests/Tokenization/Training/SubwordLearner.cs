@@ -1,4 +1,6 @@
-namespace SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Tokenization;
+
+namespace SelfInterp.Engine.Tests.Tokenization.Training;
 
 /// <summary>
 /// Learns subword pieces by byte-pair-encoding merges over the words that did not make the word

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Tokenization;
+
+namespace SelfInterp.Engine.Tests.Tokenization.Training;
 
 /// <summary>
 /// Learns a word-level vocabulary: the pre-tokenizer pieces of the corpus, counted, the most frequent

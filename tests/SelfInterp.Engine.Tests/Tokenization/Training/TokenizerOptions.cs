@@ -1,4 +1,6 @@
-namespace SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Tokenization;
+
+namespace SelfInterp.Engine.Tests.Tokenization.Training;
 
 /// <summary>How <see cref="Tokenizer.Train"/> builds a vocabulary.</summary>
 public sealed record TokenizerOptions
