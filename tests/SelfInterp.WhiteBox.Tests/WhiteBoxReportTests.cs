@@ -1,0 +1,132 @@
+using System.Xml.Linq;
+using SelfInterp.Analysis.Layout;
+using SelfInterp.Analysis.Report.Svg;
+using SelfInterp.Engine;
+
+namespace SelfInterp.WhiteBox.Tests;
+
+/// <summary>whitebox.html from written probes.csv and interventions.csv (no model run): every chart titled with
+/// both axes named, the hook point labels apart at the organism's real hook points, the interventions charted
+/// against strength, and the guide named in plain text.</summary>
+public class WhiteBoxReportTests
+{
+    static readonly XNamespace H = "http://www.w3.org/1999/xhtml", S = "http://www.w3.org/2000/svg";
+    static readonly string[] Models = ["base", "instilled", "itrained"];
+
+    static string RunWith(int layers, double[] steer, double[] scales)
+    {
+        string dir = Path.Combine(Directory.CreateTempSubdirectory("whitebox-report").FullName, "run");
+        string analysis = Path.Combine(dir, PaperLayout.AnalysisDirectory);
+        Directory.CreateDirectory(analysis);
+        var probes = new List<ProbeRow>();
+        foreach (var model in Models)
+        {
+            foreach (var target in new[] { "learned_weight", "instilled_target" })
+            {
+                foreach (var point in ProbeStudy.Points(layers))
+                    foreach (var site in new[] { "decision_name", "report_name" })
+                        probes.Add(new ProbeRow(model, point.Name, site, target, 20, 0.5, 0.4, 0.6, 1, 0.9, 1.1));
+                probes.Add(new ProbeRow(model, "reply", "report", target, 20, 0.2, 0.1, 0.3, 1, 0.9, 1.1));
+            }
+        }
+        ProbeStudy.Write(Path.Combine(analysis, ProbeStudy.FileName), probes);
+        var interventions = new List<InterventionRow>();
+        foreach (var (model, layer) in new[] { ("instilled", "hook_embed"), ("itrained", "blocks.1.hook_resid_mid") })
+        {
+            foreach (var p in steer)
+            {
+                interventions.Add(new InterventionRow("steering", model, layer, $"{p:+0;-0}", "mean_change", 20, p, p - 10, p + 10, p / 2, p / 2 - 10, p / 2 + 10));
+                interventions.Add(new InterventionRow("report_path_only", model, layer, $"{p:+0;-0}", "mean_change", 20, 0, 0, 0, p / 2, p / 2 - 10, p / 2 + 10));
+            }
+            interventions.Add(new InterventionRow("steering", model, layer, "", "report_on_choice_slope", 20, double.NaN, double.NaN, double.NaN, 0.5, 0.3, 0.7));
+            foreach (var s in scales)
+                interventions.Add(new InterventionRow("decision_path_only", model, "blocks.1.hook_resid_post", $"x{s}", "mean_change", 20, 10 * (s - 1), 10 * (s - 1) - 5, 10 * (s - 1) + 5, 0, 0, 0));
+        }
+        InterventionStudy.Write(Path.Combine(analysis, InterventionStudy.FileName), interventions);
+        WrapperStudy.Write(Path.Combine(analysis, WrapperStudy.FileName), new[] { 0.0, 0.5, 1 }.SelectMany(share =>
+            new[] { "choices_vs_instilled_target", "choices_vs_base_choices", "reports_vs_choices" }.Select(m => new WrapperRow(share, (int)(100 * share), m, 20, share, share - 0.1, share + 0.1))));
+        ReverseStudy.Write(Path.Combine(analysis, ReverseStudy.FileName), new[] { "choices", "reports" }.SelectMany(direction =>
+            new[] { "changed", "control" }.SelectMany(model => new[] { 0.0, 10, 20 }.Select(step => new ReverseRow(direction, model, "r_with_original", step, double.NaN, 20, step / 40, step / 40 - 0.1, step / 40 + 0.1)))));
+        return WhiteBoxReport.Write(dir).Html;
+    }
+
+    static XElement Page(string htmlPath) => XElement.Parse(File.ReadAllText(htmlPath).Replace("<!DOCTYPE html>", "")
+        .Replace("<html lang=\"en\">", "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">"));
+
+    static IEnumerable<XElement> WithClass(XElement root, string cssClass) =>
+        root.Descendants().Where(e => ((string?)e.Attribute("class"))?.Split(' ').Contains(cssClass) == true);
+
+    [Fact]
+    public void Every_chart_has_a_visible_title_and_both_axes_named()
+    {
+        var page = Page(RunWith(2, [-50, -25, 25, 50], [0, 0.5, 2]));
+        var figures = page.Descendants(H + "figure").ToList();
+        // Probes: the learned weight at two sites, the instilled target at one; three intervention tests; the pruning curve and two revival curves.
+        Assert.Equal(3 + 3 + 3, figures.Count);
+        foreach (var figure in figures)
+        {
+            string caption = figure.Element(H + "figcaption")!.Value;
+            var svg = figure.Element(S + "svg")!;
+            Assert.Equal((string)svg.Element(S + "title")!, caption);
+            Assert.Contains(" against ", caption);
+            var axes = WithClass(svg, "axis-title").Select(t => t.Value).ToList();
+            Assert.Equal(2, axes.Count);
+            Assert.All(axes, a => Assert.False(string.IsNullOrWhiteSpace(a)));
+        }
+        Assert.Contains("hook point", WithClass(figures[0], "axis-title").Last().Value);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(12)]
+    public void Hook_point_labels_are_short_one_per_hook_point_and_never_overlap(int layers)
+    {
+        var page = Page(RunWith(layers, [25], [0]));
+        var probe = page.Descendants(S + "svg").First(s => ((string)s.Attribute("id")!).StartsWith("probe-", StringComparison.Ordinal));
+        var labels = WithClass(probe, "category-label").ToList();
+        var expected = ProbeStudy.Points(layers).Select(p => WhiteBoxReport.ShortLayer(p.Name)).Append("reports").ToList();
+        Assert.Equal(expected, labels.Select(l => l.Value));
+        Assert.Equal("embed", expected[0]);
+        Assert.Equal("L0 mid", expected[1]);
+        // Three models' bars per hook point, the label centred under them; extents from the estimated text widths.
+        Assert.Equal(3 * expected.Count, WithClass(probe, "bar").Count());
+        var sorted = labels.Select(l => ((double)l.Attribute("x")!, TextMetrics.Width(l.Value, IntervalChart.CategoryFont)))
+            .Select(l => (From: l.Item1 - l.Item2 / 2, To: l.Item1 + l.Item2 / 2)).OrderBy(e => e.From).ToList();
+        for (int i = 1; i < sorted.Count; i++)
+            Assert.True(sorted[i - 1].To < sorted[i].From, $"{labels[i - 1].Value} ends at {sorted[i - 1].To}, {labels[i].Value} starts at {sorted[i].From}");
+        Assert.All(labels, l => Assert.Null(l.Attribute("transform")));
+    }
+
+    [Fact]
+    public void Interventions_are_charted_against_strength_one_point_per_strength_measured()
+    {
+        double[] steer = [-50, -25, 0, 25, 50], scales = [0, 0.5, 2];
+        var page = Page(RunWith(2, steer, scales));
+        foreach (var (test, strengths, xTitle) in new[] { ("steering", steer, "steering strength"), ("report_path_only", steer, "steering strength"), ("decision_path_only", scales, "scale of the A-vs-B read-out") })
+        {
+            var chart = page.Descendants(S + "svg").Single(s => (string)s.Attribute("id")! == $"intervention-{test}");
+            var series = WithClass(chart, "series").ToList();
+            Assert.Equal(4, series.Count);   // two models × (choice, report)
+            foreach (var s in series)
+                Assert.Equal(strengths.Length, WithClass(s, "point").Count());
+            Assert.StartsWith(xTitle, WithClass(WithClass(chart, "x-axis").Single(), "axis-title").Single().Value);
+        }
+        var steering = page.Descendants(S + "svg").Single(s => (string)s.Attribute("id")! == "intervention-steering");
+        Assert.Equal(["instilled at embed: choice", "instilled at embed: report", "itrained at L1 mid: choice", "itrained at L1 mid: report"],
+            WithClass(steering, "series").Select(s => (string)s.Attribute("data-series")!));
+        // A point's title carries its figure and interval, and the points climb with the strength as the data do.
+        var choice = WithClass(WithClass(steering, "series").First(), "point").ToList();
+        Assert.Equal("instilled at embed, -50: choice weight -50.00 [-60.00, -40.00], 20 scenarios", (string)choice[0].Element(S + "title")!);
+        Assert.Equal(5, WithClass(WithClass(steering, "series").First(), "interval").Count());
+    }
+
+    [Fact]
+    public void The_guide_is_named_in_plain_text_not_linked()
+    {
+        string html = RunWith(2, [25], [0]);
+        string text = File.ReadAllText(html);
+        Assert.Contains("How to read this: docs/white-box.md in the SelfInterp repository.", text);
+        Assert.DoesNotContain("href", text);
+        Assert.Contains("`docs/white-box.md` in the SelfInterp repository", File.ReadAllText(Path.Combine(Path.GetDirectoryName(html)!, WhiteBoxReport.MarkdownFile)));
+    }
+}
