@@ -147,7 +147,8 @@ public static class WhiteBoxReport
     }
 
     /// <summary>Probe accuracy at each hook point, the models side by side under one label per hook point, then the
-    /// reports; labels shortened (<see cref="ShortLayer"/>) so the organism's hook points fit the chart's width.</summary>
+    /// reports; labels shortened (<see cref="ShortLayer"/>) so the organism's hook points fit the page's width (an organism
+    /// with many layers gets upright labels and no values over the bars, rather than a chart wider than the page).</summary>
     public static IntervalChart? ProbeChart(List<ProbeRow> probes, string site, string target)
     {
         var models = probes.Select(p => p.Model).Distinct().ToList();
@@ -161,8 +162,7 @@ public static class WhiteBoxReport
         if (bars.Count == 0) return null;
         return new IntervalChart($"probe-{site}-{target}",
             $"Probe accuracy against hook point: r of the {target.Replace('_', ' ')} read at the {site.Replace('_', ' ')}, beside the reports' r; 95% intervals",
-            // 40 pixels a bar at least: room for each bar's value label, and for the hook point labels upright.
-            "r (held-out)", bars, Width: Math.Max(900, 40 * bars.Count + 80), Height: 420,
+            "r (held-out)", bars, Width: 900, Height: 420,
             XTitle: "hook point (embed: token embeddings; Lk mid/post: layer k's residual stream after attention/after the MLP) and the model's reports");
     }
 

@@ -90,11 +90,16 @@ public class WhiteBoxReportTests
         Assert.Equal("L0 mid", expected[1]);
         // Three models' bars per hook point, the label centred under them; extents from the estimated text widths.
         Assert.Equal(3 * expected.Count, WithClass(probe, "bar").Count());
-        var sorted = labels.Select(l => ((double)l.Attribute("x")!, TextMetrics.Width(l.Value, IntervalChart.CategoryFont)))
-            .Select(l => (From: l.Item1 - l.Item2 / 2, To: l.Item1 + l.Item2 / 2)).OrderBy(e => e.From).ToList();
+        // Extents on the page: an upright label centred on x, one turned −90° a line of text wide at x.
+        var sorted = labels.Select(l => ((double)l.Attribute("x")!, l.Attribute("transform") is null ? TextMetrics.Width(l.Value, IntervalChart.CategoryFont) : 0))
+            .Select(l => l.Item2 > 0 ? (From: l.Item1 - l.Item2 / 2, To: l.Item1 + l.Item2 / 2) : (From: l.Item1 - IntervalChart.CategoryFont * 0.8, To: l.Item1 + IntervalChart.CategoryFont * 0.2))
+            .OrderBy(e => e.From).ToList();
         for (int i = 1; i < sorted.Count; i++)
-            Assert.True(sorted[i - 1].To < sorted[i].From, $"{labels[i - 1].Value} ends at {sorted[i - 1].To}, {labels[i].Value} starts at {sorted[i].From}");
-        Assert.All(labels, l => Assert.Null(l.Attribute("transform")));
+            Assert.True(sorted[i - 1].To < sorted[i].From, $"label {i - 1} ends at {sorted[i - 1].To}, label {i} starts at {sorted[i].From}");
+        // The organism's two layers fit upright, with a value over every bar; twelve layers turn the labels and drop the values.
+        Assert.Equal(layers == 2, labels.All(l => l.Attribute("transform") is null));
+        Assert.Equal(layers == 2 ? 3 * expected.Count : 0, WithClass(probe, "value-label").Count());
+        Assert.Equal("900", (string)probe.Attribute("width")!);
     }
 
     [Fact]

@@ -216,8 +216,12 @@ public class SvgChartTests
         double lowest = labels.Max(l => (double)l.Attribute("y")! + TextMetrics.Width(l.Value, IntervalChart.CategoryFont));
         Assert.True(lowest < title - ChartCanvas.AxisTitleFont * 0.8, $"labels end at {lowest}, the x title starts at {title - ChartCanvas.AxisTitleFont * 0.8}");
         Assert.True(title < chart.Height);
+        // Thirty bars in 760 pixels leave no room for a value over each: none is drawn (the hover titles stay).
+        Assert.Empty(WithClass(root, "value-label"));
+        Assert.Equal(30, WithClass(root, "bar").Count(b => b.Element(S + "title") is not null));
         // The same labels in a chart wide enough for them stay upright.
         var wide = Parse((chart with { Width = 30 * 200 }).ToSvg());
+        Assert.Equal(30, WithClass(wide, "value-label").Count());
         Assert.All(WithClass(wide, "category-label"), l => Assert.Null(l.Attribute("transform")));
         AssertNoOverlap(WithClass(wide, "category-label").Select(LabelExtent));
     }

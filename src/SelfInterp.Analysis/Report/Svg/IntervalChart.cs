@@ -9,8 +9,8 @@ public sealed record IntervalBar(string Label, double Estimate, double Low, doub
 
 /// <summary>
 /// Bars from zero to each estimate with error bars for the intervals, side by side, one per category (the
-/// paper's main figure). Each bar carries its value above (or below) the interval and a hover title; reference
-/// values sit beside their bar as hollow markers; colours and markers are explained by the legend. Adjacent bars with
+/// paper's main figure). Each bar carries a hover title and, when the values fit their bands, its value above (or
+/// below) the interval; reference values sit beside their bar as hollow markers; colours and markers are explained by the legend. Adjacent bars with
 /// the same label are one category (bars of several groups side by side) with one label centred under them; labels
 /// wrap to fit their category's width, and when a single word is still too wide every label is turned to read
 /// upwards, so many narrow categories (a model's layers) never overlap. An x title, when given, names the categories.
@@ -78,6 +78,9 @@ public sealed record IntervalChart(
         canvas.YAxis(svg, yTicks, y, YTitle);
         legend.Draw(svg, ChartCanvas.Pad);
 
+        // A value over each bar only where every value fits its band (bold text, a tenth wider): many narrow bars
+        // keep their hover titles and the intervals, not a row of overlapping numbers.
+        bool valuesFit = finite.All(b => TextMetrics.Width(Value(b.Estimate), ValueFont) * 1.1 <= band - 2);
         double zero = y.Map(0);
         svg.Open("g", ("class", "bars"));
         for (int i = 0; i < Bars.Count; i++)
@@ -97,10 +100,13 @@ public sealed record IntervalChart(
                 svg.Empty("line", ("x1", C(centre - cap)), ("y1", C(yLow)), ("x2", C(centre + cap)), ("y2", C(yLow)));
                 svg.Empty("line", ("x1", C(centre - cap)), ("y1", C(yHigh)), ("x2", C(centre + cap)), ("y2", C(yHigh)));
                 svg.Close("g");
-                bool above = b.Estimate >= 0;
-                double labelY = above ? Math.Min(yHigh, yEstimate) - 5 : Math.Max(yLow, yEstimate) + 5 + ValueFont * 0.8;
-                svg.Text("text", Value(b.Estimate), ("x", C(centre)), ("y", C(labelY)), ("text-anchor", "middle"),
-                    ("font-size", C(ValueFont)), ("font-weight", "bold"), ("fill", Palette.Ink), ("class", "value-label"));
+                if (valuesFit)
+                {
+                    bool above = b.Estimate >= 0;
+                    double labelY = above ? Math.Min(yHigh, yEstimate) - 5 : Math.Max(yLow, yEstimate) + 5 + ValueFont * 0.8;
+                    svg.Text("text", Value(b.Estimate), ("x", C(centre)), ("y", C(labelY)), ("text-anchor", "middle"),
+                        ("font-size", C(ValueFont)), ("font-weight", "bold"), ("fill", Palette.Ink), ("class", "value-label"));
+                }
                 var marks = (b.References ?? []).Where(r => double.IsFinite(r.Value)).ToList();
                 for (int k = 0; k < marks.Count; k++)
                     Markers.Draw(svg, marks[k].Shape, centre + barWidth / 2 + Markers.Radius * (2 + 2.6 * k), y.Map(marks[k].Value), Palette.Ink,
