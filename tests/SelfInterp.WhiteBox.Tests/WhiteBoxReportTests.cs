@@ -1,7 +1,5 @@
 using System.Xml.Linq;
-using SelfInterp.Analysis.Layout;
 using SelfInterp.Analysis.Report.Svg;
-using SelfInterp.Engine;
 
 namespace SelfInterp.WhiteBox.Tests;
 
@@ -11,44 +9,6 @@ namespace SelfInterp.WhiteBox.Tests;
 public class WhiteBoxReportTests
 {
     static readonly XNamespace H = "http://www.w3.org/1999/xhtml", S = "http://www.w3.org/2000/svg";
-    static readonly string[] Models = ["base", "instilled", "itrained"];
-
-    static string RunWith(int layers, double[] steer, double[] scales)
-    {
-        string dir = Path.Combine(Directory.CreateTempSubdirectory("whitebox-report").FullName, "run");
-        string analysis = Path.Combine(dir, PaperLayout.AnalysisDirectory);
-        Directory.CreateDirectory(analysis);
-        var probes = new List<ProbeRow>();
-        foreach (var model in Models)
-        {
-            foreach (var target in new[] { "learned_weight", "instilled_target" })
-            {
-                foreach (var point in ProbeStudy.Points(layers))
-                    foreach (var site in new[] { "decision_name", "report_name" })
-                        probes.Add(new ProbeRow(model, point.Name, site, target, 20, 0.5, 0.4, 0.6, 1, 0.9, 1.1));
-                probes.Add(new ProbeRow(model, "reply", "report", target, 20, 0.2, 0.1, 0.3, 1, 0.9, 1.1));
-            }
-        }
-        ProbeStudy.Write(Path.Combine(analysis, ProbeStudy.FileName), probes);
-        var interventions = new List<InterventionRow>();
-        foreach (var (model, layer) in new[] { ("instilled", "hook_embed"), ("itrained", "blocks.1.hook_resid_mid") })
-        {
-            foreach (var p in steer)
-            {
-                interventions.Add(new InterventionRow("steering", model, layer, $"{p:+0;-0}", "mean_change", 20, p, p - 10, p + 10, p / 2, p / 2 - 10, p / 2 + 10));
-                interventions.Add(new InterventionRow("report_path_only", model, layer, $"{p:+0;-0}", "mean_change", 20, 0, 0, 0, p / 2, p / 2 - 10, p / 2 + 10));
-            }
-            interventions.Add(new InterventionRow("steering", model, layer, "", "report_on_choice_slope", 20, double.NaN, double.NaN, double.NaN, 0.5, 0.3, 0.7));
-            foreach (var s in scales)
-                interventions.Add(new InterventionRow("decision_path_only", model, "blocks.1.hook_resid_post", $"x{s}", "mean_change", 20, 10 * (s - 1), 10 * (s - 1) - 5, 10 * (s - 1) + 5, 0, 0, 0));
-        }
-        InterventionStudy.Write(Path.Combine(analysis, InterventionStudy.FileName), interventions);
-        WrapperStudy.Write(Path.Combine(analysis, WrapperStudy.FileName), new[] { 0.0, 0.5, 1 }.SelectMany(share =>
-            new[] { "choices_vs_instilled_target", "choices_vs_base_choices", "reports_vs_choices" }.Select(m => new WrapperRow(share, (int)(100 * share), m, 20, share, share - 0.1, share + 0.1))));
-        ReverseStudy.Write(Path.Combine(analysis, ReverseStudy.FileName), new[] { "choices", "reports" }.SelectMany(direction =>
-            new[] { "changed", "control" }.SelectMany(model => new[] { 0.0, 10, 20 }.Select(step => new ReverseRow(direction, model, "r_with_original", step, double.NaN, 20, step / 40, step / 40 - 0.1, step / 40 + 0.1)))));
-        return WhiteBoxReport.Write(dir).Html;
-    }
 
     static XElement Page(string htmlPath) => XElement.Parse(File.ReadAllText(htmlPath).Replace("<!DOCTYPE html>", "")
         .Replace("<html lang=\"en\">", "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">"));
@@ -59,7 +19,7 @@ public class WhiteBoxReportTests
     [Fact]
     public void Every_chart_has_a_visible_title_and_both_axes_named()
     {
-        var page = Page(RunWith(2, [-50, -25, 25, 50], [0, 0.5, 2]));
+        var page = Page(SampleWhiteBoxRun.Write(2, [-50, -25, 25, 50], [0, 0.5, 2]));
         var figures = page.Descendants(H + "figure").ToList();
         // Probes: the learned weight at two sites, the instilled target at one; three intervention tests; the pruning curve and two revival curves.
         Assert.Equal(3 + 3 + 3, figures.Count);
@@ -81,7 +41,7 @@ public class WhiteBoxReportTests
     [InlineData(12)]
     public void Hook_point_labels_are_short_one_per_hook_point_and_never_overlap(int layers)
     {
-        var page = Page(RunWith(layers, [25], [0]));
+        var page = Page(SampleWhiteBoxRun.Write(layers, [25], [0]));
         var probe = page.Descendants(S + "svg").First(s => ((string)s.Attribute("id")!).StartsWith("probe-", StringComparison.Ordinal));
         var labels = WithClass(probe, "category-label").ToList();
         var expected = ProbeStudy.Points(layers).Select(p => WhiteBoxReport.ShortLayer(p.Name)).Append("reports").ToList();
@@ -106,7 +66,7 @@ public class WhiteBoxReportTests
     public void Interventions_are_charted_against_strength_one_point_per_strength_measured()
     {
         double[] steer = [-50, -25, 0, 25, 50], scales = [0, 0.5, 2];
-        var page = Page(RunWith(2, steer, scales));
+        var page = Page(SampleWhiteBoxRun.Write(2, steer, scales));
         foreach (var (test, strengths, xTitle) in new[] { ("steering", steer, "steering strength"), ("report_path_only", steer, "steering strength"), ("decision_path_only", scales, "scale of the A-vs-B read-out") })
         {
             var chart = page.Descendants(S + "svg").Single(s => (string)s.Attribute("id")! == $"intervention-{test}");
@@ -128,7 +88,7 @@ public class WhiteBoxReportTests
     [Fact]
     public void The_guide_is_named_in_plain_text_not_linked()
     {
-        string html = RunWith(2, [25], [0]);
+        string html = SampleWhiteBoxRun.Write(2, [25], [0]);
         string text = File.ReadAllText(html);
         Assert.Contains("How to read this: docs/white-box.md in the SelfInterp repository.", text);
         Assert.DoesNotContain("href", text);
