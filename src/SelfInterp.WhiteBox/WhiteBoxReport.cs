@@ -23,12 +23,14 @@ public static class WhiteBoxReport
         var interventions = ReadInterventions(Path.Combine(analysis, InterventionStudy.FileName));
         var wrapper = WrapperStudy.Read(Path.Combine(analysis, WrapperStudy.FileName));
         var reverse = ReverseStudy.Read(Path.Combine(analysis, ReverseStudy.FileName));
-        var md = new StringBuilder($"# White-box lab: {runDirectory}\n\nHow to read this: docs/white-box.md.\n");
+        var md = new StringBuilder($"# White-box lab: {runDirectory}\n\nHow to read this: `docs/white-box.md` in the SelfInterp repository.\n");
         var html = new Markup();
         html.Open("html", ("lang", "en")).Open("head").Empty("meta", ("charset", "utf-8"))
             .Empty("meta", ("http-equiv", "Content-Security-Policy"), ("content", "default-src 'none'; style-src 'unsafe-inline'"))
             .Text("title", $"SelfInterp white-box lab: {runDirectory}").Close("head").NewLine();
         html.Open("body", ("style", "font-family: sans-serif; max-width: 60em; margin: auto")).Text("h1", $"White-box lab: {runDirectory}").NewLine();
+        // Plain text, not a link: a relative link would point into the run directory, and the project has no web address.
+        html.Text("p", "How to read this: docs/white-box.md in the SelfInterp repository.");
 
         if (probes.Count > 0)
         {
@@ -38,10 +40,7 @@ public static class WhiteBoxReport
                 md.Append($"| {p.Model} | {p.Layer} | {p.Site} | {p.Target} | {p.Units} | {F(p.R)} [{F(p.RLow)}, {F(p.RHigh)}] | {F(p.Slope)} [{F(p.SlopeLow)}, {F(p.SlopeHigh)}] |\n");
             html.Text("h2", "Probes");
             foreach (var (site, target) in new[] { ("decision_name", "learned_weight"), ("report_name", "learned_weight"), ("decision_name", "instilled_target") })
-            {
-                var chart = ProbeChart(probes, site, target);
-                if (chart is not null) html.Open("figure").Raw(chart).Close("figure").NewLine();
-            }
+                if (ProbeChart(probes, site, target) is { } chart) Figure(html, chart.Title, chart.ToSvg(), chart.Width);
         }
         if (interventions.Count > 0)
         {
@@ -52,6 +51,9 @@ public static class WhiteBoxReport
                 md.Append($"- {sentence}\n");
                 html.Text("p", sentence);
             }
+            html.Open("div", ("style", "display: flex; flex-wrap: wrap; gap: 1em"));
+            foreach (var chart in InterventionCharts.All(interventions)) Figure(html, chart.Title, chart.ToSvg(), chart.Width);
+            html.Close("div").NewLine();
             md.Append("\nEvery change is intervened − control on the same fresh trials (choice: the attribute's weight re-estimated from P(A), " +
                       "in weight points of the control's scale; report: the reported weight), mean over scenarios, 95% scenario-bootstrap interval.\n\n" +
                       "| test | model | layer | setting | statistic | units | choice Δ [95%] | report Δ or slope [95%] |\n|---|---|---|---|---|---|---|---|\n");
@@ -89,9 +91,9 @@ public static class WhiteBoxReport
         {
             // The pruning curve and the revival curves side by side: two readings of the same question.
             html.Open("div", ("style", "display: flex; flex-wrap: wrap; gap: 1em"));
-            if (wrapper.Count > 0) html.Open("figure").Raw(PruningChart(wrapper)).Close("figure");
+            if (wrapper.Count > 0 && PruningChart(wrapper) is var pruning) Figure(html, pruning.Title, pruning.ToSvg(), pruning.Width);
             foreach (var direction in reverse.Select(r => r.Direction).Distinct())
-                html.Open("figure").Raw(RevivalChart(reverse, direction)).Close("figure");
+                if (RevivalChart(reverse, direction) is var revival) Figure(html, revival.Title, revival.ToSvg(), revival.Width);
             html.Close("div").NewLine();
         }
         html.Close("body").Close("html").NewLine();
@@ -104,16 +106,20 @@ public static class WhiteBoxReport
     static readonly MarkerShape[] Shapes = [MarkerShape.Circle, MarkerShape.Triangle, MarkerShape.Square, MarkerShape.Diamond];
     static readonly string[] CurveColours = [Palette.Orange, Palette.Blue, Palette.BluishGreen, Palette.Vermillion];
 
-    static string PruningChart(List<WrapperRow> rows)
+    /// <summary>A chart with its title shown above it (an SVG's own title is only a tooltip).</summary>
+    static void Figure(Markup html, string title, string svg, double width) =>
+        html.Open("figure", ("style", $"margin: 0.5em 0; max-width: {Markup.Coordinate(width)}px")).Text("figcaption", title, ("style", "font-weight: bold; margin-bottom: 0.3em")).Raw(svg).Close("figure").NewLine();
+
+    static ScatterChart PruningChart(List<WrapperRow> rows)
     {
         var series = rows.Select(r => r.Measure).Distinct().Select((measure, k) => new ScatterSeries(measure, CurveColours[k % CurveColours.Length], Shapes[k % Shapes.Length],
             rows.Where(r => r.Measure == measure).Select(r => new ScatterPoint(r.Reverted, r.R, $"{measure}, reverted {r.Reverted:P0}: r {F(r.R)} [{F(r.Low)}, {F(r.High)}]", r.Low, r.High)).ToList(),
             Connected: true)).ToList();
-        return new ScatterChart("wrapper-pruning", "Pruning curve: r by share of moved parameters reverted to the base model's, 95% intervals",
-            "share of moved parameters reverted", "r", series, [], XDomain: (0, 1), YDomain: (-1, 1), Width: 440).ToSvg();
+        return new ScatterChart("wrapper-pruning", "Pruning curve: r against the share of moved parameters reverted to the base model's values; 95% intervals",
+            "share of moved parameters reverted", "r", series, [], XDomain: (0, 1), YDomain: (-1, 1), Width: 440);
     }
 
-    static string RevivalChart(List<ReverseRow> rows, string direction)
+    static ScatterChart RevivalChart(List<ReverseRow> rows, string direction)
     {
         var curves = rows.Where(r => r.Direction == direction && r.Measure == "r_with_original" && !r.Model.EndsWith("_minus_control", StringComparison.Ordinal)).ToList();
         var series = curves.Select(r => r.Model).Distinct().Select((model, k) => new ScatterSeries(model, CurveColours[k % CurveColours.Length], Shapes[k % Shapes.Length],
@@ -122,8 +128,8 @@ public static class WhiteBoxReport
         double fraction = rows.FirstOrDefault(r => r.Direction == direction && r.Measure == "steps_to_revive")?.Fraction ?? double.NaN;
         var lines = double.IsFinite(fraction) ? new List<ChartLine> { new($"fraction {F(fraction)}", 0, fraction, Palette.Grey, true, $"the fraction of the original behaviour: r = {F(fraction)}") } : [];
         string original = direction == "choices" ? "the base model's choices" : "the instilled model's reports";
-        return new ScatterChart($"revival-{direction}", $"Revival curve ({direction}): r with {original} by reverse fine-tuning step, 95% intervals",
-            "optimizer steps", "r with the original", series, lines, YDomain: (-1, 1), Width: 440).ToSvg();
+        return new ScatterChart($"revival-{direction}", $"Revival curve ({direction}): r with {original} against reverse fine-tuning step; 95% intervals",
+            "optimizer steps", "r with the original", series, lines, YDomain: (-1, 1), Width: 440);
     }
 
     /// <summary>One sentence per direction: the steps each model took to reach the fraction.</summary>
@@ -140,17 +146,33 @@ public static class WhiteBoxReport
         }
     }
 
-    static string? ProbeChart(List<ProbeRow> probes, string site, string target)
+    /// <summary>Probe accuracy at each hook point, the models side by side under one label per hook point, then the
+    /// reports; labels shortened (<see cref="ShortLayer"/>) so the organism's hook points fit the page's width (an organism
+    /// with many layers gets upright labels and no values over the bars, rather than a chart wider than the page).</summary>
+    public static IntervalChart? ProbeChart(List<ProbeRow> probes, string site, string target)
     {
         var models = probes.Select(p => p.Model).Distinct().ToList();
+        var layers = probes.Where(p => p.Site != "report").Select(p => p.Layer).Distinct().ToList();
         var bars = probes.Where(p => p.Target == target && (p.Site == site || p.Site == "report"))
-            .Select(p => new IntervalBar(p.Site == "report" ? "reports" : p.Layer, p.R, p.RLow, p.RHigh,
+            .OrderBy(p => p.Site == "report" ? layers.Count : layers.IndexOf(p.Layer)).ThenBy(p => models.IndexOf(p.Model))
+            .Select(p => new IntervalBar(p.Site == "report" ? "reports" : ShortLayer(p.Layer), p.R, p.RLow, p.RHigh,
                 ModelColours[models.IndexOf(p.Model) % ModelColours.Length], p.Model,
                 $"{p.Model}, {p.Layer}, {p.Site}: r {F(p.R)} [{F(p.RLow)}, {F(p.RHigh)}], {p.Units} units"))
             .ToList();
         if (bars.Count == 0) return null;
-        return new IntervalChart($"probe-{site}-{target}", $"Probe accuracy by layer ({site}, {target}) beside report accuracy: r, 95% intervals",
-            "r (held-out)", bars, Width: 900).ToSvg();
+        return new IntervalChart($"probe-{site}-{target}",
+            $"Probe accuracy against hook point: r of the {target.Replace('_', ' ')} read at the {site.Replace('_', ' ')}, beside the reports' r; 95% intervals",
+            "r (held-out)", bars, Width: 900, Height: 420,
+            XTitle: "hook point (embed: token embeddings; Lk mid/post: layer k's residual stream after attention/after the MLP) and the model's reports");
+    }
+
+    /// <summary>"hook_embed" → "embed", "blocks.3.hook_resid_mid" → "L3 mid"; anything else unchanged.</summary>
+    public static string ShortLayer(string layer)
+    {
+        if (layer == "hook_embed") return "embed";
+        var parts = layer.Split('.');
+        return parts.Length == 3 && parts[0] == "blocks" && parts[2].StartsWith("hook_resid_", StringComparison.Ordinal)
+            ? $"L{parts[1]} {parts[2]["hook_resid_".Length..]}" : layer;
     }
 
     /// <summary>One sentence per test and model, stating what the figures show.</summary>

@@ -162,4 +162,67 @@ public class SvgChartTests
         foreach (var t in root.Descendants(S + "text"))
             Assert.True((double)t.Attribute("x")! + TextMetrics.Width(t.Value, Legend.FontSize) <= 350.01, t.Value);
     }
+
+    /// <summary>A category label's horizontal extent on the page, from its SVG attributes: an upright label is centred on
+    /// x, one turned −90° spans one line of text at x (glyphs left of their baseline, descenders right of it).</summary>
+    private static (double From, double To) LabelExtent(XElement label)
+    {
+        double x = (double)label.Attribute("x")!, font = (double)label.Attribute("font-size")!;
+        if (label.Attribute("transform") is not null) return (x - font * 0.8, x + font * 0.2);
+        double width = label.Elements(S + "tspan").Select(t => TextMetrics.Width(t.Value, font)).DefaultIfEmpty(TextMetrics.Width(label.Value, font)).Max();
+        return (x - width / 2, x + width / 2);
+    }
+
+    private static void AssertNoOverlap(IEnumerable<(double From, double To)> extents)
+    {
+        var sorted = extents.OrderBy(e => e.From).ToList();
+        for (int i = 1; i < sorted.Count; i++)
+            Assert.True(sorted[i - 1].To <= sorted[i].From, $"labels overlap: [{sorted[i - 1].From}, {sorted[i - 1].To}] and [{sorted[i].From}, {sorted[i].To}]");
+    }
+
+    [Fact]
+    public void Adjacent_bars_with_one_label_share_one_centred_category_label_and_the_x_title_names_them()
+    {
+        string[] colours = [Palette.Grey, Palette.Orange, Palette.Blue];
+        var bars = new[] { "embed", "L0 mid", "L0 post" }
+            .SelectMany(label => colours.Select((c, k) => new IntervalBar(label, 0.1 * (k + 1), 0, 0.5, c, $"model {k}", label)))
+            .Append(new IntervalBar("reports", 0.2, 0.1, 0.3, Palette.Blue, "model 2", "reports")).ToList();
+        var root = Parse(new IntervalChart("p", "probes", "r", bars, XTitle: "hook point").ToSvg());
+        var labels = WithClass(root, "category-label").ToList();
+        Assert.Equal(["embed", "L0 mid", "L0 post", "reports"], labels.Select(l => l.Value));
+        Assert.All(labels, l => Assert.Null(l.Attribute("transform")));
+        // Each label sits under the middle of its bars.
+        var rects = WithClass(root, "bar").ToList();
+        double Centre(XElement r) => (double)r.Attribute("x")! + (double)r.Attribute("width")! / 2;
+        Assert.Equal((Centre(rects[0]) + Centre(rects[2])) / 2, (double)labels[0].Attribute("x")!, 1);
+        Assert.Equal(Centre(rects[9]), (double)labels[3].Attribute("x")!, 1);
+        AssertNoOverlap(labels.Select(LabelExtent));
+        Assert.Contains("hook point", WithClass(root, "axis-title").Select(t => t.Value));
+        Assert.Contains("r", WithClass(root, "axis-title").Select(t => t.Value));
+    }
+
+    [Fact]
+    public void Labels_too_wide_for_their_category_are_turned_upright_without_overlapping_and_stay_inside_the_chart()
+    {
+        var bars = Enumerable.Range(0, 30).Select(i => new IntervalBar($"blocks.{i}.hook_resid_mid", 0.5, 0.4, 0.6, Palette.Blue, "m", "t")).ToList();
+        var chart = new IntervalChart("p", "probes", "r", bars, XTitle: "hook point");
+        var root = Parse(chart.ToSvg());
+        var labels = WithClass(root, "category-label").ToList();
+        Assert.Equal(30, labels.Count);
+        Assert.All(labels, l => Assert.Equal("rotate(-90 " + (string)l.Attribute("x")! + " " + (string)l.Attribute("y")! + ")", (string)l.Attribute("transform")!));
+        AssertNoOverlap(labels.Select(LabelExtent));
+        // Turned, a label runs down from the axis by its length; the x title sits below the longest.
+        double title = WithClass(root, "axis-title").Where(t => t.Value == "hook point").Select(t => (double)t.Attribute("y")!).Single();
+        double lowest = labels.Max(l => (double)l.Attribute("y")! + TextMetrics.Width(l.Value, IntervalChart.CategoryFont));
+        Assert.True(lowest < title - ChartCanvas.AxisTitleFont * 0.8, $"labels end at {lowest}, the x title starts at {title - ChartCanvas.AxisTitleFont * 0.8}");
+        Assert.True(title < chart.Height);
+        // Thirty bars in 760 pixels leave no room for a value over each: none is drawn (the hover titles stay).
+        Assert.Empty(WithClass(root, "value-label"));
+        Assert.Equal(30, WithClass(root, "bar").Count(b => b.Element(S + "title") is not null));
+        // The same labels in a chart wide enough for them stay upright.
+        var wide = Parse((chart with { Width = 30 * 200 }).ToSvg());
+        Assert.Equal(30, WithClass(wide, "value-label").Count());
+        Assert.All(WithClass(wide, "category-label"), l => Assert.Null(l.Attribute("transform")));
+        AssertNoOverlap(WithClass(wide, "category-label").Select(LabelExtent));
+    }
 }

@@ -9,9 +9,11 @@ public sealed record IntervalBar(string Label, double Estimate, double Low, doub
 
 /// <summary>
 /// Bars from zero to each estimate with error bars for the intervals, side by side, one per category (the
-/// paper's main figure). Each bar carries its value above (or below) the interval and a hover title; reference
-/// values sit beside their bar as hollow markers; colours and markers are explained by the legend; category labels
-/// wrap to fit their band.
+/// paper's main figure). Each bar carries a hover title and, when the values fit their bands, its value above (or
+/// below) the interval; reference values sit beside their bar as hollow markers; colours and markers are explained by the legend. Adjacent bars with
+/// the same label are one category (bars of several groups side by side) with one label centred under them; labels
+/// wrap to fit their category's width, and when a single word is still too wide every label is turned to read
+/// upwards, so many narrow categories (a model's layers) never overlap. An x title, when given, names the categories.
 /// </summary>
 public sealed record IntervalChart(
     string Id,
@@ -20,9 +22,23 @@ public sealed record IntervalChart(
     IReadOnlyList<IntervalBar> Bars,
     double Width = 760,
     double Height = 380,
-    int ValueDecimals = 2)
+    int ValueDecimals = 2,
+    string? XTitle = null)
 {
     public const double ValueFont = 11, CategoryFont = 11;
+
+    /// <summary>A category: the bars First..First+Count−1, which share one label.</summary>
+    public sealed record Category(string Label, int First, int Count);
+
+    /// <summary>Adjacent bars with equal labels, merged.</summary>
+    public static List<Category> Categories(IReadOnlyList<IntervalBar> bars)
+    {
+        var runs = new List<Category>();
+        for (int i = 0; i < bars.Count; i++)
+            if (runs.Count > 0 && runs[^1].Label == bars[i].Label) runs[^1] = runs[^1] with { Count = runs[^1].Count + 1 };
+            else runs.Add(new Category(bars[i].Label, i, 1));
+        return runs;
+    }
 
     public string ToSvg()
     {
@@ -43,11 +59,16 @@ public sealed record IntervalChart(
         double left = ChartCanvas.LeftMargin(yTicks);
         double right = Width - ChartCanvas.Pad;
         double band = (right - left) / Math.Max(1, Bars.Count);
-        var labels = Bars.Select(b => TextMetrics.Wrap(b.Label, CategoryFont, band - 6)).ToList();
+        var categories = Categories(Bars);
+        var labels = categories.Select(c => TextMetrics.Wrap(c.Label, CategoryFont, band * c.Count - 6)).ToList();
+        bool rotated = categories.Zip(labels).Any(x => x.Second.Any(line => TextMetrics.Width(line, CategoryFont) > band * x.First.Count - 6));
         int labelLines = labels.Count == 0 ? 1 : labels.Max(l => l.Count);
+        // Upright labels take lines of text; turned ones the widest label's length, in the same units.
+        double labelDepth = rotated ? categories.Max(c => TextMetrics.Width(c.Label, CategoryFont)) : labelLines * (ChartCanvas.TickFont + 3);
+        double bottomMargin = ChartCanvas.TickLength + 4 + labelDepth + (XTitle is null ? 0 : ChartCanvas.Pad + ChartCanvas.AxisTitleFont) + ChartCanvas.Pad;
         var legend = new Legend(groups, left, right - left);
         double top = ChartCanvas.Pad + legend.Height + 4 + ValueFont / 2;
-        var canvas = new ChartCanvas(Width, Height, left, top, right, Height - ChartCanvas.BottomMargin(labelLines) + ChartCanvas.AxisTitleFont + ChartCanvas.Pad);
+        var canvas = new ChartCanvas(Width, Height, left, top, right, Height - bottomMargin);
         var y = canvas.YScale(yTicks);
 
         var description = $"Bar chart of {YTitle} with 95% intervals: " +
@@ -57,6 +78,9 @@ public sealed record IntervalChart(
         canvas.YAxis(svg, yTicks, y, YTitle);
         legend.Draw(svg, ChartCanvas.Pad);
 
+        // A value over each bar only where every value fits its band (bold text, a tenth wider): many narrow bars
+        // keep their hover titles and the intervals, not a row of overlapping numbers.
+        bool valuesFit = finite.All(b => TextMetrics.Width(Value(b.Estimate), ValueFont) * 1.1 <= band - 2);
         double zero = y.Map(0);
         svg.Open("g", ("class", "bars"));
         for (int i = 0; i < Bars.Count; i++)
@@ -76,10 +100,13 @@ public sealed record IntervalChart(
                 svg.Empty("line", ("x1", C(centre - cap)), ("y1", C(yLow)), ("x2", C(centre + cap)), ("y2", C(yLow)));
                 svg.Empty("line", ("x1", C(centre - cap)), ("y1", C(yHigh)), ("x2", C(centre + cap)), ("y2", C(yHigh)));
                 svg.Close("g");
-                bool above = b.Estimate >= 0;
-                double labelY = above ? Math.Min(yHigh, yEstimate) - 5 : Math.Max(yLow, yEstimate) + 5 + ValueFont * 0.8;
-                svg.Text("text", Value(b.Estimate), ("x", C(centre)), ("y", C(labelY)), ("text-anchor", "middle"),
-                    ("font-size", C(ValueFont)), ("font-weight", "bold"), ("fill", Palette.Ink), ("class", "value-label"));
+                if (valuesFit)
+                {
+                    bool above = b.Estimate >= 0;
+                    double labelY = above ? Math.Min(yHigh, yEstimate) - 5 : Math.Max(yLow, yEstimate) + 5 + ValueFont * 0.8;
+                    svg.Text("text", Value(b.Estimate), ("x", C(centre)), ("y", C(labelY)), ("text-anchor", "middle"),
+                        ("font-size", C(ValueFont)), ("font-weight", "bold"), ("fill", Palette.Ink), ("class", "value-label"));
+                }
                 var marks = (b.References ?? []).Where(r => double.IsFinite(r.Value)).ToList();
                 for (int k = 0; k < marks.Count; k++)
                     Markers.Draw(svg, marks[k].Shape, centre + barWidth / 2 + Markers.Radius * (2 + 2.6 * k), y.Map(marks[k].Value), Palette.Ink,
@@ -91,14 +118,31 @@ public sealed record IntervalChart(
                     ("fill", Palette.Ink), ("class", "value-label missing"));
                 svg.Title(b.Title).Content("n/a").Close("text");
             }
-            svg.Open("text", ("x", C(centre)), ("y", C(canvas.Bottom + ChartCanvas.TickLength + 3 + CategoryFont)), ("text-anchor", "middle"),
-                ("font-size", C(CategoryFont)), ("fill", Palette.Ink), ("class", "category-label"));
-            for (int k = 0; k < labels[i].Count; k++)
-                svg.Text("tspan", labels[i][k], ("x", C(centre)), ("dy", k == 0 ? "0" : C(CategoryFont + 3)));
-            svg.Close("text");
             svg.Close("g");
         }
         svg.Close("g");
+        svg.Open("g", ("class", "category-labels"));
+        for (int c = 0; c < categories.Count; c++)
+        {
+            double centre = left + band * (categories[c].First + categories[c].Count / 2.0), labelTop = canvas.Bottom + ChartCanvas.TickLength + 3;
+            if (rotated)
+            {
+                // Read upwards, ending at the axis: the label's x extent is one line of text around the centre.
+                double x = centre + CategoryFont * 0.36;
+                svg.Text("text", categories[c].Label, ("x", C(x)), ("y", C(labelTop)), ("transform", $"rotate(-90 {C(x)} {C(labelTop)})"),
+                    ("text-anchor", "end"), ("font-size", C(CategoryFont)), ("fill", Palette.Ink), ("class", "category-label"), ("data-rotated", "true"));
+                continue;
+            }
+            svg.Open("text", ("x", C(centre)), ("y", C(labelTop + CategoryFont)), ("text-anchor", "middle"),
+                ("font-size", C(CategoryFont)), ("fill", Palette.Ink), ("class", "category-label"));
+            for (int k = 0; k < labels[c].Count; k++)
+                svg.Text("tspan", labels[c][k], ("x", C(centre)), ("dy", k == 0 ? "0" : C(CategoryFont + 3)));
+            svg.Close("text");
+        }
+        svg.Close("g");
+        if (XTitle is not null)
+            svg.Text("text", XTitle, ("x", C((left + right) / 2)), ("y", C(canvas.Bottom + ChartCanvas.TickLength + 4 + labelDepth + ChartCanvas.Pad + ChartCanvas.AxisTitleFont * 0.8)),
+                ("text-anchor", "middle"), ("font-size", C(ChartCanvas.AxisTitleFont)), ("fill", Palette.Ink), ("class", "axis-title"));
         if (y.Contains(0))
             svg.Empty("line", ("x1", C(left)), ("y1", C(zero)), ("x2", C(right)), ("y2", C(zero)), ("stroke", Palette.Axis), ("stroke-width", "1.2"), ("class", "zero-line"));
         canvas.XBaseline(svg);
