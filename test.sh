@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The tests, on any machine: installs what they need when it can (Debian's OpenBLAS for the engine's fast GEMM,
-# Debian's Chromium for the report's browser tests), then runs `dotnet test`. .ci/run calls this script too.
+# The tests, on any machine: installs what they need when it can (Debian's OpenBLAS for the tests of the engine's
+# optional OpenBLAS GEMM, Debian's Chromium for the report's browser tests), then runs `dotnet test`. .ci/run calls
+# this script too.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -16,8 +17,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "warning: ${missing[*]} missing and this user cannot install them (needs root or passwordless sudo)." >&2
-    echo "  chromium: the three browser tests of the report will fail; libopenblas0-pthread: the engine falls back to" >&2
-    echo "  its managed GEMM (slower; trained models equivalent, not byte-identical). Install: sudo apt-get install ${missing[*]}" >&2
+    echo "  chromium: the report's browser tests will fail; libopenblas0-pthread: the tests of the optional OpenBLAS GEMM" >&2
+    echo "  cannot load it (the default GEMM needs nothing). Install: sudo apt-get install ${missing[*]}" >&2
   fi
 fi
 
