@@ -13,12 +13,11 @@ public static class WhiteBoxHeadline
     public static string Probes(IEnumerable<ProbeRow> rows)
     {
         var t = new StringBuilder("probes: the best layer per model, site and target (r [95% interval], out-of-fold)\n");
-        t.AppendLine($"  {"model",-16}{"site",-18}{"target",-18}{"best layer",-22}{"r",7}  interval");
-        foreach (var g in rows.Where(r => double.IsFinite(r.R)).GroupBy(r => (r.Model, r.Site, r.Target)))
-        {
-            var best = g.MaxBy(r => r.R)!;
-            t.AppendLine($"  {best.Model,-16}{best.Site,-18}{best.Target,-18}{best.Layer,-22}{ReportText.F3(best.R),7}  {ReportText.Interval(best.RLow, best.RHigh)}");
-        }
+        var best = rows.Where(r => double.IsFinite(r.R)).GroupBy(r => (r.Model, r.Site, r.Target)).Select(g => g.MaxBy(r => r.R)!).ToList();
+        var text = Columns(best, ("model", r => r.Model), ("site", r => r.Site), ("target", r => r.Target), ("best layer", r => r.Layer));
+        t.AppendLine($"  {text.Header}{"r",7}  interval");
+        for (int i = 0; i < best.Count; i++)
+            t.AppendLine($"  {text.Rows[i]}{ReportText.F3(best[i].R),7}  {ReportText.Interval(best[i].RLow, best[i].RHigh)}");
         return t.ToString();
     }
 
@@ -26,12 +25,15 @@ public static class WhiteBoxHeadline
     public static string Interventions(IEnumerable<InterventionRow> rows)
     {
         var t = new StringBuilder("interventions: the largest change per test and model, intervened − control (95% interval)\n");
-        t.AppendLine($"  {"test",-20}{"model",-16}{"layer",-14}{"setting",-12}{"choice",8}  {"interval",-18}{"report",8}  interval");
-        foreach (var g in rows.GroupBy(r => (r.Test, r.Model)))
+        var best = rows.GroupBy(r => (r.Test, r.Model))
+            .Select(g => g.MaxBy(r => double.IsFinite(r.Choice) ? Math.Abs(r.Choice) : double.IsFinite(r.Report) ? Math.Abs(r.Report) : -1)!).ToList();
+        var text = Columns(best, ("test", r => r.Test), ("model", r => r.Model), ("layer", r => r.Layer), ("setting", r => r.Setting));
+        t.AppendLine($"  {text.Header}{"choice",8}  {"interval",-18}{"report",8}  interval");
+        for (int i = 0; i < best.Count; i++)
         {
-            var best = g.MaxBy(r => double.IsFinite(r.Choice) ? Math.Abs(r.Choice) : double.IsFinite(r.Report) ? Math.Abs(r.Report) : -1)!;
-            t.AppendLine($"  {best.Test,-20}{best.Model,-16}{best.Layer,-14}{best.Setting,-12}{ReportText.F3(best.Choice),8}  {ReportText.Interval(best.ChoiceLow, best.ChoiceHigh),-18}" +
-                         $"{ReportText.F3(best.Report),8}  {ReportText.Interval(best.ReportLow, best.ReportHigh)}");
+            var b = best[i];
+            t.AppendLine($"  {text.Rows[i]}{ReportText.F3(b.Choice),8}  {ReportText.Interval(b.ChoiceLow, b.ChoiceHigh),-18}" +
+                         $"{ReportText.F3(b.Report),8}  {ReportText.Interval(b.ReportLow, b.ReportHigh)}");
         }
         return t.ToString();
     }
@@ -44,5 +46,14 @@ public static class WhiteBoxHeadline
         foreach (var r in rows.OrderBy(r => r.Reverted).ThenBy(r => r.Measure, StringComparer.Ordinal))
             t.AppendLine($"  {(r.Reverted * 100).ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture) + "%",9}{r.Parameters,12}  {r.Measure,-34}{ReportText.F3(r.R),7}  {ReportText.Interval(r.Low, r.High)}");
         return t.ToString();
+    }
+
+    /// <summary>Left-aligned text columns, each as wide as its longest entry plus two spaces, so a long hook name
+    /// (blocks.1.hook_resid_post) never runs into the next column.</summary>
+    static (string Header, string[] Rows) Columns<T>(IReadOnlyList<T> rows, params (string Name, Func<T, string> Value)[] columns)
+    {
+        var widths = columns.Select(c => rows.Select(r => c.Value(r).Length).Append(c.Name.Length).Max() + 2).ToArray();
+        string Line(Func<int, string> cell) => string.Concat(columns.Select((_, k) => cell(k).PadRight(widths[k])));
+        return (Line(k => columns[k].Name), rows.Select(r => Line(k => columns[k].Value(r))).ToArray());
     }
 }

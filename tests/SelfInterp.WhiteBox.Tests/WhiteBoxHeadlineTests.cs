@@ -36,6 +36,19 @@ public class WhiteBoxHeadlineTests
     }
 
     [Fact]
+    public void Long_hook_names_never_run_into_the_next_column()
+    {
+        var rows = new[]
+        {
+            new InterventionRow("decision_path", "itrained_first", "blocks.1.hook_resid_post", "x0", "mean_change", 40, 2.0, 1.0, 3.0, 0.5, -0.1, 1.1),
+        };
+        var text = WhiteBoxHeadline.Interventions(rows);
+        Assert.Matches(@"decision_path\s+itrained_first\s+blocks\.1\.hook_resid_post\s+x0\s", text);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines[1].IndexOf("setting", StringComparison.Ordinal), lines[2].IndexOf("x0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Wrapper_headline_lists_every_reverted_share_and_measure()
     {
         var rows = new[]
