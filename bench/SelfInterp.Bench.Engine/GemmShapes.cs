@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Gemm;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Bench.Engine;
 

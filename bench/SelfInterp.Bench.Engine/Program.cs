@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using SelfInterp.Bench.Engine;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Gemm;
 using SelfInterp.Engine.Training;
 using SelfInterp.Engine.Kernels;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
 
 // Usage: SelfInterp.Bench.Engine train|profile|scoring|small [steps]
 // Prints machine-readable "key: value" lines that bench/engine.sh combines with the PyTorch run.

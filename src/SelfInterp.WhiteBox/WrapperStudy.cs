@@ -2,7 +2,7 @@ using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Scenarios;
-using SelfInterp.Engine;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.WhiteBox;
 

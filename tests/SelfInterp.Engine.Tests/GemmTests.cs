@@ -1,4 +1,5 @@
 using SelfInterp.Engine.Gemm;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Tests;
 

@@ -3,8 +3,8 @@ using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Generation;
 using SelfInterp.Core.Scenarios;
 using SelfInterp.Core.Tasks;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Local;
 
