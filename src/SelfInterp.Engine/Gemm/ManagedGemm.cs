@@ -39,28 +39,36 @@ public sealed unsafe class ManagedGemm : IGemm
         // Small products are not worth waking another thread for.
         int workers = (long)m * n * k < 64L * 64 * 64 ? 1 : _threads;
         int nTiles = (n + NC - 1) / NC, mc = TileRows(m, nTiles, workers);
-        int tiles = (m + mc - 1) / mc * nTiles;
-        workers = Math.Min(workers, tiles);
-        // One dispatch per product: each worker takes whole tiles of C and runs every k-slice of them itself,
-        // packing its own panels, so no thread waits on another between slices.
+        int rowTiles = (m + mc - 1) / mc;
+        workers = Math.Min(workers, rowTiles * nTiles);
+        // One dispatch per product: each worker takes whole tiles of C (tile row·nTiles + block goes to worker tile mod
+        // workers) and runs every k-slice of them itself, so no thread waits on another between slices. A worker packs
+        // a slice of a column block of B once and sweeps all its row tiles of that block with it; each element of C
+        // still sees the slices in order, so this changes no value, only how often B is packed.
         RunParallel(workers, w =>
         {
             Grow(ref t_packA, (long)mc * KC);
             Grow(ref t_packB, (long)NC * KC);
             fixed (float* packA = t_packA, packB = t_packB)
-                for (int t = w; t < tiles; t += workers)
+                for (int j0 = 0; j0 < n; j0 += NC)
                 {
-                    int i0 = t / nTiles * mc, j0 = t % nTiles * NC;
-                    int rows = Math.Min(mc, m - i0), cols = Math.Min(NC, n - j0);
+                    int block = j0 / NC, cols = Math.Min(NC, n - j0);
+                    bool Mine(int it) => ((long)it * nTiles + block) % workers == w;
+                    if (!Enumerable.Range(0, Math.Min(workers, rowTiles)).Any(Mine)) continue;
                     for (int p0 = 0; p0 < k; p0 += KC)
                     {
                         int kc = Math.Min(KC, k - p0);
                         for (int jp = 0; jp < cols; jp += NR) PackB(b, ldb, transB, p0, kc, j0 + jp, n, packB + (long)jp * kc);
-                        for (int ip = 0; ip < rows; ip += MR) PackA(a, lda, transA, p0, kc, i0 + ip, m, alpha, packA + (long)ip * kc);
-                        for (int jp = 0; jp < cols; jp += NR)
-                            for (int ip = 0; ip < rows; ip += MR)
-                                Tile(packA + (long)ip * kc, packB + (long)jp * kc, kc, c + (long)(i0 + ip) * ldc + j0 + jp, ldc,
-                                    Math.Min(MR, rows - ip), Math.Min(NR, cols - jp));
+                        for (int it = 0; it < rowTiles; it++)
+                        {
+                            if (!Mine(it)) continue;
+                            int i0 = it * mc, rows = Math.Min(mc, m - i0);
+                            for (int ip = 0; ip < rows; ip += MR) PackA(a, lda, transA, p0, kc, i0 + ip, m, alpha, packA + (long)ip * kc);
+                            for (int jp = 0; jp < cols; jp += NR)
+                                for (int ip = 0; ip < rows; ip += MR)
+                                    Tile(packA + (long)ip * kc, packB + (long)jp * kc, kc, c + (long)(i0 + ip) * ldc + j0 + jp, ldc,
+                                        Math.Min(MR, rows - ip), Math.Min(NR, cols - jp));
+                        }
                     }
                 }
         });
