@@ -27,7 +27,7 @@ public class WhiteBoxHeadlineTests
         {
             new InterventionRow("steering", "instilled", "blocks.0", "alpha=1", "mean_change", 40, 2.0, 1.0, 3.0, 0.5, -0.1, 1.1),
             new InterventionRow("steering", "instilled", "blocks.0", "alpha=4", "mean_change", 40, -9.0, -11.0, -7.0, 3.0, 1.0, 5.0),
-            new InterventionRow("report_path", "itrained_all", "blocks.1", "all", "report_on_choice_slope", 40, double.NaN, double.NaN, double.NaN, 0.3, 0.1, 0.5),
+            new InterventionRow("report_path", "itrained_all", "blocks.1", "all", "grounding_ratio", 40, double.NaN, double.NaN, double.NaN, 0.3, 0.1, 0.5),
         };
         var text = WhiteBoxHeadline.Interventions(rows);
         Assert.Matches(@"steering\s+instilled\s+blocks\.0\s+alpha=4\s+\u22129\.000", text);
