@@ -244,8 +244,8 @@ public static class WhiteBoxReport
             bool beyond = best.Shuffled.Draws > 0 && Math.Abs(best.Cosine) > best.Shuffled.P95 && Math.Abs(best.Cosine) > best.Random.P95;
             yield return $"Read-out ({model}): at {best.Layer} the reports' direction has cosine {F(best.Cosine)} with the decision-name probe's " +
                          $"(random null 95th {F(best.Random.P95)}, shuffled-report null 95th {F(best.Shuffled.P95)}; reports predicted out of fold at r {F(best.ReadoutR)}) — " +
-                         (beyond ? (best.Cosine > 0 ? "the report circuit reads along the direction that codes the choices." : "the report circuit reads that direction with the wrong sign.")
-                                 : "no evidence that the report circuit reads the direction that codes the choices.");
+                         (beyond ? (best.Cosine > 0 ? "the reports vary along the direction that codes the choices." : "the reports vary along that direction with the wrong sign.")
+                                 : "no evidence that the reports vary along the direction that codes the choices.");
         }
     }
 
