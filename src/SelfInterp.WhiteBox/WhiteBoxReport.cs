@@ -205,7 +205,9 @@ public static class WhiteBoxReport
                              $"Dose-response over every strength: choice {F(dose.Choice)} [{F(dose.ChoiceLow)}, {F(dose.ChoiceHigh)}] and report {F(dose.Report)} " +
                              $"[{F(dose.ReportLow)}, {F(dose.ReportHigh)}] weight points per point of strength; reports move {F(ratio.Report)} [{F(ratio.ReportLow)}, {F(ratio.ReportHigh)}] " +
                              "points per point the choices move — " +
-                             (grounded ? "the reports read the name representation that drives the choices." : "no evidence that the reports read the representation that drives the choices.");
+                             (grounded ? "the reports read the name representation that drives the choices."
+                              : ratio.ReportHigh < 0 ? "the reports move against the choices: they read the representation that drives the choices with the wrong sign."
+                              : "no evidence that the reports read the representation that drives the choices.");
                 if (pooled is not null)
                 {
                     var (between, within) = (Steering("report_on_choice_between_settings"), Steering("report_on_choice_within_setting"));

@@ -112,10 +112,12 @@ public class WhiteBoxReportTests
         var sentences = WhiteBoxReport.Sentences(rows).ToList();
         Assert.Equal(2, sentences.Count);
         Assert.Contains("reports move -0.31 [-0.55, -0.08] points per point the choices move", sentences[0]);
-        Assert.Contains("no evidence that the reports read", sentences[0]);
+        Assert.Contains("they read the representation that drives the choices with the wrong sign", sentences[0]);
         Assert.Contains("does not hold the curve's ratio -0.31", sentences[1]);
         Assert.Contains("across scenarios at one strength 0.20", sentences[1]);
 
+        rows[2] = Figure("grounding_ratio", -0.31, -0.55, 0.08);
+        Assert.Contains("no evidence that the reports read", WhiteBoxReport.Sentences(rows).First());
         // A pooled slope whose interval holds the ratio is said to agree.
         rows[3] = Figure("report_on_choice_pooled", -0.25, -0.5, 0.0);
         Assert.Contains("whose interval holds the curve's ratio", WhiteBoxReport.Sentences(rows).Last());
