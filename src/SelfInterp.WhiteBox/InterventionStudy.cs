@@ -178,7 +178,7 @@ public static class InterventionStudy
             return ChoiceWeights.Slopes(plan.Scenario(s), idx.Select(k => trials[k]).ToList(), idx.Select(k => logits[k]).ToList());
         });
 
-    public static InterventionRow Mean(string test, string model, string layer, string setting, List<Effect> effects, ulong seed)
+    static InterventionRow Mean(string test, string model, string layer, string setting, List<Effect> effects, ulong seed)
     {
         string stream = $"{test}:{model}:{setting}";
         var c = ScenarioBootstrap.Interval(effects, e => e.Scenario, es => es.Average(e => e.Choice), stream + ":choice", seed);

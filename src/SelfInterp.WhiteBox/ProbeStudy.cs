@@ -115,7 +115,7 @@ public static class ProbeStudy
             weightsOf[name] = weights;
             var all = lab.Scenarios;
             var instilled = lab.Instilled;
-            var reports = lab.TargetsOf is null ? MeanReports(run, observer, data, settings.Reports, all, log, name) : null;
+            var reports = lab.TargetsOf is null ? MeanReports(observer, data, settings.Reports, all, log, name) : null;
             var jobs = new List<Func<ProbeRow>>();
             var readoutJobs = new List<Func<IEnumerable<ReadoutRow>>>();
             foreach (var point in Points(organism.Model.Config.NLayers))
@@ -184,7 +184,7 @@ public static class ProbeStudy
 
     /// <summary>The model's greedy reports on the first trials of each scenario, averaged per (scenario, attribute);
     /// scenarios whose replies all fail to parse are left out.</summary>
-    static Dictionary<(int Scenario, int Attribute), double> MeanReports(LabRun run, Observer observer, ModelData data, int reports, IEnumerable<int> scenarios, Action<string>? log, string model)
+    static Dictionary<(int Scenario, int Attribute), double> MeanReports(Observer observer, ModelData data, int reports, IEnumerable<int> scenarios, Action<string>? log, string model)
     {
         log?.Invoke($"probe: reports of {model}");
         var means = new Dictionary<(int, int), double>();
