@@ -29,28 +29,34 @@ public static class InterventionStudy
     public static readonly string[] Columns =
         ["test", "model", "layer", "setting", "statistic", "units", "choice", "choice_low", "choice_high", "report", "report_low", "report_high"];
 
+    /// <summary>The steering strengths by default: a dose-response curve from −50 to +50 weight points in steps of 10
+    /// (0 is the control itself).</summary>
+    public static readonly double[] DefaultSteer = [-50, -40, -30, -20, -10, 10, 20, 30, 40, 50];
+
     public sealed record Settings(int Trials = 20, int Reports = 5, double[]? SteerPoints = null, double[]? ReadoutScales = null)
     {
-        public double[] Steer => SteerPoints ?? [-50, -25, 25, 50];
+        public double[] Steer => SteerPoints ?? DefaultSteer;
         public double[] Scales => ReadoutScales ?? [0, 0.5, 2];
     }
 
-    /// <summary>What one intervention did to one scenario's steered attribute.</summary>
-    sealed record Effect(int Scenario, double Choice, double Report);
+    /// <summary>What one intervention of a given strength did to one scenario's steered attribute.</summary>
+    public sealed record Effect(int Scenario, double Strength, double Choice, double Report);
 
     public static List<InterventionRow> Run(LabRun run, Settings settings, Action<string>? log = null)
     {
         var plan = run.Plan;
         ulong seed = plan.Seeds.Master;
         var rows = new List<InterventionRow>();
-        var scenarios = plan.Config.InstilledScenarios.ToList();
-        foreach (var model in new[] { "instilled", "itrained" })
+        foreach (var lab in run.Models.Where(m => m.Name == "instilled").Concat(run.Itrained))
         {
-            var organism = run.Model(model);
+            string model = lab.Name;
+            var organism = lab.Organism;
+            // Held out, an itrained model is steered only on the instilled scenarios it was not trained on.
+            var scenarios = lab.Instilled.ToList();
             var observer = new Observer(organism, plan.Catalog, plan.Config.ReportMaxTokens);
             log?.Invoke($"intervene: probing {model} for a steering direction");
-            var data = ProbeStudy.Observe(run, observer, settings.Trials);
-            var (point, probe) = BestNameProbe(run, data, organism.Model.Config.NLayers, seed);
+            var data = ProbeStudy.Observe(run, observer, settings.Trials, lab.Scenarios);
+            var (point, probe) = BestNameProbe(data, lab.Scenarios, organism.Model.Config.NLayers, seed);
             var raw = probe.Weights.Select((w, j) => w / probe.Scale[j]).ToArray();
             double gain = raw.Sum(z => z * z) is var g && g > 0 ? Math.Sqrt(g) : 1;   // probe reading per unit of α along v
             var v = probe.Direction();
@@ -77,7 +83,7 @@ public static class InterventionStudy
 
             // outward: changes signed by the control weight's sign, so + is away from zero (for interventions
             // that scale all weights, whose raw changes would average out over attributes of either sign).
-            List<Effect> Effects(double[] logits, double[]?[] reports, bool outward = false) => scenarios.Select(s =>
+            List<Effect> Effects(double strength, double[] logits, double[]?[] reports, bool outward = false) => scenarios.Select(s =>
             {
                 int i = s % Scenario.AttributeCount;
                 var slopes = SlopesByScenario(plan, [s], scenarioOf, trials, logits)[s];
@@ -86,25 +92,28 @@ public static class InterventionStudy
                 double choice = sign * (ChoiceWeights.Scaled(slopes, controlSlopes[s])[i] - control);
                 var changes = reportIndex.Select((k, r) => (k, r)).Where(x => scenarioOf[x.k] == s && reports[x.r] is not null && controlReports[x.r] is not null)
                     .Select(x => sign * (reports[x.r]![i] - controlReports[x.r]![i])).ToList();
-                return new Effect(s, choice, changes.Count > 0 ? changes.Average() : double.NaN);
+                return new Effect(s, strength, choice, changes.Count > 0 ? changes.Average() : double.NaN);
             }).Where(e => double.IsFinite(e.Report)).ToList();
 
             // Steering: both prompt kinds.
             var steeringEffects = new List<Effect>();
+            var reportOnlyEffects = new List<Effect>();
             foreach (double points in settings.Steer)
             {
                 float alpha = (float)(points / gain);
                 log?.Invoke($"intervene: {model} steering {points:+0;-0} weight points at {point.Name}");
                 var decisionHooks = new Hooks().AddVector(point, v, alpha, (seq, pos) => IsName(pos, attributeOf[seq], report: false));
                 var reportHooks = new Hooks().AddVector(point, v, alpha, (seq, pos) => IsName(pos, ReportAttribute(seq), report: true));
-                var effects = Effects(observer.DecisionLogits(trials, decisionHooks), observer.Reports(reportTrials, reportHooks));
+                var effects = Effects(points, observer.DecisionLogits(trials, decisionHooks), observer.Reports(reportTrials, reportHooks));
                 rows.Add(Mean("steering", model, point.Name, $"{points:+0;-0}", effects, seed));
                 steeringEffects.AddRange(effects);
 
-                var reportOnly = Effects(controlLogits, observer.Reports(reportTrials, reportHooks));
+                var reportOnly = Effects(points, controlLogits, observer.Reports(reportTrials, reportHooks));
                 rows.Add(Mean("report_path_only", model, point.Name, $"{points:+0;-0}", reportOnly, seed));
+                reportOnlyEffects.AddRange(reportOnly);
             }
-            rows.Add(Slope("steering", model, point.Name, steeringEffects, seed));
+            rows.AddRange(DoseResponse.Rows("steering", model, point.Name, steeringEffects, seed));
+            rows.Add(DoseResponse.Slopes("report_path_only", model, point.Name, reportOnlyEffects, seed));
 
             // Decision path only: the read-out of A vs B at the answer position of decision prompts.
             var last = HookPoint.ResidPost(organism.Model.Config.NLayers - 1);
@@ -122,7 +131,7 @@ public static class InterventionStudy
                         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(u, (float)((scale - 1) * along), row, row);
                     }
                 });
-                var effects = Effects(observer.DecisionLogits(trials, hooks), controlReports, outward: true);
+                var effects = Effects(scale, observer.DecisionLogits(trials, hooks), controlReports, outward: true);
                 rows.Add(Mean("decision_path_only", model, last.Name, $"x{scale}", effects, seed));
             }
         }
@@ -134,12 +143,11 @@ public static class InterventionStudy
                : position == PromptPositions.DecisionName(attribute);
 
     /// <summary>The decision-name probe of the learned weight at the hook point where it predicts best (out of fold).</summary>
-    static (HookPoint Point, RidgeProbe Probe) BestNameProbe(LabRun run, ProbeStudy.ModelData data, int layers, ulong seed)
+    static (HookPoint Point, RidgeProbe Probe) BestNameProbe(ProbeStudy.ModelData data, IReadOnlyList<int> all, int layers, ulong seed)
     {
-        var all = LabTrials.Scenarios(run.Plan);
         var scored = ProbeStudy.Points(layers).Select(point =>
         {
-            var (x, sc, at) = ProbeStudy.NameUnits(run, data, point, report: false, all);
+            var (x, sc, at) = ProbeStudy.NameUnits(data, point, report: false, all);
             var y = sc.Select((s, k) => data.Weights[s][at[k]]).ToList();
             double r = ScenarioBootstrap.Pearson(RidgeProbe.CrossValidated(x, y, sc, ProbeStudy.Folds, seed).Select((p, k) => (p, y[k])).ToList());
             return (Point: point, R: r, X: x, Y: y, Scenarios: sc);
@@ -177,13 +185,6 @@ public static class InterventionStudy
         var c = ScenarioBootstrap.Interval(effects, e => e.Scenario, es => es.Average(e => e.Choice), stream + ":choice", seed);
         var r = ScenarioBootstrap.Interval(effects, e => e.Scenario, es => es.Average(e => e.Report), stream + ":report", seed);
         return new InterventionRow(test, model, layer, setting, "mean_change", effects.Count, c.Estimate, c.Low, c.High, r.Estimate, r.Low, r.High);
-    }
-
-    /// <summary>Grounding: slope of report change on choice-weight change over every (scenario, setting).</summary>
-    static InterventionRow Slope(string test, string model, string layer, List<Effect> effects, ulong seed)
-    {
-        var s = ScenarioBootstrap.Interval(effects, e => e.Scenario, es => ScenarioBootstrap.Slope(es.Select(e => (e.Choice, e.Report)).ToList()), $"{test}:{model}:slope", seed);
-        return new InterventionRow(test, model, layer, "all", "report_on_choice_slope", effects.Count, double.NaN, double.NaN, double.NaN, s.Estimate, s.Low, s.High);
     }
 
     public static void Write(string path, IEnumerable<InterventionRow> rows)

@@ -14,7 +14,4 @@ public static class LabTrials
         var rng = SeededStream.Derive(plan.Seeds.Master, $"whitebox:{purpose}:{scenario}");
         return Enumerable.Range(0, count).Select(_ => plan.DrawTrial(scenario, rng)).ToList();
     }
-
-    /// <summary>The run's instilled then native scenarios.</summary>
-    public static IReadOnlyList<int> Scenarios(PreferencesPlan plan) => [.. plan.Config.InstilledScenarios, .. plan.Config.NativeScenarios];
 }

@@ -5,7 +5,8 @@ namespace SelfInterp.WhiteBox;
 
 /// <summary>A linear probe: ridge regression on standardised features. The penalty is chosen from a grid by
 /// cross-validation inside the training data (its own scenario folds), so a score on held-out scenarios
-/// never saw them.</summary>
+/// never saw them. Every fit takes several targets at once: the features' moments and the Cholesky factors depend
+/// on the rows only, so a null distribution (the same probe on shuffled targets) costs a fraction of the probe.</summary>
 public sealed class RidgeProbe
 {
     public static readonly double[] Penalties = [0.1, 1, 10, 100, 1000];
@@ -36,12 +37,15 @@ public sealed class RidgeProbe
 
     /// <summary>Fits with a given penalty.</summary>
     public static RidgeProbe Fit(IReadOnlyList<float[]> x, IReadOnlyList<double> y, double penalty) =>
-        Moments.Of(x, y, Enumerable.Range(0, x.Count).ToList()).Solve(penalty);
+        Design.Of(x, Enumerable.Range(0, x.Count).ToList()).Solve(y, penalty);
 
-    /// <summary>Standardisation, Gram matrix and cross-products of some rows: one pass serves every penalty.</summary>
-    sealed class Moments(double[] mean, double[] scale, double[] gram, double[] xty, double yMean, int d)
+    /// <summary>Standardisation, standardised rows and Gram matrix of some rows, with the Cholesky factor of each penalty
+    /// once needed: everything but the cross-products with a target, so one design serves every penalty and every target.</summary>
+    sealed class Design(List<int> rows, double[] mean, double[] scale, double[] z, double[] gram, int d)
     {
-        public static Moments Of(IReadOnlyList<float[]> x, IReadOnlyList<double> y, List<int> rows)
+        readonly Dictionary<double, double[]> factors = [];
+
+        public static Design Of(IReadOnlyList<float[]> x, List<int> rows)
         {
             int n = rows.Count, d = x[0].Length;
             var mean = new double[d];
@@ -49,70 +53,129 @@ public sealed class RidgeProbe
             foreach (int i in rows) for (int j = 0; j < d; j++) mean[j] += x[i][j] / (double)n;
             foreach (int i in rows) for (int j = 0; j < d; j++) scale[j] += (x[i][j] - mean[j]) * (x[i][j] - mean[j]) / n;
             for (int j = 0; j < d; j++) scale[j] = Math.Sqrt(scale[j]) is var s && s > 1e-12 ? s : 1;
-            double yMean = rows.Average(i => y[i]);
+            var z = Standardise(x, rows, mean, scale);
             var gram = new double[d * d];
-            var xty = new double[d];
-            var z = new double[d];
-            foreach (int i in rows)
+            for (int r = 0; r < n; r++)
             {
-                for (int j = 0; j < d; j++) z[j] = (x[i][j] - mean[j]) / scale[j];
+                int o = r * d;
                 for (int a = 0; a < d; a++)
                 {
-                    xty[a] += z[a] * (y[i] - yMean);
-                    double za = z[a];
-                    for (int b = 0; b <= a; b++) gram[a * d + b] += za * z[b];
+                    double za = z[o + a];
+                    for (int b = 0; b <= a; b++) gram[a * d + b] += za * z[o + b];
                 }
             }
             for (int a = 0; a < d; a++)
                 for (int b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
-            return new Moments(mean, scale, gram, xty, yMean, d);
+            return new Design(rows, mean, scale, z, gram, d);
         }
 
-        public RidgeProbe Solve(double penalty)
+        /// <summary>The given rows of x standardised by this design's mean and scale, row after row.</summary>
+        public static double[] Standardise(IReadOnlyList<float[]> x, List<int> rows, double[] mean, double[] scale)
         {
-            var a = (double[])gram.Clone();
-            for (int j = 0; j < d; j++) a[j * d + j] += penalty;
-            var l = new double[d * d];
-            if (!SmallMatrix.TryCholesky(a, d, l)) throw new InvalidOperationException("ridge system is not positive definite");
-            var w = (double[])xty.Clone();
+            int d = mean.Length;
+            var z = new double[rows.Count * d];
+            for (int r = 0; r < rows.Count; r++)
+                for (int j = 0; j < d; j++) z[r * d + j] = (x[rows[r]][j] - mean[j]) / scale[j];
+            return z;
+        }
+
+        public double[] StandardiseOther(IReadOnlyList<float[]> x, List<int> other) => Standardise(x, other, mean, scale);
+
+        /// <summary>The standardised rows' cross-products with the centred target, and the target's mean.</summary>
+        public (double[] Xty, double YMean) CrossProducts(IReadOnlyList<double> y)
+        {
+            double yMean = rows.Average(i => y[i]);
+            var xty = new double[d];
+            for (int r = 0; r < rows.Count; r++)
+            {
+                double yc = y[rows[r]] - yMean;
+                int o = r * d;
+                for (int a = 0; a < d; a++) xty[a] += z[o + a] * yc;
+            }
+            return (xty, yMean);
+        }
+
+        public RidgeProbe Solve(IReadOnlyList<double> y, double penalty) => Solve(CrossProducts(y), penalty);
+
+        public RidgeProbe Solve((double[] Xty, double YMean) target, double penalty)
+        {
+            if (!factors.TryGetValue(penalty, out var l))
+            {
+                var a = (double[])gram.Clone();
+                for (int j = 0; j < d; j++) a[j * d + j] += penalty;
+                l = new double[d * d];
+                if (!SmallMatrix.TryCholesky(a, d, l)) throw new InvalidOperationException("ridge system is not positive definite");
+                factors[penalty] = l;
+            }
+            var w = (double[])target.Xty.Clone();
             SmallMatrix.CholeskySolve(l, d, w);
-            return new RidgeProbe(mean, scale, w, yMean, penalty);
+            return new RidgeProbe(mean, scale, w, target.YMean, penalty);
+        }
+
+        /// <summary>Sum of squared errors of a probe of this design on rows standardised by it (<see cref="StandardiseOther"/>).</summary>
+        public static double SquaredError(RidgeProbe probe, double[] zOther, List<int> other, IReadOnlyList<double> y)
+        {
+            int d = probe.Weights.Length;
+            double sum = 0;
+            for (int r = 0; r < other.Count; r++)
+            {
+                double p = probe.Intercept;
+                int o = r * d;
+                for (int j = 0; j < d; j++) p += probe.Weights[j] * zOther[o + j];
+                double e = p - y[other[r]];
+                sum += e * e;
+            }
+            return sum;
         }
     }
 
     /// <summary>Fits choosing the penalty by cross-validation over the given groups (scenarios).</summary>
-    public static RidgeProbe FitTuned(IReadOnlyList<float[]> x, IReadOnlyList<double> y, IReadOnlyList<int> groups, int folds, ulong seed)
+    public static RidgeProbe FitTuned(IReadOnlyList<float[]> x, IReadOnlyList<double> y, IReadOnlyList<int> groups, int folds, ulong seed) =>
+        FitTuned(x, [y], Enumerable.Range(0, x.Count).ToList(), groups, folds, seed)[0];
+
+    /// <summary>One probe per target, each with its own penalty, fitted on <paramref name="rows"/> (indices into x,
+    /// each target and groups); the penalty chosen by cross-validation over the rows' groups.</summary>
+    public static RidgeProbe[] FitTuned(IReadOnlyList<float[]> x, IReadOnlyList<IReadOnlyList<double>> ys, List<int> rows, IReadOnlyList<int> groups, int folds, ulong seed)
     {
-        var fold = FoldsOf(groups, folds, seed);
-        var error = new double[Penalties.Length];
+        var fold = FoldsOf(rows.Select(i => groups[i]).ToList(), folds, seed);
+        var error = ys.Select(_ => new double[Penalties.Length]).ToArray();
         if (fold.Values.Distinct().Count() >= 2)
             for (int f = 0; f < folds; f++)
             {
-                var train = Enumerable.Range(0, x.Count).Where(i => fold[groups[i]] != f).ToList();
-                var test = Enumerable.Range(0, x.Count).Where(i => fold[groups[i]] == f).ToList();
+                var train = rows.Where(i => fold[groups[i]] != f).ToList();
+                var test = rows.Where(i => fold[groups[i]] == f).ToList();
                 if (train.Count == 0 || test.Count == 0) continue;
-                var moments = Moments.Of(x, y, train);
-                for (int k = 0; k < Penalties.Length; k++)
+                var design = Design.Of(x, train);
+                var zTest = design.StandardiseOther(x, test);
+                for (int t = 0; t < ys.Count; t++)
                 {
-                    var probe = moments.Solve(Penalties[k]);
-                    error[k] += test.Sum(i => Math.Pow(probe.Predict(x[i]) - y[i], 2));
+                    var target = design.CrossProducts(ys[t]);
+                    for (int k = 0; k < Penalties.Length; k++)
+                        error[t][k] += Design.SquaredError(design.Solve(target, Penalties[k]), zTest, test, ys[t]);
                 }
             }
-        return Fit(x, y, Penalties[Array.IndexOf(error, error.Min())]);
+        var all = Design.Of(x, rows);
+        return ys.Select((y, t) => all.Solve(y, Penalties[Array.IndexOf(error[t], error[t].Min())])).ToArray();
     }
 
     /// <summary>Out-of-fold predictions: each group's rows predicted by a probe (penalty tuned inside) fitted without that group's fold.</summary>
-    public static double[] CrossValidated(IReadOnlyList<float[]> x, IReadOnlyList<double> y, IReadOnlyList<int> groups, int folds, ulong seed)
+    public static double[] CrossValidated(IReadOnlyList<float[]> x, IReadOnlyList<double> y, IReadOnlyList<int> groups, int folds, ulong seed) =>
+        CrossValidated(x, [y], groups, folds, seed)[0];
+
+    /// <summary><see cref="CrossValidated(IReadOnlyList{float[]}, IReadOnlyList{double}, IReadOnlyList{int}, int, ulong)"/>
+    /// for several targets on the same rows and folds (each target tunes its own penalty).</summary>
+    public static double[][] CrossValidated(IReadOnlyList<float[]> x, IReadOnlyList<IReadOnlyList<double>> ys, IReadOnlyList<int> groups, int folds, ulong seed)
     {
         var fold = FoldsOf(groups, folds, seed);
-        var predictions = new double[x.Count];
+        var predictions = ys.Select(_ => new double[x.Count]).ToArray();
         for (int f = 0; f < folds; f++)
         {
             var train = Enumerable.Range(0, x.Count).Where(i => fold[groups[i]] != f).ToList();
             var test = Enumerable.Range(0, x.Count).Where(i => fold[groups[i]] == f).ToList();
             if (test.Count == 0) continue;
-            var probe = FitTuned(train.Select(i => x[i]).ToList(), train.Select(i => y[i]).ToList(), train.Select(i => groups[i]).ToList(), folds, seed + 1);
-            foreach (int i in test) predictions[i] = probe.Predict(x[i]);
+            var probes = FitTuned(x, ys, train, groups, folds, seed + 1);
+            for (int t = 0; t < ys.Count; t++)
+                foreach (int i in test) predictions[t][i] = probes[t].Predict(x[i]);
         }
         return predictions;
     }

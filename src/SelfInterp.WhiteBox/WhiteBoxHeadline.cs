@@ -15,9 +15,14 @@ public static class WhiteBoxHeadline
         var t = new StringBuilder("probes: the best layer per model, site and target (r [95% interval], out-of-fold)\n");
         var best = rows.Where(r => double.IsFinite(r.R)).GroupBy(r => (r.Model, r.Site, r.Target)).Select(g => g.MaxBy(r => r.R)!).ToList();
         var text = Columns(best, ("model", r => r.Model), ("site", r => r.Site), ("target", r => r.Target), ("best layer", r => r.Layer));
-        t.AppendLine($"  {text.Header}{"r",7}  interval");
+        bool nulls = best.Any(r => r.Shuffled.Draws > 0);
+        t.AppendLine($"  {text.Header}{"r",7}  {"interval",-18}" + (nulls ? "shuffled null 95th, p" : ""));
         for (int i = 0; i < best.Count; i++)
-            t.AppendLine($"  {text.Rows[i]}{ReportText.F3(best[i].R),7}  {ReportText.Interval(best[i].RLow, best[i].RHigh)}");
+        {
+            var n = best[i].Shuffled;
+            t.AppendLine($"  {text.Rows[i]}{ReportText.F3(best[i].R),7}  {ReportText.Interval(best[i].RLow, best[i].RHigh),-18}" +
+                         (n.Draws > 0 ? $"{ReportText.F3(n.P95)}, p {n.P.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}" : "").TrimEnd());
+        }
         return t.ToString();
     }
 

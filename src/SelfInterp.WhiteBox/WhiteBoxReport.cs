@@ -20,6 +20,7 @@ public static class WhiteBoxReport
     {
         string analysis = Path.Combine(runDirectory, PaperLayout.AnalysisDirectory);
         var probes = ReadProbes(Path.Combine(analysis, ProbeStudy.FileName));
+        var readout = ReadoutStudy.Read(Path.Combine(analysis, ReadoutStudy.FileName));
         var interventions = ReadInterventions(Path.Combine(analysis, InterventionStudy.FileName));
         var wrapper = WrapperStudy.Read(Path.Combine(analysis, WrapperStudy.FileName));
         var reverse = ReverseStudy.Read(Path.Combine(analysis, ReverseStudy.FileName));
@@ -35,12 +36,25 @@ public static class WhiteBoxReport
         if (probes.Count > 0)
         {
             md.Append("\n## Probes\n\nRidge probes cross-validated by scenario folds; r between held-out predictions and the target, 95% scenario-bootstrap intervals. " +
-                      "Layer `reply` is the model's own reports scored the same way.\n\n| model | layer | site | target | units | r [95%] | slope [95%] |\n|---|---|---|---|---|---|---|\n");
+                      "Layer `reply` is the model's own reports scored the same way. Nulls: the same probe refitted on targets shuffled across units, and on whole " +
+                      "scenarios' targets exchanged between scenarios; each null's 95th percentile of r and the permutation p-value of r.\n\n" +
+                      "| model | layer | site | target | units | r [95%] | slope [95%] | shuffled null 95th, p | scenario-permuted null 95th, p |\n|---|---|---|---|---|---|---|---|---|\n");
             foreach (var p in probes)
-                md.Append($"| {p.Model} | {p.Layer} | {p.Site} | {p.Target} | {p.Units} | {F(p.R)} [{F(p.RLow)}, {F(p.RHigh)}] | {F(p.Slope)} [{F(p.SlopeLow)}, {F(p.SlopeHigh)}] |\n");
+                md.Append($"| {p.Model} | {p.Layer} | {p.Site} | {p.Target} | {p.Units} | {F(p.R)} [{F(p.RLow)}, {F(p.RHigh)}] | {F(p.Slope)} [{F(p.SlopeLow)}, {F(p.SlopeHigh)}] | {Null(p.Shuffled)} | {Null(p.Permuted)} |\n");
             html.Text("h2", "Probes");
             foreach (var (site, target) in new[] { ("decision_name", "learned_weight"), ("report_name", "learned_weight"), ("decision_name", "instilled_target") })
                 if (ProbeChart(probes, site, target) is { } chart) Figure(html, chart.Title, chart.ToSvg(), chart.Width);
+        }
+        if (readout.Count > 0)
+        {
+            md.Append("\n## Read-out direction against the probes\n\nThe report circuit's read-out direction (ridge regression of the mean reports on the report prompt's name " +
+                      "representation) against the learned-weight probe's direction at the same hook point; nulls of |cosine|: random directions, and the read-out regression " +
+                      "on shuffled reports (95th percentile, two-sided p). readout r: the reports predicted from the representation out of fold.\n\n" +
+                      "| model | layer | against | units | readout r | cosine | random null 95th, p | shuffled null 95th, p |\n|---|---|---|---|---|---|---|---|\n");
+            foreach (var r in readout)
+                md.Append($"| {r.Model} | {r.Layer} | {r.Against} | {r.Units} | {F(r.ReadoutR)} | {F(r.Cosine)} | {Null(r.Random)} | {Null(r.Shuffled)} |\n");
+            html.Text("h2", "Read-out direction against the probes");
+            foreach (var sentence in ReadoutSentences(readout)) html.Text("p", sentence);
         }
         if (interventions.Count > 0)
         {
@@ -180,15 +194,29 @@ public static class WhiteBoxReport
     {
         foreach (var model in rows.Select(r => r.Model).Distinct())
         {
-            var slope = rows.FirstOrDefault(r => r.Model == model && r.Test == "steering" && r.Statistic == "report_on_choice_slope");
+            InterventionRow? Steering(string statistic) => rows.FirstOrDefault(r => r.Model == model && r.Test == "steering" && r.Statistic == statistic);
+            var (dose, ratio, pooled) = (Steering("dose_slope"), Steering("grounding_ratio"), Steering("report_on_choice_pooled"));
             var strongest = rows.Where(r => r.Model == model && r.Test == "steering" && r.Statistic == "mean_change").MaxBy(r => Math.Abs(r.Choice));
-            if (slope is not null && strongest is not null)
+            if (dose is not null && ratio is not null && strongest is not null)
             {
-                bool grounded = slope.ReportLow > 0;
-                yield return $"Steering ({model}, {slope.Layer}, {strongest.Setting} probe points at one attribute's names): choice weight {F(strongest.Choice)} " +
-                             $"[{F(strongest.ChoiceLow)}, {F(strongest.ChoiceHigh)}], report {F(strongest.Report)} [{F(strongest.ReportLow)}, {F(strongest.ReportHigh)}]; " +
-                             $"reports follow choices with slope {F(slope.Report)} [{F(slope.ReportLow)}, {F(slope.ReportHigh)}] — " +
-                             (grounded ? "the reports read the name representation that drives the choices." : "no evidence that the reports read the representation that drives the choices.");
+                bool grounded = ratio.ReportLow > 0;
+                yield return $"Steering ({model}, {ratio.Layer}, {strongest.Setting} probe points at one attribute's names): choice weight {F(strongest.Choice)} " +
+                             $"[{F(strongest.ChoiceLow)}, {F(strongest.ChoiceHigh)}], report {F(strongest.Report)} [{F(strongest.ReportLow)}, {F(strongest.ReportHigh)}]. " +
+                             $"Dose-response over every strength: choice {F(dose.Choice)} [{F(dose.ChoiceLow)}, {F(dose.ChoiceHigh)}] and report {F(dose.Report)} " +
+                             $"[{F(dose.ReportLow)}, {F(dose.ReportHigh)}] weight points per point of strength; reports move {F(ratio.Report)} [{F(ratio.ReportLow)}, {F(ratio.ReportHigh)}] " +
+                             "points per point the choices move — " +
+                             (grounded ? "the reports read the name representation that drives the choices."
+                              : ratio.ReportHigh < 0 ? "the reports move against the choices: they read the representation that drives the choices with the wrong sign."
+                              : "no evidence that the reports read the representation that drives the choices.");
+                if (pooled is not null)
+                {
+                    var (between, within) = (Steering("report_on_choice_between_settings"), Steering("report_on_choice_within_setting"));
+                    bool agree = pooled.ReportLow <= ratio.Report && ratio.Report <= pooled.ReportHigh;
+                    yield return $"Check ({model}): the pooled slope of report change on choice change over every (scenario, strength) is {F(pooled.Report)} " +
+                                 $"[{F(pooled.ReportLow)}, {F(pooled.ReportHigh)}], " + (agree ? "whose interval holds the curve's ratio." :
+                                 $"whose interval does not hold the curve's ratio {F(ratio.Report)}: across strengths (the curve's means) it is {F(between?.Report ?? double.NaN)}, " +
+                                 $"across scenarios at one strength {F(within?.Report ?? double.NaN)}, a spread the dose did not set.");
+                }
             }
             var decision = rows.Where(r => r.Model == model && r.Test == "decision_path_only").MaxBy(r => Math.Abs(r.Choice));
             if (decision is not null)
@@ -205,6 +233,24 @@ public static class WhiteBoxReport
 
     static string F(double v) => double.IsFinite(v) ? v.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
 
+    /// <summary>A null's 95th percentile and p-value, or "n/a" where none was drawn.</summary>
+    static string Null(NullComparison n) => n.Draws > 0 ? $"{F(n.P95)}, p {n.P.ToString("0.000", CultureInfo.InvariantCulture)}" : "n/a";
+
+    /// <summary>Per model, the read-out's cosine with the decision-name probe at the hook point where it is largest in size.</summary>
+    public static IEnumerable<string> ReadoutSentences(List<ReadoutRow> rows)
+    {
+        foreach (var model in rows.Select(r => r.Model).Distinct())
+        {
+            var best = rows.Where(r => r.Model == model && r.Against == "decision_name_probe").MaxBy(r => Math.Abs(r.Cosine));
+            if (best is null) continue;
+            bool beyond = best.Shuffled.Draws > 0 && Math.Abs(best.Cosine) > best.Shuffled.P95 && Math.Abs(best.Cosine) > best.Random.P95;
+            yield return $"Read-out ({model}): at {best.Layer} the reports' direction has cosine {F(best.Cosine)} with the decision-name probe's " +
+                         $"(random null 95th {F(best.Random.P95)}, shuffled-report null 95th {F(best.Shuffled.P95)}; reports predicted out of fold at r {F(best.ReadoutR)}) — " +
+                         (beyond ? (best.Cosine > 0 ? "the reports vary along the direction that codes the choices." : "the reports vary along that direction with the wrong sign.")
+                                 : "no evidence that the reports vary along the direction that codes the choices.");
+        }
+    }
+
     static double D(CsvRow row, string column) => row.TryDouble(column, out var v) ? v : double.NaN;
 
     public static List<ProbeRow> ReadProbes(string path)
@@ -212,8 +258,13 @@ public static class WhiteBoxReport
         if (!File.Exists(path)) return [];
         var table = CsvTable.Read(path);
         table.RequireColumns(ProbeStudy.Columns);
+        bool nulls = ProbeStudy.NullColumns.All(table.HasColumn);
         return table.Rows.Select(r => new ProbeRow(r["model"], r["layer"], r["site"], r["target"], r.Int("units"),
-            D(r, "r"), D(r, "r_low"), D(r, "r_high"), D(r, "slope"), D(r, "slope_low"), D(r, "slope_high"))).ToList();
+            D(r, "r"), D(r, "r_low"), D(r, "r_high"), D(r, "slope"), D(r, "slope_low"), D(r, "slope_high"))
+        {
+            Shuffled = nulls ? new NullComparison(D(r, "null_shuffled_p95"), D(r, "p_shuffled"), r.Int("null_draws")) : NullComparison.None,
+            Permuted = nulls ? new NullComparison(D(r, "null_permuted_p95"), D(r, "p_permuted"), r.Int("null_draws")) : NullComparison.None,
+        }).ToList();
     }
 
     public static List<InterventionRow> ReadInterventions(string path)

@@ -41,20 +41,97 @@ public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
     public void Probes_cover_every_model_point_site_and_target_and_the_report_writes()
     {
         var run = LabRun.Open(small.Path, "probe", 2);
-        var rows = ProbeStudy.Run(run, new ProbeStudy.Settings(Trials: 10, Reports: 2));
+        var result = ProbeStudy.Run(run, new ProbeStudy.Settings(Trials: 10, Reports: 2, NullDraws: 20));
+        var rows = result.Probes;
         int points = ProbeStudy.Points(run.Model("base").Model.Config.NLayers).Count;
         Assert.Equal(3 * (points * 5 + 2), rows.Count);
         Assert.All(rows, r => Assert.InRange(r.R, -1, 1));
+        // Every probe stands beside its nulls; the reports have none.
+        Assert.All(rows.Where(r => r.Site != "report"), r => Assert.True(r.Shuffled.Draws == 20 && r.Permuted.Draws == 20 && r.Shuffled.P is > 0 and <= 1, $"{r}"));
+        Assert.All(rows.Where(r => r.Site == "report"), r => Assert.Equal(0, r.Shuffled.Draws));
         // The instilled model's choice weights are readable from its name tokens: instillation moved exactly those.
         var embed = rows.Single(r => r.Model == "instilled" && r.Layer == "hook_embed" && r.Site == "decision_name" && r.Target == "instilled_target");
         Assert.True(embed.R > 0.5, $"instilled targets from the instilled model's name embeddings: r {embed.R}");
-        Directory.CreateDirectory(System.IO.Path.Combine(small.Path, PaperLayout.AnalysisDirectory));
-        string csv = System.IO.Path.Combine(small.Path, PaperLayout.AnalysisDirectory, ProbeStudy.FileName);
+        Assert.True(embed.R > embed.Shuffled.P95, $"{embed}");
+        // The read-out direction against both probes, at every hook point, for each model that reports.
+        Assert.Equal(3 * points * 2, result.Readout.Count);
+        Assert.All(result.Readout, r => Assert.InRange(r.Cosine, -1, 1));
+        string analysis = System.IO.Path.Combine(small.Path, PaperLayout.AnalysisDirectory);
+        Directory.CreateDirectory(analysis);
+        string csv = System.IO.Path.Combine(analysis, ProbeStudy.FileName);
         ProbeStudy.Write(csv, rows);
-        Assert.Equal(rows.Count, WhiteBoxReport.ReadProbes(csv).Count);
+        ReadoutStudy.Write(System.IO.Path.Combine(analysis, ReadoutStudy.FileName), result.Readout);
+        var back = WhiteBoxReport.ReadProbes(csv);
+        Assert.Equal(rows.Count, back.Count);
+        Assert.Equal(Math.Round(embed.Permuted.P95, 4), back.Single(r => r.Model == "instilled" && r.Layer == "hook_embed" && r.Site == "decision_name" && r.Target == "instilled_target").Permuted.P95);
+        Assert.Equal(result.Readout.Count, ReadoutStudy.Read(System.IO.Path.Combine(analysis, ReadoutStudy.FileName)).Count);
         var (html, md) = WhiteBoxReport.Write(small.Path);
         Assert.Contains("<svg", File.ReadAllText(html));
         Assert.Contains("| instilled | hook_embed | decision_name | instilled_target |", File.ReadAllText(md));
+        Assert.Contains("## Read-out direction against the probes", File.ReadAllText(md));
+    }
+
+    [Fact]
+    public void The_untrained_body_keeps_the_embeddings_and_redraws_the_body_from_its_seeded_stream()
+    {
+        var run = LabRun.Open(small.Path, "probe", 2);
+        var instilled = run.Model("instilled").Model;
+        var control = UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master).Model;
+        Assert.Equal(instilled.Tensor("tok_embeddings.weight").ToArray(), control.Tensor("tok_embeddings.weight").ToArray());
+        foreach (var slot in instilled.Layout.Layout.Slots.Where(s => s.Name.StartsWith("layers.", StringComparison.Ordinal) && s.Shape.Length == 2))
+            Assert.NotEqual(instilled.Tensor(slot.Name).ToArray(), control.Tensor(slot.Name).ToArray());
+        Assert.Equal(control.Parameters, UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master).Model.Parameters);
+        Assert.NotEqual(control.Parameters, UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master + 1).Model.Parameters);
+        var fresh = UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master, keepEmbeddings: false).Model;
+        Assert.NotEqual(instilled.Tensor("tok_embeddings.weight").ToArray(), fresh.Tensor("tok_embeddings.weight").ToArray());
+    }
+
+    [Fact]
+    public void The_untrained_body_passes_on_what_the_embeddings_hold_and_a_network_with_fresh_embeddings_holds_nothing()
+    {
+        var run = LabRun.Open(small.Path, "probe", 2).WithUntrainedBody();
+        Assert.Equal("instilled", run.Lab(UntrainedBody.ModelName).TargetsOf);
+        var rows = ProbeStudy.Run(run, new ProbeStudy.Settings(Trials: 10, Reports: 2, NullDraws: 20)).Probes;
+        ProbeRow Row(string model, string layer) => rows.Single(r => r.Model == model && r.Layer == layer && r.Site == "decision_name" && r.Target == "instilled_target");
+        // Fires: at the embedding the control is the instilled model (the same r, by construction), and the instilled
+        // targets are read there beyond the null although the network around those embeddings learnt nothing.
+        var embed = Row(UntrainedBody.ModelName, "hook_embed");
+        Assert.Equal(Row("instilled", "hook_embed").R, embed.R, 12);
+        Assert.True(embed.R > embed.Shuffled.P95 && embed.R > embed.Permuted.P95, $"{embed}");
+        // The control is scored on the instilled model's weights and writes no reports of its own.
+        Assert.Equal(rows.Single(r => r.Model == "instilled" && r.Layer == "hook_embed" && r.Site == "decision_name" && r.Target == "learned_weight").R,
+            rows.Single(r => r.Model == UntrainedBody.ModelName && r.Layer == "hook_embed" && r.Site == "decision_name" && r.Target == "learned_weight").R, 12);
+        Assert.DoesNotContain(rows, r => r.Model == UntrainedBody.ModelName && r.Site == "report");
+
+        // Must not fire: with the embeddings drawn afresh too, nothing about the instilled weights is left to read.
+        var blank = UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master, keepEmbeddings: false);
+        var observer = new Observer(blank, run.Plan.Catalog, run.Plan.Config.ReportMaxTokens);
+        var lab = run.Lab("instilled");
+        var data = ProbeStudy.Observe(run, observer, 10, lab.Instilled);
+        var nothing = ProbeStudy.Points(blank.Model.Config.NLayers).Select(point =>
+        {
+            var (x, sc, at) = ProbeStudy.NameUnits(data, point, report: false, lab.Instilled);
+            var y = sc.Select((s, k) => (double)run.Plan.TargetWeights(s)[at[k]]).ToList();
+            return ProbeNull.Run(x, y, sc, ProbeStudy.Folds, run.Plan.Seeds.Master, 40, "blank:" + point.Name);
+        }).ToList();
+        // Not above every draw of its null at any hook point (p above its least possible value, 1/41).
+        Assert.All(nothing, n => Assert.True(n.Shuffled.P > 1.5 / 41 && n.Permuted.P > 1.5 / 41, $"a network with fresh embeddings read the targets: {n.Shuffled}, {n.Permuted}"));
+    }
+
+    [Fact]
+    public void Held_out_the_lab_measures_each_half_trained_model_only_on_the_half_it_never_saw()
+    {
+        var run = LabRun.Open(small.Path, "probe", 2, heldOut: true);
+        var instilled = run.Plan.Config.InstilledScenarios.ToList();
+        Assert.Equal(["base", "instilled", "itrained_first", "itrained_last"], run.Models.Select(m => m.Name));
+        Assert.Equal(instilled.Skip(3), run.Lab("itrained_first").Instilled);
+        Assert.Equal(instilled.Take(3), run.Lab("itrained_last").Instilled);
+        Assert.DoesNotContain(run.Models, m => m.Name == "itrained");
+
+        var rows = InterventionStudy.Run(run, new InterventionStudy.Settings(Trials: 10, Reports: 2, SteerPoints: [-50, 50], ReadoutScales: [0]));
+        Assert.Equal(["instilled", "itrained_first", "itrained_last"], rows.Select(r => r.Model).Distinct());
+        Assert.All(rows.Where(r => r.Model.StartsWith("itrained", StringComparison.Ordinal) && r.Statistic == "mean_change"), r => Assert.Equal(3, r.Units));
+        Assert.All(rows.Where(r => r.Model == "instilled" && r.Statistic == "mean_change"), r => Assert.Equal(6, r.Units));
     }
 
     [Fact]
@@ -64,7 +141,7 @@ public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
         var rows = InterventionStudy.Run(run, new InterventionStudy.Settings(Trials: 10, Reports: 2, SteerPoints: [-50, 0, 50], ReadoutScales: [1, 0]));
         foreach (var model in new[] { "instilled", "itrained" })
         {
-            InterventionRow Row(string test, string setting) => rows.Single(r => r.Model == model && r.Test == test && r.Setting == setting);
+            InterventionRow Row(string test, string setting) => rows.Single(r => r.Model == model && r.Test == test && r.Setting == setting && r.Statistic == "mean_change");
             // The controls: no intervention changes nothing, exactly.
             foreach (var r in new[] { Row("steering", "+0"), Row("report_path_only", "+0"), Row("decision_path_only", "x1") })
             {
@@ -77,9 +154,13 @@ public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
             Assert.Equal(0, Row("report_path_only", "+50").Choice);
             Assert.Equal(0, Row("decision_path_only", "x0").Report);
             Assert.NotEqual(0, Row("decision_path_only", "x0").Choice);
-            Assert.Single(rows, r => r.Model == model && r.Statistic == "report_on_choice_slope");
+            // The curve's figures: one each per model, the choice's dose slope positive, the report path's choice slope exactly 0.
+            foreach (var statistic in new[] { "dose_slope", "grounding_ratio", "report_on_choice_pooled", "report_on_choice_between_settings", "report_on_choice_within_setting" })
+                Assert.Single(rows, r => r.Model == model && r.Test == "steering" && r.Statistic == statistic);
+            Assert.True(rows.Single(r => r.Model == model && r.Test == "steering" && r.Statistic == "dose_slope").Choice > 0);
+            Assert.Equal(0, rows.Single(r => r.Model == model && r.Test == "report_path_only" && r.Statistic == "dose_slope").Choice);
         }
-        Assert.Equal(6, WhiteBoxReport.Sentences(rows).Count());
+        Assert.Equal(8, WhiteBoxReport.Sentences(rows).Count());
     }
 
     [Fact]

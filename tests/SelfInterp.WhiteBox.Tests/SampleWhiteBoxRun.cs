@@ -35,7 +35,9 @@ public static class SampleWhiteBoxRun
                 interventions.Add(new InterventionRow("steering", model, layer, $"{p:+0;-0}", "mean_change", 20, p, p - 10, p + 10, p / 2, p / 2 - 10, p / 2 + 10));
                 interventions.Add(new InterventionRow("report_path_only", model, layer, $"{p:+0;-0}", "mean_change", 20, 0, 0, 0, p / 2, p / 2 - 10, p / 2 + 10));
             }
-            interventions.Add(new InterventionRow("steering", model, layer, "", "report_on_choice_slope", 20, double.NaN, double.NaN, double.NaN, 0.5, 0.3, 0.7));
+            interventions.Add(new InterventionRow("steering", model, layer, "all", "dose_slope", 20 * steer.Length, 1, 0.9, 1.1, 0.5, 0.3, 0.7));
+            foreach (var statistic in new[] { "grounding_ratio", "report_on_choice_pooled", "report_on_choice_between_settings", "report_on_choice_within_setting" })
+                interventions.Add(new InterventionRow("steering", model, layer, "all", statistic, 20 * steer.Length, double.NaN, double.NaN, double.NaN, 0.5, 0.3, 0.7));
             foreach (var s in scales)
                 interventions.Add(new InterventionRow("decision_path_only", model, "blocks.1.hook_resid_post", $"x{s}", "mean_change", 20, 10 * (s - 1), 10 * (s - 1) - 5, 10 * (s - 1) + 5, 0, 0, 0));
         }

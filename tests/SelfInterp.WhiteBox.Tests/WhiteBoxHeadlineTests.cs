@@ -18,6 +18,19 @@ public class WhiteBoxHeadlineTests
         Assert.Matches(@"instilled\s+decision_name\s+instilled_target\s+hook_embed\s+0\.810\s+\[0\.700, 0\.900\]", text);
         Assert.DoesNotContain("blocks.1.hook_resid_post", text);
         Assert.Contains("\u22120.120", text); // one minus sign, as the reports
+        Assert.DoesNotContain("null", text);   // no nulls drawn: no column for them
+    }
+
+    [Fact]
+    public void Probe_headline_shows_each_best_probes_null_beside_its_r()
+    {
+        var rows = new[]
+        {
+            new ProbeRow("instilled", "hook_embed", "decision_name", "instilled_target", 30, 0.81, 0.7, 0.9, 1, 0.8, 1.2) { Shuffled = new NullComparison(0.21, 1.0 / 101, 100) },
+        };
+        var text = WhiteBoxHeadline.Probes(rows);
+        Assert.Contains("shuffled null 95th, p", text);
+        Assert.Matches(@"hook_embed\s+0\.810\s+\[0\.700, 0\.900\]\s+0\.210, p 0\.010", text);
     }
 
     [Fact]
@@ -27,7 +40,7 @@ public class WhiteBoxHeadlineTests
         {
             new InterventionRow("steering", "instilled", "blocks.0", "alpha=1", "mean_change", 40, 2.0, 1.0, 3.0, 0.5, -0.1, 1.1),
             new InterventionRow("steering", "instilled", "blocks.0", "alpha=4", "mean_change", 40, -9.0, -11.0, -7.0, 3.0, 1.0, 5.0),
-            new InterventionRow("report_path", "itrained_all", "blocks.1", "all", "report_on_choice_slope", 40, double.NaN, double.NaN, double.NaN, 0.3, 0.1, 0.5),
+            new InterventionRow("report_path", "itrained_all", "blocks.1", "all", "grounding_ratio", 40, double.NaN, double.NaN, double.NaN, 0.3, 0.1, 0.5),
         };
         var text = WhiteBoxHeadline.Interventions(rows);
         Assert.Matches(@"steering\s+instilled\s+blocks\.0\s+alpha=4\s+\u22129\.000", text);

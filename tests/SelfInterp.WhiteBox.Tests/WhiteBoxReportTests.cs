@@ -94,4 +94,42 @@ public class WhiteBoxReportTests
         Assert.DoesNotContain("href", text);
         Assert.Contains("`docs/white-box.md` in the SelfInterp repository", File.ReadAllText(Path.Combine(Path.GetDirectoryName(html)!, WhiteBoxReport.MarkdownFile)));
     }
+    static InterventionRow Figure(string statistic, double value, double low, double high) =>
+        new("steering", "instilled", "hook_embed", "all", statistic, 400, double.NaN, double.NaN, double.NaN, value, low, high);
+
+    [Fact]
+    public void The_steering_sentence_reads_the_curves_ratio_and_says_when_the_pooled_slope_disagrees()
+    {
+        var rows = new List<InterventionRow>
+        {
+            new("steering", "instilled", "hook_embed", "+50", "mean_change", 100, 35, 27, 42, -7, -21, 8),
+            new("steering", "instilled", "hook_embed", "all", "dose_slope", 400, 0.6, 0.5, 0.7, -0.2, -0.35, -0.05),
+            Figure("grounding_ratio", -0.31, -0.55, -0.08),
+            Figure("report_on_choice_pooled", 0.15, -0.06, 0.34),
+            Figure("report_on_choice_between_settings", -0.31, -0.6, 0.0),
+            Figure("report_on_choice_within_setting", 0.2, 0.0, 0.4),
+        };
+        var sentences = WhiteBoxReport.Sentences(rows).ToList();
+        Assert.Equal(2, sentences.Count);
+        Assert.Contains("reports move -0.31 [-0.55, -0.08] points per point the choices move", sentences[0]);
+        Assert.Contains("they read the representation that drives the choices with the wrong sign", sentences[0]);
+        Assert.Contains("does not hold the curve's ratio -0.31", sentences[1]);
+        Assert.Contains("across scenarios at one strength 0.20", sentences[1]);
+
+        rows[2] = Figure("grounding_ratio", -0.31, -0.55, 0.08);
+        Assert.Contains("no evidence that the reports read", WhiteBoxReport.Sentences(rows).First());
+        // A pooled slope whose interval holds the ratio is said to agree.
+        rows[3] = Figure("report_on_choice_pooled", -0.25, -0.5, 0.0);
+        Assert.Contains("whose interval holds the curve's ratio", WhiteBoxReport.Sentences(rows).Last());
+    }
+
+    [Fact]
+    public void The_readout_sentence_says_whether_the_cosine_is_beyond_both_nulls()
+    {
+        ReadoutRow Row(double cosine) => new("itrained", "hook_embed", "decision_name_probe", 1000, 0.9, cosine,
+            new NullComparison(0.17, 0.5, 100), new NullComparison(0.3, 0.5, 100));
+        Assert.Contains("the reports vary along the direction that codes the choices", WhiteBoxReport.ReadoutSentences([Row(0.6)]).Single());
+        Assert.Contains("with the wrong sign", WhiteBoxReport.ReadoutSentences([Row(-0.6)]).Single());
+        Assert.Contains("no evidence", WhiteBoxReport.ReadoutSentences([Row(0.25)]).Single());   // beyond the random null, not the shuffled one
+    }
 }

@@ -8,23 +8,58 @@ namespace SelfInterp.Cli.Commands;
 /// lab on a run's local models (docs/white-box.md). Each writes into RUN/analysis and refresh RUN/whitebox.html and whitebox.md.</summary>
 public static class WhiteBoxCommands
 {
-    public static Command Probe() => Create("probe",
-        "Ridge probes per layer on the residual stream of the run's base, instilled and itrained models (local backend only): analysis/probes.csv and whitebox.html.",
-        _ => ("probe", (run, trials, reports) =>
-        {
-            var rows = ProbeStudy.Run(run, new ProbeStudy.Settings(trials, reports), Console.WriteLine);
-            ProbeStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, ProbeStudy.FileName), rows);
-            Console.Write(WhiteBoxHeadline.Probes(rows));
-        }));
+    public static Command Probe()
+    {
+        var nulls = new Option<int>("--nulls") { Description = "Draws of each probe's shuffled-label and scenario-permutation nulls, and of the read-out direction's nulls (0: none).", DefaultValueFactory = _ => 100 };
+        var untrained = new Option<bool>("--untrained-body") { Description = "Add the untrained-body control network: the instilled model's embeddings under a freshly initialised body, probed against the instilled model's weights." };
+        return Create("probe",
+            "Ridge probes per layer on the residual stream of the run's base, instilled and itrained models (local backend only), each beside its nulls, and the reports' read-out direction against the probes': analysis/probes.csv, analysis/readout.csv and whitebox.html.",
+            p =>
+            {
+                int draws = p.GetValue(nulls);
+                if (draws < 0) throw new Core.Runs.UsageException($"--nulls: must be 0 or more draws, got {draws}");
+                bool control = p.GetValue(untrained);
+                return ("probe", (run, trials, reports) =>
+                {
+                    if (control) run = run.WithUntrainedBody();
+                    var result = ProbeStudy.Run(run, new ProbeStudy.Settings(trials, reports, draws), Console.WriteLine);
+                    string analysis = Path.Combine(run.Path, PaperLayout.AnalysisDirectory);
+                    ProbeStudy.Write(Path.Combine(analysis, ProbeStudy.FileName), result.Probes);
+                    ReadoutStudy.Write(Path.Combine(analysis, ReadoutStudy.FileName), result.Readout);
+                    Console.Write(WhiteBoxHeadline.Probes(result.Probes));
+                });
+            }, nulls, untrained);
+    }
 
-    public static Command Intervene() => Create("intervene",
-        "Causal tests on the run's instilled and itrained models (local backend only): steering, decision path only, report path only, each against a no-intervention control; analysis/interventions.csv and whitebox.html.",
-        _ => ("intervene", (run, trials, reports) =>
-        {
-            var rows = InterventionStudy.Run(run, new InterventionStudy.Settings(trials, reports), Console.WriteLine);
-            InterventionStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, InterventionStudy.FileName), rows);
-            Console.Write(WhiteBoxHeadline.Interventions(rows));
-        }));
+    public static Command Intervene()
+    {
+        var steer = new Option<string>("--steer") { Description = $"Steering strengths in weight points of the probe's reading, comma-separated ({string.Join(",", InterventionStudy.DefaultSteer)})." };
+        return Create("intervene",
+            "Causal tests on the run's instilled and itrained models (local backend only): steering as a dose-response curve, decision path only, report path only, each against a no-intervention control; analysis/interventions.csv and whitebox.html.",
+            p =>
+            {
+                var points = ParseStrengths(p.GetValue(steer));
+                return ("intervene", (run, trials, reports) =>
+                {
+                    var rows = InterventionStudy.Run(run, new InterventionStudy.Settings(trials, reports, points), Console.WriteLine);
+                    InterventionStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, InterventionStudy.FileName), rows);
+                    Console.Write(WhiteBoxHeadline.Interventions(rows));
+                });
+            }, steer);
+    }
+
+    /// <summary>--steer: distinct whole numbers of weight points, comma-separated, at least two (a curve needs two).</summary>
+    static double[]? ParseStrengths(string? text)
+    {
+        if (text is null) return null;
+        var points = new List<double>();
+        foreach (var part in text.Split(','))
+            if (!int.TryParse(part.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int v) || points.Contains(v))
+                throw new Core.Runs.UsageException($"--steer: '{part.Trim()}' is not a new whole number of weight points (expected e.g. {string.Join(",", InterventionStudy.DefaultSteer)})");
+            else points.Add(v);
+        if (points.Count(v => v != 0) < 2) throw new Core.Runs.UsageException("--steer: need at least two strengths other than 0 for a dose-response curve");
+        return [.. points.Order()];
+    }
 
     public static Command Wrapper()
     {
@@ -83,16 +118,19 @@ public static class WhiteBoxCommands
         var trials = new Option<int>("--trials") { Description = "Fresh trials per scenario.", DefaultValueFactory = _ => 20 };
         var reports = new Option<int>("--reports") { Description = "Of those, trials whose report prompt is decoded.", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Engine threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var heldOut = new Option<bool>("--held-out") { Description = "Measure introspection training out of sample: itrained_first on the second half of the instilled scenarios and itrained_last on the first, in place of itrained_all (trained on all of them)." };
         var command = new Command(name, description);
         command.Arguments.Add(dir);
-        foreach (var o in new Option[] { trials, reports, threads }.Concat(extra)) command.Options.Add(o);
+        // The wrapper tests measure the instilled model and the in-sample itrained model's report circuit: no held-out form.
+        bool labCommand = name != "wrapper";
+        foreach (var o in new Option[] { trials, reports, threads }.Concat(labCommand ? [heldOut] : []).Concat(extra)) command.Options.Add(o);
         command.SetAction(p =>
         {
             int t = p.GetValue(trials), r = p.GetValue(reports);
             if (t < 8) throw new Core.Runs.UsageException($"--trials: need at least 8 trials per scenario to estimate five weights, got {t}");
             if (r < 1 || r > t) throw new Core.Runs.UsageException($"--reports: must be between 1 and --trials ({t}), got {r}");
             var (label, study) = prepare(p);
-            var run = LabRun.Open(p.GetValue(dir)!, label, p.GetValue(threads));
+            var run = LabRun.Open(p.GetValue(dir)!, label, p.GetValue(threads), labCommand && p.GetValue(heldOut));
             Directory.CreateDirectory(Path.Combine(run.Path, PaperLayout.AnalysisDirectory));
             study(run, t, r);
             var (html, md) = WhiteBoxReport.Write(run.Path);
