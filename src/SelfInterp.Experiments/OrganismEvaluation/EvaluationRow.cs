@@ -1,4 +1,7 @@
+using System.Globalization;
 using SelfInterp.Analysis.Summary;
+using SelfInterp.Core.Csv;
+using SelfInterp.Core.IO;
 
 namespace SelfInterp.Experiments.OrganismEvaluation;
 
@@ -39,6 +42,22 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
         measures.Add(("run_seconds", seconds));
         return new EvaluationRow(organism, pretrainSeed, runSeed, measures);
     }
+
+    /// <summary>The rows of an evaluation.csv (this class's own or an earlier version's: every column after the first
+    /// three is a measure, an empty field an undefined one), so a finished or running evaluation can be tabulated again
+    /// without its runs. A field that is not a number names its file, line and column.</summary>
+    public static IReadOnlyList<EvaluationRow> ReadAll(string path)
+    {
+        var table = CsvTable.Read(path);
+        table.RequireColumns(["organism", "pretrain_seed", "run_seed"]);
+        var measures = table.Header.Where(c => c is not ("organism" or "pretrain_seed" or "run_seed")).ToList();
+        return table.Rows.Select(r => new EvaluationRow(r["organism"], Seed(path, r, "pretrain_seed"), Seed(path, r, "run_seed"),
+            measures.Select(c => (c, r[c].Length == 0 ? double.NaN : r.Double(c))).ToList())).ToList();
+    }
+
+    private static ulong Seed(string path, CsvRow row, string column) =>
+        ulong.TryParse(row[column], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new DataFileException(path, row.Line, column, $"'{row[column]}' is not a seed (a whole number)");
 
     private static void Difference(List<(string, double)> measures, string name, SlopeDifference? d) =>
         Interval(measures, name, d is null ? null : (d.Difference, d.Low, d.High));
