@@ -19,7 +19,7 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
 
     /// <summary>The measures of one analysed run; <paramref name="reports"/> is how many reports its files hold (bad ones included),
     /// <paramref name="seconds"/> the time its stages took.</summary>
-    public static EvaluationRow From(string organism, ulong pretrainSeed, ulong runSeed, ModelAnalysis m, int reports, double seconds)
+    public static EvaluationRow From(string organism, ulong pretrainSeed, ulong runSeed, ModelAnalysis m, int reports, double seconds, ConditionStatistics? ridgeCeiling = null)
     {
         var measures = new List<(string, double)> { ("instillation_r", m.Instillation?.R ?? double.NaN) };
         int bad = 0;
@@ -36,11 +36,23 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
         Difference(measures, "instilled_vs_base_paired", m.PairedInstilledVsBase);
         Difference(measures, "itraining_effect_paper", m.ItrainingEffect);
         Difference(measures, "native_effect_paper", m.NativeEffect);
+        Interval(measures, "ridge_ceiling_held_out", ridgeCeiling is { } ridge ? (ridge.Slope, ridge.Low, ridge.High) : null);
         measures.Add(("bad_report_share", reports == 0 ? double.NaN : (double)bad / reports));
         measures.Add(("bad_reports", bad));
         measures.Add(("reports", reports));
         measures.Add(("run_seconds", seconds));
         return new EvaluationRow(organism, pretrainSeed, runSeed, measures);
+    }
+
+    /// <summary>This row with a sham itraining run's figures beside the real ones (<see cref="ShamItraining.Column"/>).</summary>
+    public EvaluationRow WithSham(string kind, ModelAnalysis sham)
+    {
+        var measures = new List<(string, double)>();
+        Interval(measures, ShamItraining.Column(kind, "itrained_held_out_slope"), sham.Reports.ItrainedHeldOut is { } h ? (h.Slope, h.Low, h.High) : null);
+        Interval(measures, ShamItraining.Column(kind, "native_after_slope"), sham.Reports.NativeAfter is { } n ? (n.Slope, n.Low, n.High) : null);
+        Difference(measures, ShamItraining.Column(kind, "itraining_effect_paired"), sham.PairedItrainingEffect);
+        Difference(measures, ShamItraining.Column(kind, "native_effect_paired"), sham.PairedNativeEffect);
+        return this with { Measures = [.. Measures, .. measures] };
     }
 
     /// <summary>The rows of an evaluation.csv (this class's own or an earlier version's: every column after the first

@@ -111,7 +111,11 @@ public static class EvaluationTables
             md.AppendLine($"| {group.Key} | {F(all.Mean)} | {F(all.Sd)} | {F(all.Min)} | {F(all.Max)} | {F(seeds.Mean)} | {F(seeds.Sd)} | {F(seeds.Min)} | {F(seeds.Max)} |");
         }
         md.AppendLine("\n## Each run\n");
-        string[] shown = ["base_slope", "instilled_slope", "instilled_vs_base_paired", "itrained_held_out_slope", "native_before_slope", "native_after_slope", "itraining_effect_paired", "native_effect_paired"];
+        // The ridge ceiling beside the held-out reports, and each sham's itraining effect beside the real one, where the rows have them.
+        var columns = rows[0].Measures.Select(m => m.Column).ToHashSet();
+        var shams = columns.Where(c => c.StartsWith("sham_", StringComparison.Ordinal) && c.EndsWith("_itraining_effect_paired", StringComparison.Ordinal)).ToList();
+        string[] shown = ["base_slope", "instilled_slope", "instilled_vs_base_paired", "itrained_held_out_slope", .. columns.Contains("ridge_ceiling_held_out") ? ["ridge_ceiling_held_out"] : Array.Empty<string>(),
+            "native_before_slope", "native_after_slope", "itraining_effect_paired", .. shams, "native_effect_paired"];
         md.AppendLine($"| organism | pretrain seed | run seed | instillation r | {string.Join(" | ", shown)} | bad reports | seconds |");
         md.AppendLine($"| --- | --- | --- | --- | {string.Join(" | ", shown.Select(_ => "---"))} | --- | --- |");
         foreach (var r in rows)

@@ -2,6 +2,8 @@ using System.Globalization;
 using SelfInterp.Analysis;
 using SelfInterp.Analysis.Data;
 using SelfInterp.Analysis.Layout;
+using SelfInterp.Analysis.Summary;
+using SelfInterp.Core.Experiments;
 using SelfInterp.Backends;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Catalog;
@@ -32,6 +34,8 @@ public sealed record EvaluationPlan
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
     /// <summary>Threads of pretraining (its bytes depend on the count).</summary>
     public int Threads { get; init; } = 1;
+    /// <summary>Sham itraining runs beside each run (<see cref="ShamItraining.Kinds"/>), in runs/{organism}-{seed}-sham-{kind}/.</summary>
+    public IReadOnlyList<string> Shams { get; init; } = [];
     /// <summary>The recipe-level effect the power analysis of the tables sizes the design for.</summary>
     public double PowerEffect { get; init; } = TableOptions.DefaultPowerEffect;
 }
@@ -80,29 +84,45 @@ public static class OrganismEvaluator
         foreach (var organism in organisms)
             foreach (var seed in plan.RunSeeds)
             {
-                var config = new RunConfig
+                async Task<(string Dir, ModelAnalysis Analysis, double Seconds, IExperimentRun Planned)> Run(string dir, System.Text.Json.Nodes.JsonObject runSettings)
                 {
-                    Experiment = experiment.Name, Preset = plan.Preset, Backend = "local", BaseModel = organism.Id,
-                    BackendOptions = new SortedDictionary<string, string>(organism.Options.ToDictionary(), StringComparer.Ordinal),
-                    Seeds = Seeds.FromMaster(seed), Settings = settings.DeepClone().AsObject(),
-                };
-                string dir = Path.Combine(plan.OutDirectory, "runs", $"{organism.Id}-{I(seed)}");
-                var planned = experiment.Open(config);
-                var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir);
-                double seconds;
-                using (var run = RunDirectory.OpenOrCreate(dir, config))
-                {
-                    // Every run goes to the end: a failed instillation or unreadable replies are what the table is for.
-                    await Runner.RunAsync(run, planned, backend, SilentProgress.Instance, ct, checks: ReplyChecks.Off);
-                    seconds = run.Manifest.Stages.Values.Sum(s => s.Seconds ?? 0);
+                    var config = new RunConfig
+                    {
+                        Experiment = experiment.Name, Preset = plan.Preset, Backend = "local", BaseModel = organism.Id,
+                        BackendOptions = new SortedDictionary<string, string>(organism.Options.ToDictionary(), StringComparer.Ordinal),
+                        Seeds = Seeds.FromMaster(seed), Settings = runSettings,
+                    };
+                    var planned = experiment.Open(config);
+                    var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir);
+                    double seconds;
+                    using (var run = RunDirectory.OpenOrCreate(dir, config))
+                    {
+                        // Every run goes to the end: a failed instillation or unreadable replies are what the table is for.
+                        await Runner.RunAsync(run, planned, backend, SilentProgress.Instance, ct, checks: ReplyChecks.Off);
+                        seconds = run.Manifest.Stages.Values.Sum(s => s.Seconds ?? 0);
+                    }
+                    return (dir, Analyzer.Analyze(dir).Models.Single(), seconds, planned);
                 }
-                var analysis = Analyzer.Analyze(dir).Models.Single();
-                var row = EvaluationRow.From(organism.Id, organism.PretrainSeed, seed, analysis, CountReports(dir, analysis.BaseModel), seconds);
+
+                string runDir = Path.Combine(plan.OutDirectory, "runs", $"{organism.Id}-{I(seed)}");
+                var (_, analysis, seconds, planned) = await Run(runDir, settings.DeepClone().AsObject());
+                var ceiling = RidgeCeiling.FromRun(runDir, ((PreferencesRun)planned).Plan, analysis);
+                var row = EvaluationRow.From(organism.Id, organism.PretrainSeed, seed, analysis, CountReports(runDir, analysis.BaseModel), seconds, ceiling);
+                // Sham itraining beside the real one: the same organism and run seed, the itraining targets replaced.
+                foreach (var sham in plan.Shams)
+                {
+                    var shamSettings = settings.DeepClone().AsObject();
+                    shamSettings["itrain_targets"] = ShamItraining.Setting(sham, seed);
+                    var (_, shamAnalysis, _, _) = await Run(runDir + "-sham-" + sham, shamSettings);
+                    row = row.WithSham(sham, shamAnalysis);
+                }
                 rows.Add(row);
                 EvaluationTables.Write(plan.OutDirectory, rows, heading, tables);
                 log($"[{rows.Count}/{total}] {organism.Id} run seed {I(seed)}: {seconds:F0} s; instillation r {F(row["instillation_r"])}, " +
-                    $"instilled {F(row["instilled_slope"])}, held-out {F(row["itrained_held_out_slope"])}, native {F(row["native_before_slope"])} → {F(row["native_after_slope"])}, " +
-                    $"bad reports {100 * row["bad_report_share"]:F1}%");
+                    $"instilled {F(row["instilled_slope"])}, held-out {F(row["itrained_held_out_slope"])} (ridge ceiling {F(row["ridge_ceiling_held_out"])}), " +
+                    $"native {F(row["native_before_slope"])} → {F(row["native_after_slope"])}, bad reports {100 * row["bad_report_share"]:F1}%" +
+                    (plan.Shams.Count == 0 ? "" : $"; itraining effect {F(row["itraining_effect_paired"])} (" +
+                        string.Join(", ", plan.Shams.Select(sh => $"sham {sh} {F(row[ShamItraining.Column(sh, "itraining_effect_paired")])}")) + ")"));
             }
         return rows;
     }
