@@ -123,7 +123,7 @@ public class EvaluateOrganismTabulateTests
         var empty = Temp();
         var (c1, _, e1) = CliTests.Run("evaluate-organism", "--out", empty, "--tabulate");
         Assert.Equal(2, c1);
-        Assert.Contains("evaluation.csv: no such file", e1);
+        Assert.Contains("evaluation.csv: no such file, and no pretrain-{seed}/ directory", e1);
 
         File.WriteAllText(Path.Combine(empty, "evaluation.csv"), "organism,pretrain_seed,run_seed,base_slope\nnaive,1,11,0.1\nnaive,1,12,abc\n");
         var (c2, _, e2) = CliTests.Run("evaluate-organism", "--out", empty, "--tabulate");

@@ -146,15 +146,17 @@ public static class OrganismEvaluator
     public static IReadOnlyList<EvaluationRow> Tabulate(string evaluationDirectory, string tablesDirectory, double powerEffect, OrganismRecipe? recipe)
     {
         string csv = Path.Combine(evaluationDirectory, EvaluationTables.RowsFile);
-        if (!File.Exists(csv)) throw new UsageException($"{csv}: no such file (nothing to tabulate: the evaluation has no finished run yet)");
-        var rows = EvaluationRow.ReadAll(csv);
+        var pretrainings = PretrainStatus.Scan(evaluationDirectory, recipe);
+        // Before its first run an evaluation still has its pretraining seeds to show (failures included).
+        if (!File.Exists(csv) && pretrainings.Count == 0) throw new UsageException($"{csv}: no such file, and no pretrain-{{seed}}/ directory beside it: nothing to tabulate");
+        var rows = File.Exists(csv) ? EvaluationRow.ReadAll(csv) : [];
         // The evaluation's own heading (preset, run options) is kept when its evaluation.md has one.
         string md = Path.Combine(evaluationDirectory, EvaluationTables.MarkdownFile);
         string? own = File.Exists(md) ? File.ReadLines(md).FirstOrDefault(l => l.StartsWith("Preset ", StringComparison.Ordinal)) : null;
         string heading = own is not null ? $"{own} Tabulated again from {csv} (no run re-run)."
             : $"Tabulated again from {csv} (no run re-run). " +
               (rows.Any(r => EvaluationPlan.DevelopmentSeeds.Contains(r.RunSeed)) ? "**Development seeds** (1–3) among the run seeds: these figures are for design, not the evaluation." : "Fresh run seeds.");
-        EvaluationTables.Write(tablesDirectory, rows, heading, new TableOptions { Pretrainings = PretrainStatus.Scan(evaluationDirectory, recipe), PowerEffect = powerEffect });
+        EvaluationTables.Write(tablesDirectory, rows, heading, new TableOptions { Pretrainings = pretrainings, PowerEffect = powerEffect });
         return rows;
     }
 
