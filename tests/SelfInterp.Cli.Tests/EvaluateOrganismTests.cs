@@ -89,7 +89,7 @@ public class EvaluateOrganismTests
     }
 
     /// <summary>On a shipped organism that does report (one quick run and its permuted-target sham), the row carries the
-    /// run's figures, the ridge-probe ceiling and the sham's effects beside them.</summary>
+    /// run's figures, the ridge-probe ceiling and the sham's effects beside them; the sham is the case where it must not fire.</summary>
     [Fact]
     public void A_shipped_organism_gets_its_runs_figures_in_the_table()
     {
@@ -127,6 +127,10 @@ public class EvaluateOrganismTests
         var sham = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(shamDir, "analysis", "summary.json"))).RootElement.GetProperty("models")[0];
         Assert.Equal(sham.GetProperty("itraining_effect_paired").GetProperty("difference").GetDouble(), V("sham_permuted_itraining_effect_paired"), 12);
         Assert.NotEqual(V("itraining_effect_paired"), V("sham_permuted_itraining_effect_paired"));
+        // Where the sham must not fire: the reporter's read-out was pretrained, so names trained on other scenarios'
+        // weights cannot improve its held-out reports (its interval is not above 0, its held-out below the real one's).
+        Assert.True(V("sham_permuted_itraining_effect_paired_low") <= 0, row["sham_permuted_itraining_effect_paired_low"]);
+        Assert.True(V("sham_permuted_itrained_held_out_slope") < V("itrained_held_out_slope"));
         Assert.Contains("sham_permuted_itraining_effect_paired", File.ReadAllText(Path.Combine(outDir, "evaluation.md")));
         Assert.Contains("sham permuted", stdout);
     }
