@@ -61,6 +61,13 @@ public class EvaluateOrganismTabulateTests
         int level = md.IndexOf("## Recipe level", StringComparison.Ordinal), runsAt = md.IndexOf("## Each run", StringComparison.Ordinal);
         Assert.True(0 < design && design < powerAt && powerAt < level && level < runsAt, md);
         Assert.Contains("| instilled_vs_base_paired | 0.034 [-0.286, 0.354] | 0.128 | 0.029 | 0.95 | 3 | 15 |", md);
+        // The evaluation's own heading is kept, and tabulating the tables again does not say so twice.
+        Assert.Contains("Preset paper; run options: none. Fresh run seeds. Tabulated again from", md);
+        (code, stdout, err) = CliTests.Run("evaluate-organism", "--out", tables, "--tabulate");
+        Assert.True(code == 0, stdout + err);
+        var again = File.ReadAllText(Path.Combine(tables, "evaluation.md"));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(again, "Tabulated again from"));
+        Assert.Equal(md[md.IndexOf("## Design", StringComparison.Ordinal)..], again[again.IndexOf("## Design", StringComparison.Ordinal)..]);
     }
 
     [Fact]

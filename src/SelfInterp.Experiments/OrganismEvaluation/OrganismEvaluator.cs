@@ -84,7 +84,7 @@ public static class OrganismEvaluator
         foreach (var organism in organisms)
             foreach (var seed in plan.RunSeeds)
             {
-                async Task<(string Dir, ModelAnalysis Analysis, double Seconds, IExperimentRun Planned)> Run(string dir, System.Text.Json.Nodes.JsonObject runSettings)
+                async Task<(ModelAnalysis Analysis, double Seconds, IExperimentRun Planned)> Run(string dir, System.Text.Json.Nodes.JsonObject runSettings)
                 {
                     var config = new RunConfig
                     {
@@ -101,11 +101,11 @@ public static class OrganismEvaluator
                         await Runner.RunAsync(run, planned, backend, SilentProgress.Instance, ct, checks: ReplyChecks.Off);
                         seconds = run.Manifest.Stages.Values.Sum(s => s.Seconds ?? 0);
                     }
-                    return (dir, Analyzer.Analyze(dir).Models.Single(), seconds, planned);
+                    return (Analyzer.Analyze(dir).Models.Single(), seconds, planned);
                 }
 
                 string runDir = Path.Combine(plan.OutDirectory, "runs", $"{organism.Id}-{I(seed)}");
-                var (_, analysis, seconds, planned) = await Run(runDir, settings.DeepClone().AsObject());
+                var (analysis, seconds, planned) = await Run(runDir, settings.DeepClone().AsObject());
                 var ceiling = RidgeCeiling.FromRun(runDir, ((PreferencesRun)planned).Plan, analysis);
                 var row = EvaluationRow.From(organism.Id, organism.PretrainSeed, seed, analysis, CountReports(runDir, analysis.BaseModel), seconds, ceiling);
                 // Sham itraining beside the real one: the same organism and run seed, the itraining targets replaced.
@@ -113,7 +113,7 @@ public static class OrganismEvaluator
                 {
                     var shamSettings = settings.DeepClone().AsObject();
                     shamSettings["itrain_targets"] = ShamItraining.Setting(sham, seed);
-                    var (_, shamAnalysis, _, _) = await Run(runDir + "-sham-" + sham, shamSettings);
+                    var (shamAnalysis, _, _) = await Run(runDir + "-sham-" + sham, shamSettings);
                     row = row.WithSham(sham, shamAnalysis);
                 }
                 rows.Add(row);
@@ -153,6 +153,7 @@ public static class OrganismEvaluator
         // The evaluation's own heading (preset, run options) is kept when its evaluation.md has one.
         string md = Path.Combine(evaluationDirectory, EvaluationTables.MarkdownFile);
         string? own = File.Exists(md) ? File.ReadLines(md).FirstOrDefault(l => l.StartsWith("Preset ", StringComparison.Ordinal)) : null;
+        if (own?.IndexOf(" Tabulated again from ", StringComparison.Ordinal) is int earlier and >= 0) own = own[..earlier]; // a table tabulated before
         string heading = own is not null ? $"{own} Tabulated again from {csv} (no run re-run)."
             : $"Tabulated again from {csv} (no run re-run). " +
               (rows.Any(r => EvaluationPlan.DevelopmentSeeds.Contains(r.RunSeed)) ? "**Development seeds** (1–3) among the run seeds: these figures are for design, not the evaluation." : "Fresh run seeds.");
