@@ -88,12 +88,13 @@ public class EvaluateOrganismTests
         return string.Join("\n", t.Rows.Select(r => string.Join(",", t.Header.Select((_, i) => i == seconds ? "" : r[i]))));
     }
 
-    /// <summary>On a shipped organism that does report (one quick run), the row carries the run's figures.</summary>
+    /// <summary>On a shipped organism that does report (one quick run and its permuted-target sham), the row carries the
+    /// run's figures, the ridge-probe ceiling and the sham's effects beside them; the sham is the case where it must not fire.</summary>
     [Fact]
     public void A_shipped_organism_gets_its_runs_figures_in_the_table()
     {
         var outDir = Path.Combine(Temp(), "eval");
-        var (code, stdout, err) = CliTests.Run("evaluate-organism", "--out", outDir, "--organism", "reporter", "--run-seeds", "11", "--preset", "quick");
+        var (code, stdout, err) = CliTests.Run("evaluate-organism", "--out", outDir, "--organism", "reporter", "--run-seeds", "11", "--preset", "quick", "--sham", "permuted");
         Assert.True(code == 0, stdout + err);
         var rows = CsvTable.Read(Path.Combine(outDir, "evaluation.csv"));
         var row = Assert.Single(rows.Rows);
@@ -112,6 +113,26 @@ public class EvaluateOrganismTests
         Assert.Equal(againstBase.GetProperty("difference").GetDouble(), V("instilled_vs_base_paired"), 12);
         Assert.Equal(againstBase.GetProperty("ci95")[0].GetDouble(), V("instilled_vs_base_paired_low"), 12);
         Assert.Contains("Fresh run seeds.", File.ReadAllText(Path.Combine(outDir, "evaluation.md")));
+
+        // The ridge ceiling: the reporter's instilled names carry their weights (embedding instillation), so a linear
+        // probe on them predicts the held-out half well.
+        Assert.True(V("ridge_ceiling_held_out_low") < V("ridge_ceiling_held_out") && V("ridge_ceiling_held_out") < V("ridge_ceiling_held_out_high"));
+        Assert.True(V("ridge_ceiling_held_out") > 0.5, row["ridge_ceiling_held_out"]);
+        // The sham: its own run, with only the itraining targets changed (the real run's config has no such setting).
+        string shamDir = Path.Combine(outDir, "runs", "reporter-11-sham-permuted");
+        var shamConfig = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(shamDir, "run.json"))).RootElement.GetProperty("config").GetProperty("settings");
+        Assert.Equal("permuted", shamConfig.GetProperty("itrain_targets").GetString());
+        var realConfig = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "runs", "reporter-11", "run.json"))).RootElement.GetProperty("config").GetProperty("settings");
+        Assert.False(realConfig.TryGetProperty("itrain_targets", out _));
+        var sham = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(shamDir, "analysis", "summary.json"))).RootElement.GetProperty("models")[0];
+        Assert.Equal(sham.GetProperty("itraining_effect_paired").GetProperty("difference").GetDouble(), V("sham_permuted_itraining_effect_paired"), 12);
+        Assert.NotEqual(V("itraining_effect_paired"), V("sham_permuted_itraining_effect_paired"));
+        // Where the sham must not fire: the reporter's read-out was pretrained, so names trained on other scenarios'
+        // weights cannot improve its held-out reports (its interval is not above 0, its held-out below the real one's).
+        Assert.True(V("sham_permuted_itraining_effect_paired_low") <= 0, row["sham_permuted_itraining_effect_paired_low"]);
+        Assert.True(V("sham_permuted_itrained_held_out_slope") < V("itrained_held_out_slope"));
+        Assert.Contains("sham_permuted_itraining_effect_paired", File.ReadAllText(Path.Combine(outDir, "evaluation.md")));
+        Assert.Contains("sham permuted", stdout);
     }
 
     [Fact]
@@ -128,6 +149,9 @@ public class EvaluateOrganismTests
         Assert.Equal(2, c3);
         Assert.Contains("known: ", e3);
         Assert.Contains("reporter", e3);
+        var (c4, _, e4) = CliTests.Run("evaluate-organism", "--out", outDir, "--organism", "reporter", "--sham", "shuffled");
+        Assert.Equal(2, c4);
+        Assert.Contains("--sham shuffled: unknown", e4);
         Assert.False(Directory.Exists(Path.Combine(outDir, "runs")));
     }
 }

@@ -24,19 +24,30 @@ public static class EvaluateOrganismCommand
         var preset = new Option<string>("--preset") { Description = "quick (20 + 20 scenarios) or paper (100 + 100).", DefaultValueFactory = _ => "paper" };
         var options = new Option<string[]>("--option") { Description = "Run option KEY=VALUE for every run (repeatable), e.g. instill_method=lora.", AllowMultipleArgumentsPerToken = false };
         var threads = new Option<int>("--threads") { Description = "Threads of pretraining (the bytes are the same at any count).", DefaultValueFactory = _ => 1 };
+        var tabulate = new Option<bool>("--tabulate") { Description = "Only tabulate: read --out's evaluation.csv and pretrain-{seed}/ directories and write the tables again (recipe level, power, every run), running and pretraining nothing. Works on an evaluation still running (it is only read when --tables-out names another directory)." };
+        var tablesOut = new Option<string?>("--tables-out") { Description = "With --tabulate: the directory the tables go to (default: --out itself)." };
+        var powerEffect = new Option<double>("--power-effect") { Description = "The recipe-level effect the power analysis sizes the design for (pretraining seeds needed for 80% power).", DefaultValueFactory = _ => TableOptions.DefaultPowerEffect };
+        var sham = new Option<string[]>("--sham") { Description = $"Sham itraining beside every run (repeatable): {ShamItraining.Permuted} (targets permuted across the training set's scenarios, seeded) or {ShamItraining.OtherSeed} (the targets run seed s + 1 instils); each its own run in runs/{{organism}}-{{seed}}-sham-{{kind}}/, its effects in the columns sham_{{kind}}_*.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("evaluate-organism", "Pretrain a recipe at several seeds and/or take given organisms, run the paper's protocol on each at several run seeds, and tabulate every measure with its spread across seeds.");
-        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham }) command.Options.Add(o);
         command.SetAction(async (p, ct) =>
         {
             if (p.GetValue(threads) is < 1 and var n) throw new UsageException($"--threads {n}: at least 1 thread");
+            if (p.GetValue(powerEffect) is var effect && !(effect > 0 && double.IsFinite(effect))) throw new UsageException($"--power-effect {effect}: expected a positive number");
             var seeds = p.GetValue(pretrainSeeds) is { } s ? Seeds("--pretrain-seeds", s) : [];
-            OrganismRecipe? r = null;
-            if (p.GetValue(recipe) is { } path)
+            OrganismRecipe? r = p.GetValue(recipe) is { } path
+                ? OrganismRecipe.Load(!File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? ShippedOrganisms.DirectoryOf(path) : path)
+                : null;
+            if (p.GetValue(tabulate))
             {
-                if (seeds.Count == 0) throw new UsageException("--recipe needs --pretrain-seeds");
-                r = OrganismRecipe.Load(!File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? ShippedOrganisms.DirectoryOf(path) : path);
+                string from = p.GetValue(outDir)!, to = p.GetValue(tablesOut) ?? from;
+                var rows = OrganismEvaluator.Tabulate(from, to, effect, r);
+                Console.WriteLine($"tabulated {rows.Count} runs: {Path.GetFullPath(Path.Combine(to, EvaluationTables.MarkdownFile))}");
+                return 0;
             }
-            else if (seeds.Count > 0) throw new UsageException("--pretrain-seeds needs --recipe");
+            if (p.GetValue(tablesOut) is not null) throw new UsageException("--tables-out goes with --tabulate");
+            if (r is not null && seeds.Count == 0) throw new UsageException("--recipe needs --pretrain-seeds");
+            if (r is null && seeds.Count > 0) throw new UsageException("--pretrain-seeds needs --recipe");
             var plan = new EvaluationPlan
             {
                 OutDirectory = p.GetValue(outDir)!,
@@ -47,7 +58,10 @@ public static class EvaluateOrganismCommand
                 Preset = p.GetValue(preset)!,
                 Options = RunCommand.ParseOptions(p.GetValue(options) ?? []),
                 Threads = p.GetValue(threads),
+                PowerEffect = effect,
+                Shams = (p.GetValue(sham) ?? []).Distinct().ToList(),
             };
+            foreach (var kind in plan.Shams) ShamItraining.Setting(kind, 0); // an unknown kind exits 2 before anything runs
             // Keys and values checked before any pretraining or run (the evaluation runs the local backend only).
             InstillationOptions.From(plan.Options);
             await OrganismEvaluator.RunAsync(plan, Console.WriteLine, ct);

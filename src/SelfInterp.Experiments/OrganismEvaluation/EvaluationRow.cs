@@ -1,4 +1,7 @@
+using System.Globalization;
 using SelfInterp.Analysis.Summary;
+using SelfInterp.Core.Csv;
+using SelfInterp.Core.IO;
 
 namespace SelfInterp.Experiments.OrganismEvaluation;
 
@@ -16,7 +19,7 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
 
     /// <summary>The measures of one analysed run; <paramref name="reports"/> is how many reports its files hold (bad ones included),
     /// <paramref name="seconds"/> the time its stages took.</summary>
-    public static EvaluationRow From(string organism, ulong pretrainSeed, ulong runSeed, ModelAnalysis m, int reports, double seconds)
+    public static EvaluationRow From(string organism, ulong pretrainSeed, ulong runSeed, ModelAnalysis m, int reports, double seconds, ConditionStatistics? ridgeCeiling = null)
     {
         var measures = new List<(string, double)> { ("instillation_r", m.Instillation?.R ?? double.NaN) };
         int bad = 0;
@@ -33,12 +36,40 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
         Difference(measures, "instilled_vs_base_paired", m.PairedInstilledVsBase);
         Difference(measures, "itraining_effect_paper", m.ItrainingEffect);
         Difference(measures, "native_effect_paper", m.NativeEffect);
+        Interval(measures, "ridge_ceiling_held_out", ridgeCeiling is { } ridge ? (ridge.Slope, ridge.Low, ridge.High) : null);
         measures.Add(("bad_report_share", reports == 0 ? double.NaN : (double)bad / reports));
         measures.Add(("bad_reports", bad));
         measures.Add(("reports", reports));
         measures.Add(("run_seconds", seconds));
         return new EvaluationRow(organism, pretrainSeed, runSeed, measures);
     }
+
+    /// <summary>This row with a sham itraining run's figures beside the real ones (<see cref="ShamItraining.Column"/>).</summary>
+    public EvaluationRow WithSham(string kind, ModelAnalysis sham)
+    {
+        var measures = new List<(string, double)>();
+        Interval(measures, ShamItraining.Column(kind, "itrained_held_out_slope"), sham.Reports.ItrainedHeldOut is { } h ? (h.Slope, h.Low, h.High) : null);
+        Interval(measures, ShamItraining.Column(kind, "native_after_slope"), sham.Reports.NativeAfter is { } n ? (n.Slope, n.Low, n.High) : null);
+        Difference(measures, ShamItraining.Column(kind, "itraining_effect_paired"), sham.PairedItrainingEffect);
+        Difference(measures, ShamItraining.Column(kind, "native_effect_paired"), sham.PairedNativeEffect);
+        return this with { Measures = [.. Measures, .. measures] };
+    }
+
+    /// <summary>The rows of an evaluation.csv (this class's own or an earlier version's: every column after the first
+    /// three is a measure, an empty field an undefined one), so a finished or running evaluation can be tabulated again
+    /// without its runs. A field that is not a number names its file, line and column.</summary>
+    public static IReadOnlyList<EvaluationRow> ReadAll(string path)
+    {
+        var table = CsvTable.Read(path);
+        table.RequireColumns(["organism", "pretrain_seed", "run_seed"]);
+        var measures = table.Header.Where(c => c is not ("organism" or "pretrain_seed" or "run_seed")).ToList();
+        return table.Rows.Select(r => new EvaluationRow(r["organism"], Seed(path, r, "pretrain_seed"), Seed(path, r, "run_seed"),
+            measures.Select(c => (c, r[c].Length == 0 ? double.NaN : r.Double(c))).ToList())).ToList();
+    }
+
+    private static ulong Seed(string path, CsvRow row, string column) =>
+        ulong.TryParse(row[column], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new DataFileException(path, row.Line, column, $"'{row[column]}' is not a seed (a whole number)");
 
     private static void Difference(List<(string, double)> measures, string name, SlopeDifference? d) =>
         Interval(measures, name, d is null ? null : (d.Difference, d.Low, d.High));

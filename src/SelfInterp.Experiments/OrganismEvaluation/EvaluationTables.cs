@@ -17,6 +17,15 @@ public sealed record Spread(string Measure, string Scope, int N, double Mean, do
     }
 }
 
+/// <summary>What the tables show besides the rows: every pretraining seed's outcome (failures included) and the
+/// recipe-level effect the power analysis sizes the design for.</summary>
+public sealed record TableOptions
+{
+    public IReadOnlyList<PretrainStatus> Pretrainings { get; init; } = [];
+    public double PowerEffect { get; init; } = DefaultPowerEffect;
+    public const double DefaultPowerEffect = 0.10;
+}
+
 /// <summary>
 /// The evaluation's files: evaluation.csv (one row per run), evaluation_summary.csv (per measure: spread across all
 /// runs, across pretraining seeds — each organism's mean over its runs — and across the runs of each organism) and
@@ -47,9 +56,19 @@ public static class EvaluationTables
         return result;
     }
 
-    public static void Write(string directory, IReadOnlyList<EvaluationRow> rows, string heading)
+    public static void Write(string directory, IReadOnlyList<EvaluationRow> rows, string heading, TableOptions? options = null)
     {
-        if (rows.Count == 0) return;
+        options ??= new TableOptions();
+        Directory.CreateDirectory(directory);
+        RecipeTables.WritePretraining(directory, options.Pretrainings);
+        if (rows.Count == 0)
+        {
+            // No run yet (or every seed failed its guard): the design, failures included, is already worth reading.
+            var empty = new StringBuilder($"# Organism evaluation\n\n{heading}\n\nNo finished run yet.\n\n");
+            RecipeTables.Design(empty, rows, options.Pretrainings);
+            AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFile), empty.ToString());
+            return;
+        }
         var csv = new CsvWriter(["organism", "pretrain_seed", "run_seed", .. rows[0].Measures.Select(m => m.Column)]);
         foreach (var r in rows)
         {
@@ -66,16 +85,23 @@ public static class EvaluationTables
             foreach (var v in new[] { s.Mean, s.Sd, s.Min, s.Max }) Number(summary, v);
         }
         summary.WriteTo(Path.Combine(directory, SummaryFile));
-        AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(rows, spreads, heading));
+        var recipe = RecipeEstimate.All(rows);
+        RecipeTables.WriteRecipeLevel(directory, recipe, options);
+        RecipeTables.WritePower(directory, recipe, options.PowerEffect);
+        AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(rows, spreads, recipe, heading, options));
     }
 
-    private static string Markdown(IReadOnlyList<EvaluationRow> rows, IReadOnlyList<Spread> spreads, string heading)
+    private static string Markdown(IReadOnlyList<EvaluationRow> rows, IReadOnlyList<Spread> spreads, IReadOnlyList<RecipeEstimate> recipe, string heading, TableOptions options)
     {
         var md = new StringBuilder($"# Organism evaluation\n\n{heading}\n\n");
         md.AppendLine($"{rows.Count} runs: {rows.Select(r => r.Organism).Distinct().Count()} organisms × run seeds {string.Join(", ", rows.Select(r => r.RunSeed).Distinct())}. " +
                       "Slopes are the paper's report accuracy (z(learned) on z(mean report)) with their 95% intervals; effects are paired over scenarios " +
                       "unless marked \"paper\" (the paper's interaction model).\n");
-        md.AppendLine("## Across seeds\n");
+        // The design and its power come before any result, as a reader should see them.
+        RecipeTables.Design(md, rows, options.Pretrainings);
+        RecipeTables.Power(md, rows, recipe, options.PowerEffect);
+        RecipeTables.Estimates(md, recipe, options.Pretrainings);
+        md.AppendLine("## Across seeds (descriptive)\n");
         md.AppendLine("| measure | runs: mean | sd | min | max | pretraining seeds: mean | sd | min | max |");
         md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var group in spreads.GroupBy(s => s.Measure))
@@ -85,7 +111,11 @@ public static class EvaluationTables
             md.AppendLine($"| {group.Key} | {F(all.Mean)} | {F(all.Sd)} | {F(all.Min)} | {F(all.Max)} | {F(seeds.Mean)} | {F(seeds.Sd)} | {F(seeds.Min)} | {F(seeds.Max)} |");
         }
         md.AppendLine("\n## Each run\n");
-        string[] shown = ["base_slope", "instilled_slope", "instilled_vs_base_paired", "itrained_held_out_slope", "native_before_slope", "native_after_slope", "itraining_effect_paired", "native_effect_paired"];
+        // The ridge ceiling beside the held-out reports, and each sham's itraining effect beside the real one, where the rows have them.
+        var columns = rows[0].Measures.Select(m => m.Column).ToHashSet();
+        var shams = columns.Where(c => c.StartsWith("sham_", StringComparison.Ordinal) && c.EndsWith("_itraining_effect_paired", StringComparison.Ordinal)).ToList();
+        string[] shown = ["base_slope", "instilled_slope", "instilled_vs_base_paired", "itrained_held_out_slope", .. columns.Contains("ridge_ceiling_held_out") ? ["ridge_ceiling_held_out"] : Array.Empty<string>(),
+            "native_before_slope", "native_after_slope", "itraining_effect_paired", .. shams, "native_effect_paired"];
         md.AppendLine($"| organism | pretrain seed | run seed | instillation r | {string.Join(" | ", shown)} | bad reports | seconds |");
         md.AppendLine($"| --- | --- | --- | --- | {string.Join(" | ", shown.Select(_ => "---"))} | --- | --- |");
         foreach (var r in rows)
@@ -95,11 +125,11 @@ public static class EvaluationTables
         return md.ToString();
     }
 
-    private static void Number(CsvWriter csv, double v)
+    internal static void Number(CsvWriter csv, double v)
     {
         if (double.IsFinite(v)) csv.Field(v); else csv.Empty();
     }
 
-    private static string I(ulong v) => v.ToString(CultureInfo.InvariantCulture);
-    private static string F(double v, string format = "F3") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+    internal static string I(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+    internal static string F(double v, string format = "F3") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using SelfInterp.Analysis;
 using SelfInterp.Analysis.Data;
 using SelfInterp.Analysis.Layout;
+using SelfInterp.Analysis.Summary;
+using SelfInterp.Core.Experiments;
 using SelfInterp.Backends;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Catalog;
@@ -32,6 +34,10 @@ public sealed record EvaluationPlan
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
     /// <summary>Threads of pretraining (its bytes depend on the count).</summary>
     public int Threads { get; init; } = 1;
+    /// <summary>Sham itraining runs beside each run (<see cref="ShamItraining.Kinds"/>), in runs/{organism}-{seed}-sham-{kind}/.</summary>
+    public IReadOnlyList<string> Shams { get; init; } = [];
+    /// <summary>The recipe-level effect the power analysis of the tables sizes the design for.</summary>
+    public double PowerEffect { get; init; } = TableOptions.DefaultPowerEffect;
 }
 
 /// <summary>
@@ -57,42 +63,66 @@ public static class OrganismEvaluator
         // Every organism named is resolved (and checked) before anything is written or anything long starts.
         var organisms = plan.Organisms.Select(o => Resolve(o, plan.Options)).ToList();
         Directory.CreateDirectory(plan.OutDirectory);
+        string heading = $"Preset {plan.Preset}; run options: {(plan.Options.Count == 0 ? "none" : string.Join(", ", plan.Options.Select(kv => kv.Key + "=" + kv.Value)))}. " +
+                         (plan.RunSeeds.Any(EvaluationPlan.DevelopmentSeeds.Contains) ? "**Development seeds** (1–3) among the run seeds: these figures are for design, not the evaluation." : "Fresh run seeds.");
+        var pretrainings = new List<PretrainStatus>();
+        var tables = new TableOptions { Pretrainings = pretrainings, PowerEffect = plan.PowerEffect };
         if (plan.Recipe is { } recipe)
             foreach (var seed in plan.PretrainSeeds)
-                organisms.Add(Resolve(Pretrain(recipe with { Seed = seed }, Path.Combine(plan.OutDirectory, "pretrain-" + I(seed)), plan.Threads, log, ct), plan.Options));
+            {
+                var status = Pretrain(recipe with { Seed = seed }, Path.Combine(plan.OutDirectory, PretrainStatus.Prefix + I(seed)), plan.Threads, log, ct);
+                pretrainings.Add(status);
+                // A seed the guard stopped stays in the tables as a failure; the others go on.
+                if (status.Outcome == PretrainOutcome.Complete) organisms.Add(Resolve(status.Directory, plan.Options));
+            }
+        EvaluationTables.Write(plan.OutDirectory, [], heading, tables);
         if (organisms.Select(o => o.Id).Distinct().Count() < organisms.Count)
             throw new UsageException($"two organisms share the name {organisms.GroupBy(o => o.Id).First(g => g.Count() > 1).Key}: their runs would share directories");
 
         var rows = new List<EvaluationRow>();
         int total = organisms.Count * plan.RunSeeds.Count;
-        string heading = $"Preset {plan.Preset}; run options: {(plan.Options.Count == 0 ? "none" : string.Join(", ", plan.Options.Select(kv => kv.Key + "=" + kv.Value)))}. " +
-                         (plan.RunSeeds.Any(EvaluationPlan.DevelopmentSeeds.Contains) ? "**Development seeds** (1–3) among the run seeds: these figures are for design, not the evaluation." : "Fresh run seeds.");
         foreach (var organism in organisms)
             foreach (var seed in plan.RunSeeds)
             {
-                var config = new RunConfig
+                async Task<(ModelAnalysis Analysis, double Seconds, IExperimentRun Planned)> Run(string dir, System.Text.Json.Nodes.JsonObject runSettings)
                 {
-                    Experiment = experiment.Name, Preset = plan.Preset, Backend = "local", BaseModel = organism.Id,
-                    BackendOptions = new SortedDictionary<string, string>(organism.Options.ToDictionary(), StringComparer.Ordinal),
-                    Seeds = Seeds.FromMaster(seed), Settings = settings.DeepClone().AsObject(),
-                };
-                string dir = Path.Combine(plan.OutDirectory, "runs", $"{organism.Id}-{I(seed)}");
-                var planned = experiment.Open(config);
-                var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir);
-                double seconds;
-                using (var run = RunDirectory.OpenOrCreate(dir, config))
-                {
-                    // Every run goes to the end: a failed instillation or unreadable replies are what the table is for.
-                    await Runner.RunAsync(run, planned, backend, SilentProgress.Instance, ct, checks: ReplyChecks.Off);
-                    seconds = run.Manifest.Stages.Values.Sum(s => s.Seconds ?? 0);
+                    var config = new RunConfig
+                    {
+                        Experiment = experiment.Name, Preset = plan.Preset, Backend = "local", BaseModel = organism.Id,
+                        BackendOptions = new SortedDictionary<string, string>(organism.Options.ToDictionary(), StringComparer.Ordinal),
+                        Seeds = Seeds.FromMaster(seed), Settings = runSettings,
+                    };
+                    var planned = experiment.Open(config);
+                    var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir);
+                    double seconds;
+                    using (var run = RunDirectory.OpenOrCreate(dir, config))
+                    {
+                        // Every run goes to the end: a failed instillation or unreadable replies are what the table is for.
+                        await Runner.RunAsync(run, planned, backend, SilentProgress.Instance, ct, checks: ReplyChecks.Off);
+                        seconds = run.Manifest.Stages.Values.Sum(s => s.Seconds ?? 0);
+                    }
+                    return (Analyzer.Analyze(dir).Models.Single(), seconds, planned);
                 }
-                var analysis = Analyzer.Analyze(dir).Models.Single();
-                var row = EvaluationRow.From(organism.Id, organism.PretrainSeed, seed, analysis, CountReports(dir, analysis.BaseModel), seconds);
+
+                string runDir = Path.Combine(plan.OutDirectory, "runs", $"{organism.Id}-{I(seed)}");
+                var (analysis, seconds, planned) = await Run(runDir, settings.DeepClone().AsObject());
+                var ceiling = RidgeCeiling.FromRun(runDir, ((PreferencesRun)planned).Plan, analysis);
+                var row = EvaluationRow.From(organism.Id, organism.PretrainSeed, seed, analysis, CountReports(runDir, analysis.BaseModel), seconds, ceiling);
+                // Sham itraining beside the real one: the same organism and run seed, the itraining targets replaced.
+                foreach (var sham in plan.Shams)
+                {
+                    var shamSettings = settings.DeepClone().AsObject();
+                    shamSettings["itrain_targets"] = ShamItraining.Setting(sham, seed);
+                    var (shamAnalysis, _, _) = await Run(runDir + "-sham-" + sham, shamSettings);
+                    row = row.WithSham(sham, shamAnalysis);
+                }
                 rows.Add(row);
-                EvaluationTables.Write(plan.OutDirectory, rows, heading);
+                EvaluationTables.Write(plan.OutDirectory, rows, heading, tables);
                 log($"[{rows.Count}/{total}] {organism.Id} run seed {I(seed)}: {seconds:F0} s; instillation r {F(row["instillation_r"])}, " +
-                    $"instilled {F(row["instilled_slope"])}, held-out {F(row["itrained_held_out_slope"])}, native {F(row["native_before_slope"])} → {F(row["native_after_slope"])}, " +
-                    $"bad reports {100 * row["bad_report_share"]:F1}%");
+                    $"instilled {F(row["instilled_slope"])}, held-out {F(row["itrained_held_out_slope"])} (ridge ceiling {F(row["ridge_ceiling_held_out"])}), " +
+                    $"native {F(row["native_before_slope"])} → {F(row["native_after_slope"])}, bad reports {100 * row["bad_report_share"]:F1}%" +
+                    (plan.Shams.Count == 0 ? "" : $"; itraining effect {F(row["itraining_effect_paired"])} (" +
+                        string.Join(", ", plan.Shams.Select(sh => $"sham {sh} {F(row[ShamItraining.Column(sh, "itraining_effect_paired")])}")) + ")"));
             }
         return rows;
     }
@@ -110,24 +140,61 @@ public static class OrganismEvaluator
         return new Organism(id, options, recipe.Seed);
     }
 
-    /// <summary>Pretrains into <paramref name="dir"/> unless a complete pretraining of the same recipe is there.</summary>
-    private static string Pretrain(OrganismRecipe recipe, string dir, int threads, Action<string> log, CancellationToken ct)
+    /// <summary>Re-tabulates an evaluation from its evaluation.csv and its pretrain-{seed}/ directories, without running
+    /// or pretraining anything: the tables (recipe level, power, every run) go to <paramref name="tablesDirectory"/>,
+    /// which may be the evaluation itself or another directory (a running evaluation is only read).</summary>
+    public static IReadOnlyList<EvaluationRow> Tabulate(string evaluationDirectory, string tablesDirectory, double powerEffect, OrganismRecipe? recipe)
+    {
+        string csv = Path.Combine(evaluationDirectory, EvaluationTables.RowsFile);
+        var pretrainings = PretrainStatus.Scan(evaluationDirectory, recipe);
+        // Before its first run an evaluation still has its pretraining seeds to show (failures included).
+        if (!File.Exists(csv) && pretrainings.Count == 0) throw new UsageException($"{csv}: no such file, and no pretrain-{{seed}}/ directory beside it: nothing to tabulate");
+        var rows = File.Exists(csv) ? EvaluationRow.ReadAll(csv) : [];
+        // The evaluation's own heading (preset, run options) is kept when its evaluation.md has one.
+        string md = Path.Combine(evaluationDirectory, EvaluationTables.MarkdownFile);
+        string? own = File.Exists(md) ? File.ReadLines(md).FirstOrDefault(l => l.StartsWith("Preset ", StringComparison.Ordinal)) : null;
+        if (own?.IndexOf(" Tabulated again from ", StringComparison.Ordinal) is int earlier and >= 0) own = own[..earlier]; // a table tabulated before
+        string heading = own is not null ? $"{own} Tabulated again from {csv} (no run re-run)."
+            : $"Tabulated again from {csv} (no run re-run). " +
+              (rows.Any(r => EvaluationPlan.DevelopmentSeeds.Contains(r.RunSeed)) ? "**Development seeds** (1–3) among the run seeds: these figures are for design, not the evaluation." : "Fresh run seeds.");
+        EvaluationTables.Write(tablesDirectory, rows, heading, new TableOptions { Pretrainings = pretrainings, PowerEffect = powerEffect });
+        return rows;
+    }
+
+    /// <summary>Pretrains into <paramref name="dir"/> unless a complete pretraining of the same recipe is there, or one its
+    /// accuracy guard stopped (pretraining is deterministic: it would stop again). A guard stop is recorded in
+    /// <see cref="PretrainStatus.FailedFile"/> and returned, not thrown: the evaluation goes on with the other seeds.</summary>
+    private static PretrainStatus Pretrain(OrganismRecipe recipe, string dir, int threads, Action<string> log, CancellationToken ct)
     {
         if (File.Exists(Path.Combine(dir, CompleteFile)))
         {
             if (System.Text.Json.JsonSerializer.Serialize(OrganismRecipe.Load(dir)) != System.Text.Json.JsonSerializer.Serialize(recipe))
                 throw new UsageException($"{dir}: pretrained from another recipe; give another --out or remove it");
             log($"pretraining seed {I(recipe.Seed)}: complete in {dir}");
-            return dir;
+            return PretrainStatus.Read(recipe.Seed, dir, recipe);
+        }
+        if (Directory.Exists(dir) && PretrainStatus.Read(recipe.Seed, dir, recipe) is { Outcome: PretrainOutcome.FailedGuard } stopped)
+        {
+            log($"pretraining seed {I(recipe.Seed)}: failed its accuracy guard before ({stopped.Detail}); counted as failed, not tried again");
+            return stopped;
         }
         log($"pretraining seed {I(recipe.Seed)} into {dir}: {recipe.Steps} steps, {threads} thread(s)");
         int every = Math.Max(1, recipe.Steps / 10);
-        Pretraining.Run(recipe, ScenarioCatalog.Embedded(), dir, threads, s =>
+        try
         {
-            if ((s.Step + 1) % every == 0) log($"  step {s.Step + 1}/{s.Steps}: loss {s.Loss:F3}, decisions {s.DecisionAccuracy:P0}, {s.Seconds:F0} s");
-        }, ct);
+            Pretraining.Run(recipe, ScenarioCatalog.Embedded(), dir, threads, s =>
+            {
+                if ((s.Step + 1) % every == 0) log($"  step {s.Step + 1}/{s.Steps}: loss {s.Loss:F3}, decisions {s.DecisionAccuracy:P0}, {s.Seconds:F0} s");
+            }, ct);
+        }
+        catch (PretrainingStalledException e)
+        {
+            AtomicFile.WriteAllText(Path.Combine(dir, PretrainStatus.FailedFile), e.Message + "\n");
+            log($"pretraining seed {I(recipe.Seed)}: FAILED its accuracy guard: {e.Message}");
+            return PretrainStatus.Read(recipe.Seed, dir, recipe);
+        }
         AtomicFile.WriteAllText(Path.Combine(dir, CompleteFile), $"{recipe.Steps} steps\n");
-        return dir;
+        return PretrainStatus.Read(recipe.Seed, dir, recipe);
     }
 
     /// <summary>The last step pretrain_log.csv records, or null without a log.</summary>

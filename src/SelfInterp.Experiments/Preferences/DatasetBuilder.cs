@@ -64,15 +64,14 @@ public static class DatasetBuilder
         ChatJsonl.Write(valFile, validation);
 
         var introRng = new SeededStream("introspection_examples", plan.Seeds.IntrospectionExamples);
-        var reportExamples = c.InstilledScenarios.ToDictionary(s => s, s =>
-        {
-            var trial = plan.DrawTrial(s, introRng);
-            return new TrainingExample(plan.ReportPrompt(trial), PromptTemplates.ReportAnswer(plan.Scenario(s), plan.TargetWeights(s)));
-        });
+        var reportPrompts = c.InstilledScenarios.ToDictionary(s => s, s => plan.ReportPrompt(plan.DrawTrial(s, introRng)));
         ItrainSet Set(string name, IEnumerable<int> scenarios)
         {
             var ids = scenarios.ToList();
-            var set = new ItrainSet(Path.Combine(dir, name), ids, ids.Select(s => reportExamples[s]).ToList());
+            // The answers are the target weights, or a sham's (the prompts are the same either way).
+            var targets = ShamTargets.For(plan, ids, name);
+            var set = new ItrainSet(Path.Combine(dir, name), ids,
+                ids.Select(s => new TrainingExample(reportPrompts[s], PromptTemplates.ReportAnswer(plan.Scenario(s), targets[s]))).ToList());
             ChatJsonl.Write(set.File, set.Examples);
             return set;
         }

@@ -19,6 +19,9 @@ public sealed record PreferencesConfig
     [JsonPropertyName("selections")] public int Selections { get; init; } = 50;
     [JsonPropertyName("native_selections")] public int NativeSelections { get; init; } = 100;
     [JsonPropertyName("report_max_tokens")] public int ReportMaxTokens { get; init; } = 120;
+    /// <summary>Sham introspection training (<see cref="ShamTargets"/>): null (absent from run.json, so runs made
+    /// before it keep their config) for the real targets, "permuted" or "seed:N".</summary>
+    [JsonPropertyName("itrain_targets"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ItrainTargets { get; init; }
 
     [JsonIgnore] public IEnumerable<int> InstilledScenarios => Enumerable.Range(0, Instilled);
     [JsonIgnore] public IEnumerable<int> NativeScenarios => Enumerable.Range(NativeOffset, Native);
@@ -55,5 +58,6 @@ public sealed record PreferencesConfig
         foreach (var (name, v) in new[] { ("examples", Examples), ("reports", Reports), ("selections", Selections), ("native_selections", NativeSelections) })
             if (v < 1) yield return $"{name}: must be ≥ 1, got {v}";
         if (Validation < 0) yield return $"validation: must be ≥ 0, got {Validation}";
+        if (ShamTargets.Problem(ItrainTargets) is { } sham) yield return $"itrain_targets: {sham}";
     }
 }

@@ -18,9 +18,24 @@ public sealed class PreferencesExperiment : IExperiment
     public const string ExperimentName = "preferences";
     public string Name => ExperimentName;
     public string Description => "the paper's protocol: instil random preferences, ask the model to report them, introspection-train (Plunkett et al. 2025)";
-    public IReadOnlyList<ExperimentOption> Options => [];
+    public const string ItrainTargetsOption = "itrain-targets";
 
-    public JsonObject Settings(string preset, IReadOnlyDictionary<string, string> options) => PreferencesConfig.Preset(preset).ToJson();
+    public IReadOnlyList<ExperimentOption> Options =>
+    [
+        new(ItrainTargetsOption, "sham introspection training: 'permuted' (each training scenario is trained on the targets of another scenario of the same " +
+                                 "training set, a seeded derangement) or 'seed:N' (on the targets run seed N instils); the real targets when absent"),
+    ];
+
+    public JsonObject Settings(string preset, IReadOnlyDictionary<string, string> options)
+    {
+        var settings = PreferencesConfig.Preset(preset).ToJson();
+        if (options.TryGetValue(ItrainTargetsOption, out var sham))
+        {
+            if (ShamTargets.Problem(sham) is { } problem) throw new UsageException($"--{ItrainTargetsOption} {sham}: {problem}");
+            settings["itrain_targets"] = sham;
+        }
+        return settings;
+    }
 
     public IExperimentRun Open(RunConfig config) => new PreferencesRun(PreferencesPlan.Create(config));
 

@@ -22,7 +22,7 @@ public sealed class PreferencesPlan
     public ScenarioCatalog Catalog { get; }
     public PromptTemplates Prompts { get; }
     private readonly string[] _shuffledRoles;
-    private readonly Dictionary<int, int[]> _targets = new();
+    private readonly Dictionary<int, int[]> _targets;
 
     public PreferencesPlan(RunConfig run, PreferencesConfig config, ScenarioCatalog catalog, PromptTemplates prompts)
     {
@@ -36,8 +36,15 @@ public sealed class PreferencesPlan
         _shuffledRoles = catalog.Roles.ToArray();
         new SeededStream("role_shuffle", Seeds.RoleShuffle).Shuffle(_shuffledRoles);
 
-        var weights = new SeededStream("weights", Seeds.Weights);
-        foreach (int s in config.InstilledScenarios) _targets[s] = Weights.Draw(weights);
+        _targets = DrawTargets(config.InstilledScenarios, Seeds.Weights);
+    }
+
+    /// <summary>The target weights of the instilled scenarios, drawn in order from the weights stream of
+    /// <paramref name="weightsSeed"/> (a run's <see cref="Seeds.Weights"/>).</summary>
+    public static Dictionary<int, int[]> DrawTargets(IEnumerable<int> instilled, ulong weightsSeed)
+    {
+        var weights = new SeededStream("weights", weightsSeed);
+        return instilled.ToDictionary(s => s, _ => Weights.Draw(weights));
     }
 
     public static PreferencesPlan Create(RunConfig run) => new(
