@@ -103,7 +103,7 @@ public static class Analyzer
         var targetById = targets is null ? null : ReportAccuracy.Standardise(targets.Select(t => (t.Key, t.Value)).ToList());
         var versusTarget = targetById is null ? null : Measures(inputs, _ => targetById, null);
         ConditionStatistics? baseOwn = inputs.BaseChoices is not null && inputs.Reports.TryGetValue(ReportCondition.Base, out var baseReports)
-            ? ConditionStatisticsOf(PaperLayout.Reports(model, ReportCondition.Base), baseReports, ReportAccuracy.StandardiseLearned(learnedBase), notes)
+            ? ConditionStatisticsOf(inputs.ReportFileNames[ReportCondition.Base], baseReports, ReportAccuracy.StandardiseLearned(learnedBase), notes)
             : null;
 
         return new ModelAnalysis(
@@ -151,7 +151,7 @@ public static class Analyzer
             if (!inputs.Reports.TryGetValue(c, out var reports)) return null;
             var weights = weightsFor(c);
             if (notes is null && !reports.Scenarios.Overlaps(weights.Keys)) return null;
-            return ConditionStatisticsOf(PaperLayout.Reports(inputs.Model, c), reports, weights, notes);
+            return ConditionStatisticsOf(inputs.ReportFileNames[c], reports, weights, notes);
         }
         var first = Condition(ReportCondition.ItrainedFirstHalf);
         var second = Condition(ReportCondition.ItrainedSecondHalf);

@@ -5,14 +5,16 @@ namespace SelfInterp.Analysis.Data;
 
 /// <summary>
 /// Everything one base model contributes to a run directory, read: its two selections files (the latent one
-/// optional), the base model's own choices where a run of ours has them, and whichever of the six report files exist.
+/// optional), the base model's own choices where a run of ours has them, and whichever of the six report files exist
+/// (<see cref="ReportFiles"/>: found by role; <see cref="ReportFileNames"/> says which file each came from).
 /// </summary>
 public sealed record ModelInputs(
     string Model,
     SortedDictionary<int, ChoiceData> InstilledChoices,
     SortedDictionary<int, ChoiceData>? LatentChoices,
     SortedDictionary<int, ChoiceData>? BaseChoices,
-    IReadOnlyDictionary<ReportCondition, ReportSet> Reports)
+    IReadOnlyDictionary<ReportCondition, ReportSet> Reports,
+    IReadOnlyDictionary<ReportCondition, string> ReportFileNames)
 {
     /// <summary>
     /// Reads every file of every model concurrently (parsing is a third of the analysis's time). When several
@@ -25,15 +27,15 @@ public sealed record ModelInputs(
         {
             var latentPath = Path.Combine(runDir, PaperLayout.LatentSelections(model));
             var basePath = Path.Combine(runDir, PaperLayout.BaseSelections(model));
+            var reportFiles = ReportFiles.Find(runDir, model);
             return (
                 Model: model,
+                ReportFiles: reportFiles,
                 Instilled: Start(() => SelectionReader.Read(Path.Combine(runDir, PaperLayout.InstilledSelections(model)), scenarios, log)),
                 Latent: File.Exists(latentPath) ? Start(() => SelectionReader.Read(latentPath, scenarios, log)) : null,
                 Base: File.Exists(basePath) ? Start(() => SelectionReader.Read(basePath, scenarios, log)) : null,
-                Reports: Enum.GetValues<ReportCondition>()
-                    .Select(c => (Condition: c, Path: Path.Combine(runDir, PaperLayout.Reports(model, c))))
-                    .Where(f => File.Exists(f.Path))
-                    .Select(f => (f.Condition, Task: Start(() => ReportSet.Read(f.Path, scenarios, log))))
+                Reports: reportFiles
+                    .Select(f => (Condition: f.Key, Task: Start(() => ReportSet.Read(Path.Combine(runDir, f.Value), scenarios, log))))
                     .ToList());
         }).ToList();
 
@@ -45,6 +47,7 @@ public sealed record ModelInputs(
             p.Instilled.GetAwaiter().GetResult(),
             p.Latent?.GetAwaiter().GetResult(),
             p.Base?.GetAwaiter().GetResult(),
-            p.Reports.ToDictionary(r => r.Condition, r => r.Task.GetAwaiter().GetResult()))).ToList();
+            p.Reports.ToDictionary(r => r.Condition, r => r.Task.GetAwaiter().GetResult()),
+            p.ReportFiles)).ToList();
     }
 }

@@ -51,7 +51,7 @@ public sealed record ReportContent(RunFacts Run, IReadOnlyList<ModelReport> Mode
             var s = byKey[c.Key];
             if (s is null)
             {
-                if (c.File is { } file) warnings.Add($"missing file {PaperLayout.Reports(m.BaseModel, file)}: no '{c.Label}' measure");
+                if (c.File is { } file) warnings.Add($"missing file {ReportFiles.Pattern(m.BaseModel, file)}: no '{c.Label}' measure");
                 continue;
             }
             if (s.N == 0)

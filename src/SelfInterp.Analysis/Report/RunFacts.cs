@@ -32,7 +32,8 @@ public sealed record RunFacts(string Directory, RunManifest? Manifest, string? M
             files.Add(PaperLayout.InstilledSelections(m));
             files.Add(PaperLayout.LatentSelections(m));
             if (File.Exists(Path.Combine(runDir, PaperLayout.BaseSelections(m)))) files.Add(PaperLayout.BaseSelections(m));
-            files.AddRange(Enum.GetValues<ReportCondition>().Select(c => PaperLayout.Reports(m, c)));
+            var reports = ReportFiles.Find(runDir, m);
+            files.AddRange(Enum.GetValues<ReportCondition>().Select(c => reports.GetValueOrDefault(c) ?? ReportFiles.Pattern(m, c)));
         }
         return new RunFacts(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir))), manifest, problem,
             files.Select(f => Describe(runDir, f, names)).ToList());
