@@ -1,5 +1,6 @@
 using SelfInterp.Analysis.Data;
 using SelfInterp.Analysis.Regression;
+using SelfInterp.Analysis.Report;
 using SelfInterp.Analysis.Statistics;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Csv;
@@ -48,6 +49,9 @@ public static class Analyzer
 
         if (options.WriteFiles)
         {
+            // The report's checks of the directory (missing files, conditions without data, raw replies), so that
+            // every warning lands in summary.json. They read the files again, so only for a summary that is written.
+            summary = summary with { Warnings = warnings.Concat(RunChecks.Of(runDir, summary).Summarised).Distinct(StringComparer.Ordinal).ToList() };
             var outDir = Path.Combine(options.OutputDirectory ?? runDir, PaperLayout.AnalysisDirectory);
             foreach (var a in analyses)
             {

@@ -43,6 +43,8 @@ public sealed record RunFacts(string Directory, RunManifest? Manifest, string? M
     {
         var path = Path.Combine(runDir, file);
         if (!File.Exists(path)) return new DataFileFacts(file, false, 0, 0, null, null, [], [], null);
+        // Empty or blank: no rows, which the analysis's own warning already says (not a second one here).
+        if (File.ReadLines(path).All(string.IsNullOrWhiteSpace)) return new DataFileFacts(file, true, 0, 0, null, null, [], [], null);
         try
         {
             var table = CsvTable.Read(path);
