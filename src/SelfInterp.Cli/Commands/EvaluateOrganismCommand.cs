@@ -34,7 +34,7 @@ public static class EvaluateOrganismCommand
             if (p.GetValue(recipe) is { } path)
             {
                 if (seeds.Count == 0) throw new UsageException("--recipe needs --pretrain-seeds");
-                r = OrganismRecipe.Load(!File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? ShippedOrganisms.DirectoryOf(path) : path);
+                r = OrganismRecipe.LoadToPretrain(!File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? ShippedOrganisms.DirectoryOf(path) : path);
             }
             else if (seeds.Count > 0) throw new UsageException("--pretrain-seeds needs --recipe");
             var plan = new EvaluationPlan

@@ -102,7 +102,7 @@ public static class OrganismEvaluator
     private static Organism Resolve(string organism, IReadOnlyDictionary<string, string> runOptions)
     {
         var options = new SortedDictionary<string, string>(runOptions.ToDictionary(), StringComparer.Ordinal);
-        string id = ShippedOrganisms.Resolve(organism, options);
+        string id = ShippedOrganisms.Resolve(organism, options, "--organism");
         string dir = ShippedOrganisms.DirectoryFor(new RunConfig { BaseModel = id, BackendOptions = options });
         var recipe = OrganismRecipe.Load(dir);
         if (LastLoggedStep(dir) is int last && last < recipe.Steps - 1)
