@@ -29,6 +29,7 @@ public static class EvaluateOrganismCommand
         command.SetAction(async (p, ct) =>
         {
             if (p.GetValue(threads) is < 1 and var n) throw new UsageException($"--threads {n}: at least 1 thread");
+            if (File.Exists(p.GetValue(outDir))) throw new UsageException($"--out {p.GetValue(outDir)}: is a file; give a directory for the evaluation");
             var seeds = p.GetValue(pretrainSeeds) is { } s ? Seeds("--pretrain-seeds", s) : [];
             OrganismRecipe? r = null;
             if (p.GetValue(recipe) is { } path)
