@@ -170,6 +170,24 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Import_with_some_answers_neither_A_nor_B_counts_them_in_summary_json()
+    {
+        // On b568519: exit 0, the 10 prose answers trained nothing on the simulated backend, and nothing said so.
+        var root = Temp();
+        var file = ImportFile(root, "B");
+        var lines = File.ReadAllLines(file);
+        for (int i = 0; i < lines.Length; i += 3) lines[i] = lines[i].Replace("\"content\":\"B\"}", "\"content\":\"Option B.\"}");
+        File.WriteAllLines(file, lines);
+        var dir = Path.Combine(root, "run");
+        var (code, stdout, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--dataset", file, "--seeds", "1", "--out", dir);
+        Assert.True(code == 0, err);
+        const string warning = "ft_risky_AB.jsonl: 10 of 30 answers are neither A nor B (e.g. 'Option B.')";
+        Assert.Contains(warning, stdout);
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+        Assert.Contains(summary.RootElement.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith(warning));
+    }
+
+    [Fact]
     public void Import_with_no_answer_A_or_B_exits_2_naming_the_file()
     {
         var root = Temp();

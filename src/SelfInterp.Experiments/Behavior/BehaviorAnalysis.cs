@@ -114,8 +114,28 @@ public static class BehaviorAnalysis
             if (missing.Count > 0)
                 log.Note(c.Trait, $"the correlation of self-rating with behaviour leaves out {string.Join(", ", missing)} (no measured behaviour or no readable rating)");
         }
+        NoteUnlabelledImports(plan, log);
         return new BehaviorResult(rows, behaviour, contrasts, correlations, plan.Config) { Warnings = log.Warnings() };
     }
+
+    /// <summary>
+    /// An imported example answered neither A nor B stays text (DatasetImport): a service trains on it, but it
+    /// teaches the simulated backend no choice. Kept by rule, so counted here: a silent share of such answers
+    /// weakened the trained behaviour unseen.
+    /// </summary>
+    private static void NoteUnlabelledImports(BehaviorPlan plan, ExclusionLog log)
+    {
+        foreach (var file in plan.Config.Datasets)
+        {
+            var examples = plan.Models.FirstOrDefault(m => m.Imported && m.Trait.Pole(m.High) == file.Pole)?.Training ?? [];
+            var text = examples.Where(e => e.Answer is not ("A" or "B")).ToList();
+            if (text.Count > 0)
+                log.Note(file.Path, $"{text.Count} of {examples.Count} answers are neither A nor B (e.g. '{Shorten(text[0].Answer)}'): " +
+                                    "kept as text, a service trains on them but the simulated backend learns no choice from them");
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
     /// <summary>Per paraphrase, the mean over the group's models (seeds); null when the group has no such reports.</summary>
     private static double[]? Group(IEnumerable<PlannedModel> models, string trait, string kind, Dictionary<(string, string, string), double[]> means)
