@@ -37,9 +37,14 @@ public static class ReportFiles
 
     private static Regex Matcher(string model, ReportCondition condition) =>
         new("^" + Regex.Escape(Template(condition))
-            .Replace(Regex.Escape(Half), "[0-9]+").Replace(Regex.Escape(Instilled), "[0-9]+").Replace(Regex.Escape(Examples), "[0-9]+")
+            .Replace(Regex.Escape(Half), "[0-9]+").Replace(Regex.Escape(Instilled), "(?<n>[0-9]+)").Replace(Regex.Escape(Examples), "[0-9]+")
             .Replace(Regex.Escape(Model), Regex.Escape(model)) + "$",
             RegexOptions.CultureInvariant);
+
+    /// <summary>The instilled scenarios a role's file name states (<c>…_of_100_…</c>: 100), or null where its name states none.</summary>
+    public static int? StatedInstilled(string model, ReportCondition condition, string fileName) =>
+        Matcher(model, condition).Match(fileName) is { Success: true } m && m.Groups["n"].Success
+            && int.TryParse(m.Groups["n"].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : null;
 
     /// <summary>
     /// The file of each role present in <paramref name="runDir"/> (names relative to it), by condition. Two files
