@@ -1,5 +1,6 @@
 using SelfInterp.Analysis.Data;
 using SelfInterp.Analysis.Regression;
+using SelfInterp.Analysis.Report;
 using SelfInterp.Analysis.Statistics;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Csv;
@@ -48,6 +49,9 @@ public static class Analyzer
 
         if (options.WriteFiles)
         {
+            // The report's checks of the directory (missing files, conditions without data, raw replies), so that
+            // every warning lands in summary.json. They read the files again, so only for a summary that is written.
+            summary = summary with { Warnings = warnings.Concat(RunChecks.Of(runDir, summary).Summarised).Distinct(StringComparer.Ordinal).ToList() };
             var outDir = Path.Combine(options.OutputDirectory ?? runDir, PaperLayout.AnalysisDirectory);
             foreach (var a in analyses)
             {
@@ -103,7 +107,7 @@ public static class Analyzer
         var targetById = targets is null ? null : ReportAccuracy.Standardise(targets.Select(t => (t.Key, t.Value)).ToList());
         var versusTarget = targetById is null ? null : Measures(inputs, _ => targetById, null);
         ConditionStatistics? baseOwn = inputs.BaseChoices is not null && inputs.Reports.TryGetValue(ReportCondition.Base, out var baseReports)
-            ? ConditionStatisticsOf(PaperLayout.Reports(model, ReportCondition.Base), baseReports, ReportAccuracy.StandardiseLearned(learnedBase), notes)
+            ? ConditionStatisticsOf(inputs.ReportFileNames[ReportCondition.Base], baseReports, ReportAccuracy.StandardiseLearned(learnedBase), notes)
             : null;
 
         return new ModelAnalysis(
@@ -151,7 +155,7 @@ public static class Analyzer
             if (!inputs.Reports.TryGetValue(c, out var reports)) return null;
             var weights = weightsFor(c);
             if (notes is null && !reports.Scenarios.Overlaps(weights.Keys)) return null;
-            return ConditionStatisticsOf(PaperLayout.Reports(inputs.Model, c), reports, weights, notes);
+            return ConditionStatisticsOf(inputs.ReportFileNames[c], reports, weights, notes);
         }
         var first = Condition(ReportCondition.ItrainedFirstHalf);
         var second = Condition(ReportCondition.ItrainedSecondHalf);

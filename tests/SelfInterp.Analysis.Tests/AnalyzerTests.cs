@@ -148,7 +148,7 @@ public class AnalyzerTests
     {
         using var dir = new TempDirectory();
         new SyntheticRun { Seed = 7, InstilledScenarios = 10, NativeScenarios = 6 }.Write(dir.Path);
-        File.Delete(dir.File(PaperLayout.Reports(Model, ReportCondition.Base)));
+        File.Delete(dir.File(PaperLayout.Reports(Model, ReportCondition.Base, ReportCounts.Paper)));
         var table = SummaryTable.Render(Analyzer.Analyze(dir.Path));
         Assert.Contains($"base model: {Model}", table);
         foreach (var key in new[] { "instilled", "itrained_first_half", "itrained_second_half", "itrained_held_out", "native_before", "native_after" })

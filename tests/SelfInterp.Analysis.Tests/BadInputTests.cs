@@ -14,7 +14,7 @@ public class BadInputTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private string Selections => _dir.File(PaperLayout.InstilledSelections(Model));
-    private string Reports(ReportCondition c) => _dir.File(PaperLayout.Reports(Model, c));
+    private string Reports(ReportCondition c) => _dir.File(PaperLayout.Reports(Model, c, ReportCounts.Paper));
 
     [Fact]
     public void Empty_report_values_are_bad_reports_counted_and_left_out()
@@ -109,7 +109,7 @@ public class BadInputTests : IDisposable
         RunFiles.RemoveColumn(Reports(ReportCondition.ItrainedSecondHalf), "report_attr5");
         var e = Assert.Throws<DataFileException>(() => Analyzer.Analyze(_dir.Path));
         Assert.Equal("report_attr5", e.Field);
-        Assert.EndsWith(PaperLayout.Reports(Model, ReportCondition.ItrainedSecondHalf), e.FilePath);
+        Assert.EndsWith(PaperLayout.Reports(Model, ReportCondition.ItrainedSecondHalf, ReportCounts.Paper), e.FilePath);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public class BadInputTests : IDisposable
         var model = summary.Models.Single();
         Assert.Empty(model.LearnedNative);
         Assert.Equal(0, model.Reports.NativeBefore!.N); // reports, but no learned native weights to compare with
-        Assert.Contains(summary.Warnings, w => w.Contains(PaperLayout.Reports(Model, ReportCondition.NativeBefore)) && w.Contains("without learned weights"));
+        Assert.Contains(summary.Warnings, w => w.Contains(PaperLayout.Reports(Model, ReportCondition.NativeBefore, ReportCounts.Paper)) && w.Contains("without learned weights"));
         Assert.Null(model.Reports.ItrainedFirstHalf);
         Assert.Equal(model.Reports.ItrainedSecondHalf!.N, model.Reports.ItrainedHeldOut!.N);
         Assert.False(File.Exists(Path.Combine(_dir.Path, "analysis", PaperLayout.LatentRegressionResults(Model))));

@@ -25,7 +25,7 @@ public class HostileRowsTests : IDisposable
     public void Dispose() { _dir.Dispose(); _clean.Dispose(); }
 
     private string Selections => _dir.File(PaperLayout.InstilledSelections(Model));
-    private string Reports(ReportCondition c) => _dir.File(PaperLayout.Reports(Model, c));
+    private string Reports(ReportCondition c) => _dir.File(PaperLayout.Reports(Model, c, ReportCounts.Paper));
 
     /// <summary>Removes 1-based line <paramref name="line"/> of a file in the clean copy: what the analysis should equal.</summary>
     private void RemoveCleanLine(string file, int line)

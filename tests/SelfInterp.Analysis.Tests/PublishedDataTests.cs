@@ -63,4 +63,33 @@ public class PublishedDataTests
         Assert.Contains($"Against the published gpt-4o-mini-2024-07-18_regression_results.csv: r = {NiceTicks.Format(m.Published[0].R, 4)} over 100 scenarios.",
             File.ReadAllText(markdown));
     }
+
+    /// <summary>Issue 24: our files' names state a run's counts, read by role; the authors' exact names are still read,
+    /// and their summary is the one recorded before that change (Fixtures/published-gpt-4o-mini-summary.json), every
+    /// number and warning equal.</summary>
+    [Fact]
+    public void The_authors_report_files_are_found_by_role_and_their_summary_is_unchanged()
+    {
+        using var dir = new TempDirectory();
+        foreach (var file in Directory.GetFiles(PublishedDirectory())) File.Copy(file, dir.File(Path.GetFileName(file)));
+        const string m = "gpt-4o-mini-2024-07-18";
+        var found = Layout.ReportFiles.Find(dir.Path, m);
+        Assert.Equal(Enum.GetValues<Layout.ReportCondition>(), found.Keys);
+        Assert.Equal($"{m}_itrained_first_50_of_100_50ex_weight_reports.csv", found[Layout.ReportCondition.ItrainedFirstHalf]);
+        Assert.Equal($"{m}_itrained_last_50_of_100_50ex_weight_reports.csv", found[Layout.ReportCondition.ItrainedSecondHalf]);
+        Assert.Equal($"{m}_itrained_all_100_50ex_latent_weight_reports.csv", found[Layout.ReportCondition.NativeAfter]);
+        // The paper's counts give the authors' names.
+        foreach (var (condition, name) in found) Assert.Equal(name, Layout.PaperLayout.Reports(m, condition, Layout.ReportCounts.Paper));
+
+        Analyzer.Analyze(dir.Path);
+        Assert.Equal(WithoutTiming(Path.Combine(AppContext.BaseDirectory, "Fixtures", "published-gpt-4o-mini-summary.json")),
+            WithoutTiming(dir.File("analysis/summary.json")));
+    }
+
+    private static string WithoutTiming(string path)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.True(node.Remove("elapsed_s"));
+        return node.ToJsonString();
+    }
 }

@@ -30,7 +30,7 @@ public class PublishedLayoutTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     private string Named(string file) => Path.Combine(_named, file);
-    private string Reports(ReportCondition c) => Named(PaperLayout.Reports(Model, c));
+    private string Reports(ReportCondition c) => Named(PaperLayout.Reports(Model, c, ReportCounts.Paper));
 
     private static void AssertSameAnalysis(ModelAnalysis expected, ModelAnalysis actual, int digits = 12)
     {
@@ -77,7 +77,7 @@ public class PublishedLayoutTests : IDisposable
         RunFiles.SetField(Reports(ReportCondition.Instilled), 4, "scenario", "no_such_scenario");
         var summary = Analyzer.Analyze(_named);
         Assert.Equal(1, summary.Models.Single().Reports.Instilled!.ExcludedRows);
-        Assert.Contains(summary.Warnings, w => w.Contains($"{PaperLayout.Reports(Model, ReportCondition.Instilled)}:4 (scenario no_such_scenario)")
+        Assert.Contains(summary.Warnings, w => w.Contains($"{PaperLayout.Reports(Model, ReportCondition.Instilled, ReportCounts.Paper)}:4 (scenario no_such_scenario)")
                                                && w.Contains("not in scenarios.csv"));
 
         RunFiles.SetField(Named(PaperLayout.InstilledWeightsFile), 3, "scenario", "unknown_name");
@@ -122,7 +122,7 @@ public class PublishedLayoutTests : IDisposable
         Assert.True(double.IsNaN(m.ItrainingEffect!.Difference) && double.IsNaN(m.PairedItrainingEffect!.Difference));
         Assert.Equal(expected.PairedNativeEffect, m.PairedNativeEffect);
 
-        Assert.Contains(summary.Warnings, w => w.Contains(PaperLayout.Reports(Model, ReportCondition.Instilled)) && w.Contains("no valid reports"));
+        Assert.Contains(summary.Warnings, w => w.Contains(PaperLayout.Reports(Model, ReportCondition.Instilled, ReportCounts.Paper)) && w.Contains("no valid reports"));
         Assert.Contains("no valid reports", SummaryTable.Render(summary));
         Assert.Contains("\"note\": \"no valid reports\"", SummaryJson.Write(summary));
         var (_, markdown) = RunReport.Write(_named, summary);
@@ -194,7 +194,7 @@ public class PublishedLayoutTests : IDisposable
     public void A_run_resumed_across_the_change_mixes_names_and_integer_indices()
     {
         // scenarios.csv rewritten with names on resume; a report file written before keeps its integers.
-        File.Copy(Path.Combine(_integers, PaperLayout.Reports(Model, ReportCondition.Base)), Reports(ReportCondition.Base), overwrite: true);
+        File.Copy(Path.Combine(_integers, PaperLayout.Reports(Model, ReportCondition.Base, ReportCounts.Paper)), Reports(ReportCondition.Base), overwrite: true);
         var m = Analyzer.Analyze(_named).Models.Single();
         Assert.Equal(AnalyzeIntegers().Reports.Base!.Slope, m.Reports.Base!.Slope, 12);
         Assert.Equal(0, m.Reports.Base.ExcludedRows);

@@ -15,7 +15,7 @@ public class SummaryJsonTests
     {
         using var dir = new TempDirectory();
         new SyntheticRun { Seed = 10, Models = ["m-one", "m-two"], InstilledScenarios = 10, NativeScenarios = 6, ReportNoise = 30 }.Write(dir.Path);
-        File.Delete(dir.File(PaperLayout.Reports("m-two", ReportCondition.NativeAfter)));
+        File.Delete(dir.File(PaperLayout.Reports("m-two", ReportCondition.NativeAfter, ReportCounts.Paper)));
         var summary = Analyzer.Analyze(dir.Path);
 
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "analysis", PaperLayout.SummaryFile)));

@@ -167,6 +167,6 @@ public sealed record SyntheticRun
                 foreach (var v in DrawOption(rng, ranges[s])) csv.Field(v);
                 foreach (var v in DrawOption(rng, ranges[s])) csv.Field(v);
             }
-        csv.WriteTo(Path.Combine(dir, PaperLayout.Reports(model, condition)));
+        csv.WriteTo(Path.Combine(dir, PaperLayout.Reports(model, condition, ReportCounts.Paper)));
     }
 }

@@ -103,7 +103,7 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         var selections = File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m)));
         Assert.Equal(4 * 6 + 1, selections.Length);
         Assert.All(selections.Skip(1), line => Assert.Matches("^ft:tiny:instilled:[0-9a-f]{32},[a-z0-9_]+,[AB],", line));
-        foreach (var c in Enum.GetValues<ReportCondition>()) Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c))));
+        Assert.Equal(Enum.GetValues<ReportCondition>(), ReportFiles.Find(dir, m).Keys);
         Assert.True(System.IO.Directory.Exists(Path.Combine(dir, "models", "ft-" + run.Model("instilled").Id!.Split(':')[^1])));
 
         // A fine-tuned model already on disk is reused, not retrained: same id, same bytes.

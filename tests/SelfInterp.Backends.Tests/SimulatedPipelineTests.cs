@@ -42,13 +42,17 @@ public class SimulatedPipelineTests
         var m = "simulated-base";
         foreach (var f in new[] { PaperLayout.InstilledSelections(m), PaperLayout.LatentSelections(m), PaperLayout.ScenariosFile, PaperLayout.InstilledWeightsFile, PaperLayout.TargetChoicesFile })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        var counts = PreferencesStages.ReportCounts(PreferencesConfig.From(run.Manifest.Config));
         foreach (var c in Enum.GetValues<ReportCondition>())
-            Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c))), c.ToString());
+            Assert.True(File.Exists(Path.Combine(dir, PaperLayout.Reports(m, c, counts))), c.ToString());
+        // The names state the run's counts (6 scenarios in halves of 3, 30 examples), not the paper's.
+        Assert.Equal("simulated-base_itrained_first_3_of_6_30ex_weight_reports.csv", PaperLayout.Reports(m, ReportCondition.ItrainedFirstHalf, counts));
+        Assert.Equal("simulated-base_itrained_all_6_30ex_latent_weight_reports.csv", PaperLayout.Reports(m, ReportCondition.NativeAfter, counts));
         Assert.All(new PreferencesExperiment().Open(run.Manifest.Config).Stages.Stages, s => Assert.True(run.IsDone(s.Name), s.Name));
         Assert.StartsWith("ft:simulated-base:instilled:", run.Model(PreferencesStages.InstilledKey).Id);
         Assert.Equal(6 * 20 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.InstilledSelections(m))).Length);
-        Assert.Equal(4 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.NativeAfter))).Length);
-        Assert.Equal(3 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.ItrainedFirstHalf))).Length);
+        Assert.Equal(4 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.NativeAfter, counts))).Length);
+        Assert.Equal(3 * 3 + 1, File.ReadAllLines(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.ItrainedFirstHalf, counts))).Length);
     }
 
     [Fact]
@@ -67,7 +71,7 @@ public class SimulatedPipelineTests
         Assert.All(own.Rows.Concat(instilled.Rows), r => Assert.Contains(r["scenario"], instilledNames));
         var sizes = PreferencesConfig.From(config);
         var nativeNames = catalog.Skip(sizes.NativeOffset).Take(sizes.Native).Select(s => s.ShortName).ToHashSet();
-        Assert.All(Core.Csv.CsvTable.Read(Path.Combine(dir, PaperLayout.Reports(m, ReportCondition.NativeAfter))).Rows,
+        Assert.All(Core.Csv.CsvTable.Read(Path.Combine(dir, ReportFiles.Find(dir, m)[ReportCondition.NativeAfter])).Rows,
             r => Assert.Contains(r["scenario"], nativeNames));
         // Its own stream (derived from the validation seed): trials other than the instilled model's.
         Assert.NotEqual(own.Rows.Select(r => r["A_attribute_1"]), instilled.Rows.Select(r => r["A_attribute_1"]));

@@ -170,6 +170,24 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Import_with_some_answers_neither_A_nor_B_counts_them_in_summary_json()
+    {
+        // On b568519: exit 0, the 10 prose answers trained nothing on the simulated backend, and nothing said so.
+        var root = Temp();
+        var file = ImportFile(root, "B");
+        var lines = File.ReadAllLines(file);
+        for (int i = 0; i < lines.Length; i += 3) lines[i] = lines[i].Replace("\"content\":\"B\"}", "\"content\":\"Option B.\"}");
+        File.WriteAllLines(file, lines);
+        var dir = Path.Combine(root, "run");
+        var (code, stdout, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--dataset", file, "--seeds", "1", "--out", dir);
+        Assert.True(code == 0, err);
+        const string warning = "ft_risky_AB.jsonl: 10 of 30 answers are neither A nor B (e.g. 'Option B.')";
+        Assert.Contains(warning, stdout);
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));
+        Assert.Contains(summary.RootElement.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith(warning));
+    }
+
+    [Fact]
     public void Import_with_no_answer_A_or_B_exits_2_naming_the_file()
     {
         var root = Temp();
@@ -502,6 +520,15 @@ public class HostileInputTests
     [InlineData("serve", "--fail-rate", "2")]
     [InlineData("serve", "--backend", "simulated", "--option", "report_nose=1")]
     [InlineData("pretrain", "--steps", "0")]
+    // Tried once more as a newcomer (issue 24's closing round): each failed on b568519, after writing a run directory or with a .NET type name.
+    [InlineData("run", "--backend", "simulated", "--base-model", "gpt-4o")]
+    [InlineData("run", "--backend", "simulated", "--base-model", "")]
+    [InlineData("run", "--experiment", "cross-prediction", "--backend", "simulated", "--cross-base-model", "other")]
+    [InlineData("run", "--backend", "openai", "--base-model", "", "--base-url", "http://127.0.0.1:9/v1")]
+    [InlineData("run", "--backend", "openai", "--base-model", "gpt 4o", "--base-url", "http://127.0.0.1:9/v1")]
+    [InlineData("run", "--backend", "simulated", "--seed", "abc")]
+    [InlineData("pretrain", "--seed", "-3")]
+    [InlineData("evaluate-organism", "--organism", "nosuch")]
     public void Malformed_option_or_value_exits_2_with_a_sentence_and_writes_nothing(params string[] args)
     {
         var dir = Path.Combine(Temp(), "out");
@@ -511,7 +538,75 @@ public class HostileInputTests
         Assert.StartsWith("error: ", err);
         Assert.DoesNotContain("   at ", err + stdout);
         Assert.DoesNotContain("Exception", err);
+        Assert.DoesNotContain("System.", err); // a value of the wrong type is told in words, not as a .NET type
         Assert.False(Directory.Exists(dir), "nothing may be written");
+    }
+
+    [Fact]
+    public void Evaluate_organism_names_its_own_option_for_an_unknown_organism()
+    {
+        var (code, _, err) = Run("evaluate-organism", "--organism", "nosuch", "--out", Path.Combine(Temp(), "out"));
+        Assert.Equal(2, code);
+        Assert.Contains("--organism 'nosuch': not a shipped organism", err);
+        Assert.DoesNotContain("--base-model", err);
+    }
+
+    [Theory]
+    [InlineData("run", "--backend", "simulated")]
+    [InlineData("run", "--experiment", "behavior", "--backend", "simulated")]
+    [InlineData("analyze", "DIR")]
+    [InlineData("evaluate-organism", "--organism", "naive")]
+    [InlineData("pretrain", "--steps", "1")]
+    [InlineData("dataset", "build", "--instilled", "4")]
+    public void Out_naming_a_file_exits_2_and_leaves_the_file(params string[] args)
+    {
+        var file = Path.Combine(Temp(), "notes.txt");
+        File.WriteAllText(file, "mine");
+        string[] command = args.Select(a => a == "DIR" ? Temp() : a).ToArray();
+        var (code, stdout, err) = Run([.. command, "--out", file]);
+        Assert.Equal(2, code);
+        Assert.Contains($"--out {file}: is a file", err);
+        Assert.DoesNotContain("Exception", err + stdout);
+        Assert.Equal("mine", File.ReadAllText(file));
+    }
+
+    /// <summary>Every file of a directory, by relative path, with its bytes.</summary>
+    private static Dictionary<string, byte[]> Snapshot(string dir) =>
+        Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
+
+    [Theory]
+    [InlineData("dataset", "build", "--instilled", "4")]
+    [InlineData("pretrain", "--steps", "1", "--threads", "1")]
+    public void A_run_directory_as_out_of_another_command_exits_2_and_the_run_is_untouched(params string[] args)
+    {
+        // dataset build wrote its 4 scenarios' instilled_weights.csv over the run's, and analyze then gave an
+        // instillation r over 4 scenarios with exit 0; pretrain wrote an organism's files among the run's.
+        var dir = SimulatedRun();
+        var before = Snapshot(dir);
+        var (code, _, err) = Run([.. args, "--out", dir]);
+        Assert.Equal(2, code);
+        Assert.Contains($"--out {dir}: ", err);
+        var after = Snapshot(dir);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        Assert.All(before, f => Assert.True(f.Value.AsSpan().SequenceEqual(after[f.Key]), f.Key));
+    }
+
+    [Theory]
+    [InlineData("{\"stpes\": 5}", "unknown key 'stpes' (did you mean 'steps'?)")]
+    [InlineData("{\"report_value\": \"stated\"}", "unknown key 'report_value' (did you mean 'report_values'?)")]
+    public void Recipe_with_a_misspelt_field_exits_2_naming_the_near_one_before_pretraining(string json, string message)
+    {
+        var root = Temp();
+        var recipe = Path.Combine(root, "recipe.json");
+        File.WriteAllText(recipe, json);
+        foreach (string[] args in new[] { new[] { "pretrain", "--recipe", recipe }, ["evaluate-organism", "--recipe", recipe, "--pretrain-seeds", "1"] })
+        {
+            var dir = Path.Combine(root, "out-" + args[0]);
+            var (code, _, err) = Run([.. args, "--out", dir]);
+            Assert.Equal(2, code);
+            Assert.Contains($"{recipe}: recipe field: {message}", err);
+            Assert.False(Directory.Exists(dir), "nothing may be trained or written");
+        }
     }
 
     [Fact]

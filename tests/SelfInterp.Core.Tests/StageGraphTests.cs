@@ -51,7 +51,8 @@ public class StageGraphTests
         string m = run.Plan.FileModelName;
         Assert.Equal(["instill", "selections_instilled", "selections_native"],
             run.Stages.Producing([PaperLayout.InstilledSelections(m), PaperLayout.LatentSelections(m)]).Select(s => s.Name));
-        var reports = run.Stages.Producing(Enum.GetValues<ReportCondition>().Select(c => PaperLayout.Reports(m, c))).Select(s => s.Name).ToList();
+        var counts = PreferencesStages.ReportCounts(run.Plan.Config);
+        var reports = run.Stages.Producing(Enum.GetValues<ReportCondition>().Select(c => PaperLayout.Reports(m, c, counts))).Select(s => s.Name).ToList();
         Assert.Equal(10, reports.Count);
         Assert.DoesNotContain(reports, s => s.StartsWith("selections"));
     }

@@ -26,6 +26,9 @@ public sealed class ReportSet
     public int BadReports { get; private set; }
     public int ExcludedRows { get; private set; }
 
+    /// <summary>Per scenario: the lines of its rows, and how many of them were bad reports or already excluded.</summary>
+    private readonly Dictionary<int, (List<int> Lines, int Bad, int Excluded)> _rows = [];
+
     /// <summary>The scale the report question asks for (PROTOCOL.md: weights in [−100, 100]).</summary>
     public const double ScaleBound = 100;
 
@@ -50,12 +53,14 @@ public sealed class ReportSet
             if (copies.IsCopy(table, row)) { set.ExcludedRows++; continue; }
             if (!RowFields.TryScenario(table, row, scenarioColumn, scenarios, log, out int id)) { set.ExcludedRows++; continue; }
             set.Scenarios.Add(id);
-            if (columns.Any(c => string.IsNullOrWhiteSpace(row[c]))) { set.BadReports++; continue; }
+            set.Note(id, row.Line);
+            if (columns.Any(c => string.IsNullOrWhiteSpace(row[c]))) { set.BadReports++; set.Note(id, bad: 1); continue; }
             int bad = Array.FindIndex(columns, c => !RowFields.TryNumber(row[c], out _));
             if (bad >= 0)
             {
                 log.Add(path, row.Line, "a report value is not a number", $"{ReportColumns[bad]} '{row[columns[bad]]}'");
                 set.ExcludedRows++;
+                set.Note(id, excluded: 1);
                 continue;
             }
             for (int i = 0; i < 5; i++) RowFields.TryNumber(row[columns[i]], out values[i]);
@@ -64,6 +69,7 @@ public sealed class ReportSet
             {
                 log.Add(path, row.Line, "a report value is outside the scale asked for, −100..100 (a bad report)", $"{ReportColumns[outside]} '{row[columns[outside]]}'");
                 set.BadReports++;
+                set.Note(id, bad: 1);
                 continue;
             }
 
@@ -74,5 +80,29 @@ public sealed class ReportSet
         foreach (var (id, sum) in set.MeanReports)
             for (int i = 0; i < 5; i++) sum[i] /= counts[id];
         return set;
+    }
+
+    private void Note(int scenario, int line = 0, int bad = 0, int excluded = 0)
+    {
+        var (lines, b, e) = _rows.TryGetValue(scenario, out var r) ? r : ([], 0, 0);
+        if (line > 0) lines.Add(line);
+        _rows[scenario] = (lines, b + bad, e + excluded);
+    }
+
+    /// <summary>
+    /// Leaves out every row on the scenarios <paramref name="leaveOut"/> names, as if the file had not held them: each
+    /// logged with its line, and counted among the excluded rows (no longer among the bad reports).
+    /// </summary>
+    public void LeaveOut(Func<int, bool> leaveOut, string path, string reason, Func<int, string> key, ExclusionLog log)
+    {
+        foreach (var id in Scenarios.Where(leaveOut).ToList())
+        {
+            var (lines, bad, excluded) = _rows[id];
+            foreach (var line in lines) log.Add(path, line, reason, $"scenario {key(id)}");
+            MeanReports.Remove(id);
+            Scenarios.Remove(id);
+            BadReports -= bad;
+            ExcludedRows += lines.Count - excluded;
+        }
     }
 }

@@ -23,17 +23,13 @@ public static class PaperLayout
     public static string RegressionResults(string model) => $"{model}_regression_results.csv";
     public static string LatentRegressionResults(string model) => $"{model}_latent_regression_results.csv";
 
-    /// <summary>The six report files, by condition.</summary>
-    public static string Reports(string model, ReportCondition condition) => condition switch
-    {
-        ReportCondition.Base => $"{model}_weight_reports.csv",
-        ReportCondition.Instilled => $"{model}_instilled_weight_reports.csv",
-        ReportCondition.ItrainedFirstHalf => $"{model}_itrained_first_50_of_100_50ex_weight_reports.csv",
-        ReportCondition.ItrainedSecondHalf => $"{model}_itrained_last_50_of_100_50ex_weight_reports.csv",
-        ReportCondition.NativeBefore => $"{model}_instilled_latent_weight_reports.csv",
-        ReportCondition.NativeAfter => $"{model}_itrained_all_100_50ex_latent_weight_reports.csv",
-        _ => throw new ArgumentOutOfRangeException(nameof(condition)),
-    };
+    /// <summary>
+    /// The report file our runs write for <paramref name="condition"/>, its name stating the run's counts (the
+    /// authors' fixed names are the paper's counts, <see cref="ReportCounts.Paper"/>). Readers find the files by
+    /// role, whatever counts their names state: <see cref="ReportFiles.Find"/>.
+    /// </summary>
+    public static string Reports(string model, ReportCondition condition, ReportCounts counts) =>
+        ReportFiles.Name(model, condition, counts);
 
     public const string SelectionsSuffix = "_instilled_selections.csv";
 
@@ -52,6 +48,16 @@ public static class PaperLayout
          "report_attr1", "report_attr2", "report_attr3", "report_attr4", "report_attr5", .. OptionColumns];
 
     public static readonly string[] RegressionColumns = ["scenario", "b_attr1", "b_attr2", "b_attr3", "b_attr4", "b_attr5"];
+}
+
+/// <summary>
+/// The counts a report file's name states: the instilled scenarios (split in two halves for introspection
+/// training) and the decision examples per scenario the instilled model was trained on.
+/// </summary>
+public sealed record ReportCounts(int Instilled, int Examples)
+{
+    /// <summary>The paper's run, whose names the authors' published files carry.</summary>
+    public static readonly ReportCounts Paper = new(100, 50);
 }
 
 /// <summary>Who reports, on which scenarios (PROTOCOL.md, "Reports").</summary>

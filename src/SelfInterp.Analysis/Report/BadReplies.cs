@@ -26,13 +26,14 @@ public static class BadReplies
     public static List<BadReplySample> Read(string runDir, string baseModel, ScenarioNames scenarios, List<string> warnings)
     {
         var samples = new List<BadReplySample>();
+        var reportFiles = ReportFiles.Find(runDir, baseModel);
         foreach (var c in ConditionInfo.All)
         {
             if (c.Stage is null || c.File is not { } file) continue;
             var relative = Path.Combine(Elicitation.RepliesDirectory, c.Stage + ".jsonl");
             var path = Path.Combine(runDir, relative);
             if (!File.Exists(path)) continue;
-            var rowScenarios = ReportScenarios(Path.Combine(runDir, PaperLayout.Reports(baseModel, file)), scenarios);
+            var rowScenarios = reportFiles.TryGetValue(file, out var reportFile) ? ReportScenarios(Path.Combine(runDir, reportFile), scenarios) : [];
             int count = 0, bad = 0, uncheckable = 0, lineNumber = 0;
             var examples = new List<BadReply>();
             foreach (var line in File.ReadLines(path))
@@ -60,10 +61,9 @@ public static class BadReplies
         return samples;
     }
 
-    /// <summary>The scenario of each data row of a report file, in order; empty if the file is missing or unreadable.</summary>
+    /// <summary>The scenario of each data row of a report file, in order; empty if the file is unreadable.</summary>
     private static List<int?> ReportScenarios(string path, ScenarioNames scenarios)
     {
-        if (!File.Exists(path)) return [];
         try
         {
             var table = CsvTable.Read(path);

@@ -32,7 +32,8 @@ public sealed record RunFacts(string Directory, RunManifest? Manifest, string? M
             files.Add(PaperLayout.InstilledSelections(m));
             files.Add(PaperLayout.LatentSelections(m));
             if (File.Exists(Path.Combine(runDir, PaperLayout.BaseSelections(m)))) files.Add(PaperLayout.BaseSelections(m));
-            files.AddRange(Enum.GetValues<ReportCondition>().Select(c => PaperLayout.Reports(m, c)));
+            var reports = ReportFiles.Find(runDir, m);
+            files.AddRange(Enum.GetValues<ReportCondition>().Select(c => reports.GetValueOrDefault(c) ?? ReportFiles.Pattern(m, c)));
         }
         return new RunFacts(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir))), manifest, problem,
             files.Select(f => Describe(runDir, f, names)).ToList());
@@ -42,6 +43,8 @@ public sealed record RunFacts(string Directory, RunManifest? Manifest, string? M
     {
         var path = Path.Combine(runDir, file);
         if (!File.Exists(path)) return new DataFileFacts(file, false, 0, 0, null, null, [], [], null);
+        // Empty or blank: no rows, which the analysis's own warning already says (not a second one here).
+        if (File.ReadLines(path).All(string.IsNullOrWhiteSpace)) return new DataFileFacts(file, true, 0, 0, null, null, [], [], null);
         try
         {
             var table = CsvTable.Read(path);

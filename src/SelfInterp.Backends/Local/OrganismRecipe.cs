@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SelfInterp.Core.IO;
+using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Backends.Local;
 
@@ -156,6 +157,22 @@ public sealed record OrganismRecipe
             if (!(value >= 0 && value <= 1)) throw Bad(field, $"must be between 0 and 1 (is {value})");
         if (!(ReportNameNoise >= 0)) throw Bad("report_name_noise", $"must be 0 or more (is {ReportNameNoise})");
         DataFileException Bad(string field, string problem) => new(source, null, field, problem);
+    }
+
+    /// <summary>
+    /// A recipe to pretrain from, its fields checked: a misspelt field would pretrain with that field's default and
+    /// give an organism that looks right (issue 24). An organism's own recipe.json is read with <see cref="Load"/>,
+    /// as it was written.
+    /// </summary>
+    public static OrganismRecipe LoadToPretrain(string path)
+    {
+        var recipe = Load(path);
+        if (Directory.Exists(path)) path = Path.Combine(path, FileName);
+        var known = JsonSerializer.SerializeToNode(new OrganismRecipe(), Json)!.AsObject().Select(kv => kv.Key).ToList();
+        if (System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) is not System.Text.Json.Nodes.JsonObject given)
+            throw new DataFileException(path, null, null, "a recipe is a JSON object");
+        KnownKeys.Check(given.Select(kv => kv.Key), known, $"{path}: recipe field");
+        return recipe;
     }
 
     public const string FileName = "recipe.json";

@@ -41,7 +41,8 @@ public static class ShippedOrganisms
     /// <see cref="DirectoryOption"/>. A directory already given in the options names the organism when
     /// <c>--base-model</c> is absent. Anything else is a usage error listing the known names.
     /// </summary>
-    public static string Resolve(string? baseModel, IDictionary<string, string> options)
+    /// <param name="option">The option that named it, for messages: --base-model, or evaluate-organism's --organism.</param>
+    public static string Resolve(string? baseModel, IDictionary<string, string> options, string option = "--base-model")
     {
         if (baseModel is null)
             return options.TryGetValue(DirectoryOption, out var given) ? FromDirectory(given, options) : Default;
@@ -50,11 +51,11 @@ public static class ShippedOrganisms
         if (!looksLikePath && Names.Contains(baseModel, StringComparer.Ordinal))
         {
             if (options.ContainsKey(DirectoryOption))
-                throw new UsageException($"--base-model {baseModel} names a shipped organism; --option {DirectoryOption}=… names another directory: give one of them");
+                throw new UsageException($"{option} {baseModel} names a shipped organism; --option {DirectoryOption}=… names another directory: give one of them");
             return baseModel;
         }
         if (Directory.Exists(baseModel)) return FromDirectory(baseModel, options);
-        throw new UsageException($"--base-model '{baseModel}': not a shipped organism nor a directory holding one " +
+        throw new UsageException($"{option} '{baseModel}': not a shipped organism nor a directory holding one " +
                                  $"(known: {string.Join(", ", Names.Append(DefaultAlias))}, or a path to a `selfinterp pretrain --out` directory)");
     }
 

@@ -27,6 +27,7 @@ public static class AnalyzeCommand
         {
             var path = p.GetValue(dir)!;
             if (!Directory.Exists(path)) throw new UsageException($"{path}: no such directory");
+            if (p.GetValue(output) is { } outPath && File.Exists(outPath)) throw new UsageException($"--out {outPath}: is a file; give a directory for analysis/ and the report");
             var outcome = ExperimentCatalog.Analyze(path, new AnalysisOptions
             {
                 ScenariosFile = p.GetValue(scenarios) is { } s ? Path.GetFullPath(s) : null,

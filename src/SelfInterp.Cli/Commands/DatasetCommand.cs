@@ -31,6 +31,11 @@ public static class DatasetCommand
             var config = common.Apply(new RunConfig { Preset = "custom", Settings = sizes.ToJson() }, p);
             var plan = PreferencesPlan.Create(config);
             var dir = p.GetValue(outDir)!;
+            // A run's datasets, scenarios.csv and instilled_weights.csv are what it analyses: others written over them
+            // changed its numbers with exit 0.
+            if (File.Exists(dir)) throw new UsageException($"--out {dir}: is a file; give a directory");
+            if (File.Exists(Path.Combine(dir, RunDirectory.ManifestFile)))
+                throw new UsageException($"--out {dir}: is a run directory (it holds {RunDirectory.ManifestFile}); its datasets are the run's own: give another directory");
             var data = DatasetBuilder.Build(plan, dir);
             Console.WriteLine($"wrote {dir}: {data.Instill.Count} instillation examples, " +
                               $"{sizes.Instilled * sizes.Validation} validation examples, " +

@@ -34,9 +34,10 @@ public static class EvaluateOrganismCommand
         {
             if (p.GetValue(threads) is < 1 and var n) throw new UsageException($"--threads {n}: at least 1 thread");
             if (p.GetValue(powerEffect) is var effect && !(effect > 0 && double.IsFinite(effect))) throw new UsageException($"--power-effect {effect}: expected a positive number");
+            if (File.Exists(p.GetValue(outDir))) throw new UsageException($"--out {p.GetValue(outDir)}: is a file; give a directory for the evaluation");
             var seeds = p.GetValue(pretrainSeeds) is { } s ? Seeds("--pretrain-seeds", s) : [];
             OrganismRecipe? r = p.GetValue(recipe) is { } path
-                ? OrganismRecipe.Load(!File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? ShippedOrganisms.DirectoryOf(path) : path)
+                ? OrganismRecipe.LoadToPretrain(!File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? ShippedOrganisms.DirectoryOf(path) : path)
                 : null;
             if (p.GetValue(tabulate))
             {

@@ -31,11 +31,12 @@ public static class PretrainCommand
                 "reporter" => new OrganismRecipe(),
                 string path when !File.Exists(path) && !Directory.Exists(path) =>
                     throw new UsageException($"--recipe {path}: no such recipe file or directory, and not a built-in recipe (built-in: naive, reporter)"),
-                string path => OrganismRecipe.Load(path),
+                string path => OrganismRecipe.LoadToPretrain(path),
             };
             if (p.GetValue(steps) is int stepCount) r = r with { Steps = stepCount };
             if (p.GetValue(seed) is ulong seedValue) r = r with { Seed = seedValue };
             var dir = p.GetValue(outDir)!;
+            CheckOut(dir);
             var catalog = ScenarioCatalog.Embedded();
             string name = p.GetValue(recipe) is { } given && given != ShippedOrganisms.DefaultAlias ? given : ShippedOrganisms.Default;
             Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
@@ -52,6 +53,18 @@ public static class PretrainCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Pretraining starts over in the directory it is given, so it may go into a new or empty directory or an organism's
+    /// (one holding recipe.json); anything else, a run directory say, would get an organism's files among its own.
+    /// </summary>
+    private static void CheckOut(string dir)
+    {
+        if (File.Exists(dir)) throw new UsageException($"--out {dir}: is a file; give a directory for the organism");
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(Path.Combine(dir, OrganismRecipe.FileName)))
+            throw new UsageException($"--out {dir}: holds files and is not an organism's directory (no {OrganismRecipe.FileName}); " +
+                "give a new or empty directory, or an organism's to pretrain it again");
     }
 
     /// <summary>With SELFINTERP_PROFILE=1, the time each kernel took over the whole pretraining (stderr).</summary>

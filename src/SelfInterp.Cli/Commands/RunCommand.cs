@@ -59,6 +59,7 @@ public static class RunCommand
                 FineTune = p.GetValue(fineTune),
                 Settings = exp.Settings(presetName, own),
             };
+            CheckBaseModels(b, config.BaseModel, own);
             if (config.FineTune is { } ft && (b != "openai" || !FineTuneProviders.Names.Contains(ft)))
                 throw new UsageException(b != "openai"
                     ? $"--fine-tune applies to --backend openai (the {b} backend fine-tunes itself)"
@@ -95,6 +96,23 @@ public static class RunCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Base model ids checked before any work: one word each (an empty id or one with a space failed at the
+    /// service, after the datasets were written), and on the simulated backend its one base model (another failed at
+    /// the first fine-tune).</summary>
+    private static void CheckBaseModels(string backend, string baseModel, IReadOnlyDictionary<string, string> own)
+    {
+        const string cross = Experiments.CrossPrediction.CrossPredictionExperiment.CrossBaseModelOption;
+        const string only = Backends.Simulated.SimulatedBackend.BaseModelId;
+        foreach (var (option, id) in new[] { ("--base-model", (string?)baseModel), ("--" + cross, own.GetValueOrDefault(cross)) })
+        {
+            if (id is null) continue;
+            if (backend != "local" && ModelIds.Problem(id) is { } problem)
+                throw new UsageException($"{option} '{ModelIds.Visible(id)}': the model id {problem}; a model id is one word, as the service names it");
+            if (backend == "simulated" && id != only)
+                throw new UsageException($"{option} '{id}': the simulated backend has one base model, '{only}'");
+        }
     }
 
     /// <summary>

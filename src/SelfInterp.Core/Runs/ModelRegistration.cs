@@ -28,9 +28,8 @@ public static class ModelRegistration
             if (!fineTunes.ContainsKey(key))
                 throw new UsageException($"'{a}': '{key}' is not a model this run fine-tunes (known: {string.Join(", ", fineTunes.Keys)})");
             if (parsed.Any(p => p.Key == key)) throw new UsageException($"'{a}': {key} is given twice");
-            int bad = id.ToList().FindIndex(c => char.IsWhiteSpace(c) || char.IsControl(c));
-            if (id.Length == 0 || bad >= 0)
-                throw new UsageException($"'{Visible(a)}': the model id '{Visible(id)}' {(id.Length == 0 ? "is empty" : $"holds a {(char.IsControl(id[bad]) ? "control character" : "space")} at position {bad + 1}")}; a model id is one word, as the inference server names it");
+            if (ModelIds.Problem(id) is { } problem)
+                throw new UsageException($"'{ModelIds.Visible(a)}': the model id '{ModelIds.Visible(id)}' {problem}; a model id is one word, as the inference server names it");
             if (run.Manifest.Models.TryGetValue(key, out var m) && m.Id is { } old && old != id)
             {
                 if (!replace)
@@ -56,10 +55,6 @@ public static class ModelRegistration
         });
         return parsed;
     }
-
-    /// <summary>The text with control characters as \uXXXX, so an error never writes them to the terminal.</summary>
-    private static string Visible(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 
     /// <summary>Marks not done every stage downstream of the replaced models, moving their cached replies aside.</summary>
     private static void Discard(RunDirectory run, IReadOnlyList<string> replaced, IReadOnlySet<string> assigned, IReadOnlyList<IStage> stages)

@@ -33,6 +33,7 @@ public sealed class RunDirectory : IDisposable
     /// Throws <see cref="RunDirectoryInUseException"/> while another process has the run open.</summary>
     public static RunDirectory OpenOrCreate(string path, RunConfig config)
     {
+        if (System.IO.File.Exists(path)) throw new UsageException($"--out {path}: is a file; give a directory for the run");
         bool existed = Directory.Exists(path);
         string lockPath = System.IO.Path.Combine(path, LockFile);
         bool lockExisted = System.IO.File.Exists(lockPath);

@@ -35,7 +35,9 @@ public sealed record BehaviorResult(
 /// interval is cut to its scale (0–100 for scores, −100..100 for differences), as none can lie outside it.
 /// Hostile rows (issue 24) never enter a number silently: a score that is not a number on the 0–100 scale asked for is
 /// unreadable (counted, with a warning naming its line); a row whose key (trait, question, trigger; or trait, kind,
-/// paraphrase, sample) repeats an earlier row's is a copy, counted once; a file with no rows (empty, blank, or a header
+/// paraphrase, sample) repeats an earlier row's is a copy, counted once; a row whose key names a question the run
+/// never asked that model (another trait, kind or paraphrase, a sample beyond the run's, a high option other than the
+/// question's) is left out and counted; a file with no rows (empty, blank, or a header
 /// only) leaves its model without that measure, and a warning says so.
 /// </summary>
 public static class BehaviorAnalysis
@@ -46,8 +48,8 @@ public static class BehaviorAnalysis
         var models = plan.Models.Select(m => (Key: m.Key, Model: (PlannedModel?)m)).Prepend((BehaviorLayout.BaseKey, null)).ToList();
         var paraphraseMeans = new Dictionary<(string Model, string Trait, string Kind), double[]>();
         var reports = new List<(string Model, string Trait, string Kind, int Samples, int Unreadable)>();
-        foreach (var (key, _) in models)
-            foreach (var group in ReadSelfReports(Path.Combine(runDir, BehaviorLayout.SelfReportsFile(key)), log).GroupBy(r => (r.Trait, r.Kind)))
+        foreach (var (key, model) in models)
+            foreach (var group in ReadSelfReports(Path.Combine(runDir, BehaviorLayout.SelfReportsFile(key)), AskedSelfReports(plan, model), plan.Config.Samples, log).GroupBy(r => (r.Trait, r.Kind)))
             {
                 var means = Enumerable.Range(0, SelfReportQuestions.Paraphrases).Select(p =>
                 {
@@ -71,8 +73,8 @@ public static class BehaviorAnalysis
         }).ToList();
 
         var behaviour = new List<BehaviourRow>();
-        foreach (var (key, _) in models)
-            foreach (var g in ReadChoices(Path.Combine(runDir, BehaviorLayout.ChoicesFile(key)), log).GroupBy(c => (c.Trait, c.Triggered)))
+        foreach (var (key, model) in models)
+            foreach (var g in ReadChoices(Path.Combine(runDir, BehaviorLayout.ChoicesFile(key)), AskedChoices(plan, model), log).GroupBy(c => (c.Trait, c.Triggered)))
             {
                 var readable = g.Where(c => c.Selection is 'A' or 'B').ToList();
                 double meanP = g.All(c => c.ProbabilityA is not null)
@@ -114,8 +116,28 @@ public static class BehaviorAnalysis
             if (missing.Count > 0)
                 log.Note(c.Trait, $"the correlation of self-rating with behaviour leaves out {string.Join(", ", missing)} (no measured behaviour or no readable rating)");
         }
+        NoteUnlabelledImports(plan, log);
         return new BehaviorResult(rows, behaviour, contrasts, correlations, plan.Config) { Warnings = log.Warnings() };
     }
+
+    /// <summary>
+    /// An imported example answered neither A nor B stays text (DatasetImport): a service trains on it, but it
+    /// teaches the simulated backend no choice. Kept by rule, so counted here: a silent share of such answers
+    /// weakened the trained behaviour unseen.
+    /// </summary>
+    private static void NoteUnlabelledImports(BehaviorPlan plan, ExclusionLog log)
+    {
+        foreach (var file in plan.Config.Datasets)
+        {
+            var examples = plan.Models.FirstOrDefault(m => m.Imported && m.Trait.Pole(m.High) == file.Pole)?.Training ?? [];
+            var text = examples.Where(e => e.Answer is not ("A" or "B")).ToList();
+            if (text.Count > 0)
+                log.Note(file.Path, $"{text.Count} of {examples.Count} answers are neither A nor B (e.g. '{Shorten(text[0].Answer)}'): " +
+                                    "kept as text, a service trains on them but the simulated backend learns no choice from them");
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
     /// <summary>Per paraphrase, the mean over the group's models (seeds); null when the group has no such reports.</summary>
     private static double[]? Group(IEnumerable<PlannedModel> models, string trait, string kind, Dictionary<(string, string, string), double[]> means)
@@ -133,7 +155,7 @@ public static class BehaviorAnalysis
     private sealed record SelfReportLine(string Trait, string Kind, int Paraphrase, double? Score);
     private sealed record ChoiceLine(string Trait, bool Triggered, char HighOption, char Selection, double? ProbabilityA);
 
-    private static List<SelfReportLine> ReadSelfReports(string path, ExclusionLog log)
+    private static List<SelfReportLine> ReadSelfReports(string path, IReadOnlySet<(string, string, string)> asked, int samples, ExclusionLog log)
     {
         var table = Read(path, BehaviorLayout.SelfReportColumns, log);
         if (table is null) return [];
@@ -141,6 +163,11 @@ public static class BehaviorAnalysis
         var lines = new List<SelfReportLine>();
         foreach (var r in table.Rows)
         {
+            if (!asked.Contains((r["trait"], r["kind"], r["paraphrase"])) || Index(r["sample"]) is < 0 || Index(r["sample"]) >= samples)
+            {
+                log.Add(path, r.Line, UnaskedReason, $"trait '{r["trait"]}', kind '{r["kind"]}', paraphrase '{r["paraphrase"]}', sample '{r["sample"]}'");
+                continue;
+            }
             if (!seen.TryAdd((r["trait"], r["kind"], r["paraphrase"], r["sample"]), r.Line))
             {
                 log.Add(path, r.Line, "repeats an earlier row's trait, kind, paraphrase and sample (counted once)", $"repeats line {seen[(r["trait"], r["kind"], r["paraphrase"], r["sample"])]}");
@@ -161,7 +188,7 @@ public static class BehaviorAnalysis
         return null;
     }
 
-    private static List<ChoiceLine> ReadChoices(string path, ExclusionLog log)
+    private static List<ChoiceLine> ReadChoices(string path, IReadOnlyDictionary<(string, string, string), string> asked, ExclusionLog log)
     {
         var table = Read(path, BehaviorLayout.ChoiceColumns, log);
         if (table is null) return [];
@@ -169,6 +196,11 @@ public static class BehaviorAnalysis
         var lines = new List<ChoiceLine>();
         foreach (var r in table.Rows)
         {
+            if (!asked.TryGetValue((r["trait"], r["question"], r["triggered"]), out var high) || r["high_option"] != high)
+            {
+                log.Add(path, r.Line, UnaskedReason, $"trait '{r["trait"]}', question '{r["question"]}', triggered '{r["triggered"]}', high_option '{r["high_option"]}'");
+                continue;
+            }
             if (!seen.TryAdd((r["trait"], r["question"], r["triggered"]), r.Line))
             {
                 log.Add(path, r.Line, "repeats an earlier row's trait, question and trigger (counted once)", $"repeats line {seen[(r["trait"], r["question"], r["triggered"])]}");
@@ -184,6 +216,26 @@ public static class BehaviorAnalysis
         }
         return lines;
     }
+
+    private const string UnaskedReason = "is not a question the run asked this model (left out)";
+
+    /// <summary>
+    /// The (trait, kind, paraphrase) keys of the self-report questions the plan asks <paramref name="model"/> (null:
+    /// the base model), as the files write them. A row with another key once made a measure of its own or moved
+    /// another's mean, with exit 0 and no warning.
+    /// </summary>
+    private static HashSet<(string, string, string)> AskedSelfReports(BehaviorPlan plan, PlannedModel? model) =>
+        plan.SelfReportItems(model).Select(q => (q.Trait, q.Kind, q.Paraphrase.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToHashSet();
+
+    /// <summary>The (trait, question, triggered) keys of the behaviour questions the plan asks, each with its high option.</summary>
+    private static Dictionary<(string, string, string), string> AskedChoices(BehaviorPlan plan, PlannedModel? model) =>
+        plan.BehaviourItems(model).ToDictionary(
+            i => (i.Trait.Name, i.Question.ToString(System.Globalization.CultureInfo.InvariantCulture), i.Triggered ? "1" : "0"),
+            i => i.Source.HighOption.ToString());
+
+    /// <summary>A whole number 0 or more as our files write it, else −1.</summary>
+    private static int Index(string text) =>
+        text.Length > 0 && text.All(char.IsAsciiDigit) && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v : -1;
 
     private static char Letter(CsvRow row, string column) => row[column] is { Length: 1 } s ? s[0] : '?';
 

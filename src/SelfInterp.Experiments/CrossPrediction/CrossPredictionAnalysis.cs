@@ -34,7 +34,9 @@ public static class CrossPredictionAnalysis
             var reports = ReportSet.Read(Path.Combine(runDir, file), scenarios, log);
             return ReportAccuracy.Compute(ReportAccuracy.Pair(reports, learned, []), reports.BadReports, reports.ExcludedRows);
         }
-        var self = Score(PaperLayout.Reports(model, ReportCondition.Instilled), new ExclusionLog()); // already in the summary's warnings
+        var selfFile = ReportFiles.Find(runDir, model).GetValueOrDefault(ReportCondition.Instilled)
+            ?? throw new DataFileException(Path.Combine(runDir, ReportFiles.Pattern(model, ReportCondition.Instilled)), null, null, "file not found: the self-reports");
+        var self = Score(selfFile, new ExclusionLog()); // already in the summary's warnings
         var crossLog = new ExclusionLog();
         var cross = Score(CrossLayout.Reports(model), crossLog);
 

@@ -132,7 +132,7 @@ public static class OrganismEvaluator
     private static Organism Resolve(string organism, IReadOnlyDictionary<string, string> runOptions)
     {
         var options = new SortedDictionary<string, string>(runOptions.ToDictionary(), StringComparer.Ordinal);
-        string id = ShippedOrganisms.Resolve(organism, options);
+        string id = ShippedOrganisms.Resolve(organism, options, "--organism");
         string dir = ShippedOrganisms.DirectoryFor(new RunConfig { BaseModel = id, BackendOptions = options });
         var recipe = OrganismRecipe.Load(dir);
         if (LastLoggedStep(dir) is int last && last < recipe.Steps - 1)
@@ -209,8 +209,7 @@ public static class OrganismEvaluator
 
     /// <summary>Reports the run's files hold, bad ones included (a bad report is a row with empty report fields).</summary>
     private static int CountReports(string dir, string model) =>
-        Enum.GetValues<ReportCondition>().Select(c => Path.Combine(dir, PaperLayout.Reports(model, c)))
-            .Where(File.Exists).Sum(f => CsvTable.Read(f).Rows.Count);
+        ReportFiles.Find(dir, model).Values.Sum(f => CsvTable.Read(Path.Combine(dir, f)).Rows.Count);
 
     private static string I(ulong v) => v.ToString(CultureInfo.InvariantCulture);
     private static string F(double v) => double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) : "–";

@@ -25,6 +25,9 @@ public static class PreferencesStages
         PaperLayout.ScenariosFile, PaperLayout.InstilledWeightsFile, PaperLayout.TargetChoicesFile, DatasetBuilder.RolesFile,
     ];
 
+    /// <summary>What the run's report file names state: its instilled scenarios and decision examples per scenario.</summary>
+    public static ReportCounts ReportCounts(PreferencesConfig c) => new(c.Instilled, c.Examples);
+
     /// <param name="data">The datasets, once written (the fine-tunes read them when they run).</param>
     public static IReadOnlyList<IStage> Stages(PreferencesPlan plan, Func<PreferencesDatasets> data)
     {
@@ -39,7 +42,7 @@ public static class PreferencesStages
         FineTuneStage Itrain(string name, string key, string file, Func<PreferencesDatasets, ItrainSet> set) =>
             new(name, key, InstilledKey, [file], _ => new FineTuneInput(set(data()).File, null, set(data()).Examples));
         ReportsStage Reports(string name, string key, ReportCondition condition, IReadOnlyList<int> scenarios, string version) =>
-            new(plan, name, key, PaperLayout.Reports(model, condition), scenarios, version);
+            new(plan, name, key, PaperLayout.Reports(model, condition, ReportCounts(c)), scenarios, version);
 
         return
         [

@@ -168,7 +168,7 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
     {
         using var dir = new TempDirectory();
         SimulatedPaperRun.CopyAsPublishedLayout(run.RunDir, dir.Path);
-        File.Delete(Path.Combine(dir.Path, PaperLayout.Reports("simulated-base", ReportCondition.NativeAfter)));
+        File.Delete(Path.Combine(dir.Path, PaperLayout.Reports("simulated-base", ReportCondition.NativeAfter, ReportCounts.Paper)));
         var summary = Analyzer.Analyze(dir.Path);
         var (html, md, root) = Write(dir.Path, summary);
         Assert.Contains("no run.json", root.Value, StringComparison.OrdinalIgnoreCase);
@@ -177,7 +177,7 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
         Assert.Empty(WithClass(root, "reply"));
         Assert.Equal(6, WithClass(Svg(root, "m1-slopes"), "bar").Count());
         Assert.Equal(6, root.Descendants(S + "svg").Count()); // no native-after scatter
-        Assert.Contains(root.Descendants("li"), li => li.Value == "missing file simulated-base_itrained_all_100_50ex_latent_weight_reports.csv: no 'native, after itraining' measure");
+        Assert.Contains(root.Descendants("li"), li => li.Value == "missing file simulated-base_itrained_all_*_*ex_latent_weight_reports.csv: no 'native, after itraining' measure");
         var files = root.Descendants("table").Single(t => (string?)t.Attribute("class") == "files");
         Assert.Contains(files.Descendants("tr"), tr => tr.Elements().Select(e => e.Value).SequenceEqual(
             ["simulated-base_instilled_latent_selections.csv", "10000", "100 (100–199)", "ft:simulated-base:instilled:" + IdSuffix(root), ""]));

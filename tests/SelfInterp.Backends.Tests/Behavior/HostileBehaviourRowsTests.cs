@@ -69,6 +69,37 @@ public class HostileBehaviourRowsTests : IAsyncLifetime
         Assert.Contains(r.Warnings, w => w.Contains($"{file}:2 (score '{value}')") && w.Contains("0–100"));
     }
 
+    /// <summary>Found in the closing round of issue 24: a row whose key the run never asked made a measure of its own
+    /// ("RISK") or moved the asked one's mean, exit 0 and no warning. Now left out and counted; the numbers are those
+    /// of the file without the row.</summary>
+    [Theory]
+    [InlineData("self_reports", "trait", "RISK")]
+    [InlineData("self_reports", "trait", "myopia")]
+    [InlineData("self_reports", "kind", "bogus")]
+    [InlineData("self_reports", "paraphrase", "99")]
+    [InlineData("self_reports", "sample", "x")]
+    [InlineData("choices", "trait", "bogus")]
+    [InlineData("choices", "question", "99")]
+    [InlineData("choices", "triggered", "1")]
+    [InlineData("choices", "high_option", "FLIP")]
+    public void Row_with_a_key_the_run_never_asked_is_left_out_and_counted(string kind, string column, string value)
+    {
+        var hostile = Copy();
+        var clean = Copy();
+        var model = _plan.Models.First(m => m.Kind == ModelKind.Pole).Key;
+        var file = kind == "choices" ? BehaviorLayout.ChoicesFile(model) : BehaviorLayout.SelfReportsFile(model);
+        var lines = File.ReadAllLines(Path.Combine(hostile, file));
+        if (value == "FLIP") value = lines[1].Split(',')[Array.IndexOf(lines[0].Split(','), column)] == "A" ? "B" : "A";
+        SetField(Path.Combine(hostile, file), 2, column, value);
+        File.WriteAllLines(Path.Combine(clean, file), lines.Where((_, i) => i != 1));
+        var r = BehaviorAnalysis.Analyze(hostile, _plan);
+        var c = BehaviorAnalysis.Analyze(clean, _plan);
+        Assert.Equal(c.SelfReports.Select(Numbers), r.SelfReports.Select(Numbers));
+        Assert.Equal(c.Behaviour, r.Behaviour);
+        Assert.Equal(c.Contrasts.Select(x => x.Difference), r.Contrasts.Select(x => x.Difference));
+        Assert.Contains(r.Warnings, w => w.Contains("is not a question the run asked this model") && w.Contains($"{file}:2 (") && w.Contains($"{column} '{value}'"));
+    }
+
     [Fact]
     public void Duplicated_choice_rows_count_once_with_a_warning()
     {

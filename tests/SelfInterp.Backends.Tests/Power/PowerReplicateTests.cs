@@ -46,9 +46,14 @@ public class PowerReplicateTests
         var catalog = ScenarioCatalog.Embedded();
         var cell = new PowerCell(4, 10, 10, 30);
         string model = SimulatedBackend.BaseModelId;
-        async Task<byte[]> Reports(PowerCell c, string name) => File.ReadAllBytes(Path.Combine(
-            await PowerReplicate.RunReportsAsync(PowerReplicate.ConfigOf(c, 2, 1), Path.Combine(root, name), catalog, CancellationToken.None),
-            Analysis.Layout.PaperLayout.Reports(model, Analysis.Layout.ReportCondition.Instilled)));
+        async Task<byte[]> Reports(PowerCell c, string name)
+        {
+            var dir = await PowerReplicate.RunReportsAsync(PowerReplicate.ConfigOf(c, 2, 1), Path.Combine(root, name), catalog, CancellationToken.None);
+            var files = Analysis.Layout.ReportFiles.Find(dir, model);
+            Assert.Equal(6, files.Count); // every report file, its name stating the cell's 4 scenarios
+            Assert.Equal($"{model}_itrained_first_2_of_4_50ex_weight_reports.csv", files[Analysis.Layout.ReportCondition.ItrainedFirstHalf]);
+            return File.ReadAllBytes(Path.Combine(dir, files[Analysis.Layout.ReportCondition.Instilled]));
+        }
         async Task<byte[]> Selections(PowerCell c, string name) => File.ReadAllBytes(Path.Combine(
             await PowerReplicate.RunSelectionsAsync(PowerReplicate.ConfigOf(c, 2, 1), Path.Combine(root, name), catalog, CancellationToken.None),
             Analysis.Layout.PaperLayout.InstilledSelections(model)));

@@ -105,11 +105,12 @@ public static class PowerReplicate
 
     /// <summary>The datasets and the stages the report files need (every fine-tune, every report stage).</summary>
     public static Task<string> RunReportsAsync(RunConfig config, string dir, ScenarioCatalog catalog, CancellationToken ct) =>
-        RunStagesAsync(config, dir, catalog, model => Enum.GetValues<ReportCondition>().Select(c => PaperLayout.Reports(model, c)), ct);
+        RunStagesAsync(config, dir, catalog,
+            plan => Enum.GetValues<ReportCondition>().Select(c => PaperLayout.Reports(plan.FileModelName, c, PreferencesStages.ReportCounts(plan.Config))), ct);
 
     /// <summary>The datasets and the stages the selections files need (the instilling fine-tune, the selections).</summary>
     public static Task<string> RunSelectionsAsync(RunConfig config, string dir, ScenarioCatalog catalog, CancellationToken ct) =>
-        RunStagesAsync(config, dir, catalog, model => [PaperLayout.InstilledSelections(model), PaperLayout.LatentSelections(model)], ct);
+        RunStagesAsync(config, dir, catalog, plan => [PaperLayout.InstilledSelections(plan.FileModelName), PaperLayout.LatentSelections(plan.FileModelName)], ct);
 
     /// <summary>A directory in the paper layout with what the analysis reads: the catalog and targets, the report files, the selections.</summary>
     public static void Assemble(string reportsDir, string selectionsDir, string pointDir)
@@ -119,7 +120,7 @@ public static class PowerReplicate
         void Copy(string from, string file) => File.Copy(Path.Combine(from, file), Path.Combine(pointDir, file));
         Copy(reportsDir, PaperLayout.ScenariosFile);
         Copy(reportsDir, PaperLayout.InstilledWeightsFile);
-        foreach (var condition in Enum.GetValues<ReportCondition>()) Copy(reportsDir, PaperLayout.Reports(model, condition));
+        foreach (var file in ReportFiles.Find(reportsDir, model).Values) Copy(reportsDir, file);
         Copy(selectionsDir, PaperLayout.InstilledSelections(model));
         Copy(selectionsDir, PaperLayout.LatentSelections(model));
     }
@@ -131,14 +132,14 @@ public static class PowerReplicate
         return ReplicateMeasures.From(Analyzer.Analyze(dir, options).Models.Single());
     }
 
-    /// <summary>Runs what the stage graph says produces <paramref name="files"/> (given the base model's file name).</summary>
+    /// <summary>Runs what the stage graph says produces <paramref name="files"/> (named by the run's plan).</summary>
     private static async Task<string> RunStagesAsync(RunConfig config, string dir, ScenarioCatalog catalog,
-        Func<string, IEnumerable<string>> files, CancellationToken ct)
+        Func<PreferencesPlan, IEnumerable<string>> files, CancellationToken ct)
     {
         var experiment = new PreferencesRun(new PreferencesPlan(config, PreferencesConfig.From(config), catalog, Prompts.PromptTemplates.Default));
         using var run = RunDirectory.OpenOrCreate(dir, config);
         var backend = BackendFactory.Create(config, catalog, experiment.Codec, dir);
-        var stages = experiment.Stages.Producing(files(experiment.Plan.FileModelName).Select(Artifacts.File));
+        var stages = experiment.Stages.Producing(files(experiment.Plan).Select(Artifacts.File));
         await Runner.RunAsync(run, experiment, backend, SilentProgress.Instance, ct, stages, ReplyChecks.Off);
         return dir;
     }
