@@ -1,3 +1,4 @@
+using SelfInterp.Experiments;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Catalog;

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SelfInterp.Backends;

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments;
 using Microsoft.Extensions.AI;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Core.Catalog;

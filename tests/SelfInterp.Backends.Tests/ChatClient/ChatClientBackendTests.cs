@@ -1,3 +1,4 @@
+using SelfInterp.Experiments;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Backends.FineTuning;
 using SelfInterp.Core.Backends;

@@ -6,7 +6,7 @@ using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Tasks;
 
-namespace SelfInterp.Backends;
+namespace SelfInterp.Experiments;
 
 /// <summary>Makes the backend a run's config names.</summary>
 public static class BackendFactory
