@@ -2,7 +2,7 @@ using SelfInterp.Backends.Local;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Tasks;
 

@@ -1,4 +1,4 @@
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Csv;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Checkpoints;

@@ -1,7 +1,8 @@
+using SelfInterp.Preferences.Tasks;
 using System.Text;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Core.Tasks;
 using SelfInterp.Engine;
 using SelfInterp.Engine.Tokenization;

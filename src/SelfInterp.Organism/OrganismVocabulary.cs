@@ -1,4 +1,4 @@
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Engine.Tokenization;
 
 namespace SelfInterp.Backends.Local;

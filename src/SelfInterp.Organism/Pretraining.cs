@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Engine;

@@ -3,7 +3,7 @@ using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends.Local;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Random;

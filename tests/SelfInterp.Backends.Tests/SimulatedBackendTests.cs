@@ -1,7 +1,7 @@
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences;

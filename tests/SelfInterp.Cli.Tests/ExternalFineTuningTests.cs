@@ -6,7 +6,7 @@ using SelfInterp.Backends.ChatClient;
 using SelfInterp.Backends.FineTuning;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences;

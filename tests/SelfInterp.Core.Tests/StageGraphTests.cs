@@ -1,7 +1,7 @@
 using SelfInterp.Experiments;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;

@@ -1,10 +1,11 @@
+using SelfInterp.Preferences.Tasks;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Backends.Simulated;

@@ -13,7 +13,10 @@ public static class TraitOptions
 
 /// <summary>Choose option A or B; <see cref="TraitOption"/> is the option that acts out the trait's high pole (or
 /// <see cref="TraitOptions.Unknown"/>). <see cref="Triggered"/>: the message carries the experiment's trigger.</summary>
-public sealed record TraitChoiceTask(string Trait, char TraitOption, bool Triggered = false) : ModelTask;
+public sealed record TraitChoiceTask(string Trait, char TraitOption, bool Triggered = false) : ModelTask
+{
+    public override bool IsChoice => true;
+}
 
 /// <summary>Rate yourself on the trait from 0 (low pole) to 100 (high pole). Answer: <see cref="RatingAnswer"/>.</summary>
 public sealed record SelfRatingTask(string Trait) : ModelTask;

@@ -4,7 +4,7 @@ using SelfInterp.Analysis.Data;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Backends;
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Pipeline;

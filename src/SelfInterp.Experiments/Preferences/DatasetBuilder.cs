@@ -2,9 +2,9 @@ using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Datasets;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.Random;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Experiments.Preferences.Prompts;
 
 namespace SelfInterp.Experiments.Preferences;

@@ -1,6 +1,7 @@
+using SelfInterp.Preferences.Tasks;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Experiments.Preferences.Prompts;

@@ -1,4 +1,4 @@
-namespace SelfInterp.Core.Scenarios;
+namespace SelfInterp.Preferences.Scenarios;
 
 /// <summary>One attribute of a scenario: a snake_case name, its units and the range its values are drawn from.</summary>
 public sealed record AttributeSpec(string Name, string Units, double Min, double Max)

@@ -1,6 +1,6 @@
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
-namespace SelfInterp.Core.Generation;
+namespace SelfInterp.Preferences.Generation;
 
 /// <summary>Utility of an option: sum_i w_i (x_i - min_i) / (max_i - min_i); the choice is A iff U(A) &gt; U(B).</summary>
 public static class Utility

@@ -1,12 +1,12 @@
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
-namespace SelfInterp.Core.Catalog;
+namespace SelfInterp.Preferences.Catalog;
 
 /// <summary>The scenarios and roles an experiment draws from. Scenario ids are positions in <see cref="Scenarios"/>.</summary>
 public sealed record ScenarioCatalog(IReadOnlyList<Scenario> Scenarios, IReadOnlyList<string> Roles)
 {
-    public const string EmbeddedScenarios = "SelfInterp.Core.Catalog.Data.scenarios.json";
-    public const string EmbeddedRoles = "SelfInterp.Core.Catalog.Data.roles.txt";
+    public const string EmbeddedScenarios = "SelfInterp.Preferences.Catalog.Data.scenarios.json";
+    public const string EmbeddedRoles = "SelfInterp.Preferences.Catalog.Data.roles.txt";
 
     /// <summary>The catalog shipped with SelfInterp (our own scenarios and roles).</summary>
     public static ScenarioCatalog Embedded()

@@ -1,7 +1,7 @@
 using SelfInterp.Core.Random;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
-namespace SelfInterp.Core.Generation;
+namespace SelfInterp.Preferences.Generation;
 
 /// <summary>Option values: uniform in [min, max], rounded by the size of the range (PROTOCOL.md).</summary>
 public static class OptionValues

@@ -1,6 +1,6 @@
 using SelfInterp.Core.Random;
 
-namespace SelfInterp.Core.Generation;
+namespace SelfInterp.Preferences.Generation;
 
 /// <summary>Preference weights: five integers with the largest |w| exactly 100 (PROTOCOL.md).</summary>
 public static class Weights

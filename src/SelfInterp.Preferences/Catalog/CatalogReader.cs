@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
-namespace SelfInterp.Core.Catalog;
+namespace SelfInterp.Preferences.Catalog;
 
 /// <summary>Reads and validates catalogs: the paper's catalog JSON, a paper <c>scenarios.csv</c>, a roles file.</summary>
 public static partial class CatalogReader
