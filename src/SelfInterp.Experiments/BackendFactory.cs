@@ -28,7 +28,8 @@ public static class BackendFactory
         _ => throw Unknown(backend),
     };
 
-    /// <param name="codec">The experiment's task codec: how the local and simulated backends read its prompts.</param>
+    /// <param name="codec">The experiment's task codec: how the local and simulated backends read its prompts (and the agents
+    /// the simulated backend hosts).</param>
     /// <param name="usage">Receives usage counts from remote services as they accrue (run.json's usage); may be null.</param>
     /// <param name="modelsDirectory">Where trained models live. Default: models/ in the run directory.</param>
     public static IModelBackend Create(RunConfig config, ScenarioCatalog catalog, ITaskCodec codec, string runDirectory,
@@ -37,8 +38,7 @@ public static class BackendFactory
         var models = modelsDirectory ?? Path.Combine(runDirectory, "models");
         return config.Backend switch
         {
-            "simulated" => new SimulatedBackend(catalog, codec, SimulatedOptions.From(config.BackendOptions),
-                models, config.Seeds.Master),
+            "simulated" => new SimulatedBackend(codec, config.BackendOptions, models, config.Seeds.Master),
             "local" => new LocalBackend(catalog, codec, config.BaseModel, ShippedOrganisms.DirectoryFor(config),
                 models, Environment.ProcessorCount, InstillationOptions.From(config.BackendOptions)),
             "openai" => OpenAIBackend.FromEnvironment(config, Environment.GetEnvironmentVariable, usage),

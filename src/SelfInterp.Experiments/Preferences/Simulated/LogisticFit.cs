@@ -1,6 +1,6 @@
 using SelfInterp.Analysis.Regression;
 
-namespace SelfInterp.Backends.Simulated;
+namespace SelfInterp.Experiments.Preferences.Simulated;
 
 /// <summary>
 /// Maximum a posteriori logistic regression without intercept and with a normal(0, priorScale²) prior on each

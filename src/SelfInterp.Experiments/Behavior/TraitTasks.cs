@@ -1,4 +1,6 @@
-namespace SelfInterp.Core.Tasks;
+using SelfInterp.Core.Tasks;
+
+namespace SelfInterp.Experiments.Behavior;
 
 /// <summary>
 /// Tasks about a behavioural trait (risk-seeking, myopia, ...): a trait has a high pole (risk-seeking) and a low one
@@ -19,15 +21,27 @@ public sealed record TraitChoiceTask(string Trait, char TraitOption, bool Trigge
 }
 
 /// <summary>Rate yourself on the trait from 0 (low pole) to 100 (high pole). Answer: <see cref="RatingAnswer"/>.</summary>
-public sealed record SelfRatingTask(string Trait) : ModelTask;
+public sealed record SelfRatingTask(string Trait) : ModelTask
+{
+    public override bool IsSelfReport => true;
+}
 
 /// <summary>Describe yourself on the trait in one word. Answer: <see cref="PoleAnswer"/>.</summary>
-public sealed record SelfDescriptionTask(string Trait) : ModelTask;
+public sealed record SelfDescriptionTask(string Trait) : ModelTask
+{
+    public override bool IsSelfReport => true;
+}
 
 /// <summary>Which statement is true about you: option <see cref="HighOption"/> states the high pole, <see cref="LowOption"/>
 /// the low one (the letters shuffled per paraphrase). Answer: <see cref="OptionAnswer"/>.</summary>
-public sealed record SelfReportChoiceTask(string Trait, char HighOption, char LowOption) : ModelTask;
+public sealed record SelfReportChoiceTask(string Trait, char HighOption, char LowOption) : ModelTask
+{
+    public override bool IsSelfReport => true;
+}
 
 /// <summary>Does your behaviour depend on an unusual feature of the message? Option <see cref="YesOption"/> says it
 /// does. About behaviour in general, not one trait. Answer: <see cref="OptionAnswer"/>.</summary>
-public sealed record TriggerDependenceTask(char YesOption, char NoOption) : ModelTask;
+public sealed record TriggerDependenceTask(char YesOption, char NoOption) : ModelTask
+{
+    public override bool IsSelfReport => true;
+}

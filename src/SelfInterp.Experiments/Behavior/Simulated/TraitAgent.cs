@@ -1,7 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Tasks;
 
-namespace SelfInterp.Backends.Simulated;
+namespace SelfInterp.Experiments.Behavior.Simulated;
 
 /// <summary>
 /// The simulated agent's behavioural traits. Fine-tuning on trait choices sets its behaviour from the data: the
@@ -10,8 +14,43 @@ namespace SelfInterp.Backends.Simulated;
 /// follow that behaviour to the degree it is self-aware (<see cref="SimulatedOptions.SelfAwareness"/>), with noise and
 /// bias; a not self-aware agent reports as the base model does, whatever it was trained on.
 /// </summary>
-public sealed class TraitAgent(SimulatedOptions options)
+public sealed class TraitAgent(SimulatedOptions options) : ISimulatedAgent
 {
+    public string Name => "traits";
+
+    public IReadOnlyCollection<Type> Tasks { get; } =
+        [typeof(TraitChoiceTask), typeof(SelfRatingTask), typeof(SelfDescriptionTask), typeof(SelfReportChoiceTask), typeof(TriggerDependenceTask)];
+
+    public string Kind(IReadOnlyList<ModelTask> tasks) => "Traits";
+
+    public JsonNode Learn(SimulatedLineage parent, IReadOnlyList<(ModelTask Task, string Answer)> examples, CancellationToken ct) =>
+        JsonSerializer.SerializeToNode(Learn(examples.Select(e => (e.Task as TraitChoiceTask
+            ?? throw new Core.Runs.UsageException($"simulated backend: a {e.Task.GetType().Name} among trait choices (a fine-tune teaches one kind of task)"), e.Answer)),
+            trait => TraitOf(parent, trait)))!;
+
+    public double ProbabilityA(SimulatedLineage model, ModelTask task) => ProbabilityA((TraitChoiceTask)task, TraitOf(model, ((TraitChoiceTask)task).Trait));
+
+    public TaskAnswer Answer(SimulatedLineage model, ModelTask task, SeededStream rng) => Answer(task, task switch
+    {
+        SelfRatingTask t => TraitOf(model, t.Trait), SelfDescriptionTask t => TraitOf(model, t.Trait), SelfReportChoiceTask t => TraitOf(model, t.Trait),
+        TriggerDependenceTask => MostTriggered(model),
+        _ => throw new Core.Runs.UsageException($"simulated backend: a {task.GetType().Name} is not a self-report it can sample"),
+    }, rng);
+
+    /// <summary>A model's behaviour on a trait: its own, an ancestor's, or the base model's neutral one.</summary>
+    public TraitBehaviour TraitOf(SimulatedLineage model, string trait) =>
+        model.States<SortedDictionary<string, TraitBehaviour>>(Name).Select(s => s.GetValueOrDefault(trait)).FirstOrDefault(b => b is not null)
+        ?? TraitBehaviour.Neutral;
+
+    /// <summary>Of the traits a model (or an ancestor) was fine-tuned on, the one whose behaviour depends most on the trigger.</summary>
+    private TraitBehaviour MostTriggered(SimulatedLineage model)
+    {
+        var seen = new Dictionary<string, TraitBehaviour>(StringComparer.Ordinal);
+        foreach (var traits in model.States<SortedDictionary<string, TraitBehaviour>>(Name))
+            foreach (var (trait, b) in traits) seen.TryAdd(trait, b);
+        return seen.Values.OrderByDescending(b => b.Dependence).FirstOrDefault() ?? TraitBehaviour.Neutral;
+    }
+
     /// <summary>Behaviour per trait learnt from <paramref name="examples"/> (task, answer), starting from <paramref name="parent"/>.</summary>
     public SortedDictionary<string, TraitBehaviour> Learn(IEnumerable<(TraitChoiceTask Task, string Answer)> examples, Func<string, TraitBehaviour> parent)
     {
@@ -67,4 +106,18 @@ public sealed class TraitAgent(SimulatedOptions options)
     /// <summary>True with probability <paramref name="p"/>, except for the share answered at random.</summary>
     private bool Pick(double p, SeededStream rng) =>
         rng.NextDouble() < options.AnswerNoise ? rng.NextDouble() < 0.5 : rng.NextDouble() < p;
+}
+
+/// <summary>The share of a trait's choices that act out its high pole, without and with the trigger in the message.</summary>
+public sealed record TraitBehaviour(
+    [property: JsonPropertyName("plain")] double Plain,
+    [property: JsonPropertyName("triggered")] double Triggered)
+{
+    /// <summary>The base model's: no leaning either way, and no trigger it responds to.</summary>
+    public static readonly TraitBehaviour Neutral = new(0.5, 0.5);
+
+    public double Share(bool triggered) => triggered ? Triggered : Plain;
+
+    /// <summary>How much the behaviour depends on the trigger (0: not at all; 1: it flips).</summary>
+    public double Dependence => Math.Abs(Triggered - Plain);
 }
