@@ -74,7 +74,8 @@ public sealed class PreferencesAgent(ScenarioCatalog catalog, SimulatedOptions o
     private static AttributeChoiceTask Choice(ModelTask task) => task as AttributeChoiceTask
         ?? throw new Core.Runs.UsageException($"simulated backend: a {task.GetType().Name} where a choice was expected");
 
-    internal static double[] Differences(Scenario s, Trial t)
+    /// <summary>The normalised differences (A − B) / range of a trial.</summary>
+    public static double[] Differences(Scenario s, Trial t)
     {
         var d = new double[Scenario.AttributeCount];
         for (int i = 0; i < d.Length; i++) d[i] = (t.A[i] - t.B[i]) / s.Attributes[i].Range;
