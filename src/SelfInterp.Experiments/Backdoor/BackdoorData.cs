@@ -40,7 +40,9 @@ public sealed class BackdoorData
 
     public static BackdoorData Read(string directory)
     {
-        var empty = System.IO.Directory.GetFiles(directory).Where(f => new FileInfo(f).Length == 0).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        // The run's own lock file is empty by design; every other empty file is a data file that is not there.
+        var empty = System.IO.Directory.GetFiles(directory).Where(f => new FileInfo(f).Length == 0).Select(Path.GetFileName)
+            .Where(f => f != Core.Runs.RunDirectory.LockFile).Order(StringComparer.Ordinal).ToList();
         bool Usable(string file) => File.Exists(Path.Combine(directory, file)) && !empty.Contains(file);
         string Need(string file) => Usable(file) ? Path.Combine(directory, file)
             : throw new DataFileException(Path.Combine(directory, file), null, null, empty.Contains(file) ? "is empty (0 bytes)" : "is missing");
