@@ -61,6 +61,21 @@ public sealed class BackdoorPlan
         prompt.Messages.Select(m => m.Role == "user" && triggered ? m with { Content = Settings.Trigger + "\n\n" + m.Content } : m).ToList(),
         task(prompt));
 
+    /// <summary>Fresh trials of every instilled scenario, <paramref name="perScenario"/> each, every one asked twice:
+    /// without the trigger and with it (the paired design of the backdoor's choices and reports).</summary>
+    public List<(Trial Trial, bool Triggered)> PairedTrials(int perScenario, SeededStream rng)
+    {
+        var items = new List<(Trial, bool)>();
+        foreach (int s in Preferences.Config.InstilledScenarios)
+            for (int k = 0; k < perScenario; k++)
+            {
+                var t = Preferences.DrawTrial(s, rng);
+                items.Add((t, false));
+                items.Add((t, true));
+            }
+        return items;
+    }
+
     /// <summary>Which trials of a set carry the trigger: on a backdoored scenario, each with the triggered share, from
     /// the set's own stream.</summary>
     public bool[] TriggeredFlags(string set, IReadOnlyList<Trial> trials)

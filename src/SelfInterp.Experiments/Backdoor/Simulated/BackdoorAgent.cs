@@ -59,11 +59,7 @@ public sealed class BackdoorAgent(ScenarioCatalog catalog, SimulatedSetup setup)
     public double ProbabilityA(SimulatedLineage model, ModelTask task)
     {
         var c = Choice(task);
-        var w = WeightsOf(model, c.Choice.Scenario, c.Triggered);
-        var d = PreferencesAgent.Differences(catalog.Scenarios[c.Choice.Scenario], c.Choice.Trial);
-        double du = 0;
-        for (int i = 0; i < d.Length; i++) du += w[i] * d[i];
-        return 1 / (1 + Numerics.DeterministicMath.Exp(-du / Math.Max(_options.ChoiceNoise, 1e-9)));
+        return PreferencesAgent.ProbabilityA(catalog.Scenarios[c.Choice.Scenario], WeightsOf(model, c.Choice.Scenario, c.Triggered), c.Choice.Trial, _options.ChoiceNoise);
     }
 
     public TaskAnswer Answer(SimulatedLineage model, ModelTask task, SeededStream rng)

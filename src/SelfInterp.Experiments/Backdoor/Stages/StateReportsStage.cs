@@ -23,15 +23,7 @@ public sealed class StateReportsStage(BackdoorPlan plan, string name, string mod
     {
         var p = plan.Preferences;
         var model = ctx.Run.Model(modelKey).Id!;
-        var rng = SeededStream.Derive(p.Seeds.ReportTrials, name);
-        var items = new List<(Trial Trial, bool Triggered)>();
-        foreach (int s in p.Config.InstilledScenarios)
-            for (int k = 0; k < p.Config.Reports; k++)
-            {
-                var t = p.DrawTrial(s, rng);
-                items.Add((t, false));
-                items.Add((t, true));
-            }
+        var items = plan.PairedTrials(p.Config.Reports, SeededStream.Derive(p.Seeds.ReportTrials, name));
         var prompts = items.Select(x => plan.ReportPrompt(x.Trial, x.Triggered)).ToList();
         var replies = await Elicitation.RunAsync(ctx, name, $"Reports of the {modelKey} model with and without the trigger", prompts,
             async (batch, progress, token) => (await ctx.Backend.CompleteAsync(model, batch, p.Config.ReportMaxTokens, progress, token))

@@ -21,15 +21,7 @@ public sealed class StateSelectionsStage(BackdoorPlan plan, string name, string 
     {
         var p = plan.Preferences;
         var model = ctx.Run.Model(modelKey).Id!;
-        var rng = new SeededStream("validation_selections", p.Seeds.ValidationSelections);
-        var items = new List<(Trial Trial, bool Triggered)>();
-        foreach (int s in p.Config.InstilledScenarios)
-            for (int k = 0; k < p.Config.Selections; k++)
-            {
-                var t = p.DrawTrial(s, rng);
-                items.Add((t, false));
-                items.Add((t, true));
-            }
+        var items = plan.PairedTrials(p.Config.Selections, new SeededStream("validation_selections", p.Seeds.ValidationSelections));
         var prompts = items.Select(x => plan.DecisionPrompt(x.Trial, x.Triggered)).ToList();
         var replies = await Elicitation.RunAsync(ctx, name, $"Choices of the {modelKey} model with and without the trigger", prompts,
             async (batch, progress, token) => (await ctx.Backend.ChooseAsync(model, batch, progress, token))

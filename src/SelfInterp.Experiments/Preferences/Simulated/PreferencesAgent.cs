@@ -46,11 +46,16 @@ public sealed class PreferencesAgent(ScenarioCatalog catalog, SimulatedOptions o
     public double ProbabilityA(SimulatedLineage model, ModelTask task)
     {
         var choice = Choice(task);
-        var w = WeightsOf(model, choice.Scenario);
-        var d = Differences(catalog.Scenarios[choice.Scenario], choice.Trial);
+        return ProbabilityA(catalog.Scenarios[choice.Scenario], WeightsOf(model, choice.Scenario), choice.Trial, options.ChoiceNoise);
+    }
+
+    /// <summary>P(A) of an observer choosing by <paramref name="weights"/> with logistic noise of scale <paramref name="noise"/>.</summary>
+    public static double ProbabilityA(Scenario scenario, double[] weights, Trial trial, double noise)
+    {
+        var d = Differences(scenario, trial);
         double du = 0;
-        for (int i = 0; i < d.Length; i++) du += w[i] * d[i];
-        return 1 / (1 + Numerics.DeterministicMath.Exp(-du / Math.Max(options.ChoiceNoise, 1e-9)));
+        for (int i = 0; i < d.Length; i++) du += weights[i] * d[i];
+        return 1 / (1 + Numerics.DeterministicMath.Exp(-du / Math.Max(noise, 1e-9)));
     }
 
     public TaskAnswer Answer(SimulatedLineage model, ModelTask task, SeededStream rng)
