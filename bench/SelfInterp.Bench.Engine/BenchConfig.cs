@@ -3,7 +3,7 @@ namespace SelfInterp.Bench.Engine;
 /// <summary>The benchmark's model and workload, shared with bench/torch_reference.py.</summary>
 public static class BenchConfig
 {
-    public static readonly SelfInterp.Engine.ModelConfig Model = new()
+    public static readonly SelfInterp.Engine.Transformer.ModelConfig Model = new()
     {
         VocabSize = 1024, Dim = 192, NLayers = 4, NHeads = 6, NKvHeads = 6, MlpHidden = 512, MaxSeqLen = 128,
         RopeTheta = 10000f, NormEps = 1e-5f, TiedEmbeddings = true,

@@ -1,4 +1,4 @@
-using SelfInterp.Engine;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Bench.Engine;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Gemm;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Bench.Engine;
 
@@ -11,6 +11,7 @@ public sealed unsafe class GemmShapes
     readonly List<(int M, int N, int K, bool TA, bool TB)> _shapes;
     readonly float[] _a, _b, _c;
     public double Flops => FlopCount.Gemm(_shapes);
+    public IGemm Gemm => _gemm;
 
     public GemmShapes(IGemm gemm, List<(int M, int N, int K, bool TA, bool TB)> shapes)
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Kernels;
 using SelfInterp.Engine.Training;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Bench.Engine;
 

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using SelfInterp.Bench.Engine;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Gemm;
 using SelfInterp.Engine.Training;
 using SelfInterp.Engine.Kernels;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
 
 // Usage: SelfInterp.Bench.Engine train|profile|scoring|small [steps]
 // Prints machine-readable "key: value" lines that bench/engine.sh combines with the PyTorch run.
@@ -23,6 +24,7 @@ switch (mode)
     case "small": Small(); break;
     case "scoring": Scoring(); break;
     case "organism": Organism(); break;
+    case "organism-gemm": OrganismGemm(); break;
     default: throw new ArgumentException($"unknown mode '{mode}'");
 }
 
@@ -71,6 +73,9 @@ void Train()
     var fractions = stepTimes.Zip(gemmTimes, (st, gt) => flops / st / (gemmPass.Flops / gt)).ToList();
     Console.WriteLine($"train step / gemm GFLOP/s fraction (median of adjacent pairs): {Median(fractions):F2}");
     Console.WriteLine($"csharp training tokens/s: {tokens / step:F0}");
+    double peak = InCachePeak(gemmPass.Gemm);
+    Console.WriteLine($"gemm in-cache peak GFLOP/s: {peak:F1}");
+    Console.WriteLine($"train step share of the in-cache gemm peak: {flops / step / 1e9 / peak:F2}");
     KernelProfiler.Enabled = false;
     foreach (var (name, (ms, calls)) in KernelProfiler.Snapshot().OrderByDescending(kv => kv.Value.Ms))
         Console.WriteLine($"profile {name,-20} {ms / steps,8:F1} ms/step ({calls / steps} calls)");
@@ -135,6 +140,48 @@ unsafe void Small()
 
 // A model and workload of the organism's kind: ~2M parameters, chat prompts of ~100 tokens, loss on a short
 // answer only; then scoring of independent prompts one by one and batched.
+// The GEMM's practical peak on this CPU: a product whose operands stay in cache (480×256 by 256×256), fastest of 30.
+static double InCachePeak(IGemm gemm)
+{
+    var pass = new GemmShapes(gemm, [(480, 256, 256, false, false)]);
+    double best = double.MaxValue;
+    for (int i = 0; i < 33; i++)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        pass.Run();
+        if (i >= 3) best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+    }
+    return pass.Flops / best / 1e9;
+}
+
+// The naive organism's GEMMs of one pretraining step (256 decisions of 18 tokens, 96 reports of 59, 3,808 answer
+// tokens, d=128, hidden 384, vocab 2,267), one thread, timed by the process's CPU time (robust to other load), each
+// shape's GFLOP/s beside the in-cache peak.
+void OrganismGemm()
+{
+    int rows = 256 * 18 + 96 * 59, answers = 3808, d = 128, hid = 384, vocab = 2267;
+    var shapes = new List<(string, (int M, int N, int K, bool TA, bool TB))>
+    {
+        ("qkv", (rows, 3 * d, d, false, true)), ("wo", (rows, d, d, false, true)), ("w13", (rows, 2 * hid, d, false, true)),
+        ("w2", (rows, d, hid, false, true)), ("logits", (answers, vocab, d, false, true)),
+        ("dx qkv", (rows, d, 3 * d, false, false)), ("dx w13", (rows, d, 2 * hid, false, false)), ("dx w2", (rows, hid, d, false, false)),
+        ("dw qkv", (3 * d, d, rows, true, false)), ("dw w13", (2 * hid, d, rows, true, false)), ("dw w2", (d, hid, rows, true, false)),
+        ("dx logits", (answers, d, vocab, false, false)), ("dw logits", (vocab, d, answers, true, false)),
+    };
+    var gemm = new ManagedGemm(1);
+    Console.WriteLine($"in-cache peak GFLOP/s (1 thread): {InCachePeak(gemm):F1}");
+    foreach (var (name, shape) in shapes)
+    {
+        var pass = new GemmShapes(gemm, [shape]);
+        pass.Run();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess();
+        var t0 = cpu.TotalProcessorTime;
+        for (int i = 0; i < steps; i++) pass.Run();
+        cpu.Refresh();
+        Console.WriteLine($"organism gemm {name,-10} {shape.M}x{shape.N}x{shape.K}: {pass.Flops * steps / (cpu.TotalProcessorTime - t0).TotalSeconds / 1e9:F1} GFLOP/s (cpu time)");
+    }
+}
+
 void Organism()
 {
     var oc = new ModelConfig { VocabSize = 2000, Dim = 128, NLayers = 4, NHeads = 4, NKvHeads = 4, MlpHidden = 384, MaxSeqLen = 160 };

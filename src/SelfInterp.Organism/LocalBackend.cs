@@ -5,8 +5,9 @@ using SelfInterp.Core.Datasets;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Tasks;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Training;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Local;
 

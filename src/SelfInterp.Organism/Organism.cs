@@ -1,8 +1,8 @@
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Csv;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Checkpoints;
 using SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Local;
 

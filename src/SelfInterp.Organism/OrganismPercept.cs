@@ -4,8 +4,8 @@ using SelfInterp.Preferences.Catalog;
 using SelfInterp.Preferences.Generation;
 using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Core.Tasks;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Tokenization;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Local;
 

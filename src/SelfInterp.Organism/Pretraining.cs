@@ -4,8 +4,9 @@ using SelfInterp.Preferences.Catalog;
 using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Training;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Local;
 

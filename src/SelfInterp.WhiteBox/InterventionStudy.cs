@@ -2,7 +2,8 @@ using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Csv;
 using SelfInterp.Preferences.Generation;
 using SelfInterp.Preferences.Scenarios;
-using SelfInterp.Engine;
+using SelfInterp.Engine.HookPoints;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.WhiteBox;
 

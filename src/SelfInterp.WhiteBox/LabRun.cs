@@ -4,7 +4,7 @@ using SelfInterp.Core.Backends;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
-using SelfInterp.Engine;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.WhiteBox;
 

@@ -2,7 +2,8 @@ using SelfInterp.Backends.Local;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Preferences.Generation;
 using SelfInterp.Analysis.Layout;
-using SelfInterp.Engine;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.HookPoints;
 
 namespace SelfInterp.WhiteBox;
 

@@ -1,6 +1,7 @@
 using SelfInterp.Core.Csv;
 using SelfInterp.Preferences.Scenarios;
-using SelfInterp.Engine;
+using SelfInterp.Engine.HookPoints;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.WhiteBox;
 

@@ -1,6 +1,6 @@
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Random;
-using SelfInterp.Engine;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.WhiteBox;
 

@@ -2,7 +2,7 @@ using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Csv;
 using SelfInterp.Preferences.Scenarios;
-using SelfInterp.Engine;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.WhiteBox;
 

@@ -4,9 +4,10 @@ using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
-using SelfInterp.Engine;
 using SelfInterp.Experiments.Preferences;
 using SelfInterp.Experiments.Preferences.Prompts;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Tests;
 

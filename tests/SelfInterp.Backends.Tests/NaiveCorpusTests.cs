@@ -1,7 +1,7 @@
 using SelfInterp.Backends.Local;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Random;
-using SelfInterp.Engine;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Tests;
 

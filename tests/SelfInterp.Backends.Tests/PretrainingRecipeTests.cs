@@ -7,8 +7,8 @@ using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Checkpoints;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Tests;
 

@@ -3,8 +3,9 @@ using SelfInterp.Backends.Local;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Random;
-using SelfInterp.Engine;
 using SelfInterp.Engine.Gemm;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Backends.Tests;
 

@@ -1,4 +1,6 @@
 using SelfInterp.Engine.Checkpoints;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Tests;
 

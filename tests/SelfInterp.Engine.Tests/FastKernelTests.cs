@@ -1,6 +1,7 @@
 using SelfInterp.Engine.Gemm;
 using SelfInterp.Engine.Kernels;
 using SelfInterp.Engine.Tests.Reference;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Tests;
 

@@ -1,3 +1,7 @@
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.HookPoints;
+using SelfInterp.Engine.Transformer;
+
 namespace SelfInterp.Engine.Tests;
 
 /// <summary>Hooks on the residual stream of the one decoder block, in inference and training forward passes.</summary>

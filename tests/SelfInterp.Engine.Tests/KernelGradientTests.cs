@@ -1,4 +1,5 @@
 using SelfInterp.Engine.Tests.Reference;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Tests;
 

@@ -1,3 +1,6 @@
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
+
 namespace SelfInterp.Engine.Tests;
 
 /// <summary>The optional learned absolute position table: its gradient, and inference paths that agree with

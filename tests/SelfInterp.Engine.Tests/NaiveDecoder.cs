@@ -1,3 +1,6 @@
+using SelfInterp.Engine.HookPoints;
+using SelfInterp.Engine.Transformer;
+
 namespace SelfInterp.Engine.Tests;
 
 /// <summary>An independent, plain-loop forward of one sequence in double precision, written from the model's

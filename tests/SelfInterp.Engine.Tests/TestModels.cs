@@ -1,3 +1,6 @@
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
+
 namespace SelfInterp.Engine.Tests;
 
 public static class TestModels

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using SelfInterp.Engine.Checkpoints;
 using SelfInterp.Engine.Training;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Tests;
 

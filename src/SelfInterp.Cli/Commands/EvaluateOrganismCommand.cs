@@ -23,7 +23,7 @@ public static class EvaluateOrganismCommand
         };
         var preset = new Option<string>("--preset") { Description = "quick (20 + 20 scenarios) or paper (100 + 100).", DefaultValueFactory = _ => "paper" };
         var options = new Option<string[]>("--option") { Description = "Run option KEY=VALUE for every run (repeatable), e.g. instill_method=lora.", AllowMultipleArgumentsPerToken = false };
-        var threads = new Option<int>("--threads") { Description = "Threads of pretraining (its bytes are reproducible for a given count).", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads of pretraining (the bytes are the same at any count).", DefaultValueFactory = _ => 1 };
         var command = new Command("evaluate-organism", "Pretrain a recipe at several seeds and/or take given organisms, run the paper's protocol on each at several run seeds, and tabulate every measure with its spread across seeds.");
         foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads }) command.Options.Add(o);
         command.SetAction(async (p, ct) =>

@@ -15,7 +15,7 @@ public static class PretrainCommand
         var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive or reporter. Default: naive, the organism `run` uses by default." };
         var seed = new Option<ulong?>("--seed") { Description = "Override the recipe's seed (another pretraining seed of the same recipe)." };
         var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
-        var threads = new Option<int>("--threads") { Description = "Threads (results are reproducible for a given count).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Threads (the bytes are the same at any count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("pretrain", "Train the model organism from scratch on a corpus generated from the catalog.");
         foreach (var o in new Option[] { outDir, recipe, seed, steps, threads }) command.Options.Add(o);
         command.SetAction((p, ct) =>

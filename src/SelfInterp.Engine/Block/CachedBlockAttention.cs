@@ -1,4 +1,7 @@
-namespace SelfInterp.Engine;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
+
+namespace SelfInterp.Engine.Block;
 
 /// <summary>Inference's attention for the decoder block: rotary positions, the new keys and values appended
 /// to the KV cache, then the new queries against everything cached (a shared prefix included).</summary>

@@ -1,4 +1,7 @@
-namespace SelfInterp.Engine;
+using SelfInterp.Engine.HookPoints;
+using SelfInterp.Engine.Transformer;
+
+namespace SelfInterp.Engine.Block;
 
 /// <summary>How a block's attention sees keys: over the batch itself (training, keeping probabilities for the
 /// backward) or against a KV cache (inference). Rotates q and k in qkv, writes output [n, QDim].</summary>

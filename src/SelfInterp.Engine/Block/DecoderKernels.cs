@@ -1,6 +1,7 @@
 using SelfInterp.Engine.Kernels;
+using SelfInterp.Engine.Transformer;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Block;
 
 /// <summary>The kernels of a decoder pass, bound to one model (its GEMM, threads, norm epsilon and adapters).
 /// Plain calls; <see cref="TimedDecoderKernels"/> decorates every one with timing, so the passes themselves

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using SelfInterp.Engine.Kernels;
+using SelfInterp.Engine.Transformer;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Block;
 
 /// <summary>Every kernel of <see cref="DecoderKernels"/>, timed into <see cref="KernelProfiler"/> (as Llm.cs's
 /// timed variant decorates its plain one).</summary>

@@ -1,6 +1,6 @@
 using SelfInterp.Engine.Kernels;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Block;
 
 /// <summary>Training's attention for the decoder block: rotary positions, then causal attention over the
 /// batch itself, keeping each layer's probabilities for its backward.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Checkpoints;
 

@@ -39,28 +39,45 @@ public sealed unsafe class ManagedGemm : IGemm
         // Small products are not worth waking another thread for.
         int workers = (long)m * n * k < 64L * 64 * 64 ? 1 : _threads;
         int nTiles = (n + NC - 1) / NC, mc = TileRows(m, nTiles, workers);
-        int tiles = (m + mc - 1) / mc * nTiles;
-        workers = Math.Min(workers, tiles);
-        // One dispatch per product: each worker takes whole tiles of C and runs every k-slice of them itself,
-        // packing its own panels, so no thread waits on another between slices.
+        int rowTiles = (m + mc - 1) / mc;
+        workers = Math.Min(workers, rowTiles * nTiles);
+        // A row-major A without a scale is read in place, six rows at a time: packing it cost as much as the product
+        // when C is narrow (128 columns). Only a tile's last, partial panel of rows is packed (zero-padded).
+        bool direct = !transA && alpha == 1;
+        // One dispatch per product: each worker takes whole tiles of C (tile row·nTiles + block goes to worker tile mod
+        // workers) and runs every k-slice of them itself, so no thread waits on another between slices. A worker packs
+        // a slice of a column block of B once and sweeps all its row tiles of that block with it; each element of C
+        // still sees the slices in order, so this changes no value, only how often B is packed.
         RunParallel(workers, w =>
         {
             Grow(ref t_packA, (long)mc * KC);
             Grow(ref t_packB, (long)NC * KC);
             fixed (float* packA = t_packA, packB = t_packB)
-                for (int t = w; t < tiles; t += workers)
+                for (int j0 = 0; j0 < n; j0 += NC)
                 {
-                    int i0 = t / nTiles * mc, j0 = t % nTiles * NC;
-                    int rows = Math.Min(mc, m - i0), cols = Math.Min(NC, n - j0);
+                    int block = j0 / NC, cols = Math.Min(NC, n - j0);
+                    bool Mine(int it) => ((long)it * nTiles + block) % workers == w;
+                    if (!Enumerable.Range(0, Math.Min(workers, rowTiles)).Any(Mine)) continue;
                     for (int p0 = 0; p0 < k; p0 += KC)
                     {
                         int kc = Math.Min(KC, k - p0);
                         for (int jp = 0; jp < cols; jp += NR) PackB(b, ldb, transB, p0, kc, j0 + jp, n, packB + (long)jp * kc);
-                        for (int ip = 0; ip < rows; ip += MR) PackA(a, lda, transA, p0, kc, i0 + ip, m, alpha, packA + (long)ip * kc);
-                        for (int jp = 0; jp < cols; jp += NR)
+                        for (int it = 0; it < rowTiles; it++)
+                        {
+                            if (!Mine(it)) continue;
+                            int i0 = it * mc, rows = Math.Min(mc, m - i0);
                             for (int ip = 0; ip < rows; ip += MR)
-                                Tile(packA + (long)ip * kc, packB + (long)jp * kc, kc, c + (long)(i0 + ip) * ldc + j0 + jp, ldc,
-                                    Math.Min(MR, rows - ip), Math.Min(NR, cols - jp));
+                                if (!(direct && rows - ip >= MR)) PackA(a, lda, transA, p0, kc, i0 + ip, m, alpha, packA + (long)ip * kc);
+                            for (int jp = 0; jp < cols; jp += NR)
+                                for (int ip = 0; ip < rows; ip += MR)
+                                {
+                                    var panel = direct && rows - ip >= MR
+                                        ? new APanel(a + (long)(i0 + ip) * lda + p0, lda, 1)
+                                        : new APanel(packA + (long)ip * kc, 1, MR);
+                                    Tile(panel, packB + (long)jp * kc, kc, c + (long)(i0 + ip) * ldc + j0 + jp, ldc,
+                                        Math.Min(MR, rows - ip), Math.Min(NR, cols - jp));
+                                }
+                        }
                     }
                 }
         });
@@ -164,8 +181,17 @@ public sealed unsafe class ManagedGemm : IGemm
         }
     }
 
+    /// <summary>MR rows of op(A) over a k-slice: element (r, p) at Start[r·RowStride + p·KStride] (packed: 1, MR;
+    /// read in place from row-major A: lda, 1).</summary>
+    readonly struct APanel(float* start, long rowStride, int kStride)
+    {
+        public readonly float* Start = start;
+        public readonly long RowStride = rowStride;
+        public readonly int KStride = kStride;
+    }
+
     /// <summary>C[mr×nr] continues its chains over this slice; a partial edge tile runs them in a scratch tile.</summary>
-    static void Tile(float* a, float* b, int kc, float* c, int ldc, int mr, int nr)
+    static void Tile(APanel a, float* b, int kc, float* c, int ldc, int mr, int nr)
     {
         if (mr == MR && nr == NR)
         {
@@ -180,29 +206,32 @@ public sealed unsafe class ManagedGemm : IGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Kernel(float* a, float* b, int kc, float* c, int ldc)
+    static void Kernel(APanel a, float* b, int kc, float* c, int ldc)
     {
         if (NR == 32) Kernel512(a, b, kc, c, ldc);
         else Kernel256(a, b, kc, c, ldc);
     }
 
     /// <summary>6×32 micro-kernel for CPUs with 512-bit vectors: 12 zmm accumulators loaded from C, the same chains.</summary>
-    static void Kernel512(float* a, float* b, int kc, float* c, int ldc)
+    static void Kernel512(APanel panel, float* b, int kc, float* c, int ldc)
     {
+        float* a0 = panel.Start, a1 = a0 + panel.RowStride, a2 = a1 + panel.RowStride, a3 = a2 + panel.RowStride,
+            a4 = a3 + panel.RowStride, a5 = a4 + panel.RowStride;
+        int ks = panel.KStride;
         float* c1 = c + ldc, c2 = c + 2L * ldc, c3 = c + 3L * ldc, c4 = c + 4L * ldc, c5 = c + 5L * ldc;
         Vector512<float> c00 = Vector512.Load(c), c01 = Vector512.Load(c + 16), c10 = Vector512.Load(c1), c11 = Vector512.Load(c1 + 16),
             c20 = Vector512.Load(c2), c21 = Vector512.Load(c2 + 16), c30 = Vector512.Load(c3), c31 = Vector512.Load(c3 + 16),
             c40 = Vector512.Load(c4), c41 = Vector512.Load(c4 + 16), c50 = Vector512.Load(c5), c51 = Vector512.Load(c5 + 16);
-        for (int p = 0; p < kc; p++)
+        for (int p = 0, q = 0; p < kc; p++, q += ks)
         {
             var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += MR; b += 32;
+            var x = Vector512.Create(a0[q]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[q]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[q]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[q]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[q]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[q]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            b += 32;
         }
         c00.Store(c); c01.Store(c + 16); c10.Store(c1); c11.Store(c1 + 16); c20.Store(c2); c21.Store(c2 + 16);
         c30.Store(c3); c31.Store(c3 + 16); c40.Store(c4); c41.Store(c4 + 16); c50.Store(c5); c51.Store(c5 + 16);
@@ -210,22 +239,25 @@ public sealed unsafe class ManagedGemm : IGemm
 
     /// <summary>6×16 micro-kernel: 12 ymm accumulators loaded from C, per k two B loads, six A broadcasts and
     /// twelve fused multiply-adds, stored back.</summary>
-    static void Kernel256(float* a, float* b, int kc, float* c, int ldc)
+    static void Kernel256(APanel panel, float* b, int kc, float* c, int ldc)
     {
+        float* a0 = panel.Start, a1 = a0 + panel.RowStride, a2 = a1 + panel.RowStride, a3 = a2 + panel.RowStride,
+            a4 = a3 + panel.RowStride, a5 = a4 + panel.RowStride;
+        int ks = panel.KStride;
         float* c1 = c + ldc, c2 = c + 2L * ldc, c3 = c + 3L * ldc, c4 = c + 4L * ldc, c5 = c + 5L * ldc;
         Vector256<float> c00 = Vector256.Load(c), c01 = Vector256.Load(c + 8), c10 = Vector256.Load(c1), c11 = Vector256.Load(c1 + 8),
             c20 = Vector256.Load(c2), c21 = Vector256.Load(c2 + 8), c30 = Vector256.Load(c3), c31 = Vector256.Load(c3 + 8),
             c40 = Vector256.Load(c4), c41 = Vector256.Load(c4 + 8), c50 = Vector256.Load(c5), c51 = Vector256.Load(c5 + 8);
-        for (int p = 0; p < kc; p++)
+        for (int p = 0, q = 0; p < kc; p++, q += ks)
         {
             var b0 = Vector256.Load(b); var b1 = Vector256.Load(b + 8);
-            var x = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += MR; b += 16;
+            var x = Vector256.Create(a0[q]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[q]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[q]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[q]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[q]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[q]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            b += 16;
         }
         c00.Store(c); c01.Store(c + 8); c10.Store(c1); c11.Store(c1 + 8); c20.Store(c2); c21.Store(c2 + 8);
         c30.Store(c3); c31.Store(c3 + 8); c40.Store(c4); c41.Store(c4 + 8); c50.Store(c5); c51.Store(c5 + 8);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Kernels;
 

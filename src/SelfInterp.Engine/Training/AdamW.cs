@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Training;
 

@@ -1,3 +1,5 @@
+using SelfInterp.Engine.Transformer;
+
 namespace SelfInterp.Engine.Training;
 
 /// <summary>Deterministic mini-batches over prompt/completion examples: each epoch is a seeded shuffle

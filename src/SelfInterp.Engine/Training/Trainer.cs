@@ -1,4 +1,5 @@
 using SelfInterp.Engine.Kernels;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Training;
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Tests.Reference;
 

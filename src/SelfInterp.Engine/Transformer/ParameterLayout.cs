@@ -1,4 +1,4 @@
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 /// <summary>One named tensor inside a flat parameter block.</summary>
 public sealed record TensorSlot(string Name, long Offset, int[] Shape)

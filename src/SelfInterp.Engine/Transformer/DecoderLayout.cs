@@ -1,4 +1,4 @@
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 /// <summary>Offsets of one decoder layer's tensors in the parameter block.</summary>
 /// <remarks>wq|wk|wv are adjacent so they act as one fused [QkvDim, Dim] matrix; w1|w3 (gate|up) likewise

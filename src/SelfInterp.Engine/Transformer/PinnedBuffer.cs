@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 /// <summary>A growable float buffer on the pinned heap, so kernels can hold raw pointers into it.</summary>
 internal sealed unsafe class PinnedBuffer

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.HookPoints;
 
 /// <summary>Hooks on the residual stream for one or more passes (inference or training forward): read
 /// activations (<see cref="Record"/>, a run-with-cache) or add to / replace them at chosen (sequence, position)

@@ -1,4 +1,4 @@
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 /// <summary>A right-padded training batch: tokens [Size, SeqLen], a next-token target per position
 /// (<see cref="IgnoreIndex"/> where no loss is taken, including all padding; <see cref="AnyOf"/> for "any token of

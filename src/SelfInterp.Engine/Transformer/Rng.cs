@@ -1,6 +1,6 @@
 using SelfInterp.Numerics;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 /// <summary>A small, version-stable random stream (SplitMix64) derived from a seed and a stream name, so every
 /// random draw in the engine is reproducible byte for byte across runtimes.</summary>

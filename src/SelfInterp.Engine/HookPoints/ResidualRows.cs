@@ -1,4 +1,4 @@
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.HookPoints;
 
 /// <summary>The residual stream at a hook point during one pass: rows [Rows, Dim], each tagged with the
 /// sequence it belongs to (the prompt's index in the call, −1 for a shared prefix) and its position in that

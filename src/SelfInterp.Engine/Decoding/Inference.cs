@@ -1,6 +1,9 @@
 using SelfInterp.Engine.Kernels;
+using SelfInterp.Engine.Block;
+using SelfInterp.Engine.HookPoints;
+using SelfInterp.Engine.Transformer;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Decoding;
 
 /// <summary>Inference over a model: full logits, next-token log-probabilities of candidate tokens, scoring of
 /// many prompts that share a prefix (the prefix runs once into a KV cache), and greedy generation with a KV

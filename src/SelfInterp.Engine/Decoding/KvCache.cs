@@ -1,4 +1,6 @@
-namespace SelfInterp.Engine;
+using SelfInterp.Engine.Transformer;
+
+namespace SelfInterp.Engine.Decoding;
 
 /// <summary>Keys and values of past positions for a batch of sequences, per layer: [layer][seq][pos][kvDim].
 /// A cache may sit on top of a shared <see cref="Prefix"/> cache (batch 1) whose positions every sequence

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using SelfInterp.Engine.Gemm;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 /// <summary>The four projection groups of a layer that carry LoRA adapters.</summary>
 public enum ProjectionGroup { Qkv = 0, Output = 1, GateUp = 2, Down = 3 }

@@ -3,7 +3,7 @@ using SelfInterp.Engine.Gemm;
 using SelfInterp.Engine.Kernels;
 using static SelfInterp.Engine.Kernels.AttentionTiles;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Decoding;
 
 /// <summary>Attention of new query rows against a KV cache: a shared prefix first, then each sequence's own
 /// positions up to and including the query's. Every query of every sequence sees the same prefix keys, so the

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.HookPoints;
 
 /// <summary>Where on the residual stream a hook sits: after the embedding, or before a block (resid_pre),
 /// between its attention and MLP (resid_mid), or after it (resid_post).</summary>

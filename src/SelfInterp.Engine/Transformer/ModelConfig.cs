@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 /// <summary>Shape of a Llama-style decoder; serialised as config.json with snake_case keys.</summary>
 public sealed record ModelConfig

@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using SelfInterp.Engine.Gemm;
 using SelfInterp.Engine.Kernels;
+using SelfInterp.Engine.Block;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 /// <summary>How a model runs: thread count and GEMM (default: OpenBLAS if present, else managed SIMD).</summary>
 public sealed record ModelOptions

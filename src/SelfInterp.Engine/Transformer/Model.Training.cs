@@ -1,6 +1,8 @@
 using SelfInterp.Engine.Kernels;
+using SelfInterp.Engine.Block;
+using SelfInterp.Engine.HookPoints;
 
-namespace SelfInterp.Engine;
+namespace SelfInterp.Engine.Transformer;
 
 public sealed unsafe partial class Model
 {
