@@ -1,7 +1,7 @@
 using System.CommandLine;
 using SelfInterp.Cli.Commands;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Runs;

@@ -4,6 +4,7 @@ using SelfInterp.Core.Backends;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments.Backdoor;
 using SelfInterp.Experiments.Behavior;
 using SelfInterp.Experiments.CrossPrediction;
 using SelfInterp.Experiments.Preferences;
@@ -15,15 +16,16 @@ public static class ExperimentCatalog
 {
     public const string Default = PreferencesExperiment.ExperimentName;
 
-    public static IReadOnlyList<IExperiment> All { get; } = [new PreferencesExperiment(), new CrossPredictionExperiment(), new BehaviorExperiment()];
+    public static IReadOnlyList<IExperiment> All { get; } = [new PreferencesExperiment(), new CrossPredictionExperiment(), new BehaviorExperiment(), new BackdoorExperiment()];
 
     public static IExperiment Get(string name) =>
         All.FirstOrDefault(e => e.Name == name)
         ?? throw new UsageException($"unknown experiment '{name}' (known: {string.Join(", ", All.Select(e => e.Name))})");
 
     /// <summary>
-    /// Analyses a directory: a run of ours by its experiment (run.json names it); anything else (the authors'
-    /// published files, a run copied without its manifest) by the paper's analysis.
+    /// Analyses a directory: a run of ours by its experiment (run.json names it); a folder in the authors' backdoor
+    /// layout (scenarios.csv with has_flips) by the backdoor analysis; anything else (the authors' published files, a
+    /// run copied without its manifest) by the paper's analysis.
     /// </summary>
     /// <param name="options">For the paper's analysis (where the scenario and weight files are, for instance).</param>
     public static ExperimentOutcome Analyze(string directory, AnalysisOptions? options = null)
@@ -35,6 +37,7 @@ public static class ExperimentCatalog
                 throw new UsageException($"{manifest}: --out is for directories in the paper layout; the '{config.Experiment}' experiment writes its analysis into its run directory");
             return Get(config.Experiment).Open(config, directory).Analyze(directory);
         }
+        if (BackdoorData.IsBackdoorLayout(directory)) return BackdoorRun.Analyze(directory, options ?? AnalysisOptions.Default);
         return PreferencesRun.Outcome(directory, Analyzer.Analyze(directory, options), "", outputDirectory: options?.OutputDirectory);
     }
 

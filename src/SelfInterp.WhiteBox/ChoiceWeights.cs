@@ -1,6 +1,6 @@
 using SelfInterp.Analysis.Statistics;
-using SelfInterp.Core.Generation;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Generation;
+using SelfInterp.Preferences.Scenarios;
 
 namespace SelfInterp.WhiteBox;
 

@@ -1,7 +1,7 @@
 using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Generation;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Generation;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Engine.HookPoints;
 using SelfInterp.Engine.Transformer;
 

@@ -1,5 +1,5 @@
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 

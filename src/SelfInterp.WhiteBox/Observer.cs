@@ -1,6 +1,6 @@
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Engine.Decoding;
 using SelfInterp.Engine.HookPoints;

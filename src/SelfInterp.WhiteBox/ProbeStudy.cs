@@ -1,5 +1,5 @@
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Engine.HookPoints;
 using SelfInterp.Engine.Transformer;
 
@@ -41,7 +41,7 @@ public static class ProbeStudy
     /// <summary>A model's data on the lab's trials: choice weights, decision logits and activations.</summary>
     public sealed class ModelData
     {
-        public required Dictionary<int, List<Core.Generation.Trial>> Trials { get; init; }
+        public required Dictionary<int, List<Preferences.Generation.Trial>> Trials { get; init; }
         public required Dictionary<int, double[]> Logits { get; init; }
         /// <summary>Choice weights on the paper's scale (largest |weight| 100).</summary>
         public required Dictionary<int, double[]> Weights { get; init; }

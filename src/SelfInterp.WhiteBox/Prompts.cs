@@ -1,5 +1,5 @@
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
 namespace SelfInterp.WhiteBox;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.Random;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Experiments.Preferences;
 
 namespace SelfInterp.WhiteBox;

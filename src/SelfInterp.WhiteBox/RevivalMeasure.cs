@@ -1,4 +1,4 @@
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
 namespace SelfInterp.WhiteBox;
 

@@ -1,7 +1,7 @@
 using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.WhiteBox;

@@ -3,7 +3,7 @@ using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends.Local;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Random;
@@ -72,7 +72,7 @@ public class FineTunedIdentityTests(TinyOrganism tiny) : IClassFixture<TinyOrgan
     {
         var dir = Directory.CreateTempSubdirectory("identity").FullName;
         var models = Path.Combine(dir, "models");
-        var backend = new SimulatedBackend(Catalog, new PreferencesCodec(Catalog, PromptTemplates.Default), new SimulatedOptions(), models, 7);
+        var backend = new SimulatedBackend(new PreferencesCodec(Catalog, PromptTemplates.Default), new Dictionary<string, string>(), models, 7);
         string colon = await backend.FineTuneAsync(Request(dir, "st:ale", Decisions(false), baseModel: SimulatedBackend.BaseModelId), null, default);
         string underscore = await backend.FineTuneAsync(Request(dir, "st_ale", Decisions(false), baseModel: SimulatedBackend.BaseModelId), null, default);
         Assert.NotEqual(FineTunedModelId.DirectoryName(colon), FineTunedModelId.DirectoryName(underscore));
@@ -84,7 +84,7 @@ public class FineTunedIdentityTests(TinyOrganism tiny) : IClassFixture<TinyOrgan
         }
         // An id with a known hash but another prefix is not that model.
         var forged = "ft:simulated-base:other:" + colon.Split(':')[^1];
-        Assert.Throws<UsageException>(() => new SimulatedBackend(Catalog, new PreferencesCodec(Catalog, PromptTemplates.Default), new SimulatedOptions(), models, 7).Model(forged));
+        Assert.Throws<UsageException>(() => new SimulatedBackend(new PreferencesCodec(Catalog, PromptTemplates.Default), new Dictionary<string, string>(), models, 7).Model(forged));
     }
 
     [Fact]

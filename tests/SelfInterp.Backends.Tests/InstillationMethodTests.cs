@@ -1,6 +1,6 @@
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;

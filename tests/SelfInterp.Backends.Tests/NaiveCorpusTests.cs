@@ -1,5 +1,5 @@
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Random;
 using SelfInterp.Engine.Transformer;
 

@@ -1,7 +1,7 @@
 using SelfInterp.Experiments;
 using SelfInterp.Backends.Local;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Pipeline;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Random;
 using SelfInterp.Engine.Gemm;

@@ -1,10 +1,11 @@
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences;
+using SelfInterp.Experiments.Preferences.Simulated;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 
@@ -12,13 +13,15 @@ namespace SelfInterp.Backends.Tests;
 
 public class SimulatedBackendTests
 {
-    private static (SimulatedBackend Backend, PreferencesPlan Plan) Make(SimulatedOptions options)
+    private static (SimulatedBackend Backend, PreferencesPlan Plan) Make(params (string Key, string Value)[] options)
     {
         var plan = PreferencesPlan.Create(PreferencesExperiment.Config("quick"));
-        var backend = new SimulatedBackend(plan.Catalog, new PreferencesCodec(plan.Catalog, plan.Prompts), options,
+        var backend = new SimulatedBackend(new PreferencesCodec(plan.Catalog, plan.Prompts), options.ToDictionary(o => o.Key, o => o.Value),
             Directory.CreateTempSubdirectory().FullName, 1);
         return (backend, plan);
     }
+
+    private static PreferencesAgent Agent(SimulatedBackend backend) => Assert.IsType<PreferencesAgent>(Assert.Single(backend.Agents));
 
     private static List<TrainingExample> Examples(PreferencesPlan plan, int scenario, int n, SeededStream rng) =>
         Enumerable.Range(0, n).Select(_ =>
@@ -30,11 +33,11 @@ public class SimulatedBackendTests
     [Fact]
     public async Task Fine_tuning_recovers_target_weights_and_perfect_reports_state_them()
     {
-        var (backend, plan) = Make(new SimulatedOptions(ReportNoise: 0));
+        var (backend, plan) = Make(("report_noise", "0"));
         var rng = new SeededStream("t", 1);
         var examples = Examples(plan, 0, 400, rng);
         var id = await backend.FineTuneAsync(new FineTuneRequest(SimulatedBackend.BaseModelId, "instilled", "", null, examples, 7), null, default);
-        var learned = backend.WeightsOf(backend.Model(id), 0);
+        var learned = Agent(backend).WeightsOf(backend.Lineage(id), 0);
         var target = plan.TargetWeights(0);
         for (int i = 0; i < 5; i++) Assert.InRange(learned[i], target[i] - 15, target[i] + 15);
 
@@ -46,7 +49,7 @@ public class SimulatedBackendTests
     [Fact]
     public async Task Text_only_prompts_get_the_same_answers_as_prompts_with_structure()
     {
-        var (backend, plan) = Make(new SimulatedOptions());
+        var (backend, plan) = Make();
         var rng = new SeededStream("t", 2);
         var prompts = Enumerable.Range(0, 20).Select(_ => plan.DecisionPrompt(plan.DrawTrial(3, rng))).ToList();
         var withMeta = await backend.ChooseAsync(SimulatedBackend.BaseModelId, prompts, null, default);
@@ -57,9 +60,9 @@ public class SimulatedBackendTests
     [Fact]
     public async Task Itraining_shrinks_report_noise()
     {
-        var (backend, plan) = Make(new SimulatedOptions(ReportNoise: 40, ItrainingNoiseFactor: 0.25));
+        var (backend, plan) = Make(("report_noise", "40"), ("itraining_noise_factor", "0.25"));
         var id = await backend.FineTuneAsync(new FineTuneRequest(SimulatedBackend.BaseModelId, "itrained", "", null, [ReportExample(plan)], 3), null, default);
-        Assert.Equal(10, backend.Model(id).ReportNoise);
+        Assert.Equal(10, Agent(backend).ReportNoiseOf(backend.Lineage(id)));
     }
 
     private static TrainingExample ReportExample(PreferencesPlan plan) =>
@@ -68,7 +71,7 @@ public class SimulatedBackendTests
     [Fact]
     public async Task Unknown_model_is_a_clear_error()
     {
-        var (backend, plan) = Make(new SimulatedOptions());
+        var (backend, plan) = Make();
         var e = await Assert.ThrowsAsync<UsageException>(() => backend.ChooseAsync("gpt-9", [plan.DecisionPrompt(plan.DrawTrial(0, new SeededStream("x", 1)))], null, default));
         Assert.Contains("gpt-9", e.Message);
     }

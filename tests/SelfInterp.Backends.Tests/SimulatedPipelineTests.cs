@@ -3,7 +3,7 @@ using SelfInterp.Experiments.Preferences;
 using SelfInterp.Experiments;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 
 namespace SelfInterp.Cli.Tests;
 

@@ -294,7 +294,7 @@ public static class TinyOrganism
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
         SelfInterp.Backends.Local.Pretraining.Run(SelfInterp.Backends.Local.OrganismRecipe.Tiny,
-            SelfInterp.Core.Catalog.ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
+            SelfInterp.Preferences.Catalog.ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
         return dir;
     });
 }

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SelfInterp.Backends;
@@ -5,7 +6,7 @@ using SelfInterp.Backends.ChatClient;
 using SelfInterp.Backends.FineTuning;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences;

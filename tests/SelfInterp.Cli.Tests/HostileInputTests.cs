@@ -305,7 +305,7 @@ public class HostileInputTests
         var (code, stdout, _) = Run("scenarios", "list");
         Assert.Equal(0, code);
         var lines = stdout.TrimEnd().Split('\n');
-        Assert.Equal(Core.Catalog.ScenarioCatalog.Embedded().Scenarios.Count, lines.Length);
+        Assert.Equal(Preferences.Catalog.ScenarioCatalog.Embedded().Scenarios.Count, lines.Length);
         Assert.Matches(@"^\s+0  condo_purchase\s+Which condo", lines[0]);
 
         var (jcode, json, _) = Run("scenarios", "list", "--json");

@@ -1,4 +1,4 @@
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 
 namespace SelfInterp.Core.Tests;
 

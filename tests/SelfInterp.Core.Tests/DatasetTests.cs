@@ -1,9 +1,9 @@
 using System.Globalization;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Core.Runs;

@@ -1,7 +1,7 @@
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.Random;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
 namespace SelfInterp.Core.Tests;
 

@@ -1,6 +1,7 @@
+using SelfInterp.Experiments;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
@@ -83,7 +84,7 @@ public class StageGraphTests
         var dir = Directory.CreateTempSubdirectory("refuse").FullName;
         var config = new RunConfig { Backend = backend, BaseModel = "m" };
         var experiment = new RatingExperiment();
-        var model = SelfInterp.Backends.BackendFactory.Create(config, experiment.Catalog, experiment, dir);
+        var model = SelfInterp.Experiments.BackendFactory.Create(config, experiment.Catalog, experiment, dir);
         var run = RunDirectory.OpenOrCreate(Path.Combine(dir, "run"), config);
         var e = await Assert.ThrowsAsync<UsageException>(() => Runner.RunAsync(run, experiment, model, SilentProgress.Instance, default));
         Assert.Contains($"the {backend} backend cannot serve the 'rating' experiment: it does not answer ScoreTask tasks", e.Message);

@@ -38,7 +38,7 @@ public sealed class BehaviorThroughServeTests
         using var run = RunDirectory.OpenOrCreate(dir, config);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var planned = await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, cts.Token,
-            p => backend(run) ?? Backends.BackendFactory.Create(config, p.Catalog, p.Codec, run.Path));
+            p => backend(run) ?? Experiments.BackendFactory.Create(config, p.Catalog, p.Codec, run.Path));
         planned.Analyze(run.Path);
         return dir;
     }

@@ -1,3 +1,4 @@
+using SelfInterp.Experiments;
 using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Backends;
 using SelfInterp.Backends.OpenAI;

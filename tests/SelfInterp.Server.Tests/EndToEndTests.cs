@@ -2,7 +2,7 @@ using SelfInterp.Experiments.Preferences;
 using SelfInterp.Experiments;
 using System.Globalization;
 using SelfInterp.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 

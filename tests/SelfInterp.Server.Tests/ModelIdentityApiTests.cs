@@ -22,7 +22,7 @@ public sealed class ModelIdentityApiTests
         return string.Concat(Enumerable.Range(0, 40).Select(k =>
         {
             var trial = Plan.DrawTrial(k % 2, rng);
-            bool a = Core.Generation.Utility.Choice(Plan.Scenario(k % 2), Plan.TargetWeights(k % 2), trial) == 'A';
+            bool a = Preferences.Generation.Utility.Choice(Plan.Scenario(k % 2), Plan.TargetWeights(k % 2), trial) == 'A';
             return ChatJsonl.Line(new TrainingExample(Plan.DecisionPrompt(trial), a ^ flipped ? "A" : "B")) + "\n";
         }));
     }

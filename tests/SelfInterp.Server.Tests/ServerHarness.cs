@@ -1,7 +1,8 @@
+using SelfInterp.Experiments;
 using SelfInterp.Backends;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Backends.OpenAI;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences;

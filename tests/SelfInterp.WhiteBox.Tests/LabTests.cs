@@ -1,3 +1,4 @@
+using SelfInterp.Experiments;
 using SelfInterp.Backends;
 using SelfInterp.Backends.Local;
 using SelfInterp.Analysis.Layout;

@@ -1,5 +1,5 @@
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Experiments.Preferences;
 
 namespace SelfInterp.WhiteBox.Tests;

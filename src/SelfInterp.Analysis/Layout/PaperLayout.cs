@@ -33,7 +33,7 @@ public static class PaperLayout
 
     public const string SelectionsSuffix = "_instilled_selections.csv";
 
-    public static readonly string[] ScenarioColumns = Core.Catalog.CatalogReader.ScenarioColumns;
+    public static readonly string[] ScenarioColumns = Preferences.Catalog.CatalogReader.ScenarioColumns;
 
     public static readonly string[] WeightColumns = ["scenario", "attr1", "attr2", "attr3", "attr4", "attr5"];
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
 namespace SelfInterp.Analysis.Layout;
 

@@ -2,7 +2,7 @@ using SelfInterp.Analysis.Data;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
 using SelfInterp.Analysis.Layout;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 
 namespace SelfInterp.Analysis.Report;
 

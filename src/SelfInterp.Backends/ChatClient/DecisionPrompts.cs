@@ -10,5 +10,5 @@ namespace SelfInterp.Backends.ChatClient;
 public static class DecisionPrompts
 {
     public static Func<ChatPrompt, bool> Classifier(ITaskCodec codec) =>
-        prompt => codec.Decode(prompt) is AttributeChoiceTask or TraitChoiceTask;
+        prompt => codec.Decode(prompt) is { IsChoice: true };
 }

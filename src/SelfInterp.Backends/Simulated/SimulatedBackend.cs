@@ -1,74 +1,69 @@
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
-using SelfInterp.Core.Scenarios;
 using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Backends.Simulated;
 
 /// <summary>
-/// An ideal observer, honest about what it is: no language model at all. Its base model holds random native
-/// weights for every scenario; "fine-tuning" on decisions fits each scenario's weights by regularised logistic
-/// regression on the examples; it chooses by its weights with logistic noise and reports its weights plus
-/// Gaussian noise, which introspection training shrinks. It runs the whole protocol in seconds, shows the
-/// measurement's noise ceiling, and tests the orchestration without a real model. On behavioural traits it is a
-/// <see cref="TraitAgent"/>: behaviour learnt from the fine-tuning data, self-reports sampled from it.
-/// Every draw is seeded by the model id and the prompt, so answers do not depend on batching or resumption.
+/// No language model at all: a host of the agents an experiment brings (<see cref="ISimulatedSubject"/>), each an
+/// ideal subject of that experiment's tasks. "Fine-tuning" asks the agent that serves the examples' tasks what the
+/// new model learns; a choice is drawn from the agent's P(A); a text reply is the agent's answer as the experiment's
+/// codec words it, or, at <see cref="SimulatedOptions.BadReportRate"/>, no answer at all. It runs a protocol in
+/// seconds, shows the measurement's noise ceiling, and tests the orchestration without a real model. Every draw is
+/// seeded by the model id and the prompt, so answers do not depend on batching or resumption.
 /// </summary>
-public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, SimulatedOptions options, string modelsDirectory, ulong nativeSeed) : IModelBackend
+public sealed class SimulatedBackend : IModelBackend
 {
     public const string BaseModelId = "simulated-base";
     public string Name => "simulated";
-    public IReadOnlyCollection<Type>? ServedTasks =>
-    [
-        typeof(AttributeChoiceTask), typeof(WeightReportTask),
-        typeof(TraitChoiceTask), typeof(SelfRatingTask), typeof(SelfDescriptionTask), typeof(SelfReportChoiceTask), typeof(TriggerDependenceTask),
-    ];
+    public IReadOnlyCollection<Type>? ServedTasks { get; }
+
+    /// <summary>The agents it hosts: those the experiment's codec brings.</summary>
+    public IReadOnlyList<ISimulatedAgent> Agents { get; }
+
+    private readonly ITaskCodec _codec;
+    private readonly SimulatedOptions _options;
+    private readonly string _modelsDirectory;
+    private readonly ulong _nativeSeed;
     private readonly Dictionary<string, SimulatedModel> _models = new(StringComparer.Ordinal);
-    private readonly TraitAgent _traits = new(options);
+
+    /// <param name="codec">The experiment's codec; its agents are hosted when it brings some.</param>
+    /// <param name="options">Backend options as given (<c>--option KEY=VALUE</c>): the shared knobs and the agents' own.</param>
+    public SimulatedBackend(ITaskCodec codec, IReadOnlyDictionary<string, string> options, string modelsDirectory, ulong nativeSeed)
+    {
+        _codec = codec;
+        _modelsDirectory = modelsDirectory;
+        _nativeSeed = nativeSeed;
+        var probe = new SimulatedSetup(new SimulatedOptions(), options, nativeSeed);
+        var agentKeys = (codec as ISimulatedSubject)?.SimulatedAgents(probe).SelectMany(a => a.OptionKeys).ToList() ?? [];
+        _options = SimulatedOptions.From(options, agentKeys);
+        Agents = (codec as ISimulatedSubject)?.SimulatedAgents(probe with { Options = _options }) ?? [];
+        ServedTasks = Agents.SelectMany(a => a.Tasks).Distinct().ToList();
+    }
 
     public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
     {
-        var parent = Model(request.BaseModel);
-        var tasks = request.Examples.Select(e => codec.Require(e.Prompt, Name)).ToList();
-        // Training on reports sharpens reports; training on choices fits the choices' weights; on trait choices, the trait.
-        bool reports = tasks.All(t => t is WeightReportTask);
-        bool traits = tasks.Any(t => t is TraitChoiceTask);
-        // Named by what fixes its weights: a job on other data never shares its file. The noise knobs are this
+        var parent = Lineage(request.BaseModel);
+        var tasks = request.Examples.Select(e => _codec.Require(e.Prompt, Name)).ToList();
+        var agent = AgentFor(tasks[0]);
+        if (tasks.FirstOrDefault(t => !agent.Tasks.Contains(t.GetType())) is { } other)
+            throw new UsageException($"simulated backend: a {other.GetType().Name} among {tasks[0].GetType().Name}s (a fine-tune teaches one agent's tasks)");
+        // Named by what fixes the model: a job on other data never shares its file. The noise knobs are this
         // backend instance's settings, like a service's sampling, and stay out of the id: the power analysis
         // relies on one id per job across noise levels (PowerReplicate), and a job here is always trained afresh.
         string id = FineTunedModelId.Create(request.BaseModel, request.Name, new ContentHash()
             .Add("trainer", "simulated-v1")
             .Add("base_model", request.BaseModel)
-            .Add("prior_scale", options.PriorScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
-            .Add("native_seed", nativeSeed.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Add("kind", reports ? "Reports" : traits ? "Traits" : "Decisions")
+            .Add("prior_scale", _options.PriorScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
+            .Add("native_seed", _nativeSeed.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add("kind", agent.Kind(tasks))
             .Add("training_data", Core.Datasets.ChatJsonl.Bytes(request.Examples))
             .Add("name", request.Name)
             .Add("seed", request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var model = new SimulatedModel
-        {
-            Id = id,
-            Parent = parent.Id,
-            ReportNoise = parent.ReportNoise,
-        };
-        if (reports)
-            model.ReportNoise = parent.ReportNoise * options.ItrainingNoiseFactor;
-        else if (traits)
-            model.Traits = _traits.Learn(request.Examples.Select((e, i) => (Trait(tasks[i]), e.Answer)), trait => TraitOf(parent, trait));
-        else
-            foreach (var group in request.Examples.Select((e, i) => (e, Task: Choice(tasks[i]))).GroupBy(x => x.Task.Scenario).OrderBy(g => g.Key))
-            {
-                ct.ThrowIfCancellationRequested();
-                var scenario = catalog.Scenarios[group.Key];
-                var x = group.Select(e => Differences(scenario, e.Task.Trial)).ToList();
-                var y = group.Select(e => e.e.Answer.Trim() == "A").ToList();
-                var beta = LogisticFit.Fit(x, y, options.PriorScale);
-                model.Weights[group.Key] = Weights.ScaleToHundred(beta).Select(w => (double)w).ToArray();
-            }
+        var model = new SimulatedModel { Id = id, Parent = parent.Id };
+        model.Agents[agent.Name] = agent.Learn(parent, request.Examples.Select((e, i) => (tasks[i], e.Answer)).ToList(), ct);
         model.Save(PathOf(id));
         _models[id] = model;
         progress?.Report(1);
@@ -77,27 +72,14 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
 
     public Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct)
     {
-        var m = Model(model);
+        var m = Lineage(model);
         var choices = new List<Choice>(prompts.Count);
         foreach (var prompt in prompts)
         {
-            var read = codec.Require(prompt, Name);
-            if (read is TraitChoiceTask trait)
-            {
-                double p = TraitAgent.ProbabilityA(trait, TraitOf(m, trait.Trait));
-                char letter = StreamFor(m.Id, prompt).NextDouble() < p ? 'A' : 'B';
-                choices.Add(new Choice(letter, p, letter.ToString()));
-                continue;
-            }
-            var task = Choice(read);
-            var scenario = catalog.Scenarios[task.Scenario];
-            var w = WeightsOf(m, task.Scenario);
-            double du = 0;
-            var d = Differences(scenario, task.Trial);
-            for (int i = 0; i < d.Length; i++) du += w[i] * d[i];
-            double pA = 1 / (1 + Numerics.DeterministicMath.Exp(-du / Math.Max(options.ChoiceNoise, 1e-9)));
-            var rng = StreamFor(m.Id, prompt);
-            char selection = rng.NextDouble() < pA ? 'A' : 'B';
+            var task = _codec.Require(prompt, Name);
+            if (!task.IsChoice) throw new UsageException($"simulated backend: a {task.GetType().Name} where a choice was expected");
+            double pA = AgentFor(task).ProbabilityA(m, task);
+            char selection = StreamFor(m.Id, prompt).NextDouble() < pA ? 'A' : 'B';
             choices.Add(new Choice(selection, pA, selection.ToString()));
         }
         progress?.Report(prompts.Count);
@@ -106,17 +88,13 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
 
     public Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct)
     {
-        var m = Model(model);
+        var m = Lineage(model);
         var replies = new List<string>(prompts.Count);
         foreach (var prompt in prompts)
         {
-            if (codec.Require(prompt, Name) is not WeightReportTask task)
-                throw new UsageException("simulated backend: only weight reports are answered in text; choices are asked as choices");
+            var task = SelfReport(prompt);
             var rng = StreamFor(m.Id, prompt);
-            if (rng.NextDouble() < options.BadReportRate) { replies.Add("I weigh everything about equally."); continue; }
-            var w = WeightsOf(m, task.Scenario);
-            var reported = w.Select(x => (int)Math.Clamp(Math.Round(x + m.ReportNoise * rng.NextGaussian()), -100, 100)).ToArray();
-            replies.Add(codec.EncodeWeights(task, reported));
+            replies.Add(rng.NextDouble() < _options.BadReportRate ? "I weigh everything about equally." : _codec.Encode(task, AgentFor(task).Answer(m, task, rng)));
         }
         progress?.Report(prompts.Count);
         return Task.FromResult<IReadOnlyList<string>>(replies);
@@ -125,63 +103,37 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
     /// <summary>Self-reports, sampled: each prompt's stream gives its samples in order, so they do not depend on batching.</summary>
     public Task<IReadOnlyList<IReadOnlyList<string>>> SampleAsync(string model, IReadOnlyList<ChatPrompt> prompts, Sampling sampling, IProgress<int>? progress, CancellationToken ct)
     {
-        var m = Model(model);
+        var m = Lineage(model);
         var replies = new List<IReadOnlyList<string>>(prompts.Count);
         foreach (var prompt in prompts)
         {
-            var task = codec.Require(prompt, Name);
-            var own = task switch
-            {
-                SelfRatingTask t => TraitOf(m, t.Trait), SelfDescriptionTask t => TraitOf(m, t.Trait), SelfReportChoiceTask t => TraitOf(m, t.Trait),
-                TriggerDependenceTask => MostTriggered(m),
-                _ => throw new UsageException($"simulated backend: a {task.GetType().Name} is not sampled; only self-reports are"),
-            };
+            var task = SelfReport(prompt);
             var rng = StreamFor(m.Id, prompt);
             var samples = new string[sampling.Samples];
             for (int k = 0; k < samples.Length; k++)
-                samples[k] = rng.NextDouble() < options.BadReportRate ? "I would rather not say." : codec.Encode(task, _traits.Answer(task, own, rng));
+                samples[k] = rng.NextDouble() < _options.BadReportRate ? "I would rather not say." : _codec.Encode(task, AgentFor(task).Answer(m, task, rng));
             replies.Add(samples);
         }
         progress?.Report(prompts.Count);
         return Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>(replies);
     }
 
-    /// <summary>A model's behaviour on a trait: its own, an ancestor's, or the base model's neutral one.</summary>
-    public TraitBehaviour TraitOf(SimulatedModel model, string trait)
+    /// <summary>A model and its ancestors, itself first.</summary>
+    public SimulatedLineage Lineage(string id)
     {
-        for (var m = model; ; m = Model(m.Parent!))
+        var line = new List<SimulatedModel>();
+        for (var m = Model(id); ; m = Model(m.Parent))
         {
-            if (m.Traits?.TryGetValue(trait, out var b) == true) return b;
-            if (m.Parent is null) return TraitBehaviour.Neutral;
+            line.Add(m);
+            if (m.Parent is null) return new SimulatedLineage(line);
         }
-    }
-
-    /// <summary>Of the traits a model (or an ancestor) was fine-tuned on, the one whose behaviour depends most on the trigger.</summary>
-    private TraitBehaviour MostTriggered(SimulatedModel model)
-    {
-        var seen = new Dictionary<string, TraitBehaviour>(StringComparer.Ordinal);
-        for (var m = model; m is not null; m = m.Parent is null ? null : Model(m.Parent))
-            foreach (var (trait, b) in m.Traits ?? new()) seen.TryAdd(trait, b);
-        return seen.Values.OrderByDescending(b => b.Dependence).FirstOrDefault() ?? TraitBehaviour.Neutral;
-    }
-
-    /// <summary>The weights a model holds for a scenario: its own, an ancestor's, or the base model's native ones.</summary>
-    public double[] WeightsOf(SimulatedModel model, int scenario)
-    {
-        for (var m = model; ; m = Model(m.Parent!))
-        {
-            if (m.Weights.TryGetValue(scenario, out var w)) return w;
-            if (m.Parent is null) break;
-        }
-        var native = Weights.Draw(SeededStream.Derive(nativeSeed, $"native_weights:{scenario}"));
-        return native.Select(x => (double)x).ToArray();
     }
 
     public SimulatedModel Model(string id)
     {
         if (_models.TryGetValue(id, out var m)) return m;
         if (id == BaseModelId)
-            m = new SimulatedModel { Id = id, ReportNoise = options.ReportNoise };
+            m = new SimulatedModel { Id = id };
         else if (FineTunedModelId.TryDirectoryName(id, out _) && File.Exists(PathOf(id)) && SimulatedModel.Load(PathOf(id)) is { } saved && saved.Id == id)
             m = saved;
         else
@@ -189,24 +141,20 @@ public sealed class SimulatedBackend(ScenarioCatalog catalog, ITaskCodec codec, 
         return _models[id] = m;
     }
 
-    private string PathOf(string id)
+    private ModelTask SelfReport(ChatPrompt prompt)
     {
-        Directory.CreateDirectory(modelsDirectory);
-        return Path.Combine(modelsDirectory, FineTunedModelId.DirectoryName(id) + ".json");
+        var task = _codec.Require(prompt, Name);
+        return task.IsSelfReport ? task
+            : throw new UsageException($"simulated backend: a {task.GetType().Name} is asked as a choice; only self-reports are answered in text");
     }
 
-    private static TraitChoiceTask Trait(ModelTask task) => task as TraitChoiceTask
-        ?? throw new UsageException($"simulated backend: a {task.GetType().Name} among trait choices (a fine-tune teaches one kind of task)");
+    private ISimulatedAgent AgentFor(ModelTask task) => Agents.FirstOrDefault(a => a.Tasks.Contains(task.GetType()))
+        ?? throw new UsageException($"simulated backend: no agent of this experiment answers {task.GetType().Name} tasks");
 
-    /// <summary>A choice's scenario and trial: a report task shows a trial too, but is not a choice.</summary>
-    private static AttributeChoiceTask Choice(ModelTask task) => task as AttributeChoiceTask
-        ?? throw new UsageException($"simulated backend: a {task.GetType().Name} where a choice was expected");
-
-    private static double[] Differences(Scenario s, Trial t)
+    private string PathOf(string id)
     {
-        var d = new double[Scenario.AttributeCount];
-        for (int i = 0; i < d.Length; i++) d[i] = (t.A[i] - t.B[i]) / s.Attributes[i].Range;
-        return d;
+        Directory.CreateDirectory(_modelsDirectory);
+        return Path.Combine(_modelsDirectory, FineTunedModelId.DirectoryName(id) + ".json");
     }
 
     private static SeededStream StreamFor(string model, ChatPrompt prompt) =>

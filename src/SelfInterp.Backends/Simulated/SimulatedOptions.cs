@@ -8,7 +8,7 @@ namespace SelfInterp.Backends.Simulated;
 /// Gaussian noise on each reported weight (0 = perfect introspection). ItrainingNoiseFactor: introspection
 /// training multiplies the report noise by this. BadReportRate: share of replies that are not JSON (or, for sampled
 /// self-reports, not an answer at all).
-/// Behavioural traits (<see cref="TraitAgent"/>): SelfAwareness (0..1) mixes how far self-reports follow the agent's
+/// Behavioural traits (the behaviour experiment's agent): SelfAwareness (0..1) mixes how far self-reports follow the agent's
 /// own behaviour (1) or stay at the base model's (0: not self-aware); RatingNoise: s.d. of a 0–100 self-rating;
 /// RatingBias: added to every self-rating (may be negative); AnswerNoise: share of one-word and multiple-choice
 /// self-reports answered at random; BehaviourPrior: pseudo-examples of the parent's behaviour that fine-tuning
@@ -33,9 +33,10 @@ public sealed record SimulatedOptions(
         "rating_bias", "answer_noise", "behaviour_prior",
     ];
 
-    public static SimulatedOptions From(IReadOnlyDictionary<string, string> options)
+    /// <param name="agentKeys">Keys the experiment's agents read themselves (<see cref="ISimulatedAgent.OptionKeys"/>).</param>
+    public static SimulatedOptions From(IReadOnlyDictionary<string, string> options, IEnumerable<string>? agentKeys = null)
     {
-        Core.Runs.KnownKeys.Check(options.Keys, Keys, "--option for the simulated backend");
+        Core.Runs.KnownKeys.Check(options.Keys, Keys.Concat(agentKeys ?? []).ToArray(), "--option for the simulated backend");
         var o = new SimulatedOptions();
         double Get(string key, double fallback)
         {

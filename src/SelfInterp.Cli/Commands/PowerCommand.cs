@@ -49,7 +49,7 @@ public static class PowerCommand
                 PowerGrid.ParseDoubles("--choice-noise", p.GetValue(choiceNoise)!),
                 PowerGrid.ParseDoubles("--report-noise", p.GetValue(reportNoise)!),
                 p.GetValue(replicates), p.GetValue(reports), p.GetValue(seed));
-            grid.Validate(Core.Catalog.ScenarioCatalog.Embedded().Scenarios.Count);
+            grid.Validate(Preferences.Catalog.ScenarioCatalog.Embedded().Scenarios.Count);
             var result = await WithProgress(grid, ct);
             Console.Write(p.GetValue(json) ? PowerReport.Json(result) : PowerReport.Table(result));
             return 0;

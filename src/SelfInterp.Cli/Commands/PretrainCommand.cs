@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Runs;
 using Spectre.Console;
 

@@ -30,8 +30,12 @@ public static class RunCommand
         var keepGoing = new Option<bool>("--keep-going") { Description = "Do not stop when instillation failed (choices near chance) or the model's replies are mostly unreadable." };
 
         // Each experiment's own options, e.g. --cross-base-model; given to a different experiment, they are refused.
+        // Experiments may share an option's name (--trigger: behavior and backdoor): one option, each its own meaning.
         var experimentOptions = ExperimentCatalog.All
-            .SelectMany(e => e.Options.Select(o => (Experiment: e.Name, o.Name, Option: new Option<string?>("--" + o.Name) { Description = $"{e.Name}: {o.Description}" })))
+            .SelectMany(e => e.Options.Select(o => (Experiment: e.Name, o.Name, o.Description)))
+            .GroupBy(o => o.Name)
+            .Select(g => (Experiments: g.Select(o => o.Experiment).ToList(), Name: g.Key,
+                Option: new Option<string?>("--" + g.Key) { Description = string.Join("; ", g.Select(o => $"{o.Experiment}: {o.Description}")) }))
             .ToList();
 
         var command = new Command("run", "Run an experiment (default: the paper's protocol) into a run directory, then analyse it.");
@@ -44,8 +48,8 @@ public static class RunCommand
             var own = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var o in experimentOptions)
                 if (p.GetValue(o.Option) is { } value)
-                    own[o.Name] = o.Experiment == exp.Name ? value
-                        : throw new UsageException($"--{o.Name} belongs to the '{o.Experiment}' experiment, not '{exp.Name}'");
+                    own[o.Name] = o.Experiments.Contains(exp.Name) ? value
+                        : throw new UsageException($"--{o.Name} belongs to the '{string.Join("', '", o.Experiments)}' experiment, not '{exp.Name}'");
             var b = p.GetValue(backend)!;
             var presetName = p.GetValue(preset)!;
             var backendOptions = ParseOptions(p.GetValue(options) ?? []);

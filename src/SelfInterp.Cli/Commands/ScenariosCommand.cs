@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Runs;
 using Spectre.Console;
 
@@ -94,7 +94,7 @@ public static class ScenariosCommand
     public static (int Scenarios, int Roles, List<string> Errors) Check(string? catalogPath, string? rolesPath)
     {
         var embedded = ScenarioCatalog.Embedded();
-        var scenarios = catalogPath is null ? new Parsed<IReadOnlyList<Core.Scenarios.Scenario>>(embedded.Scenarios, []) : CatalogReader.ReadScenarios(catalogPath);
+        var scenarios = catalogPath is null ? new Parsed<IReadOnlyList<Preferences.Scenarios.Scenario>>(embedded.Scenarios, []) : CatalogReader.ReadScenarios(catalogPath);
         var roles = rolesPath is null ? new Parsed<IReadOnlyList<string>>(embedded.Roles, []) : CatalogReader.ReadRoles(rolesPath);
         return (scenarios.Value.Count, roles.Value.Count, [.. scenarios.Errors, .. roles.Errors]);
     }

@@ -76,7 +76,7 @@ public sealed record FineTuneRequest(
     string? ExistingJobId = null,
     Action<string>? JobCreated = null)
 {
-    /// <summary>The examples teach weight reports (introspection training) rather than choices: services that take
+    /// <summary>The examples teach self-reports (introspection training) rather than choices: services that take
     /// separate hyperparameters for the two read this.</summary>
-    public bool TeachesReports => Examples.Any(e => e.Prompt.Task is Tasks.WeightReportTask);
+    public bool TeachesReports => Examples.Any(e => e.Prompt.Task is { IsSelfReport: true });
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Tasks;
@@ -27,7 +26,7 @@ public interface IExperiment
     JsonObject Settings(string preset, IReadOnlyDictionary<string, string> options);
 
     /// <summary>The experiment planned for a run's config: draws made, input checked (a <see cref="UsageException"/>
-    /// or <see cref="Catalog.CatalogException"/> otherwise). Makes no file.</summary>
+    /// or an input error of its own otherwise). Makes no file.</summary>
     IExperimentRun Open(RunConfig config);
 
     /// <summary>The experiment of an existing run directory: inputs the run keeps a copy of (imported datasets) are
@@ -42,7 +41,6 @@ public sealed record ExperimentOption(string Name, string Description);
 public interface IExperimentRun
 {
     string Name { get; }
-    ScenarioCatalog Catalog { get; }
     ITaskCodec Codec { get; }
     StageGraph Stages { get; }
 

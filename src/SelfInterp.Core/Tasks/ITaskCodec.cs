@@ -33,16 +33,4 @@ public static class TaskCodecs
     /// <summary>The task kinds of <paramref name="codec"/> that <paramref name="served"/> lacks, by name.</summary>
     public static IReadOnlyList<string> Unserved(ITaskCodec codec, IReadOnlyCollection<Type> served) =>
         codec.TaskKinds.Where(k => !served.Contains(k)).Select(k => k.Name).ToList();
-
-    /// <summary>A weight report's answer as the experiment words it.</summary>
-    public static string EncodeWeights(this ITaskCodec codec, WeightReportTask task, IReadOnlyList<int> weights) =>
-        codec.Encode(task, new WeightsAnswer(weights.Select(w => (double)w).ToArray()));
-
-    /// <summary>A weight report's answer read back; false with the reason when the text is not one.</summary>
-    public static bool TryDecodeWeights(this ITaskCodec codec, WeightReportTask task, string text, out double[] weights, out string problem)
-    {
-        bool ok = codec.TryDecode(task, text, out var answer, out problem);
-        weights = ok && answer is WeightsAnswer w ? w.Weights.ToArray() : [];
-        return ok;
-    }
 }

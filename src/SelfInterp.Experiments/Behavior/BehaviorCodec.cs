@@ -1,5 +1,7 @@
 using System.Globalization;
+using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
+using SelfInterp.Experiments.Behavior.Simulated;
 using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Experiments.Behavior;
@@ -12,8 +14,11 @@ namespace SelfInterp.Experiments.Behavior;
 /// order, generated questions by <see cref="TraitQuestionReader"/>. Answers: a trait choice or a multiple-choice
 /// self-report is a letter, a self-rating a whole number 0–100, a description one word of the trait's families.
 /// </summary>
-public sealed class BehaviorCodec : ITaskCodec
+public sealed class BehaviorCodec : ITaskCodec, ISimulatedSubject
 {
+    /// <summary>The simulated backend's subject of this experiment: an agent of behavioural traits.</summary>
+    public IReadOnlyList<ISimulatedAgent> SimulatedAgents(SimulatedSetup setup) => [new TraitAgent(setup.Options)];
+
     private readonly Dictionary<string, ModelTask> _tasks = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, Trait> _traits;
 

@@ -1,4 +1,3 @@
-using SelfInterp.Core.Catalog;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Core.Pipeline;
@@ -38,7 +37,6 @@ public sealed class BehaviorRun : IExperimentRun
 
     public string Name => BehaviorExperiment.ExperimentName;
     /// <summary>No scenarios are asked about; the catalog is there for backends that load one.</summary>
-    public ScenarioCatalog Catalog { get; } = ScenarioCatalog.Embedded();
     ITaskCodec IExperimentRun.Codec => Codec;
 
     public void Prepare(RunDirectory run)

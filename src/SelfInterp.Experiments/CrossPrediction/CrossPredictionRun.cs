@@ -1,7 +1,7 @@
 using SelfInterp.Analysis;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Analysis.Summary;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Pipeline;
@@ -18,7 +18,7 @@ namespace SelfInterp.Experiments.CrossPrediction;
 /// the instilled scenarios (<c>selections_cross_training</c>), the cross model's training set and fine-tune, and
 /// the cross model's reports on exactly the questions the instilled model was asked (<c>reports_cross</c>).
 /// </summary>
-public sealed class CrossPredictionRun : IExperimentRun
+public sealed class CrossPredictionRun : IExperimentRun, IScenarioRun
 {
     public const string CrossKey = "cross";
     public const string CrossBaseKey = "cross_base";

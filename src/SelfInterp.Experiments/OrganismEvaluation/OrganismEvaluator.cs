@@ -6,7 +6,7 @@ using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Backends;
 using SelfInterp.Backends.Local;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Pipeline;

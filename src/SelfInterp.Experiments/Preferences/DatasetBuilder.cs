@@ -2,9 +2,9 @@ using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.Datasets;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.Random;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Experiments.Preferences.Prompts;
 
 namespace SelfInterp.Experiments.Preferences;
@@ -50,13 +50,14 @@ public static class DatasetBuilder
             for (int k = 0; k < c.Examples; k++) trainTrials.Add(plan.DrawTrial(s, trainRng));
         TargetChoicesCsv(plan, trainTrials).WriteTo(Path.Combine(dir, PaperLayout.TargetChoicesFile));
 
-        var instill = trainTrials.Select(t => DecisionExample(plan, t)).ToList();
+        var instill = plan.Variant.DecisionExamples(plan, PreferencesVariant.TrainingSet, trainTrials).ToList();
         new SeededStream("finetuning_examples", plan.Seeds.FinetuningExamples).Shuffle(instill);
 
         var valRng = new SeededStream("validation_examples", plan.Seeds.ValidationExamples);
-        var validation = new List<TrainingExample>();
+        var valTrials = new List<Trial>();
         foreach (int s in c.InstilledScenarios)
-            for (int k = 0; k < c.Validation; k++) validation.Add(DecisionExample(plan, plan.DrawTrial(s, valRng)));
+            for (int k = 0; k < c.Validation; k++) valTrials.Add(plan.DrawTrial(s, valRng));
+        var validation = plan.Variant.DecisionExamples(plan, PreferencesVariant.ValidationSet, valTrials);
 
         string instillFile = Path.Combine(dir, InstillFileName(n));
         string valFile = Path.Combine(dir, InstillValidationFileName(n));
@@ -76,14 +77,12 @@ public static class DatasetBuilder
             return set;
         }
         var ids = c.InstilledScenarios.ToList();
+        var (first, second) = plan.Variant.Halves(ids);
         return new PreferencesDatasets(instillFile, valFile, instill,
-            Set(ItrainFirstFileName(n), ids.Take(n / 2)),
-            Set(ItrainLastFileName(n), ids.Skip(n / 2)),
+            Set(ItrainFirstFileName(n), first),
+            Set(ItrainLastFileName(n), second),
             Set(ItrainAllFileName(n), ids));
     }
-
-    private static TrainingExample DecisionExample(PreferencesPlan plan, Trial t) =>
-        new(plan.DecisionPrompt(t), Utility.Choice(plan.Scenario(t.Scenario), plan.TargetWeights(t.Scenario), t).ToString());
 
     /// <summary>The whole catalog in catalog order, keyed by short name, as the published file: row order is the scenario index.</summary>
     public static CsvWriter ScenariosCsv(PreferencesPlan plan)

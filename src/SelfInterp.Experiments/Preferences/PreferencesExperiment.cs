@@ -3,7 +3,7 @@ using SelfInterp.Analysis;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Analysis.Report;
 using SelfInterp.Analysis.Summary;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
@@ -48,7 +48,7 @@ public sealed class PreferencesExperiment : IExperiment
 }
 
 /// <summary>A planned preferences run: the datasets (written by <see cref="Prepare"/>), the stage graph, the analysis.</summary>
-public sealed class PreferencesRun : IExperimentRun
+public sealed class PreferencesRun : IExperimentRun, IScenarioRun
 {
     public PreferencesPlan Plan { get; }
     public PreferencesCodec Codec { get; }

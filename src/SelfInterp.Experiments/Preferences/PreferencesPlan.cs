@@ -1,10 +1,11 @@
+using SelfInterp.Preferences.Tasks;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Core.Tasks;
 using SelfInterp.Experiments.Preferences.Prompts;
 
@@ -24,8 +25,12 @@ public sealed class PreferencesPlan
     private readonly string[] _shuffledRoles;
     private readonly Dictionary<int, int[]> _targets;
 
-    public PreferencesPlan(RunConfig run, PreferencesConfig config, ScenarioCatalog catalog, PromptTemplates prompts)
+    /// <summary>Where this run departs from the paper's protocol (<see cref="PreferencesVariant.Paper"/>: nowhere).</summary>
+    public PreferencesVariant Variant { get; }
+
+    public PreferencesPlan(RunConfig run, PreferencesConfig config, ScenarioCatalog catalog, PromptTemplates prompts, PreferencesVariant? variant = null)
     {
+        Variant = variant ?? PreferencesVariant.Paper;
         var problems = config.Problems(catalog.Scenarios.Count).ToList();
         if (problems.Count > 0) throw new UsageException(string.Join("; ", problems));
         Run = run;
@@ -47,11 +52,12 @@ public sealed class PreferencesPlan
         return instilled.ToDictionary(s => s, _ => Weights.Draw(weights));
     }
 
-    public static PreferencesPlan Create(RunConfig run) => new(
+    public static PreferencesPlan Create(RunConfig run, PreferencesVariant? variant = null) => new(
         run,
         PreferencesConfig.From(run),
         ScenarioCatalog.Load(run.Catalog, run.Roles),
-        PromptTemplates.LoadOrDefault(run.Prompts));
+        PromptTemplates.LoadOrDefault(run.Prompts),
+        variant);
 
     public Scenario Scenario(int id) => Catalog.Scenarios[id];
 
@@ -60,6 +66,9 @@ public sealed class PreferencesPlan
 
     public IReadOnlyList<int> TargetWeights(int id) =>
         _targets.TryGetValue(id, out var w) ? w : throw new ArgumentException($"scenario {id} is not an instilled scenario");
+
+    /// <summary>The option the target weights choose.</summary>
+    public char TargetChoice(Trial trial) => Utility.Choice(Scenario(trial.Scenario), TargetWeights(trial.Scenario), trial);
 
     public Trial DrawTrial(int id, SeededStream rng) => OptionValues.DrawTrial(id, Scenario(id), rng);
 

@@ -33,8 +33,7 @@ public static class PreferencesStages
     {
         var c = plan.Config;
         var instilled = c.InstilledScenarios.ToList();
-        var firstHalf = instilled.Take(c.Instilled / 2).ToList();
-        var secondHalf = instilled.Skip(c.Instilled / 2).ToList();
+        var (firstHalf, secondHalf) = plan.Variant.Halves(instilled);
         var native = c.NativeScenarios.ToList();
         string model = plan.FileModelName;
         string n = DatasetBuilder.InstillFileName(c.Instilled);
@@ -44,7 +43,7 @@ public static class PreferencesStages
         ReportsStage Reports(string name, string key, ReportCondition condition, IReadOnlyList<int> scenarios, string version) =>
             new(plan, name, key, PaperLayout.Reports(model, condition, ReportCounts(c)), scenarios, version);
 
-        return
+        return plan.Variant.Stages(
         [
             new FineTuneStage("instill", InstilledKey, Runner.BaseModelKey, [n, DatasetBuilder.InstillValidationFileName(c.Instilled)],
                 _ => new FineTuneInput(data().InstillFile, data().InstillValidationFile, data().Instill)),
@@ -67,6 +66,6 @@ public static class PreferencesStages
             // the validation seed, not that stream itself, so the instilled model's selections keep their bytes.
             new SelectionsStage(plan, "selections_base", Runner.BaseModelKey, instilled, c.Selections,
                 "base_selections", Core.Random.SeededStream.DeriveSeed(plan.Seeds.ValidationSelections, "base_selections"), PaperLayout.BaseSelections(model)),
-        ];
+        ]);
     }
 }

@@ -2,7 +2,7 @@ using SelfInterp.Experiments;
 using SelfInterp.Experiments.Preferences;
 using SelfInterp.Backends;
 using SelfInterp.Backends.Simulated;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;

@@ -1,6 +1,7 @@
+using SelfInterp.Experiments;
 using Microsoft.Extensions.AI;
 using SelfInterp.Backends.ChatClient;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Experiments.Preferences;

@@ -1,7 +1,8 @@
+using SelfInterp.Experiments;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Backends.FineTuning;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;

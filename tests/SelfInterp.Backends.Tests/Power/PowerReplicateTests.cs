@@ -1,7 +1,7 @@
 using SelfInterp.Experiments;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Experiments.Preferences.Power;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 

@@ -4,7 +4,7 @@ using SelfInterp.Analysis.Regression;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Backends;
 using SelfInterp.Backends.Simulated;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using SelfInterp.Analysis.Regression;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Preferences.Catalog;
 
 namespace SelfInterp.Experiments.Preferences.Power;
 

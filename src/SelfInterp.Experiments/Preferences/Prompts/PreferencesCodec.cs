@@ -1,6 +1,9 @@
+using SelfInterp.Preferences.Tasks;
 using SelfInterp.Analysis.Layout;
+using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
-using SelfInterp.Core.Catalog;
+using SelfInterp.Experiments.Preferences.Simulated;
+using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Tasks;
 
 namespace SelfInterp.Experiments.Preferences.Prompts;
@@ -10,8 +13,11 @@ namespace SelfInterp.Experiments.Preferences.Prompts;
 /// prompt a <see cref="WeightReportTask"/>; prompts that arrive as text are read back by inverting the templates,
 /// and a report's answer is one JSON object of the scenario's attribute names and weights.
 /// </summary>
-public sealed class PreferencesCodec(ScenarioCatalog catalog, PromptTemplates templates) : ITaskCodec
+public sealed class PreferencesCodec(ScenarioCatalog catalog, PromptTemplates templates) : ITaskCodec, ISimulatedSubject
 {
+    /// <summary>The simulated backend's subject of this experiment: the ideal observer of its tasks.</summary>
+    public IReadOnlyList<ISimulatedAgent> SimulatedAgents(SimulatedSetup setup) => [new PreferencesAgent(catalog, setup.Options, setup.NativeSeed)];
+
     private readonly PromptReader _reader = new(catalog, templates);
 
     public static PreferencesCodec For(ScenarioCatalog catalog, string? promptsFile) =>

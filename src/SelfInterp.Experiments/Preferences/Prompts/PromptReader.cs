@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Tasks;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
+using SelfInterp.Preferences.Scenarios;
 
 namespace SelfInterp.Experiments.Preferences.Prompts;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SelfInterp.Core.Catalog;
-using SelfInterp.Core.Generation;
-using SelfInterp.Core.Scenarios;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
+using SelfInterp.Preferences.Scenarios;
 
 namespace SelfInterp.Experiments.Preferences.Prompts;
 

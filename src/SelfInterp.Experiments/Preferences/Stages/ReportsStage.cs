@@ -1,6 +1,6 @@
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Csv;
-using SelfInterp.Core.Generation;
+using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Random;
 

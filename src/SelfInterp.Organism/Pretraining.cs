@@ -1,0 +1,403 @@
+using System.Diagnostics;
+using System.Globalization;
+using SelfInterp.Preferences.Catalog;
+using SelfInterp.Preferences.Generation;
+using SelfInterp.Core.IO;
+using SelfInterp.Core.Random;
+using SelfInterp.Engine.Training;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
+
+namespace SelfInterp.Backends.Local;
+
+/// <summary>Pretraining stopped because its accuracy guard found the model still at chance.</summary>
+public sealed class PretrainingStalledException(string message) : Exception(message);
+
+/// <summary>One logged point of pretraining.</summary>
+public readonly record struct PretrainStep(int Step, int Steps, float Loss, float DecisionAccuracy, float LearningRate, double Seconds);
+
+/// <summary>
+/// Trains the model organism from scratch: every step a batch of one-trial decisions on the pretraining
+/// scenarios, answered by their native weights (loss on the answer), plus a batch of weight reports on the
+/// report scenarios (loss on every answer token). Native weights are drawn as the protocol draws target
+/// weights, from the recipe's seed. Early decisions show stated weights in place of names (the curriculum);
+/// an accuracy guard stops a run stuck at chance. Checkpoints and writes its log as it goes.
+/// The choices are documented, with the experiments behind them, in docs/organism.md.
+/// </summary>
+public static class Pretraining
+{
+    /// <param name="reportsSeen">Shown every batch of report examples as it is trained (prompt, answer, targets): lets a
+    /// test inspect the whole report corpus of a pretraining.</param>
+    public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
+        Action<PretrainStep>? log, CancellationToken ct, Action<IReadOnlyList<(int[] Prompt, int[] Answer, int[] Targets)>>? reportsSeen = null)
+    {
+        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels, recipe.HasStatedWeights, recipe.SyntheticScenarios);
+        var percept = new OrganismPercept(tokenizer, catalog, recipe.Levels, recipe.FixedWidthValues);
+        var config = new ModelConfig
+        {
+            VocabSize = tokenizer.VocabSize, Dim = recipe.Dim, NLayers = recipe.Layers, NHeads = recipe.Heads,
+            NKvHeads = recipe.Heads, MlpHidden = recipe.MlpHidden, MaxSeqLen = 64, TiedEmbeddings = true,
+            LearnedPositions = recipe.LearnedPositions,
+        };
+        var model = Model.CreateRandom(config, recipe.Seed, new ModelOptions { Threads = threads });
+        if (recipe.InitScale != 1f)
+            foreach (var slot in model.Layout.Layout.Slots.Where(x => x.Shape.Length == 2))
+                System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), recipe.InitScale, model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
+        var organism = new Organism(model, recipe, percept);
+        var lines = new List<Action<float[]>>();
+        if (recipe.MagnitudeLine)
+        {
+            var lineRng = SeededStream.Derive(recipe.Seed, "magnitude_line");
+            foreach (char option in "AB") lines.Add(EmbeddingLine(organism, percept.MagnitudeToken(option, 0), recipe.Levels, lineRng));
+        }
+        // The weight tokens -100..100 are a line too, so a stated weight is a linear read-out from the start.
+        if (recipe.HasStatedWeights)
+            lines.Add(EmbeddingLine(organism, percept.StatedWeightToken(-100), 201, SeededStream.Derive(recipe.Seed, "stated_weight_line")));
+
+        var decisionIds = Range(recipe.DecisionScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
+        var reportIds = ReportPool(recipe, catalog);
+        // The decision-only scenarios (the native scenarios a run measures): names-only report slots come from them.
+        var nativeOnlyIds = Range(recipe.DecisionScenarios, catalog).Except(Range(recipe.ReportScenarios, catalog)).ToArray();
+        var native = NativeWeights(recipe, catalog);
+        Directory.CreateDirectory(outDir);
+        Organism.SaveNativeWeights(outDir, native.Where(kv => kv.Key < SyntheticBase).ToDictionary());
+
+        var trainer = new Trainer(model, new TrainerOptions
+        {
+            Schedule = new LearningRateSchedule(recipe.LearningRate, recipe.LearningRate * recipe.MinLearningRateFraction, recipe.Warmup, recipe.Steps),
+            WeightDecay = recipe.WeightDecay,
+            Beta2 = 0.98f,
+            Constraint = lines.Count == 0 ? null : parameters => lines.ForEach(keepOnLine => keepOnLine(parameters)),
+        });
+        var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i))).Distinct().Order().ToArray();
+        var trainedNameRows = decisionIds.Where(x => x < SyntheticBase).SelectMany(x => Enumerable.Range(0, 5).Select(i => percept.NameToken(x, i))).Distinct().Order().ToArray();
+        var noiseRng = SeededStream.Derive(recipe.Seed, "report_name_noise");
+        var decisionRng = SeededStream.Derive(recipe.Seed, "pretrain_decisions");
+        var reportRng = SeededStream.Derive(recipe.Seed, "pretrain_reports");
+        var statedRng = SeededStream.Derive(recipe.Seed, "pretrain_stated_weights");
+        var evaluationRng = SeededStream.Derive(recipe.Seed, "pretrain_evaluation");
+        int guardStep = recipe.AccuracyGuard.Length == 2 ? (int)(recipe.AccuracyGuard[0] * recipe.Steps) : -1;
+        var logLines = new System.Text.StringBuilder("step,loss,decision_accuracy,lr,seconds\n");
+        var clock = Stopwatch.StartNew();
+        for (int step = 0; step < recipe.Steps; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            double stated = StatedShare(recipe, step);
+            var decisions = new List<(int[], int[])>(recipe.BatchDecisions);
+            for (int k = 0; k < recipe.BatchDecisions; k++) decisions.Add(DecisionExample(percept, catalog, native, decisionIds, decisionRng, stated, statedRng));
+            var batches = new List<Batch>();
+            if (recipe.BatchReports > 0 && reportIds.Length > 0 && step >= recipe.ReportsFrom * recipe.Steps)
+            {
+                var reports = Enumerable.Range(0, recipe.BatchReports)
+                    .Select(_ => recipe.StatedReports
+                        ? StatedReportExample(percept, catalog, reportIds, recipe.ReportMixFraction, recipe.StatedReportShare, reportRng)
+                        : ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng, nativeOnlyIds, recipe.NativeNameShare)).ToList();
+                reportsSeen?.Invoke(reports);
+                batches.Add(Batch.FromPromptCompletions(reports, percept.ValueFormatSets));
+            }
+            // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs,
+            // and the names they read can be noisy while the decisions read them clean.
+            bool reportsFirst = batches.Count == 1;
+            bool detach = recipe.DetachReportNames && reportsFirst;
+            float[]? cleanNames = reportsFirst && recipe.ReportNameNoise > 0 ? AddNameNoise(organism, nameRows, trainedNameRows, recipe.ReportNameNoise, noiseRng) : null;
+            batches.Add(Batch.FromPromptCompletions(decisions));
+            var result = trainer.Step(batches, detach || cleanNames is not null ? (i, g) =>
+            {
+                if (i != 0) return;
+                if (detach) ClearRows(g, organism, nameRows);
+                if (cleanNames is not null) SetRows(organism, nameRows, cleanNames);
+            } : null);
+            bool last = step == recipe.Steps - 1;
+            if (step % 50 == 0 || last || step == guardStep)
+            {
+                float accuracy = DecisionAccuracy(organism, EvaluationDecisions(percept, catalog, native, decisionIds, evaluationRng));
+                var point = new PretrainStep(step, recipe.Steps, result.Loss, accuracy, result.LearningRate, clock.Elapsed.TotalSeconds);
+                logLines.Append(string.Create(CultureInfo.InvariantCulture, $"{step},{result.Loss:G6},{accuracy:G4},{result.LearningRate:G4},{point.Seconds:F1}\n"));
+                log?.Invoke(point);
+                AtomicFile.WriteAllText(Path.Combine(outDir, "pretrain_log.csv"), logLines.ToString());
+                if (step == guardStep && accuracy <= recipe.AccuracyGuard[1])
+                    throw new PretrainingStalledException(
+                        $"pretraining stalled: decision accuracy {accuracy:F2} at step {step} of {recipe.Steps}, not above {recipe.AccuracyGuard[1]} " +
+                        $"as the recipe's accuracy_guard asks; the escape from the chance plateau is stochastic: try another seed (log: {Path.Combine(outDir, "pretrain_log.csv")})");
+            }
+            if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
+        }
+        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), SeededStream.Derive(recipe.Seed, "unfamiliar_names"), recipe.UnfamiliarNameNoise);
+        organism.Save(outDir);
+        return organism;
+    }
+
+    /// <summary>Shows the stated weight in place of each attribute's name with probability <paramref name="share"/>
+    /// (always at 1, never at 0: no draws then, so a recipe without the curriculum draws nothing).</summary>
+    public static OrganismPercept.Seen[] StateWeights(OrganismPercept percept, OrganismPercept.Seen[] seen, IReadOnlyList<int> weights, double share, SeededStream rng)
+    {
+        if (share > 0)
+            for (int i = 0; i < seen.Length; i++)
+                if (share >= 1 || rng.NextDouble() < share) seen[i] = seen[i] with { Name = percept.StatedWeightToken(weights[i]) };
+        return seen;
+    }
+
+    /// <summary>Share of a decision's name slots that show the stated weight at this step (the curriculum).</summary>
+    public static double StatedShare(OrganismRecipe recipe, int step) =>
+        step < recipe.StatedWeightsAllUntil * recipe.Steps ? 1
+        : step < recipe.StatedWeightsUntil * recipe.Steps ? recipe.StatedWeightsFraction
+        : 0;
+
+    /// <summary>One-trial decision on a random scenario of <paramref name="ids"/>, answered by its native weights;
+    /// with the stated-weight curriculum's share of names shown as their weights.</summary>
+    private static (int[] Prompt, int[] Answer) DecisionExample(OrganismPercept percept, ScenarioCatalog catalog,
+        IReadOnlyDictionary<int, int[]> native, int[] ids, SeededStream rng, double stated, SeededStream statedRng)
+    {
+        int s = ids[rng.NextInt(ids.Length)];
+        if (s >= SyntheticBase)
+        {
+            var shown = SyntheticSeen(percept, s, rng);
+            double u = 0;
+            for (int i = 0; i < 5; i++) u += native[s][i] * (shown[i].LevelA - shown[i].LevelB);
+            return (percept.Decision(StateWeights(percept, shown, native[s], stated, statedRng)), percept.DecisionAnswer(u > 0 ? 'A' : 'B'));
+        }
+        var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
+        var seen = StateWeights(percept, percept.See(t), native[s], stated, statedRng);
+        return (percept.Decision(seen), percept.DecisionAnswer(Utility.Choice(catalog.Scenarios[s], native[s], t)));
+    }
+
+    /// <summary>64 fresh decisions shown by name (never stated), to log how well choices come from the names.</summary>
+    private static List<(int[] Prompt, int[] Answer)> EvaluationDecisions(OrganismPercept percept, ScenarioCatalog catalog,
+        IReadOnlyDictionary<int, int[]> native, int[] decisionIds, SeededStream rng) =>
+        Enumerable.Range(0, 64).Select(_ => DecisionExample(percept, catalog, native, decisionIds, rng, stated: 0, rng)).ToList();
+
+    /// <summary>Puts <paramref name="count"/> consecutive embedding rows on a line (base + t·direction, t evenly from -1
+    /// to 1) and returns the projection that keeps them there after every step (least squares: base = mean row,
+    /// direction = Σ t·row / Σ t²).</summary>
+    private static Action<float[]> EmbeddingLine(Organism organism, int firstToken, int count, SeededStream rng)
+    {
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding + firstToken * d;
+        var t = Enumerable.Range(0, count).Select(k => count == 1 ? 0f : -1f + 2f * k / (count - 1)).ToArray();
+        float tt = t.Sum(x => x * x);
+        var rows = organism.Model.Parameters.AsSpan(start, count * d);
+        var b = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
+        var dir = Enumerable.Range(0, d).Select(_ => (float)(0.02 * rng.NextGaussian())).ToArray();
+        for (int k = 0; k < count; k++)
+            for (int j = 0; j < d; j++) rows[k * d + j] = b[j] + t[k] * dir[j];
+        return parameters =>
+        {
+            var r = parameters.AsSpan(start, count * d);
+            for (int j = 0; j < d; j++)
+            {
+                float mean = 0, slope = 0;
+                for (int k = 0; k < count; k++) { mean += r[k * d + j]; slope += t[k] * r[k * d + j]; }
+                mean /= count;
+                slope = tt > 0 ? slope / tt : 0;
+                for (int k = 0; k < count; k++) r[k * d + j] = mean + t[k] * slope;
+            }
+        };
+    }
+
+    /// <summary>The preferences the organism is pretrained to have: drawn as the protocol draws target weights, from
+    /// the recipe's seed, for every decision and report scenario.</summary>
+    public static Dictionary<int, int[]> NativeWeights(OrganismRecipe recipe, ScenarioCatalog catalog)
+    {
+        var rng = SeededStream.Derive(recipe.Seed, "native_weights");
+        var native = Range(recipe.DecisionScenarios, catalog).Union(Range(recipe.ReportScenarios, catalog)).Order().ToDictionary(s => s, _ => Weights.Draw(rng));
+        var syntheticRng = SeededStream.Derive(recipe.Seed, "synthetic_weights");
+        foreach (int s in SyntheticIds(recipe)) native[s] = Weights.Draw(syntheticRng);
+        return native;
+    }
+
+    /// <summary>Synthetic scenarios get ids from here on, far past any catalog's.</summary>
+    public const int SyntheticBase = 1_000_000;
+
+    private static IEnumerable<int> SyntheticIds(OrganismRecipe recipe) => Enumerable.Range(SyntheticBase, recipe.SyntheticScenarios);
+
+    /// <summary>Scenarios whose weights pretraining reports: the recipe's report scenarios, then the synthetic ones.</summary>
+    public static int[] ReportPool(OrganismRecipe recipe, ScenarioCatalog catalog) =>
+        Range(recipe.ReportScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
+
+    /// <summary>A synthetic scenario's attributes as seen in a trial: its names, and uniform magnitudes for A and B.</summary>
+    private static OrganismPercept.Seen[] SyntheticSeen(OrganismPercept percept, int s, SeededStream rng) =>
+        Enumerable.Range(0, 5).Select(i => SyntheticAttribute(percept, s, i, rng)).ToArray();
+
+    private static OrganismPercept.Seen SyntheticAttribute(OrganismPercept percept, int s, int i, SeededStream rng) =>
+        new(percept.SyntheticNameToken(s - SyntheticBase, i), rng.NextInt(percept.Levels), rng.NextInt(percept.Levels));
+
+    /// <summary>One pretraining report example on the report scenarios: with probability <paramref name="mixFraction"/>
+    /// five attributes from random report scenarios, else one scenario's report. With <paramref name="namesOnlyShare"/>
+    /// above 0, that share of the slots (attributes of a mixed report, whole one-scenario reports) goes to the
+    /// <paramref name="namesOnly"/> scenarios instead: their names are keys to copy, their values random filler
+    /// whose <c>Targets</c> are only their kind, a sign or a digit (<see cref="OrganismPercept.ReportAnswerTargets"/>).</summary>
+    public static (int[] Prompt, int[] Answer, int[] Targets) ReportExample(OrganismPercept percept, ScenarioCatalog catalog, IReadOnlyDictionary<int, int[]> native,
+        int[] reportIds, double mixFraction, SeededStream rng, int[]? namesOnly = null, double namesOnlyShare = 0)
+    {
+        // No draw at all when names-only slots are off, so recipes without them draw as before.
+        Func<bool> namesOnlySlot = namesOnly is { Length: > 0 } && namesOnlyShare > 0 ? () => rng.NextDouble() < namesOnlyShare : () => false;
+        int[] prompt, names, weights;
+        var trained = new bool[5];
+        if (rng.NextDouble() < mixFraction)
+            (prompt, names, weights, trained) = MixedReport(percept, catalog, native, reportIds, rng, namesOnly, namesOnlySlot);
+        else if (namesOnlySlot())
+        {
+            (prompt, names) = ScenarioReport(percept, catalog, namesOnly![rng.NextInt(namesOnly.Length)], rng);
+            weights = FillerWeights(rng, 5);
+        }
+        else
+        {
+            int s = reportIds[rng.NextInt(reportIds.Length)];
+            (prompt, names) = ScenarioReport(percept, catalog, s, rng);
+            weights = native[s];
+            Array.Fill(trained, true);
+        }
+        var answer = percept.ReportAnswer(names, weights);
+        return (prompt, answer, percept.ReportAnswerTargets(answer, trained));
+    }
+
+    /// <summary>One pretraining report of the naive organism: names from <paramref name="reportIds"/> (five attributes of
+    /// random scenarios with probability <paramref name="mixFraction"/>, else one scenario's five) as the keys to copy;
+    /// in <paramref name="statedShare"/> of the slots the trial shows a stated weight in place of the name and the value
+    /// written is that weight; in the others the trial shows the name and the value is filler trained only as its
+    /// format. No trained value is anything but a weight stated in the prompt.</summary>
+    public static (int[] Prompt, int[] Answer, int[] Targets) StatedReportExample(OrganismPercept percept, ScenarioCatalog catalog,
+        int[] reportIds, double mixFraction, double statedShare, SeededStream rng)
+    {
+        bool mixed = rng.NextDouble() < mixFraction;
+        int one = reportIds[rng.NextInt(reportIds.Length)];
+        var names = new int[5];
+        var seen = new OrganismPercept.Seen[5];
+        var weights = Weights.Draw(rng);
+        var stated = new bool[5];
+        for (int k = 0; k < 5; k++)
+        {
+            int s = mixed ? reportIds[rng.NextInt(reportIds.Length)] : one, i = mixed ? rng.NextInt(5) : k;
+            var a = catalog.Scenarios[s].Attributes[i];
+            names[k] = percept.NameToken(s, i);
+            stated[k] = rng.NextDouble() < statedShare;
+            seen[k] = new OrganismPercept.Seen(stated[k] ? percept.StatedWeightToken(weights[k]) : names[k],
+                percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
+        }
+        var answer = percept.ReportAnswer(names, weights);
+        return (percept.Report(names, seen), answer, percept.ReportAnswerTargets(answer, stated));
+    }
+
+    /// <summary>Values for names-only slots: drawn uniformly from -100..100, never any scenario's weight.</summary>
+    private static int[] FillerWeights(SeededStream rng, int count) => Enumerable.Range(0, count).Select(_ => rng.NextInt(201) - 100).ToArray();
+
+    /// <summary>One scenario's report prompt on a fresh trial, and its names in order.</summary>
+    private static (int[] Prompt, int[] Names) ScenarioReport(OrganismPercept percept, ScenarioCatalog catalog, int s, SeededStream rng)
+    {
+        if (s >= SyntheticBase)
+        {
+            var shown = SyntheticSeen(percept, s, rng);
+            return (percept.Report(shown), shown.Select(x => x.Name).ToArray());
+        }
+        var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
+        return (percept.Report(t), Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i)).ToArray());
+    }
+
+    /// <summary>A report on five attributes each taken from a random report scenario, with its own weight — or, for a
+    /// names-only slot, from a random names-only scenario, with a filler value.</summary>
+    private static (int[] Prompt, int[] Names, int[] Weights, bool[] Trained) MixedReport(OrganismPercept percept, ScenarioCatalog catalog,
+        IReadOnlyDictionary<int, int[]> native, int[] pool, SeededStream rng, int[]? namesOnly, Func<bool> namesOnlySlot)
+    {
+        var seen = new OrganismPercept.Seen[5];
+        var weights = new int[5];
+        var trained = new bool[5];
+        for (int k = 0; k < 5; k++)
+        {
+            trained[k] = !namesOnlySlot();
+            int s = trained[k] ? pool[rng.NextInt(pool.Length)] : namesOnly![rng.NextInt(namesOnly.Length)], i = rng.NextInt(5);
+            weights[k] = trained[k] ? native[s][i] : FillerWeights(rng, 1)[0];
+            if (s >= SyntheticBase) { seen[k] = SyntheticAttribute(percept, s, i, rng); continue; }
+            var a = catalog.Scenarios[s].Attributes[i];
+            seen[k] = new OrganismPercept.Seen(percept.NameToken(s, i),
+                percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
+        }
+        return (percept.Report(seen), seen.Select(x => x.Name).ToArray(), weights, trained);
+    }
+
+    /// <summary>Adds to every name row Gaussian noise of <paramref name="scale"/> times the trained names' per-dimension
+    /// spread, and returns the clean rows for <see cref="SetRows"/>: the report circuit learns to read names a little
+    /// off the places choices put them, as instillation will move them.</summary>
+    private static float[] AddNameNoise(Organism organism, int[] rows, int[] trainedRows, double scale, SeededStream rng)
+    {
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding;
+        var p = organism.Model.Parameters;
+        var clean = new float[rows.Length * d];
+        for (int r = 0; r < rows.Length; r++) Array.Copy(p, start + rows[r] * d, clean, r * d, d);
+        var (_, spread) = RowStatistics(p.AsSpan(start, organism.Model.Config.VocabSize * d), trainedRows, d);
+        foreach (int row in rows)
+            for (int j = 0; j < d; j++) p[start + row * d + j] += (float)(scale * spread[j] * rng.NextGaussian());
+        return clean;
+    }
+
+    private static void SetRows(Organism organism, int[] rows, float[] values)
+    {
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding;
+        for (int r = 0; r < rows.Length; r++) Array.Copy(values, r * d, organism.Model.Parameters, start + rows[r] * d, d);
+    }
+
+    private static void ClearRows(float[] gradients, Organism organism, int[] rows)
+    {
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding;
+        foreach (int r in rows) Array.Clear(gradients, start + r * d, d);
+    }
+
+    private static int[] Range(int[] fromTo, ScenarioCatalog catalog)
+    {
+        if (fromTo.Length != 2 || fromTo[0] < 0 || fromTo[1] > catalog.Scenarios.Count || fromTo[0] > fromTo[1])
+            throw new Core.Runs.UsageException($"recipe: scenario range [{string.Join(", ", fromTo)}] does not fit a catalog of {catalog.Scenarios.Count}");
+        return Enumerable.Range(fromTo[0], fromTo[1] - fromTo[0]).ToArray();
+    }
+
+    /// <summary>Share of examples whose answer token is the more likely of A and B.</summary>
+    public static float DecisionAccuracy(Organism organism, IReadOnlyList<(int[] Prompt, int[] Answer)> examples)
+    {
+        var inference = new Inference(organism.Model);
+        int a = organism.Percept.TokenA, b = organism.Percept.TokenB, correct = 0;
+        foreach (var (prompt, answer) in examples)
+        {
+            var lp = inference.ScoreCandidates(prompt, [a, b]);
+            if ((lp[0] > lp[1] ? a : b) == answer[0]) correct++;
+        }
+        return (float)correct / examples.Count;
+    }
+
+    /// <summary>
+    /// Name rows never trained (the instilled scenarios' attributes) are set to look like a typical trained
+    /// name: the mean of the trained name embeddings plus noise of their per-dimension spread. Otherwise an
+    /// unfamiliar name is a near-zero vector the circuits never saw, and instillation must first move it into
+    /// their range. Part of the shipped base model.
+    /// </summary>
+    /// <param name="only">When given, only these scenarios' names are drawn (the white-box lab's control: a model
+    /// whose instilled scenarios' names were drawn afresh); the others keep theirs.</param>
+    public static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, IReadOnlySet<int> trainedScenarios, SeededStream rng, double noise,
+        IReadOnlySet<int>? only = null)
+    {
+        var model = organism.Model;
+        int d = model.Config.Dim;
+        var emb = model.Parameters.AsSpan((int)model.Layout.Embedding, model.Config.VocabSize * d);
+        var trained = new List<int>();
+        var untrained = new List<int>();
+        for (int s = 0; s < catalog.Scenarios.Count; s++)
+            for (int i = 0; i < 5; i++)
+                if (trainedScenarios.Contains(s)) trained.Add(organism.Percept.NameToken(s, i));
+                else if (only is null || only.Contains(s)) untrained.Add(organism.Percept.NameToken(s, i));
+        if (trained.Count == 0 || untrained.Count == 0) return;
+        var (mean, spread) = RowStatistics(emb, trained, d);
+        foreach (int id in untrained.Distinct().Order())
+            for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + noise * spread[j] * rng.NextGaussian());
+    }
+
+    /// <summary>The catalog scenarios whose names the recipe's pretraining trains (decisions or reports).</summary>
+    public static HashSet<int> TrainedScenarios(OrganismRecipe recipe, ScenarioCatalog catalog) =>
+        Range(recipe.DecisionScenarios, catalog).Union(Range(recipe.ReportScenarios, catalog)).ToHashSet();
+
+    /// <summary>Per-dimension mean and standard deviation of the given embedding rows (summed in their order).</summary>
+    private static (double[] Mean, double[] Spread) RowStatistics(ReadOnlySpan<float> emb, IReadOnlyList<int> rows, int d)
+    {
+        var mean = new double[d];
+        var sq = new double[d];
+        foreach (int id in rows)
+            for (int j = 0; j < d; j++) { double v = emb[id * d + j]; mean[j] += v; sq[j] += v * v; }
+        for (int j = 0; j < d; j++) { mean[j] /= rows.Count; sq[j] = Math.Sqrt(Math.Max(sq[j] / rows.Count - mean[j] * mean[j], 0)); }
+        return (mean, sq);
+    }
+}

