@@ -53,6 +53,7 @@ internal static unsafe class DecoderBlock
         RunHooks(hooks, tags, HookPoint.ResidPre(layer), b.X, n, c.Dim);
         k.RmsNorm(b.X, lo.AttnNorm, n, b.Norm1, b.Rstd1);
         k.Linear(b.Norm1, lo.Wqkv, n, c.Dim, c.QkvDim, 0f, b.Qkv, c.QkvDim);
+        if (lo.Bqkv >= 0) k.AddBias(b.Qkv, lo.Bqkv, n, c.QkvDim);
         k.LoraAdd(layer, ProjectionGroup.Qkv, b.Norm1, n, b.LoraQkv, b.Qkv);
         k.Attend(attention, layer, b.Qkv, b.Att);
     }
@@ -64,19 +65,53 @@ internal static unsafe class DecoderBlock
         var c = m.Config;
         var lo = m.Layout.Layers[layer];
         int d = c.Dim, hid = c.MlpHidden;
+        var attnOut = HookedBranch(k, layer, ProjectionGroup.Output, b.Att, lo.Wo, c.QDim, n, d, b.LoraOut, hooks, tags, HookPoint.AttnOut(layer));
         if (b.Mid != b.X) k.Copy(b.X, b.Mid, (long)n * d);
-        k.Linear(b.Att, lo.Wo, n, c.QDim, d, 1f, b.Mid, d);
-        k.LoraAdd(layer, ProjectionGroup.Output, b.Att, n, b.LoraOut, b.Mid);
+        if (attnOut is null)
+        {
+            k.Linear(b.Att, lo.Wo, n, c.QDim, d, 1f, b.Mid, d);
+            k.LoraAdd(layer, ProjectionGroup.Output, b.Att, n, b.LoraOut, b.Mid);
+        }
+        else AddRows(attnOut, b.Mid);
         RunHooks(hooks, tags, HookPoint.ResidMid(layer), b.Mid, n, d);
 
         k.RmsNorm(b.Mid, lo.MlpNorm, n, b.Norm2, b.Rstd2);
         k.Linear(b.Norm2, lo.W13, n, d, 2 * hid, 0f, b.GateUp, 2 * hid);
         k.LoraAdd(layer, ProjectionGroup.GateUp, b.Norm2, n, b.LoraGateUp, b.GateUp);
         k.SwiGlu(b.GateUp, n, b.Swi);
+        var mlpOut = HookedBranch(k, layer, ProjectionGroup.Down, b.Swi, lo.W2, hid, n, d, b.LoraDown, hooks, tags, HookPoint.MlpOut(layer));
         if (b.Out != b.Mid) k.Copy(b.Mid, b.Out, (long)n * d);
-        k.Linear(b.Swi, lo.W2, n, hid, d, 1f, b.Out, d);
-        k.LoraAdd(layer, ProjectionGroup.Down, b.Swi, n, b.LoraDown, b.Out);
+        if (mlpOut is null)
+        {
+            k.Linear(b.Swi, lo.W2, n, hid, d, 1f, b.Out, d);
+            k.LoraAdd(layer, ProjectionGroup.Down, b.Swi, n, b.LoraDown, b.Out);
+        }
+        else AddRows(mlpOut, b.Out);
         RunHooks(hooks, tags, HookPoint.ResidPost(layer), b.Out, n, d);
+    }
+
+    /// <summary>A branch's output (attn_out = Wo·att, mlp_out = W2·swiglu) computed on its own, for hooks on it.
+    /// Returns it when the hooks changed it, and the stream then adds it; null when they only read it, and the
+    /// stream adds the branch fused into the residual as without hooks, so recording never changes a bit.</summary>
+    static float[]? HookedBranch(DecoderKernels k, int layer, ProjectionGroup group, float* input, long weight, int inDim, int n, int d,
+        float* loraU, Hooks? hooks, RowTags? tags, HookPoint point)
+    {
+        if (hooks is null || !hooks.Has(point)) return null;
+        var branch = GC.AllocateUninitializedArray<float>(n * d, pinned: true);
+        fixed (float* y = branch)
+        {
+            k.Linear(input, weight, n, inDim, d, 0f, y, d);
+            k.LoraAdd(layer, group, input, n, loraU, y);
+            var before = branch.AsSpan().ToArray();
+            RunHooks(hooks, tags, point, y, n, d);
+            return branch.AsSpan().SequenceEqual(before) ? null : branch;
+        }
+    }
+
+    static void AddRows(float[] branch, float* stream)
+    {
+        var s = new Span<float>(stream, branch.Length);
+        System.Numerics.Tensors.TensorPrimitives.Add(s, branch, s);
     }
 
     /// <summary>The backward of <see cref="Rest"/> on its n rows: from dOut (∂L/∂out), which becomes ∂L/∂x (the
@@ -106,6 +141,7 @@ internal static unsafe class DecoderBlock
         var c = m.Config;
         var lo = m.Layout.Layers[layer];
         attention.Backward(k, layer, g.DAtt, b.Qkv, g.DQkv);
+        if (lo.Bqkv >= 0 && grad(lo.Bqkv) is var dBias && dBias != null) k.BiasBackward(g.DQkv, n, c.QkvDim, dBias);
         k.LinearBackward(g.DQkv, c.QkvDim, b.Norm1, lo.Wqkv, n, c.Dim, c.QkvDim, 0f, g.DNorm, grad(lo.Wqkv));
         k.LoraBackward(layer, ProjectionGroup.Qkv, g.DQkv, b.Norm1, b.LoraQkv, n, g.DU, g.DNorm);
         k.RmsNormBackward(g.DNorm, b.X, lo.AttnNorm, b.Rstd1, n, dX, grad(lo.AttnNorm));
