@@ -1,6 +1,6 @@
 using LLama.Native;
 
-namespace SelfInterp.LlamaCpp.Tests;
+namespace SelfInterp.HuggingFace.Tests;
 
 public sealed class NativeLoadTests
 {
