@@ -65,36 +65,30 @@ internal static unsafe class DecoderBlock
         var c = m.Config;
         var lo = m.Layout.Layers[layer];
         int d = c.Dim, hid = c.MlpHidden;
-        var attnOut = HookedBranch(k, layer, ProjectionGroup.Output, b.Att, lo.Wo, c.QDim, n, d, b.LoraOut, hooks, tags, HookPoint.AttnOut(layer));
+        var attnOut = HookedBranch(k, layer, ProjectionGroup.Output, b.Att, lo.Wo, c.QDim, n, d, b.LoraOut, hooks, tags, HookPoint.AttnOut(layer), b.X);
         if (b.Mid != b.X) k.Copy(b.X, b.Mid, (long)n * d);
-        if (attnOut is null)
-        {
-            k.Linear(b.Att, lo.Wo, n, c.QDim, d, 1f, b.Mid, d);
-            k.LoraAdd(layer, ProjectionGroup.Output, b.Att, n, b.LoraOut, b.Mid);
-        }
-        else AddRows(attnOut, b.Mid);
+        k.Linear(b.Att, lo.Wo, n, c.QDim, d, 1f, b.Mid, d);
+        k.LoraAdd(layer, ProjectionGroup.Output, b.Att, n, b.LoraOut, b.Mid);
+        attnOut?.WriteInto(b.Mid, d);
         RunHooks(hooks, tags, HookPoint.ResidMid(layer), b.Mid, n, d);
 
         k.RmsNorm(b.Mid, lo.MlpNorm, n, b.Norm2, b.Rstd2);
         k.Linear(b.Norm2, lo.W13, n, d, 2 * hid, 0f, b.GateUp, 2 * hid);
         k.LoraAdd(layer, ProjectionGroup.GateUp, b.Norm2, n, b.LoraGateUp, b.GateUp);
         k.SwiGlu(b.GateUp, n, b.Swi);
-        var mlpOut = HookedBranch(k, layer, ProjectionGroup.Down, b.Swi, lo.W2, hid, n, d, b.LoraDown, hooks, tags, HookPoint.MlpOut(layer));
+        var mlpOut = HookedBranch(k, layer, ProjectionGroup.Down, b.Swi, lo.W2, hid, n, d, b.LoraDown, hooks, tags, HookPoint.MlpOut(layer), b.Mid);
         if (b.Out != b.Mid) k.Copy(b.Mid, b.Out, (long)n * d);
-        if (mlpOut is null)
-        {
-            k.Linear(b.Swi, lo.W2, n, hid, d, 1f, b.Out, d);
-            k.LoraAdd(layer, ProjectionGroup.Down, b.Swi, n, b.LoraDown, b.Out);
-        }
-        else AddRows(mlpOut, b.Out);
+        k.Linear(b.Swi, lo.W2, n, hid, d, 1f, b.Out, d);
+        k.LoraAdd(layer, ProjectionGroup.Down, b.Swi, n, b.LoraDown, b.Out);
+        mlpOut?.WriteInto(b.Out, d);
         RunHooks(hooks, tags, HookPoint.ResidPost(layer), b.Out, n, d);
     }
 
     /// <summary>A branch's output (attn_out = Wo·att, mlp_out = W2·swiglu) computed on its own, for hooks on it.
-    /// Returns it when the hooks changed it, and the stream then adds it; null when they only read it, and the
-    /// stream adds the branch fused into the residual as without hooks, so recording never changes a bit.</summary>
-    static float[]? HookedBranch(DecoderKernels k, int layer, ProjectionGroup group, float* input, long weight, int inDim, int n, int d,
-        float* loraU, Hooks? hooks, RowTags? tags, HookPoint point)
+    /// Null when the hooks changed no row: the stream then gets the branch fused into the residual as without hooks,
+    /// so recording never changes a bit. Otherwise the rows they changed, each with the residual it joins.</summary>
+    static ChangedBranch? HookedBranch(DecoderKernels k, int layer, ProjectionGroup group, float* input, long weight, int inDim, int n, int d,
+        float* loraU, Hooks? hooks, RowTags? tags, HookPoint point, float* residual)
     {
         if (hooks is null || !hooks.Has(point)) return null;
         var branch = GC.AllocateUninitializedArray<float>(n * d, pinned: true);
@@ -104,14 +98,26 @@ internal static unsafe class DecoderBlock
             k.LoraAdd(layer, group, input, n, loraU, y);
             var before = branch.AsSpan().ToArray();
             RunHooks(hooks, tags, point, y, n, d);
-            return branch.AsSpan().SequenceEqual(before) ? null : branch;
+            var rows = Enumerable.Range(0, n).Where(r => !branch.AsSpan(r * d, d).SequenceEqual(before.AsSpan(r * d, d))).ToArray();
+            if (rows.Length == 0) return null;
+            var result = new ChangedBranch(rows, new float[rows.Length * d]);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var row = result.Values.AsSpan(i * d, d);
+                new ReadOnlySpan<float>(residual + (long)rows[i] * d, d).CopyTo(row);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, branch.AsSpan(rows[i] * d, d), row);
+            }
+            return result;
         }
     }
 
-    static void AddRows(float[] branch, float* stream)
+    /// <summary>Rows whose branch a hook changed, with their new stream values (residual + changed branch).</summary>
+    sealed record ChangedBranch(int[] Rows, float[] Values)
     {
-        var s = new Span<float>(stream, branch.Length);
-        System.Numerics.Tensors.TensorPrimitives.Add(s, branch, s);
+        public void WriteInto(float* stream, int d)
+        {
+            for (int i = 0; i < Rows.Length; i++) Values.AsSpan(i * d, d).CopyTo(new Span<float>(stream + (long)Rows[i] * d, d));
+        }
     }
 
     /// <summary>The backward of <see cref="Rest"/> on its n rows: from dOut (∂L/∂out), which becomes ∂L/∂x (the
