@@ -29,6 +29,7 @@ public static class ProbeStudy
     /// <summary>A model's data on the lab's trials: choice weights, decision logits and activations.</summary>
     public sealed class ModelData
     {
+        public required LabSubject Subject { get; init; }
         public required Dictionary<int, List<Core.Generation.Trial>> Trials { get; init; }
         public required Dictionary<int, double[]> Logits { get; init; }
         /// <summary>Choice weights on the paper's scale (largest |weight| 100).</summary>
@@ -40,15 +41,17 @@ public static class ProbeStudy
     public static ModelData Observe(LabRun run, Observer observer, int trials)
     {
         var plan = run.Plan;
-        var points = Points(observer.Organism.Model.Config.NLayers);
-        var decisionPositions = Enumerable.Range(0, Scenario.AttributeCount).Select(PromptPositions.DecisionName).Append(PromptPositions.DecisionAnswer).ToHashSet();
-        var reportPositions = Enumerable.Range(0, Scenario.AttributeCount).Select(PromptPositions.ReportListedName).ToHashSet();
-        var data = new ModelData { Trials = [], Logits = [], Weights = [], Decision = [], Report = [] };
+        var subject = observer.Subject;
+        var points = Points(subject.Model.Config.NLayers);
+        var attributes = Enumerable.Range(0, Scenario.AttributeCount).ToList();
+        var data = new ModelData { Subject = subject, Trials = [], Logits = [], Weights = [], Decision = [], Report = [] };
         foreach (int s in LabTrials.Scenarios(plan))
         {
             var t = LabTrials.Draw(plan, s, trials, "probe");
             data.Trials[s] = t;
             data.Decision[s] = new ActivationCache();
+            var decisionPositions = t.Select(trial => attributes.Select(i => subject.DecisionName(trial, i)).Append(subject.DecisionAnswer(trial)).ToHashSet()).ToList();
+            var reportPositions = t.Select(trial => attributes.Select(i => subject.ReportListedName(trial, i)).ToHashSet()).ToList();
             data.Logits[s] = observer.DecisionLogits(t, Observer.Recorder(points, decisionPositions, data.Decision[s]));
             var slopes = ChoiceWeights.Slopes(plan.Scenario(s), t, data.Logits[s]);
             data.Weights[s] = ChoiceWeights.Scaled(slopes, slopes);
@@ -58,12 +61,12 @@ public static class ProbeStudy
         return data;
     }
 
-    /// <summary>Mean activation over a scenario's trials at one point and position.</summary>
-    static float[] MeanOver(ActivationCache cache, HookPoint point, int trials, int position)
+    /// <summary>Mean activation over a scenario's trials at one point, at each trial's position.</summary>
+    static float[] MeanOver(ActivationCache cache, HookPoint point, int trials, Func<int, int> position)
     {
-        var sum = new float[cache[point, 0, position].Length];
+        var sum = new float[cache[point, 0, position(0)].Length];
         for (int k = 0; k < trials; k++)
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, cache[point, k, position], sum);
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, cache[point, k, position(k)], sum);
         System.Numerics.Tensors.TensorPrimitives.Multiply(sum, 1f / trials, sum);
         return sum;
     }
@@ -78,7 +81,8 @@ public static class ProbeStudy
             for (int i = 0; i < Scenario.AttributeCount; i++)
             {
                 var cache = report ? data.Report[s] : data.Decision[s];
-                x.Add(MeanOver(cache, point, data.Trials[s].Count, report ? PromptPositions.ReportListedName(i) : PromptPositions.DecisionName(i)));
+                var trials = data.Trials[s];
+                x.Add(MeanOver(cache, point, trials.Count, k => report ? data.Subject.ReportListedName(trials[k], i) : data.Subject.DecisionName(trials[k], i)));
                 sc.Add(s);
                 at.Add(i);
             }
@@ -116,7 +120,7 @@ public static class ProbeStudy
                 foreach (int s in all)
                     for (int k = 0; k < data.Trials[s].Count; k++)
                     {
-                        ax.Add(data.Decision[s][point, k, PromptPositions.DecisionAnswer]);
+                        ax.Add(data.Decision[s][point, k, data.Subject.DecisionAnswer(data.Trials[s][k])]);
                         ay.Add(data.Logits[s][k]);
                         asc.Add(s);
                     }

@@ -21,7 +21,7 @@ public sealed class PeftAdapterTests
         using var dir = new TempDirectory();
         fixture.WriteHf(dir["base"]);
         double alpha = 16, scale = rsLora ? alpha / Math.Sqrt(Rank) : alpha / Rank;
-        var adapter = WriteAdapter(fixture, dir["adapter"], alpha, rsLora);
+        var adapter = RandomPeftAdapter.Write(fixture, dir["adapter"], Rank, Targets, alpha, rsLora);
 
         // The expected model: every adapted weight merged in double, the rest as stored.
         var merged = fixture.Tensors.Select(t => adapter.TryGetValue(t.Name, out var ab) ? t with { Data = Merge(t, ab.A, ab.B, scale) } : t).ToList();
@@ -52,7 +52,7 @@ public sealed class PeftAdapterTests
         var fixture = new RandomHfModel(TinyModelSpec.QwenTied);
         using var dir = new TempDirectory();
         fixture.WriteHf(dir["base"]);
-        WriteAdapter(fixture, dir["adapter"], 8, false, module: "model.layers.0.self_attn.rotary");
+        RandomPeftAdapter.Write(fixture, dir["adapter"], Rank, Targets, 8, false, module: "model.layers.0.self_attn.rotary");
         var e = Assert.Throws<InvalidDataException>(() => HfModel.Load(HfModelSpec.Parse($"hf:{dir["base"]}+adapter:{dir["adapter"]}")));
         Assert.Contains("adapter_model.safetensors", e.Message);
         Assert.Contains("model.layers.0.self_attn.rotary", e.Message);
@@ -69,38 +69,6 @@ public sealed class PeftAdapterTests
                 for (int r = 0; r < Rank; r++) s += (double)b[o * Rank + r] * a[r * inDim + i];
                 result[o * inDim + i] = (float)(w.Data[o * inDim + i] + scale * s);
             }
-        return result;
-    }
-
-    /// <summary>Random lora_A/lora_B for the targets of every layer (or one pair on the given module), PEFT's names.</summary>
-    static Dictionary<string, (float[] A, float[] B)> WriteAdapter(RandomHfModel fixture, string directory, double alpha, bool rsLora, string? module = null)
-    {
-        Directory.CreateDirectory(directory);
-        var rng = new Rng(3, "peft-fixture");
-        var tensors = new List<HfTensor>();
-        var result = new Dictionary<string, (float[], float[])>();
-        var modules = module is not null ? [(module, 64, 64)]
-            : Enumerable.Range(0, fixture.Spec.Layers).SelectMany(l => Targets.Select(t =>
-            {
-                string m = $"model.layers.{l}.{(t == "down_proj" ? "mlp" : "self_attn")}.{t}";
-                var w = fixture[m + ".weight"];
-                return (m, w.Shape[0], w.Shape[1]);
-            })).ToList();
-        foreach (var (m, outDim, inDim) in modules)
-        {
-            var a = Enumerable.Range(0, Rank * inDim).Select(_ => (float)(0.2 * rng.NextGaussian())).ToArray();
-            var b = Enumerable.Range(0, outDim * Rank).Select(_ => (float)(0.2 * rng.NextGaussian())).ToArray();
-            tensors.Add(new HfTensor($"base_model.model.{m}.lora_A.weight", [Rank, inDim], a));
-            tensors.Add(new HfTensor($"base_model.model.{m}.lora_B.weight", [outDim, Rank], b));
-            result[m + ".weight"] = (a, b);
-        }
-        SafeTensorsWriter.Write(Path.Combine(directory, "adapter_model.safetensors"), tensors, StoredType.F32);
-        var config = new JsonObject
-        {
-            ["peft_type"] = "LORA", ["r"] = Rank, ["lora_alpha"] = alpha, ["use_rslora"] = rsLora, ["lora_dropout"] = 0.05,
-            ["bias"] = "none", ["task_type"] = "CAUSAL_LM", ["target_modules"] = new JsonArray(Targets.Select(t => (JsonNode)t!).ToArray()),
-        };
-        File.WriteAllText(Path.Combine(directory, "adapter_config.json"), config.ToJsonString());
         return result;
     }
 }

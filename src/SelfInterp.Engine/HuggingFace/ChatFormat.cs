@@ -57,9 +57,12 @@ public sealed class ChatFormat
     public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt) => _render(messages, addGenerationPrompt);
 
     /// <summary>The conversation's tokens, the beginning-of-text token first where the family has one.</summary>
-    public int[] Encode(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
+    public int[] Encode(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt) => EncodePrefix(Render(messages, addGenerationPrompt));
+
+    /// <summary>The tokens of formatted text (all of <see cref="Render"/>'s output, or the start of it).</summary>
+    public int[] EncodePrefix(string renderedText)
     {
-        var ids = _tokenizer.EncodeWithSpecialTokens(Render(messages, addGenerationPrompt));
+        var ids = _tokenizer.EncodeWithSpecialTokens(renderedText);
         if (_bos is null) return ids;
         if (!_tokenizer.TryGetAddedId(_bos, out int bos)) throw new InvalidOperationException($"the tokenizer has no '{_bos}' token, which the {Name} format starts with");
         return [bos, .. ids];

@@ -21,7 +21,8 @@ public sealed class RandomHfModel
     {
         Spec = spec;
         Bpe = TinyBpe.Train(TinyModelSpec.Corpus, spec.Pattern, spec.Merges);
-        Vocabulary = [.. Bpe.Tokens, .. spec.SpecialTokens];
+        int fillers = spec.VocabSize is { } size ? size - Bpe.Tokens.Count - spec.SpecialTokens.Count : 0;
+        Vocabulary = [.. Bpe.Tokens, .. spec.SpecialTokens, .. Enumerable.Range(0, fillers).Select(i => $"<|unused_{i}|>")];
         var rng = new Rng(seed, $"hf-fixture:{spec.ModelType}");
         var tensors = new List<HfTensor>();
         HfTensor Make(string name, int[] shape, Func<double> draw)
@@ -107,7 +108,7 @@ public sealed class RandomHfModel
             ["tie_word_embeddings"] = s.Tied,
             ["torch_dtype"] = type switch { StoredType.F16 => "float16", StoredType.BF16 => "bfloat16", _ => "float32" },
             ["vocab_size"] = VocabSize,
-            ["bos_token_id"] = VocabSize - s.SpecialTokens.Count,
+            ["bos_token_id"] = Bpe.Tokens.Count,
         };
         if (s.Family == HfFamily.Llama) c["attention_bias"] = false;
         else c["use_sliding_window"] = false;
@@ -127,10 +128,10 @@ public sealed class RandomHfModel
         var vocab = new JsonObject();
         for (int i = 0; i < Bpe.Tokens.Count; i++) vocab[Bpe.Tokens[i]] = i;
         var added = new JsonArray();
-        for (int i = 0; i < Spec.SpecialTokens.Count; i++)
+        for (int i = Bpe.Tokens.Count; i < Vocabulary.Count; i++)
             added.Add(new JsonObject
             {
-                ["id"] = Bpe.Tokens.Count + i, ["content"] = Spec.SpecialTokens[i], ["single_word"] = false, ["lstrip"] = false,
+                ["id"] = i, ["content"] = Vocabulary[i], ["single_word"] = false, ["lstrip"] = false,
                 ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
             });
         return new JsonObject

@@ -5,8 +5,13 @@ namespace SelfInterp.HuggingFace.Tests.Fixtures;
 /// <summary>The shape of a tiny random checkpoint of one family: GQA (4 heads, 2 kv heads), Qwen2's q/k/v biases,
 /// tied or untied embeddings, Llama 3's rope scaling with a short original context so most frequencies are rescaled.</summary>
 public sealed record TinyModelSpec(HfFamily Family, bool Tied, bool RopeScaled = false, int Layers = 2, int Dim = 64, int Heads = 4,
-    int KvHeads = 2, int Hidden = 96, int Merges = 80, int MaxPositions = 128)
+    int KvHeads = 2, int Hidden = 96, int Merges = 80, int MaxPositions = 128, int? VocabSize = null)
 {
+    /// <summary>Qwen2.5-0.5B's shape (random weights), for the bench and the measurements of docs/real-models.md: the
+    /// vocabulary is padded to its 151,936 tokens with unused special tokens.</summary>
+    public static readonly TinyModelSpec Qwen05B = new(HfFamily.Qwen2, Tied: true, Layers: 24, Dim: 896, Heads: 14, KvHeads: 2, Hidden: 4864,
+        MaxPositions: 32768, VocabSize: 151936);
+
     public int HeadDim => Dim / Heads;
     public string ModelType => Family == HfFamily.Qwen2 ? "qwen2" : "llama";
     public double RopeTheta => Family == HfFamily.Qwen2 ? 1000000.0 : 500000.0;
