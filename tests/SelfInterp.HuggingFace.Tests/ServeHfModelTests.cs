@@ -75,6 +75,14 @@ public sealed class ServeHfModelTests
         Assert.Equal("instilled", Assert.Single(e.Pending).Key);
     }
 
+    [Fact]
+    public void AMissingDirectoryIsAUsageErrorNamingIt()
+    {
+        var e = Assert.Throws<UsageException>(() => ShippedOrganisms.Resolve("hf:/no/such/model+adapter:/x", new Dictionary<string, string>()));
+        Assert.Contains("/no/such/model", e.Message);
+        Assert.Contains("--base-model", e.Message);
+    }
+
     static async Task<JsonElement> Post(HttpClient http, object body)
     {
         using var response = await http.PostAsJsonAsync("chat/completions", body);
