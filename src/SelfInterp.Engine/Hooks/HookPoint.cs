@@ -31,16 +31,8 @@ public readonly partial record struct HookPoint(int Layer, ResidualSite Site)
 
     /// <summary>Every residual-stream hook point of a model with the given number of layers, in the order a forward
     /// pass meets them (the branch points are in <see cref="WithBranches"/>).</summary>
-    public static IEnumerable<HookPoint> All(int layers)
-    {
-        yield return Embed;
-        for (int l = 0; l < layers; l++)
-        {
-            yield return ResidPre(l);
-            yield return ResidMid(l);
-            yield return ResidPost(l);
-        }
-    }
+    public static IEnumerable<HookPoint> All(int layers) =>
+        WithBranches(layers).Where(p => p.Site is not (ResidualSite.AttnOut or ResidualSite.MlpOut));
 
     /// <summary>Every hook point, the branches' included: embed, then per block resid_pre, attn_out, resid_mid,
     /// mlp_out, resid_post.</summary>
