@@ -21,7 +21,7 @@ public sealed class PeftAdapterTests
         using var dir = new TempDirectory();
         fixture.WriteHf(dir["base"]);
         double alpha = 16, scale = rsLora ? alpha / Math.Sqrt(Rank) : alpha / Rank;
-        var adapter = RandomPeftAdapter.Write(fixture, dir["adapter"], Rank, Targets, alpha, rsLora);
+        var adapter = RandomPeftAdapter.Write(fixture.Spec, dir["adapter"], Rank, Targets, alpha, rsLora);
 
         // The expected model: every adapted weight merged in double, the rest as stored.
         var merged = fixture.Tensors.Select(t => adapter.TryGetValue(t.Name, out var ab) ? t with { Data = Merge(t, ab.A, ab.B, scale) } : t).ToList();
@@ -52,7 +52,7 @@ public sealed class PeftAdapterTests
         var fixture = new RandomHfModel(TinyModelSpec.QwenTied);
         using var dir = new TempDirectory();
         fixture.WriteHf(dir["base"]);
-        RandomPeftAdapter.Write(fixture, dir["adapter"], Rank, Targets, 8, false, module: "model.layers.0.self_attn.rotary");
+        RandomPeftAdapter.Write(fixture.Spec, dir["adapter"], Rank, Targets, 8, false, module: "model.layers.0.self_attn.rotary");
         var e = Assert.Throws<InvalidDataException>(() => HfModel.Load(HfModelSpec.Parse($"hf:{dir["base"]}+adapter:{dir["adapter"]}")));
         Assert.Contains("adapter_model.safetensors", e.Message);
         Assert.Contains("model.layers.0.self_attn.rotary", e.Message);

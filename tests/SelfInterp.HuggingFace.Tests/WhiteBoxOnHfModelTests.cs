@@ -21,8 +21,8 @@ public sealed class WhiteBoxOnHfModelTests
         var fixture = new RandomHfModel(TinyModelSpec.QwenTied with { MaxPositions = 2048 });
         using var dir = new TempDirectory();
         fixture.WriteHf(dir["hf"]);
-        RandomPeftAdapter.Write(fixture, dir["instilled"], 4, ["q_proj", "v_proj", "down_proj"], 16, false, seed: 1);
-        RandomPeftAdapter.Write(fixture, dir["itrained"], 4, ["q_proj", "v_proj", "down_proj"], 16, false, seed: 2);
+        RandomPeftAdapter.Write(fixture.Spec, dir["instilled"], 4, ["q_proj", "v_proj", "down_proj"], 16, false, seed: 1);
+        RandomPeftAdapter.Write(fixture.Spec, dir["itrained"], 4, ["q_proj", "v_proj", "down_proj"], 16, false, seed: 2);
 
         var config = PreferencesExperiment.Config(new PreferencesConfig
         {

@@ -8,18 +8,18 @@ namespace SelfInterp.HuggingFace.Tests.Fixtures;
 public static class RandomPeftAdapter
 {
     /// <summary>Random lora_A/lora_B for the targets of every layer (or one pair on the given module), PEFT's names.</summary>
-    public static Dictionary<string, (float[] A, float[] B)> Write(RandomHfModel fixture, string directory, int rank, IReadOnlyList<string> targets, double alpha, bool rsLora, string? module = null, ulong seed = 3)
+    public static Dictionary<string, (float[] A, float[] B)> Write(TinyModelSpec spec, string directory, int rank, IReadOnlyList<string> targets, double alpha, bool rsLora, string? module = null, ulong seed = 3)
     {
         Directory.CreateDirectory(directory);
         var rng = new Rng(seed, "peft-fixture");
         var tensors = new List<HfTensor>();
         var result = new Dictionary<string, (float[], float[])>();
         var modules = module is not null ? [(module, 64, 64)]
-            : Enumerable.Range(0, fixture.Spec.Layers).SelectMany(l => targets.Select(t =>
+            : Enumerable.Range(0, spec.Layers).SelectMany(l => targets.Select(t =>
             {
                 string m = $"model.layers.{l}.{(t == "down_proj" ? "mlp" : "self_attn")}.{t}";
-                var w = fixture[m + ".weight"];
-                return (m, w.Shape[0], w.Shape[1]);
+                var (outDim, inDim) = ShapeOf(spec, t);
+                return (m, outDim, inDim);
             })).ToList();
         foreach (var (m, outDim, inDim) in modules)
         {
@@ -38,4 +38,14 @@ public static class RandomPeftAdapter
         File.WriteAllText(Path.Combine(directory, "adapter_config.json"), config.ToJsonString());
         return result;
     }
+
+    /// <summary>[out, in] of a projection of the model.</summary>
+    static (int Out, int In) ShapeOf(TinyModelSpec spec, string projection) => projection switch
+    {
+        "q_proj" or "o_proj" => (spec.Dim, spec.Dim),
+        "k_proj" or "v_proj" => (spec.KvHeads * spec.HeadDim, spec.Dim),
+        "gate_proj" or "up_proj" => (spec.Hidden, spec.Dim),
+        "down_proj" => (spec.Dim, spec.Hidden),
+        _ => throw new ArgumentException($"no projection '{projection}'"),
+    };
 }
