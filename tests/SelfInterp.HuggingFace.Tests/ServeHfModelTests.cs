@@ -76,6 +76,25 @@ public sealed class ServeHfModelTests
     }
 
     [Fact]
+    public async Task ChoicesScoredTogetherEqualChoicesScoredAlone()
+    {
+        var fixture = new RandomHfModel(TinyModelSpec.LlamaScaled with { MaxPositions = 2048 });
+        using var dir = new TempDirectory();
+        fixture.WriteHf(dir["hf"]);
+        var backend = new HfBackend($"hf:{dir["hf"]}", threads: 1);
+        var rng = Core.Random.SeededStream.Derive(5, "hf-batch");
+        var prompts = Enumerable.Range(0, 4).Select(k => Plan.DecisionPrompt(Plan.DrawTrial(k % 2, rng))).ToList();
+        var together = await backend.ChooseAsync(backend.BaseModel, prompts, null, default);
+        for (int k = 0; k < prompts.Count; k++)
+        {
+            var alone = (await backend.ChooseAsync(backend.BaseModel, [prompts[k]], null, default))[0];
+            Assert.Equal(alone.Selection, together[k].Selection);
+            Assert.Equal(alone.ProbabilityA!.Value, together[k].ProbabilityA!.Value, 6);
+        }
+        Assert.True(together.Select(c => c.ProbabilityA).Distinct().Count() > 1, "every prompt got the same probability");
+    }
+
+    [Fact]
     public void AMissingDirectoryIsAUsageErrorNamingIt()
     {
         var e = Assert.Throws<UsageException>(() => ShippedOrganisms.Resolve("hf:/no/such/model+adapter:/x", new Dictionary<string, string>()));

@@ -35,16 +35,20 @@ public sealed class HfBackend(string baseModel, int threads, int? contextLength 
             var hf = Load(model);
             var inference = new Inference(hf.Model);
             int a = FirstToken(hf, "A"), b = FirstToken(hf, "B");
-            var choices = new List<Choice>(prompts.Count);
-            foreach (var prompt in prompts)
+            var encoded = prompts.Select(p => Encode(hf, p)).ToList();
+            // The prompts' common start (the chat format's header and the system message) runs once into a shared
+            // cache; the rest in batches on top of it (each row's sums are its own, so no score depends on the batch).
+            int shared = encoded.Count == 0 ? 0 : encoded.Min(e => e.Length) - 1;
+            foreach (var e in encoded) shared = Math.Min(shared, e.AsSpan().CommonPrefixLength(encoded[0]));
+            ct.ThrowIfCancellationRequested();
+            var scores = inference.ScoreWithSharedPrefix(encoded.Count == 0 ? [] : encoded[0].AsSpan(0, shared), encoded.Select(e => e[shared..]).ToList(), [a, b]);
+            var choices = scores.Select(lp =>
             {
-                ct.ThrowIfCancellationRequested();
-                var lp = inference.ScoreCandidates(Encode(hf, prompt), [a, b]);
                 double pA = 1 / (1 + Numerics.DeterministicMath.Exp(lp[1] - lp[0]));
                 char c = lp[0] >= lp[1] ? 'A' : 'B';
-                choices.Add(new Choice(c, pA, c.ToString()));
-                progress?.Report(1);
-            }
+                return new Choice(c, pA, c.ToString());
+            }).ToList();
+            progress?.Report(prompts.Count);
             return choices;
         }, ct);
 
