@@ -60,5 +60,16 @@ public sealed class WhiteBoxOnHfModelTests
         Assert.Equal(["instilled", "itrained"], interventions.Where(r => r.Test == "decision_path_only").Select(r => r.Model));
         // A random model's reports do not parse: their rows say so with no units rather than stopping the study.
         Assert.All(probes.Where(r => r.Layer == "reply"), r => Assert.Equal(0, r.Units));
+
+        // What the commands write: the CSVs, the headline tables and the report.
+        string analysis = Path.Combine(runPath, Analysis.Layout.PaperLayout.AnalysisDirectory);
+        Directory.CreateDirectory(analysis);
+        ProbeStudy.Write(Path.Combine(analysis, ProbeStudy.FileName), probes);
+        InterventionStudy.Write(Path.Combine(analysis, InterventionStudy.FileName), interventions);
+        Assert.Contains("instilled", WhiteBoxHeadline.Probes(probes));
+        Assert.Contains("instilled", WhiteBoxHeadline.Interventions(interventions));
+        var (html, md) = WhiteBoxReport.Write(runPath);
+        Assert.Contains("<svg", File.ReadAllText(html));
+        Assert.Contains("| instilled |", File.ReadAllText(md));
     }
 }
