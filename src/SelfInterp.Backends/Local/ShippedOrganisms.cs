@@ -41,11 +41,20 @@ public static class ShippedOrganisms
     /// <see cref="DirectoryOption"/>. A directory already given in the options names the organism when
     /// <c>--base-model</c> is absent. Anything else is a usage error listing the known names.
     /// </summary>
+    /// <summary>A Hugging Face model (hf:DIR[+adapter:DIR]) with its directories made absolute, so the id means the
+    /// same model wherever the run is resumed from.</summary>
+    static string HuggingFaceSpec(string baseModel)
+    {
+        try { return Engine.HuggingFace.HfModelSpec.Parse(baseModel).ToString(); }
+        catch (Exception e) when (e is IOException or ArgumentException) { throw new UsageException($"--base-model {e.Message}"); }
+    }
+
     public static string Resolve(string? baseModel, IDictionary<string, string> options)
     {
         if (baseModel is null)
             return options.TryGetValue(DirectoryOption, out var given) ? FromDirectory(given, options) : Default;
         if (baseModel == DefaultAlias) return Default;
+        if (Engine.HuggingFace.HfModelSpec.Is(baseModel)) return HuggingFaceSpec(baseModel);
         bool looksLikePath = baseModel.Contains('/') || baseModel.Contains(Path.DirectorySeparatorChar) || baseModel.StartsWith('.');
         if (!looksLikePath && Names.Contains(baseModel, StringComparer.Ordinal))
         {
