@@ -39,6 +39,7 @@ public static class BackendFactory
         return config.Backend switch
         {
             "simulated" => new SimulatedBackend(codec, config.BackendOptions, models, config.Seeds.Master),
+            "local" when Engine.HuggingFace.HfModelSpec.Is(config.BaseModel) => new Backends.HuggingFace.HfBackend(config.BaseModel, Environment.ProcessorCount),
             "local" => new LocalBackend(catalog, codec, config.BaseModel, ShippedOrganisms.DirectoryFor(config),
                 models, Environment.ProcessorCount, InstillationOptions.From(config.BackendOptions)),
             "openai" => OpenAIBackend.FromEnvironment(config, Environment.GetEnvironmentVariable, usage),

@@ -34,6 +34,14 @@ public static class ShippedOrganisms
     /// <summary>The default organism's directory.</summary>
     public static string DefaultDirectory => DirectoryOf(Default);
 
+    /// <summary>A Hugging Face model (hf:DIR[+adapter:DIR]) with its directories made absolute, so the id means the
+    /// same model wherever the run is resumed from.</summary>
+    static string HuggingFaceSpec(string baseModel, string option)
+    {
+        try { return Engine.HuggingFace.HfModelSpec.Parse(baseModel).ToString(); }
+        catch (Exception e) when (e is IOException or ArgumentException) { throw new UsageException($"{option} {e.Message}"); }
+    }
+
     /// <summary>
     /// What a local run's base model is, given <c>--base-model</c> (null: the default) and its backend options: a
     /// shipped name stays a name (the directory is found beside the executable when the run opens); the alias becomes
@@ -47,6 +55,7 @@ public static class ShippedOrganisms
         if (baseModel is null)
             return options.TryGetValue(DirectoryOption, out var given) ? FromDirectory(given, options) : Default;
         if (baseModel == DefaultAlias) return Default;
+        if (Engine.HuggingFace.HfModelSpec.Is(baseModel)) return HuggingFaceSpec(baseModel, option);
         bool looksLikePath = baseModel.Contains('/') || baseModel.Contains(Path.DirectorySeparatorChar) || baseModel.StartsWith('.');
         if (!looksLikePath && Names.Contains(baseModel, StringComparer.Ordinal))
         {

@@ -50,13 +50,13 @@ public static class InterventionStudy
         foreach (var lab in run.Models.Where(m => m.Name == "instilled").Concat(run.Itrained))
         {
             string model = lab.Name;
-            var organism = lab.Organism;
+            var subject = lab.Subject;
             // Held out, an itrained model is steered only on the instilled scenarios it was not trained on.
             var scenarios = lab.Instilled.ToList();
-            var observer = new Observer(organism, plan.Catalog, plan.Config.ReportMaxTokens);
+            var observer = new Observer(subject, plan.Catalog, plan.Config.ReportMaxTokens);
             log?.Invoke($"intervene: probing {model} for a steering direction");
             var data = ProbeStudy.Observe(run, observer, settings.Trials, lab.Scenarios);
-            var (point, probe) = BestNameProbe(data, lab.Scenarios, organism.Model.Config.NLayers, seed);
+            var (point, probe) = BestNameProbe(data, lab.Scenarios, subject.Model.Config.NLayers, seed);
             var raw = probe.Weights.Select((w, j) => w / probe.Scale[j]).ToArray();
             double gain = raw.Sum(z => z * z) is var g && g > 0 ? Math.Sqrt(g) : 1;   // probe reading per unit of α along v
             var v = probe.Direction();
@@ -102,8 +102,9 @@ public static class InterventionStudy
             {
                 float alpha = (float)(points / gain);
                 log?.Invoke($"intervene: {model} steering {points:+0;-0} weight points at {point.Name}");
-                var decisionHooks = new Hooks().AddVector(point, v, alpha, (seq, pos) => IsName(pos, attributeOf[seq], report: false));
-                var reportHooks = new Hooks().AddVector(point, v, alpha, (seq, pos) => IsName(pos, ReportAttribute(seq), report: true));
+                var decisionHooks = new Hooks().AddVector(point, v, alpha, (seq, pos) => pos == subject.DecisionName(trials[seq], attributeOf[seq]));
+                var reportHooks = new Hooks().AddVector(point, v, alpha, (seq, pos) =>
+                    pos == subject.ReportListedName(reportTrials[seq], ReportAttribute(seq)) || pos == subject.ReportTrialName(reportTrials[seq], ReportAttribute(seq)));
                 var effects = Effects(points, observer.DecisionLogits(trials, decisionHooks), observer.Reports(reportTrials, reportHooks));
                 rows.Add(Mean("steering", model, point.Name, $"{points:+0;-0}", effects, seed));
                 steeringEffects.AddRange(effects);
@@ -116,8 +117,8 @@ public static class InterventionStudy
             rows.Add(DoseResponse.Slopes("report_path_only", model, point.Name, reportOnlyEffects, seed));
 
             // Decision path only: the read-out of A vs B at the answer position of decision prompts.
-            var last = HookPoint.ResidPost(organism.Model.Config.NLayers - 1);
-            var u = ReadoutDirection(organism);
+            var last = HookPoint.ResidPost(subject.Model.Config.NLayers - 1);
+            var u = ReadoutDirection(subject);
             foreach (double scale in settings.Scales)
             {
                 log?.Invoke($"intervene: {model} decision read-out ×{scale}");
@@ -125,7 +126,7 @@ public static class InterventionStudy
                 {
                     for (int r = 0; r < stream.Rows; r++)
                     {
-                        if (stream.Positions[r] != PromptPositions.DecisionAnswer) continue;
+                        if (stream.Positions[r] != subject.DecisionAnswer(trials[stream.Sequences[r]])) continue;
                         var row = stream.Row(r);
                         float along = SelfInterp.Engine.Kernels.FixedMath.Dot(row, u);
                         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(u, (float)((scale - 1) * along), row, row);
@@ -137,10 +138,6 @@ public static class InterventionStudy
         }
         return rows;
     }
-
-    static bool IsName(int position, int attribute, bool report) =>
-        report ? position == PromptPositions.ReportListedName(attribute) || position == PromptPositions.ReportTrialName(attribute)
-               : position == PromptPositions.DecisionName(attribute);
 
     /// <summary>The decision-name probe of the learned weight at the hook point where it predicts best (out of fold).</summary>
     static (HookPoint Point, RidgeProbe Probe) BestNameProbe(ProbeStudy.ModelData data, IReadOnlyList<int> all, int layers, ulong seed)
@@ -157,13 +154,13 @@ public static class InterventionStudy
     }
 
     /// <summary>Unit direction that raises log P(A) − log P(B) through the (tied or untied) output head.</summary>
-    static float[] ReadoutDirection(Backends.Local.Organism organism)
+    static float[] ReadoutDirection(LabSubject subject)
     {
-        var m = organism.Model;
+        var m = subject.Model;
         var head = m.Tensor(m.Config.TiedEmbeddings ? "tok_embeddings.weight" : "output.weight");
         int d = m.Config.Dim;
         var u = new float[d];
-        for (int j = 0; j < d; j++) u[j] = head[organism.Percept.TokenA * d + j] - head[organism.Percept.TokenB * d + j];
+        for (int j = 0; j < d; j++) u[j] = head[subject.TokenA * d + j] - head[subject.TokenB * d + j];
         // The final RMSNorm scales each dimension by its gain first: fold it in so u is the direction in the stream.
         var gain = m.Tensor("norm.weight");
         for (int j = 0; j < d; j++) u[j] *= gain[j];

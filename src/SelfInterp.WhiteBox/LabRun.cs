@@ -5,6 +5,7 @@ using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 using SelfInterp.Engine.Transformer;
+using SelfInterp.Engine.HuggingFace;
 
 namespace SelfInterp.WhiteBox;
 
@@ -12,14 +13,16 @@ namespace SelfInterp.WhiteBox;
 /// introspection-trained model, only those it was not trained on when the lab runs held out) and the native ones.
 /// <paramref name="TargetsOf"/> names the model whose choice weights a control network is scored against (a control
 /// network's own choices mean nothing); null for a model scored on its own.</summary>
-public sealed record LabModel(string Name, Organism Organism, IReadOnlyList<int> Instilled, IReadOnlyList<int> Native, string? TargetsOf = null)
+public sealed record LabModel(string Name, LabSubject Subject, IReadOnlyList<int> Instilled, IReadOnlyList<int> Native, string? TargetsOf = null)
 {
     public IReadOnlyList<int> Scenarios => [.. Instilled, .. Native];
 }
 
-/// <summary>A finished run on the local backend, opened for white-box work: its plan and its models as organisms in
-/// memory: base, instilled and the introspection-trained models (by default the one trained on all instilled
-/// scenarios, measured in-sample on them; held out, the two half-trained models each on the half it never saw).</summary>
+/// <summary>A finished run on the local backend, opened for white-box work: its plan and its models in memory, as
+/// organisms or, for a run on a Hugging Face base model (`--base-model hf:DIR`), as that model and the
+/// hf:BASE+adapter:DIR models registered for it: base, instilled and the introspection-trained models (by default the
+/// one trained on all instilled scenarios, measured in-sample on them; held out, the two half-trained models each on
+/// the half it never saw).</summary>
 public sealed class LabRun
 {
     public string Path { get; }
@@ -29,12 +32,17 @@ public sealed class LabRun
 
     LabRun(string path, PreferencesPlan plan, IReadOnlyList<LabModel> models, bool heldOut) => (Path, Plan, Models, HeldOut) = (path, plan, models, heldOut);
 
-    public Organism Model(string name) => Lab(name).Organism;
+    public LabSubject Model(string name) => Lab(name).Subject;
 
     public LabModel Lab(string name) => Models.FirstOrDefault(m => m.Name == name) ?? throw new InvalidOperationException($"the lab has no model '{name}' (it has {string.Join(", ", Models.Select(m => m.Name))})");
 
     /// <summary>The introspection-trained models the lab measures.</summary>
     public IEnumerable<LabModel> Itrained => Models.Where(m => m.Name.StartsWith("itrained", StringComparison.Ordinal));
+
+    /// <summary>A model as an organism, for the studies that train it (`reverse`) or draw a network from its pretraining
+    /// recipe (the untrained-body control); refused for a Hugging Face model, saying <paramref name="why"/>.</summary>
+    public Organism Organism(string name, string why = "this study trains the models") => Model(name) is OrganismSubject o ? o.Organism
+        : throw new UsageException($"{Path}: {why}, which the engine does only for its own organisms (this run's are Hugging Face models)");
 
     /// <summary>Opens the run; a run on another backend, or one whose models are not all trained, is refused
     /// with a message that says why (exit code 2).</summary>
@@ -49,13 +57,15 @@ public sealed class LabRun
         if (config.Backend != "local")
             throw new UsageException($"{manifestPath}: field config.backend: `selfinterp {command}` needs a local model (our engine reads its activations, changes its weights and trains it); this run used '{config.Backend}'");
         var plan = PreferencesPlan.Create(config);
-        string baseDir = ShippedOrganisms.DirectoryFor(config);
         var options = new ModelOptions { Threads = threads };
         var instilled = plan.Config.InstilledScenarios.ToList();
         var native = plan.Config.NativeScenarios.ToList();
         var firstHalf = instilled.Take(plan.Config.Instilled / 2).ToList();
         var secondHalf = instilled.Skip(plan.Config.Instilled / 2).ToList();
-        var models = new List<LabModel> { new("base", Organism.Load(baseDir, plan.Catalog, options), instilled, native) };
+        bool hf = HfModelSpec.Is(config.BaseModel);
+        LabSubject baseSubject = hf ? HuggingFace(config.BaseModel, plan, options, manifestPath, "config.base_model")
+            : new OrganismSubject(Backends.Local.Organism.Load(ShippedOrganisms.DirectoryFor(config), plan.Catalog, options));
+        var models = new List<LabModel> { new("base", baseSubject, instilled, native) };
         var trained = heldOut
             ? new[] { ("instilled", PreferencesStages.InstilledKey, instilled), ("itrained_first", PreferencesStages.ItrainedFirstKey, secondHalf), ("itrained_last", PreferencesStages.ItrainedLastKey, firstHalf) }
             : [("instilled", PreferencesStages.InstilledKey, instilled), ("itrained", PreferencesStages.ItrainedAllKey, instilled)];
@@ -63,7 +73,9 @@ public sealed class LabRun
         {
             string? id = manifest.Models.TryGetValue(key, out var record) ? record.Id : null;
             if (id is null) throw new UsageException($"{manifestPath}: field models.{key}: the run has no {name} model yet (finish it with `selfinterp run --out {path}`)");
-            models.Add(new(name, Organism.Load(System.IO.Path.Combine(path, "models", FineTunedModelId.DirectoryName(id)), plan.Catalog, options), scenarios, native));
+            LabSubject subject = hf ? HuggingFace(id, plan, options, manifestPath, $"models.{key}")
+                : new OrganismSubject(Backends.Local.Organism.Load(System.IO.Path.Combine(path, "models", FineTunedModelId.DirectoryName(id)), plan.Catalog, options));
+            models.Add(new(name, subject, scenarios, native));
         }
         return new LabRun(path, plan, models, heldOut);
     }
@@ -73,7 +85,18 @@ public sealed class LabRun
     public LabRun WithUntrainedBody()
     {
         var instilled = Lab("instilled");
-        var control = UntrainedBody.Make(instilled.Organism, Plan.Seeds.Master);
-        return new LabRun(Path, Plan, [.. Models, instilled with { Name = UntrainedBody.ModelName, Organism = control, TargetsOf = "instilled" }], HeldOut);
+        var control = UntrainedBody.Make(Organism("instilled", "the untrained-body control (--untrained-body) draws a fresh body from the pretraining recipe"), Plan.Seeds.Master);
+        return new LabRun(Path, Plan, [.. Models, instilled with { Name = UntrainedBody.ModelName, Subject = new OrganismSubject(control), TargetsOf = "instilled" }], HeldOut);
+    }
+
+    static HfSubject HuggingFace(string id, PreferencesPlan plan, ModelOptions options, string manifestPath, string field)
+    {
+        if (!HfModelSpec.Is(id))
+            throw new UsageException($"{manifestPath}: field {field}: '{id}' is not a Hugging Face model (hf:DIR+adapter:DIR, as `selfinterp models set` registers it for a run on an hf: base model)");
+        try { return new HfSubject(HfModel.Load(HfModelSpec.Parse(id), options: options), plan); }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
+        {
+            throw new UsageException($"{manifestPath}: field {field}: {e.Message}");
+        }
     }
 }

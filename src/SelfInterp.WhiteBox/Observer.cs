@@ -7,17 +7,18 @@ using SelfInterp.Engine.HookPoints;
 
 namespace SelfInterp.WhiteBox;
 
-/// <summary>Runs trials through an organism, optionally with hooks: the decision's logit P(A) − logit P(B)
-/// and the parsed reports. Sequence numbers seen by hooks are the trial's index in the list.</summary>
-public sealed class Observer(Organism organism, ScenarioCatalog catalog, int reportMaxTokens)
+/// <summary>Runs trials through a lab subject (an organism or a Hugging Face model), optionally with hooks: the
+/// decision's logit P(A) − logit P(B) and the parsed reports. Sequence numbers seen by hooks are the trial's index in
+/// the list.</summary>
+public sealed class Observer(LabSubject subject, ScenarioCatalog catalog, int reportMaxTokens)
 {
-    public Organism Organism { get; } = organism;
+    public LabSubject Subject { get; } = subject;
 
     /// <summary>log P(A) − log P(B) after each trial's decision prompt.</summary>
     public double[] DecisionLogits(IReadOnlyList<Trial> trials, Hooks? hooks = null)
     {
-        var p = Organism.Percept;
-        var inference = new Inference(Organism.Model) { Hooks = hooks };
+        var p = Subject;
+        var inference = new Inference(Subject.Model) { Hooks = hooks };
         // Empty shared prefix: positions and sequence numbers are those of each prompt alone.
         var scores = inference.ScoreWithSharedPrefix([], trials.Select(p.Decision).ToList(), [p.TokenA, p.TokenB]);
         return scores.Select(s => (double)s[0] - s[1]).ToArray();
@@ -26,25 +27,24 @@ public sealed class Observer(Organism organism, ScenarioCatalog catalog, int rep
     /// <summary>The reported weights of each trial's report prompt (greedy), null where the reply does not parse.</summary>
     public double[]?[] Reports(IReadOnlyList<Trial> trials, Hooks? hooks = null)
     {
-        var p = Organism.Percept;
-        var inference = new Inference(Organism.Model) { Hooks = hooks };
-        var replies = inference.GenerateBatch(trials.Select(p.Report).ToList(), reportMaxTokens, [p.Eos]);
+        var p = Subject;
+        var inference = new Inference(Subject.Model) { Hooks = hooks };
+        var replies = inference.GenerateBatch(trials.Select(p.Report).ToList(), reportMaxTokens, p.StopTokens);
         return replies.Select((r, i) => ReportParser.TryParse(p.ReportText(r), catalog.Scenarios[trials[i].Scenario], out var w, out _) ? w : null).ToArray();
     }
 
-    /// <summary>Hooks that record the residual stream at the given points and (prompt-relative) positions into
-    /// cache[point, trial index, position], to pass to <see cref="DecisionLogits"/> or <see cref="ReportPass"/>.</summary>
-    public static Hooks Recorder(IReadOnlyList<HookPoint> points, IReadOnlySet<int> positions, ActivationCache cache)
+    /// <summary>Hooks that record the residual stream at the given points and (prompt-relative) positions of each
+    /// trial into cache[point, trial index, position], to pass to <see cref="DecisionLogits"/> or <see cref="ReportPass"/>.</summary>
+    public static Hooks Recorder(IReadOnlyList<HookPoint> points, IReadOnlyList<HashSet<int>> positions, ActivationCache cache)
     {
         var hooks = new Hooks();
-        foreach (var point in points) hooks.Record(point, cache, (_, pos) => positions.Contains(pos));
+        foreach (var point in points) hooks.Record(point, cache, (trial, pos) => positions[trial].Contains(pos));
         return hooks;
     }
 
     /// <summary>One forward pass over each trial's report prompt (no decoding), for its hooks.</summary>
     public void ReportPass(IReadOnlyList<Trial> trials, Hooks hooks)
     {
-        var p = Organism.Percept;
-        new Inference(Organism.Model) { Hooks = hooks }.ScoreWithSharedPrefix([], trials.Select(p.Report).ToList(), [p.TokenA]);
+        new Inference(Subject.Model) { Hooks = hooks }.ScoreWithSharedPrefix([], trials.Select(Subject.Report).ToList(), [Subject.TokenA]);
     }
 }

@@ -41,6 +41,7 @@ public static class ProbeStudy
     /// <summary>A model's data on the lab's trials: choice weights, decision logits and activations.</summary>
     public sealed class ModelData
     {
+        public required LabSubject Subject { get; init; }
         public required Dictionary<int, List<Preferences.Generation.Trial>> Trials { get; init; }
         public required Dictionary<int, double[]> Logits { get; init; }
         /// <summary>Choice weights on the paper's scale (largest |weight| 100).</summary>
@@ -52,15 +53,17 @@ public static class ProbeStudy
     public static ModelData Observe(LabRun run, Observer observer, int trials, IEnumerable<int> scenarios)
     {
         var plan = run.Plan;
-        var points = Points(observer.Organism.Model.Config.NLayers);
-        var decisionPositions = Enumerable.Range(0, Scenario.AttributeCount).Select(PromptPositions.DecisionName).Append(PromptPositions.DecisionAnswer).ToHashSet();
-        var reportPositions = Enumerable.Range(0, Scenario.AttributeCount).Select(PromptPositions.ReportListedName).ToHashSet();
-        var data = new ModelData { Trials = [], Logits = [], Weights = [], Decision = [], Report = [] };
+        var subject = observer.Subject;
+        var points = Points(subject.Model.Config.NLayers);
+        var attributes = Enumerable.Range(0, Scenario.AttributeCount).ToList();
+        var data = new ModelData { Subject = subject, Trials = [], Logits = [], Weights = [], Decision = [], Report = [] };
         foreach (int s in scenarios)
         {
             var t = LabTrials.Draw(plan, s, trials, "probe");
             data.Trials[s] = t;
             data.Decision[s] = new ActivationCache();
+            var decisionPositions = t.Select(trial => attributes.Select(i => subject.DecisionName(trial, i)).Append(subject.DecisionAnswer(trial)).ToHashSet()).ToList();
+            var reportPositions = t.Select(trial => attributes.Select(i => subject.ReportListedName(trial, i)).ToHashSet()).ToList();
             data.Logits[s] = observer.DecisionLogits(t, Observer.Recorder(points, decisionPositions, data.Decision[s]));
             var slopes = ChoiceWeights.Slopes(plan.Scenario(s), t, data.Logits[s]);
             data.Weights[s] = ChoiceWeights.Scaled(slopes, slopes);
@@ -70,12 +73,12 @@ public static class ProbeStudy
         return data;
     }
 
-    /// <summary>Mean activation over a scenario's trials at one point and position.</summary>
-    static float[] MeanOver(ActivationCache cache, HookPoint point, int trials, int position)
+    /// <summary>Mean activation over a scenario's trials at one point, at each trial's position.</summary>
+    static float[] MeanOver(ActivationCache cache, HookPoint point, int trials, Func<int, int> position)
     {
-        var sum = new float[cache[point, 0, position].Length];
+        var sum = new float[cache[point, 0, position(0)].Length];
         for (int k = 0; k < trials; k++)
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, cache[point, k, position], sum);
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, cache[point, k, position(k)], sum);
         System.Numerics.Tensors.TensorPrimitives.Multiply(sum, 1f / trials, sum);
         return sum;
     }
@@ -90,7 +93,8 @@ public static class ProbeStudy
             for (int i = 0; i < Scenario.AttributeCount; i++)
             {
                 var cache = report ? data.Report[s] : data.Decision[s];
-                x.Add(MeanOver(cache, point, data.Trials[s].Count, report ? PromptPositions.ReportListedName(i) : PromptPositions.DecisionName(i)));
+                var trials = data.Trials[s];
+                x.Add(MeanOver(cache, point, trials.Count, k => report ? data.Subject.ReportListedName(trials[k], i) : data.Subject.DecisionName(trials[k], i)));
                 sc.Add(s);
                 at.Add(i);
             }
@@ -107,9 +111,9 @@ public static class ProbeStudy
         foreach (var lab in run.Models)
         {
             string name = lab.Name;
-            var organism = lab.Organism;
+            var subject = lab.Subject;
             log?.Invoke($"probe: observing {name}");
-            var observer = new Observer(organism, plan.Catalog, plan.Config.ReportMaxTokens);
+            var observer = new Observer(subject, plan.Catalog, plan.Config.ReportMaxTokens);
             var data = Observe(run, observer, settings.Trials, lab.Scenarios);
             // A control network is scored against the choice weights of the model it controls for.
             var weights = lab.TargetsOf is { } of ? weightsOf[of] : data.Weights;
@@ -119,7 +123,7 @@ public static class ProbeStudy
             var reports = lab.TargetsOf is null ? MeanReports(observer, data, settings.Reports, all, log, name) : null;
             var jobs = new List<Func<ProbeRow>>();
             var readoutJobs = new List<Func<IEnumerable<ReadoutRow>>>();
-            foreach (var point in Points(organism.Model.Config.NLayers))
+            foreach (var point in Points(subject.Model.Config.NLayers))
             {
                 var directions = new List<(string, float[])>();
                 foreach (bool report in new[] { false, true })
@@ -148,7 +152,7 @@ public static class ProbeStudy
                 foreach (int s in all)
                     for (int k = 0; k < data.Trials[s].Count; k++)
                     {
-                        ax.Add(data.Decision[s][point, k, PromptPositions.DecisionAnswer]);
+                        ax.Add(data.Decision[s][point, k, data.Subject.DecisionAnswer(data.Trials[s][k])]);
                         ay.Add(data.Logits[s][k]);
                         asc.Add(s);
                     }
@@ -157,7 +161,7 @@ public static class ProbeStudy
             }
             var scored = new ProbeRow[jobs.Count];
             var compared = new IEnumerable<ReadoutRow>[readoutJobs.Count];
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = organism.Model.Threads };
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = subject.Model.Threads };
             log?.Invoke($"probe: fitting {name}'s probes{(settings.NullDraws > 0 ? $" and their nulls ({settings.NullDraws} draws each)" : "")}");
             Parallel.For(0, jobs.Count, parallel, j => scored[j] = jobs[j]());
             Parallel.For(0, readoutJobs.Count, parallel, j => compared[j] = readoutJobs[j]());

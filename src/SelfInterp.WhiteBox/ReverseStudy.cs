@@ -33,7 +33,7 @@ public static class ReverseStudy
         var scenarios = plan.Config.InstilledScenarios.ToList();
         var instillation = InstillationOptions.From(plan.Run.BackendOptions);
         var measure = scenarios.ToDictionary(s => s, s => LabTrials.Draw(plan, s, settings.Trials, "reverse"));
-        var (baseModel, instilled, itrained) = (run.Model("base"), run.Model("instilled"), run.Model("itrained"));
+        var (baseModel, instilled, itrained) = (run.Organism("base"), run.Organism("instilled"), run.Organism("itrained"));
         var rows = new List<ReverseRow>();
 
         // Choices: the base model's own choices (its more likely answer) on fresh trials, as many per scenario as instillation had.
@@ -77,7 +77,7 @@ public static class ReverseStudy
         return control;
     }
 
-    static Observer Observer(Organism organism, PreferencesPlan plan) => new(organism, plan.Catalog, plan.Config.ReportMaxTokens);
+    static Observer Observer(Organism organism, PreferencesPlan plan) => new(new OrganismSubject(organism), plan.Catalog, plan.Config.ReportMaxTokens);
 
     /// <summary>Reported weights per scenario, averaged over the first <paramref name="reports"/> trials' parsed reports
     /// (scenarios where none parses are left out).</summary>

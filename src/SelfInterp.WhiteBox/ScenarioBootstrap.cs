@@ -8,10 +8,12 @@ public static class ScenarioBootstrap
 {
     public const int Resamples = 1000;
 
-    /// <summary>The statistic on all rows, and its 95% interval over resampled scenarios.</summary>
+    /// <summary>The statistic on all rows, and its 95% interval over resampled scenarios; all NaN without rows (a
+    /// model none of whose reports parsed, say).</summary>
     public static (double Estimate, double Low, double High) Interval<T>(IReadOnlyList<T> rows, Func<T, int> scenario,
         Func<IReadOnlyList<T>, double> statistic, string stream, ulong seed)
     {
+        if (rows.Count == 0) return (double.NaN, double.NaN, double.NaN);
         double estimate = statistic(rows);
         var byScenario = rows.GroupBy(scenario).Select(g => g.ToList()).ToList();
         var values = new List<double>(Resamples);

@@ -40,7 +40,7 @@ public static class WrapperStudy
             var model = new Model(instilled.Model.Config, new ModelOptions { Threads = instilled.Model.Threads, Gemm = instilled.Model.Gemm });
             after.CopyTo(model.Parameters, 0);
             foreach (int i in moved.AsSpan(0, count)) model.Parameters[i] = before[i];
-            var observer = new Observer(new Organism(model, instilled.Recipe, instilled.Percept), plan.Catalog, plan.Config.ReportMaxTokens);
+            var observer = new Observer(instilled.With(model), plan.Catalog, plan.Config.ReportMaxTokens);
             var choice = ChoiceWeights.Of(observer, plan, draws);
             var report = new Dictionary<int, double[]>();
             foreach (int s in scenarios)

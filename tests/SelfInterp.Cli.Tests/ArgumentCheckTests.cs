@@ -41,6 +41,16 @@ public class ArgumentCheckTests
     }
 
     [Fact]
+    public void Run_refuses_a_hugging_face_model_that_is_not_there_before_writing_anything()
+    {
+        var dir = Path.Combine(Temp(), "run");
+        var (code, _, err) = Run("run", "--base-model", "hf:/no/such/model", "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains("--base-model 'hf:/no/such/model': directory /no/such/model does not exist", err);
+        Assert.False(Directory.Exists(dir), "nothing may be written");
+    }
+
+    [Fact]
     public void Serve_refuses_a_port_out_of_range_and_a_busy_port_with_exit_2_and_one_line()
     {
         var (code, _, err) = Run("serve", "--port", "99999", "--backend", "simulated", "--models", Temp());

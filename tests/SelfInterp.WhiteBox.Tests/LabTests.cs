@@ -77,13 +77,13 @@ public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
     {
         var run = LabRun.Open(small.Path, "probe", 2);
         var instilled = run.Model("instilled").Model;
-        var control = UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master).Model;
+        var control = UntrainedBody.Make(run.Organism("instilled"), run.Plan.Seeds.Master).Model;
         Assert.Equal(instilled.Tensor("tok_embeddings.weight").ToArray(), control.Tensor("tok_embeddings.weight").ToArray());
         foreach (var slot in instilled.Layout.Layout.Slots.Where(s => s.Name.StartsWith("layers.", StringComparison.Ordinal) && s.Shape.Length == 2))
             Assert.NotEqual(instilled.Tensor(slot.Name).ToArray(), control.Tensor(slot.Name).ToArray());
-        Assert.Equal(control.Parameters, UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master).Model.Parameters);
-        Assert.NotEqual(control.Parameters, UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master + 1).Model.Parameters);
-        var fresh = UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master, keepEmbeddings: false).Model;
+        Assert.Equal(control.Parameters, UntrainedBody.Make(run.Organism("instilled"), run.Plan.Seeds.Master).Model.Parameters);
+        Assert.NotEqual(control.Parameters, UntrainedBody.Make(run.Organism("instilled"), run.Plan.Seeds.Master + 1).Model.Parameters);
+        var fresh = UntrainedBody.Make(run.Organism("instilled"), run.Plan.Seeds.Master, keepEmbeddings: false).Model;
         Assert.NotEqual(instilled.Tensor("tok_embeddings.weight").ToArray(), fresh.Tensor("tok_embeddings.weight").ToArray());
     }
 
@@ -105,8 +105,8 @@ public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
         Assert.DoesNotContain(rows, r => r.Model == UntrainedBody.ModelName && r.Site == "report");
 
         // Must not fire: with the embeddings drawn afresh too, nothing about the instilled weights is left to read.
-        var blank = UntrainedBody.Make(run.Model("instilled"), run.Plan.Seeds.Master, keepEmbeddings: false);
-        var observer = new Observer(blank, run.Plan.Catalog, run.Plan.Config.ReportMaxTokens);
+        var blank = UntrainedBody.Make(run.Organism("instilled"), run.Plan.Seeds.Master, keepEmbeddings: false);
+        var observer = new Observer(new OrganismSubject(blank), run.Plan.Catalog, run.Plan.Config.ReportMaxTokens);
         var lab = run.Lab("instilled");
         var data = ProbeStudy.Observe(run, observer, 10, lab.Instilled);
         var nothing = ProbeStudy.Points(blank.Model.Config.NLayers).Select(point =>

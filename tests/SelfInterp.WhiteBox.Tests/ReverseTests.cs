@@ -11,12 +11,12 @@ public class ReverseTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
     static Reversal BaseChoices(LabRun run, OrganismFineTuning tuning)
     {
         var plan = run.Plan;
-        var baseModel = run.Model("base");
+        var baseModel = run.Organism("base");
         var train = plan.Config.InstilledScenarios.SelectMany(s => LabTrials.Draw(plan, s, 20, "test_train")).ToList();
-        var logits = new Observer(baseModel, plan.Catalog, plan.Config.ReportMaxTokens).DecisionLogits(train);
+        var logits = new Observer(new OrganismSubject(baseModel), plan.Catalog, plan.Config.ReportMaxTokens).DecisionLogits(train);
         var measure = plan.Config.InstilledScenarios.ToDictionary(s => s, s => LabTrials.Draw(plan, s, 12, "test_measure"));
         return new Reversal(tuning, train.Select((t, i) => (baseModel.Percept.Decision(t), baseModel.Percept.DecisionAnswer(logits[i] > 0 ? 'A' : 'B'))).ToList(),
-            o => ChoiceWeights.Of(new Observer(o, plan.Catalog, plan.Config.ReportMaxTokens), plan, measure));
+            o => ChoiceWeights.Of(new Observer(new OrganismSubject(o), plan.Catalog, plan.Config.ReportMaxTokens), plan, measure));
     }
 
     /// <summary>The base model moved a few steps away (<paramref name="pushSteps"/> steps of <paramref name="method"/> at
@@ -25,7 +25,7 @@ public class ReverseTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
     static List<ReverseRow> MovedAndControl(LabRun run, string method, float rate, int pushSteps, int[] steps)
     {
         var plan = run.Plan;
-        var baseModel = run.Model("base");
+        var baseModel = run.Organism("base");
         var tuning = OrganismFineTuning.For(baseModel.Recipe, InstillationOptions.None, decisions: true) with { Method = method };
         tuning = tuning with { LearningRate = tuning.LearningRate * rate };
         var away = plan.Config.InstilledScenarios.SelectMany(s => LabTrials.Draw(plan, s, 20, "test_away")).ToList();

@@ -56,6 +56,7 @@ internal static unsafe class DecoderBlock
         RunHooks(hooks, tags, HookPoint.ResidPre(layer), b.X, n, c.Dim);
         k.RmsNorm(b.X, lo.AttnNorm, n, b.Norm1, b.Rstd1);
         k.Linear(b.Norm1, lo.Wqkv, n, c.Dim, c.QkvDim, 0f, b.Qkv, c.QkvDim);
+        if (lo.Bqkv >= 0) k.AddBias(b.Qkv, lo.Bqkv, n, c.QkvDim);
         k.LoraAdd(layer, ProjectionGroup.Qkv, b.Norm1, n, b.LoraQkv, b.Qkv);
         k.Attend(attention, layer, b.Qkv, b.Att);
     }
@@ -67,19 +68,59 @@ internal static unsafe class DecoderBlock
         var c = m.Config;
         var lo = m.Layout.Layers[layer];
         int d = c.Dim, hid = c.MlpHidden;
+        var attnOut = HookedBranch(k, layer, ProjectionGroup.Output, b.Att, lo.Wo, c.QDim, n, d, b.LoraOut, hooks, tags, HookPoint.AttnOut(layer), b.X);
         if (b.Mid != b.X) k.Copy(b.X, b.Mid, (long)n * d);
         k.Linear(b.Att, lo.Wo, n, c.QDim, d, 1f, b.Mid, d);
         k.LoraAdd(layer, ProjectionGroup.Output, b.Att, n, b.LoraOut, b.Mid);
+        attnOut?.WriteInto(b.Mid, d);
         RunHooks(hooks, tags, HookPoint.ResidMid(layer), b.Mid, n, d);
 
         k.RmsNorm(b.Mid, lo.MlpNorm, n, b.Norm2, b.Rstd2);
         k.Linear(b.Norm2, lo.W13, n, d, 2 * hid, 0f, b.GateUp, 2 * hid);
         k.LoraAdd(layer, ProjectionGroup.GateUp, b.Norm2, n, b.LoraGateUp, b.GateUp);
         k.SwiGlu(b.GateUp, n, b.Swi);
+        var mlpOut = HookedBranch(k, layer, ProjectionGroup.Down, b.Swi, lo.W2, hid, n, d, b.LoraDown, hooks, tags, HookPoint.MlpOut(layer), b.Mid);
         if (b.Out != b.Mid) k.Copy(b.Mid, b.Out, (long)n * d);
         k.Linear(b.Swi, lo.W2, n, hid, d, 1f, b.Out, d);
         k.LoraAdd(layer, ProjectionGroup.Down, b.Swi, n, b.LoraDown, b.Out);
+        mlpOut?.WriteInto(b.Out, d);
         RunHooks(hooks, tags, HookPoint.ResidPost(layer), b.Out, n, d);
+    }
+
+    /// <summary>A branch's output (attn_out = Wo·att, mlp_out = W2·swiglu) computed on its own, for hooks on it.
+    /// Null when the hooks changed no row: the stream then gets the branch fused into the residual as without hooks,
+    /// so recording never changes a bit. Otherwise the rows they changed, each with the residual it joins.</summary>
+    static ChangedBranch? HookedBranch(DecoderKernels k, int layer, ProjectionGroup group, float* input, long weight, int inDim, int n, int d,
+        float* loraU, Hooks? hooks, RowTags? tags, HookPoint point, float* residual)
+    {
+        if (hooks is null || !hooks.Has(point)) return null;
+        var branch = GC.AllocateUninitializedArray<float>(n * d, pinned: true);
+        fixed (float* y = branch)
+        {
+            k.Linear(input, weight, n, inDim, d, 0f, y, d);
+            k.LoraAdd(layer, group, input, n, loraU, y);
+            var before = branch.AsSpan().ToArray();
+            RunHooks(hooks, tags, point, y, n, d);
+            var rows = Enumerable.Range(0, n).Where(r => !branch.AsSpan(r * d, d).SequenceEqual(before.AsSpan(r * d, d))).ToArray();
+            if (rows.Length == 0) return null;
+            var result = new ChangedBranch(rows, new float[rows.Length * d]);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var row = result.Values.AsSpan(i * d, d);
+                new ReadOnlySpan<float>(residual + (long)rows[i] * d, d).CopyTo(row);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, branch.AsSpan(rows[i] * d, d), row);
+            }
+            return result;
+        }
+    }
+
+    /// <summary>Rows whose branch a hook changed, with their new stream values (residual + changed branch).</summary>
+    sealed record ChangedBranch(int[] Rows, float[] Values)
+    {
+        public void WriteInto(float* stream, int d)
+        {
+            for (int i = 0; i < Rows.Length; i++) Values.AsSpan(i * d, d).CopyTo(new Span<float>(stream + (long)Rows[i] * d, d));
+        }
     }
 
     /// <summary>The backward of <see cref="Rest"/> on its n rows: from dOut (∂L/∂out), which becomes ∂L/∂x (the
@@ -109,6 +150,7 @@ internal static unsafe class DecoderBlock
         var c = m.Config;
         var lo = m.Layout.Layers[layer];
         attention.Backward(k, layer, g.DAtt, b.Qkv, g.DQkv);
+        if (lo.Bqkv >= 0 && grad(lo.Bqkv) is var dBias && dBias != null) k.BiasBackward(g.DQkv, n, c.QkvDim, dBias);
         k.LinearBackward(g.DQkv, c.QkvDim, b.Norm1, lo.Wqkv, n, c.Dim, c.QkvDim, 0f, g.DNorm, grad(lo.Wqkv));
         k.LoraBackward(layer, ProjectionGroup.Qkv, g.DQkv, b.Norm1, b.LoraQkv, n, g.DU, g.DNorm);
         k.RmsNormBackward(g.DNorm, b.X, lo.AttnNorm, b.Rstd1, n, dX, grad(lo.AttnNorm));

@@ -43,6 +43,10 @@ internal unsafe class DecoderKernels(Model model)
     public virtual void LinearBackward(float* dy, int ldy, float* x, long weight, int n, int inDim, int outDim, float dxBeta, float* dx, float* dweight) =>
         Kernels.Linear.Backward(Model.Gemm, dy, ldy, x, Model.P + weight, n, inDim, outDim, dxBeta, dx, dweight);
 
+    public virtual void AddBias(float* rows, long bias, int n, int width) => Bias.Forward(rows, Model.P + bias, n, width, Model.Threads);
+
+    public virtual void BiasBackward(float* dy, int n, int width, float* dbias) => Bias.Backward(dy, n, width, dbias);
+
     public virtual void LoraAdd(int layer, ProjectionGroup group, float* x, int n, float* u, float* y) =>
         Model.Lora?.ForwardAdd(Model.Gemm, layer, group, x, n, u, y);
 

@@ -28,6 +28,12 @@ internal sealed unsafe class TimedDecoderKernels(Model model) : DecoderKernels(m
     public override void LinearBackward(float* dy, int ldy, float* x, long weight, int n, int inDim, int outDim, float dxBeta, float* dx, float* dweight)
     { long t = Stopwatch.GetTimestamp(); base.LinearBackward(dy, ldy, x, weight, n, inDim, outDim, dxBeta, dx, dweight); Time("gemm bwd", t); }
 
+    public override void AddBias(float* rows, long bias, int n, int width)
+    { long t = Stopwatch.GetTimestamp(); base.AddBias(rows, bias, n, width); Time("bias", t); }
+
+    public override void BiasBackward(float* dy, int n, int width, float* dbias)
+    { long t = Stopwatch.GetTimestamp(); base.BiasBackward(dy, n, width, dbias); Time("bias bwd", t); }
+
     public override void LoraAdd(int layer, ProjectionGroup group, float* x, int n, float* u, float* y)
     { long t = Stopwatch.GetTimestamp(); base.LoraAdd(layer, group, x, n, u, y); Time("lora", t); }
 

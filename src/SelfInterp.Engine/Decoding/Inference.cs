@@ -47,6 +47,21 @@ public sealed unsafe class Inference
         return Run(cache, tokens.ToArray(), [tokens.Length], tokens.Length, rows);
     }
 
+    /// <summary>TransformerLens's run_with_cache: logits [tokens.Length, vocab] and the activations of every position
+    /// (sequence 0) at the given hook points. This instance's own <see cref="Hooks"/> run first, so the cache holds
+    /// what an intervention made of the stream.</summary>
+    public (float[] Logits, ActivationCache Cache) RunWithCache(ReadOnlySpan<int> tokens, IEnumerable<HookPoint> points)
+    {
+        var cache = new ActivationCache();
+        var own = Hooks;
+        var combined = new Hooks();
+        if (own is not null) foreach (var p in own.Points) combined.Add(p, own.Run);
+        foreach (var p in points.Distinct()) combined.Record(p, cache);
+        Hooks = combined;
+        try { return (Logits(tokens), cache); }
+        finally { Hooks = own; }
+    }
+
     /// <summary>log P(candidate | prompt) for each candidate token, from one forward pass over the prompt.</summary>
     public float[] ScoreCandidates(ReadOnlySpan<int> prompt, ReadOnlySpan<int> candidates)
     {

@@ -58,6 +58,8 @@ public sealed class Hooks
 
     internal bool Has(HookPoint point) => _hooks.ContainsKey(point);
 
+    internal IEnumerable<HookPoint> Points => _hooks.Keys;
+
     internal void Run(HookPoint point, ResidualRows rows)
     {
         if (!_hooks.TryGetValue(point, out var list)) return;

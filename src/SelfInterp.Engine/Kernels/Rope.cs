@@ -1,27 +1,35 @@
 using SelfInterp.Numerics;
 using System.Runtime.Intrinsics;
+using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Engine.Kernels;
 
 /// <summary>Rotary position embedding in the "rotate half" convention: within each head, element i pairs with
-/// i + headDim/2 and is rotated by angle pos·theta^(−2i/headDim).</summary>
+/// i + headDim/2 and is rotated by angle pos·theta^(−2i/headDim) (that frequency rescaled by <see cref="RopeScaling"/>
+/// when given).</summary>
 public sealed unsafe class Rope
 {
     readonly float[] _cos, _sin;
     public int HeadDim { get; }
     public int MaxPositions { get; }
 
-    public Rope(int headDim, int maxPositions, float theta)
+    public Rope(int headDim, int maxPositions, float theta, RopeScaling? scaling = null)
     {
         HeadDim = headDim;
         MaxPositions = maxPositions;
         int half = headDim / 2;
         _cos = new float[maxPositions * half];
         _sin = new float[maxPositions * half];
+        var frequencies = new double[half];
+        for (int i = 0; i < half; i++)
+        {
+            frequencies[i] = DeterministicMath.Pow(theta, -2.0 * i / headDim);
+            if (scaling is not null) frequencies[i] = scaling.Apply(frequencies[i]);
+        }
         for (int p = 0; p < maxPositions; p++)
             for (int i = 0; i < half; i++)
             {
-                double angle = p * DeterministicMath.Pow(theta, -2.0 * i / headDim);
+                double angle = p * frequencies[i];
                 _cos[p * half + i] = (float)DeterministicMath.Cos(angle);
                 _sin[p * half + i] = (float)DeterministicMath.Sin(angle);
             }

@@ -44,7 +44,7 @@ public sealed unsafe partial class Model
         Parameters = GC.AllocateArray<float>((int)Layout.Layout.TotalLength, pinned: true);
         Threads = Math.Max(1, options.Threads);
         Gemm = options.Gemm ?? GemmProvider.Create(Threads);
-        Rope = new Rope(config.HeadDim, config.MaxSeqLen, config.RopeTheta);
+        Rope = new Rope(config.HeadDim, config.MaxSeqLen, config.RopeTheta, config.RopeScaling);
         PlainKernels = new DecoderKernels(this);
     }
 
@@ -58,6 +58,7 @@ public sealed unsafe partial class Model
         foreach (var slot in model.Layout.Layout.Slots)
         {
             var span = model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length);
+            if (slot.Name.EndsWith(".bias", StringComparison.Ordinal)) continue; // biases start at zero
             if (slot.Shape.Length == 1) { span.Fill(1f); continue; }
             float std = slot.Name.EndsWith("wo.weight") || slot.Name.EndsWith("w2.weight") ? residualStd : 0.02f;
             for (int i = 0; i < span.Length; i++) span[i] = (float)(rng.NextGaussian() * std);

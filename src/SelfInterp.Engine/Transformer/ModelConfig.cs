@@ -20,6 +20,11 @@ public sealed record ModelConfig
     /// style), on top of the rotary embeddings. Lets a small model address "the k-th name of the prompt"
     /// directly, which rotary (relative) positions make it find through an induction circuit.</summary>
     [JsonPropertyName("learned_positions")] public bool LearnedPositions { get; init; }
+    /// <summary>Biases on the q, k and v projections (Qwen2). Left out of config.json when false, so organisms'
+    /// configs keep their bytes.</summary>
+    [JsonPropertyName("qkv_bias"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool QkvBias { get; init; }
+    /// <summary>Llama 3's long-context rescaling of the rotary frequencies; null for plain rotary embeddings.</summary>
+    [JsonPropertyName("rope_scaling"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RopeScaling? RopeScaling { get; init; }
 
     [JsonIgnore] public int HeadDim => Dim / NHeads;
     [JsonIgnore] public int QDim => NHeads * HeadDim;
@@ -42,6 +47,12 @@ public sealed record ModelConfig
         Require(MaxSeqLen > 0, "max_seq_len", "must be positive");
         Require(RopeTheta > 0, "rope_theta", "must be positive");
         Require(NormEps > 0, "norm_eps", "must be positive");
+        if (RopeScaling is { } r)
+        {
+            Require(r.Factor >= 1, "rope_scaling.factor", "must be at least 1");
+            Require(r.HighFreqFactor > r.LowFreqFactor && r.LowFreqFactor > 0, "rope_scaling.high_freq_factor", "must exceed low_freq_factor > 0");
+            Require(r.OriginalMaxPositions > 0, "rope_scaling.original_max_position_embeddings", "must be positive");
+        }
     }
 
     static void Require(bool ok, string field, string message)
@@ -63,5 +74,26 @@ public sealed record ModelConfig
         try { config.Validate(); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{source}: {e.Message}", e); }
         return config;
+    }
+}
+
+/// <summary>Llama 3's rotary scaling ("rope_type": "llama3"): frequencies whose wavelength exceeds
+/// original/low_freq_factor positions are divided by factor, those shorter than original/high_freq_factor kept, and
+/// those between interpolated smoothly.</summary>
+public sealed record RopeScaling(
+    [property: JsonPropertyName("factor")] float Factor,
+    [property: JsonPropertyName("low_freq_factor")] float LowFreqFactor,
+    [property: JsonPropertyName("high_freq_factor")] float HighFreqFactor,
+    [property: JsonPropertyName("original_max_position_embeddings")] int OriginalMaxPositions)
+{
+    /// <summary>The rescaled inverse frequency of one rotary pair.</summary>
+    public double Apply(double inverseFrequency)
+    {
+        double wavelength = 2 * Math.PI / inverseFrequency;
+        double lowWavelength = OriginalMaxPositions / (double)LowFreqFactor, highWavelength = OriginalMaxPositions / (double)HighFreqFactor;
+        if (wavelength < highWavelength) return inverseFrequency;
+        if (wavelength > lowWavelength) return inverseFrequency / Factor;
+        double smooth = (OriginalMaxPositions / wavelength - LowFreqFactor) / (HighFreqFactor - LowFreqFactor);
+        return (1 - smooth) * inverseFrequency / Factor + smooth * inverseFrequency;
     }
 }
