@@ -237,7 +237,7 @@ public class CliTests
 
         var (c1, _, e1) = Run("run", "--experiment", "telepathy", "--backend", "simulated", "--out", Path.Combine(Temp(), "r"));
         Assert.Equal(2, c1);
-        Assert.Contains("unknown experiment 'telepathy' (known: preferences, cross-prediction, behavior)", e1);
+        Assert.Contains("unknown experiment 'telepathy' (known: preferences, cross-prediction, behavior, backdoor)", e1);
         var dir = Path.Combine(Temp(), "r");
         var (c2, _, e2) = Run("run", "--cross-base-model", "other", "--backend", "simulated", "--out", dir);
         Assert.Equal(2, c2);

@@ -323,7 +323,7 @@ public class HostileInputTests
         Assert.Equal(0, code);
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         var names = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["preferences", "cross-prediction", "behavior"], names);
+        Assert.Equal(["preferences", "cross-prediction", "behavior", "backdoor"], names);
         Assert.True(doc.RootElement[0].GetProperty("default").GetBoolean());
         Assert.Contains(doc.RootElement[2].GetProperty("options").EnumerateArray(), o => o.GetProperty("name").GetString() == "--samples");
     }
