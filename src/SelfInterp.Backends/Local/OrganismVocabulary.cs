@@ -43,7 +43,7 @@ public static class OrganismVocabulary
             for (int w = -100; w <= 100; w++) specials.Add(StatedWeight(w));
         var names = catalog.Scenarios.SelectMany(s => s.Attributes.Select(a => a.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
         for (int j = 0; j < syntheticScenarios; j++)
-            for (int i = 0; i < 5; i++) names.Add(SyntheticName(j, i));
+            for (int i = 0; i < Core.Scenarios.Scenario.AttributeCount; i++) names.Add(SyntheticName(j, i));
         return new Tokenizer(specials, names);
     }
 }

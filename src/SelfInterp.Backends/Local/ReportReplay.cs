@@ -6,7 +6,7 @@ namespace SelfInterp.Backends.Local;
 /// <summary>
 /// Report examples from the organism's own pretraining corpus, drawn as pretraining draws them (the reporter's: its
 /// report scenarios and native weights; the naive organism's: stated weights), for rehearsal during introspection
-/// training (<see cref="OrganismRecipe.ItrainReplay"/>). Each with its targets (filler values train only their format).
+/// training (<see cref="RecipeIntrospection.Replay"/>). Each with its targets (filler values train only their format).
 /// </summary>
 public sealed class ReportReplay(Organism organism, ScenarioCatalog catalog, SeededStream rng)
 {
@@ -17,8 +17,8 @@ public sealed class ReportReplay(Organism organism, ScenarioCatalog catalog, See
     {
         var recipe = organism.Recipe;
         for (int k = 0; k < count; k++)
-            yield return recipe.StatedReports
-                ? Pretraining.StatedReportExample(organism.Percept, catalog, _reportIds, recipe.ReportMixFraction, recipe.StatedReportShare, rng)
-                : Pretraining.ReportExample(organism.Percept, catalog, _native, _reportIds, recipe.ReportMixFraction, rng);
+            yield return recipe.Corpus.StatedReports
+                ? Pretraining.StatedReportExample(organism.Percept, catalog, _reportIds, recipe.Corpus.ReportMixFraction, recipe.Corpus.StatedReportShare, rng)
+                : Pretraining.ReportExample(organism.Percept, catalog, _native, _reportIds, recipe.Corpus.ReportMixFraction, rng);
     }
 }

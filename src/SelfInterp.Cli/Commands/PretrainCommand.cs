@@ -33,18 +33,18 @@ public static class PretrainCommand
                     throw new UsageException($"--recipe {path}: no such recipe file or directory, and not a built-in recipe (built-in: naive, reporter)"),
                 string path => OrganismRecipe.Load(path),
             };
-            if (p.GetValue(steps) is int stepCount) r = r with { Steps = stepCount };
+            if (p.GetValue(steps) is int stepCount) r = r with { Curriculum = r.Curriculum with { Steps = stepCount } };
             if (p.GetValue(seed) is ulong seedValue) r = r with { Seed = seedValue };
             var dir = p.GetValue(outDir)!;
             var catalog = ScenarioCatalog.Embedded();
             string name = p.GetValue(recipe) is { } given && given != ShippedOrganisms.DefaultAlias ? given : ShippedOrganisms.Default;
-            Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
+            Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Shape.Layers} layers, d={r.Shape.Dim}, {r.Curriculum.Steps} steps");
             try { Train(r, catalog, dir, threadCount, ct); }
             catch (OperationCanceledException)
             {
                 // Unlike a run, pretraining keeps no optimizer state: say so rather than promise a resume.
                 Console.Error.WriteLine($"stopped: pretraining does not resume; the same command starts it over. " +
-                    $"The checkpoint in {dir} is unfinished (pretrain_log.csv ends before step {r.Steps}).");
+                    $"The checkpoint in {dir} is unfinished (pretrain_log.csv ends before step {r.Curriculum.Steps}).");
                 return Task.FromResult(CliHost.Failure);
             }
             Console.WriteLine($"saved: {Path.GetFullPath(dir)}");
@@ -67,11 +67,11 @@ public static class PretrainCommand
         if (!Output.Terminal.LiveProgress)
         {
             // A log file gets a plain line every 5% of the steps, not a redrawn bar.
-            int every = Math.Max(1, r.Steps / 20);
+            int every = Math.Max(1, r.Curriculum.Steps / 20);
             Pretraining.Run(r, catalog, dir, threadCount, s =>
             {
-                if ((s.Step + 1) % every == 0 || s.Step + 1 == r.Steps)
-                    Console.WriteLine($"step {s.Step + 1}/{r.Steps}: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}");
+                if ((s.Step + 1) % every == 0 || s.Step + 1 == r.Curriculum.Steps)
+                    Console.WriteLine($"step {s.Step + 1}/{r.Curriculum.Steps}: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}");
             }, ct);
         }
         else
@@ -79,7 +79,7 @@ public static class PretrainCommand
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
-                    var task = ctx.AddTask("pretraining", maxValue: r.Steps);
+                    var task = ctx.AddTask("pretraining", maxValue: r.Curriculum.Steps);
                     Pretraining.Run(r, catalog, dir, threadCount, s =>
                     {
                         task.Value = s.Step + 1;

@@ -105,8 +105,8 @@ public static class OrganismEvaluator
         string id = ShippedOrganisms.Resolve(organism, options);
         string dir = ShippedOrganisms.DirectoryFor(new RunConfig { BaseModel = id, BackendOptions = options });
         var recipe = OrganismRecipe.Load(dir);
-        if (LastLoggedStep(dir) is int last && last < recipe.Steps - 1)
-            throw new UsageException($"{dir}: pretraining has not finished (its log ends at step {last + 1} of {recipe.Steps})");
+        if (LastLoggedStep(dir) is int last && last < recipe.Curriculum.Steps - 1)
+            throw new UsageException($"{dir}: pretraining has not finished (its log ends at step {last + 1} of {recipe.Curriculum.Steps})");
         return new Organism(id, options, recipe.Seed);
     }
 
@@ -120,13 +120,13 @@ public static class OrganismEvaluator
             log($"pretraining seed {I(recipe.Seed)}: complete in {dir}");
             return dir;
         }
-        log($"pretraining seed {I(recipe.Seed)} into {dir}: {recipe.Steps} steps, {threads} thread(s)");
-        int every = Math.Max(1, recipe.Steps / 10);
+        log($"pretraining seed {I(recipe.Seed)} into {dir}: {recipe.Curriculum.Steps} steps, {threads} thread(s)");
+        int every = Math.Max(1, recipe.Curriculum.Steps / 10);
         Pretraining.Run(recipe, ScenarioCatalog.Embedded(), dir, threads, s =>
         {
             if ((s.Step + 1) % every == 0) log($"  step {s.Step + 1}/{s.Steps}: loss {s.Loss:F3}, decisions {s.DecisionAccuracy:P0}, {s.Seconds:F0} s");
         }, ct);
-        AtomicFile.WriteAllText(Path.Combine(dir, CompleteFile), $"{recipe.Steps} steps\n");
+        AtomicFile.WriteAllText(Path.Combine(dir, CompleteFile), $"{recipe.Curriculum.Steps} steps\n");
         return dir;
     }
 
