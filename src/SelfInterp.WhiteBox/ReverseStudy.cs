@@ -73,7 +73,8 @@ public static class ReverseStudy
     {
         var control = Reversal.Copy(changed);
         Pretraining.ResetUnfamiliarNames(control, plan.Catalog, Pretraining.TrainedScenarios(control.Recipe, plan.Catalog),
-            new SeededStream("whitebox:reverse:control_names", seed), control.Recipe.Corpus.UnfamiliarNameNoise, plan.Config.InstilledScenarios.ToHashSet());
+            new SeededStream("whitebox:reverse:control_names", seed), control.Recipe.Corpus.UnfamiliarNameNoise, plan.Config.InstilledScenarios.ToHashSet(),
+            fullCovariance: control.Recipe.Corpus.UnfamiliarNameCovariance);
         return control;
     }
 

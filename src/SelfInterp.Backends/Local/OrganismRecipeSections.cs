@@ -79,6 +79,12 @@ public sealed record RecipeCorpus
     /// <summary>Never-trained names (the instilled scenarios') are set to the mean trained name embedding plus
     /// this times their per-dimension spread: 1 makes them look like any trained name, 0 all alike.</summary>
     [JsonPropertyName("unfamiliar_name_noise")] public double UnfamiliarNameNoise { get; init; } = 1.0;
+    /// <summary>Draw the never-trained names from the trained names' full covariance (times
+    /// <see cref="UnfamiliarNameNoise"/>) instead of each dimension's own spread, so they vary together across dimensions
+    /// as trained names do. Off by default: the shipped organisms were made with the per-dimension draw, whose names the
+    /// base model's own-choice control reads differently from its trained ones (issue 27).</summary>
+    [JsonPropertyName("unfamiliar_name_covariance"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool UnfamiliarNameCovariance { get; init; }
 
     [JsonIgnore] public bool StatedReports => ReportValues == "stated";
 }

@@ -125,7 +125,8 @@ public static class Pretraining
             }
             if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
         }
-        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), SeededStream.Derive(recipe.Seed, "unfamiliar_names"), recipe.Corpus.UnfamiliarNameNoise);
+        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), SeededStream.Derive(recipe.Seed, "unfamiliar_names"),
+            recipe.Corpus.UnfamiliarNameNoise, fullCovariance: recipe.Corpus.UnfamiliarNameCovariance);
         organism.Save(outDir);
         return organism;
     }
@@ -365,14 +366,14 @@ public static class Pretraining
 
     /// <summary>
     /// Name rows never trained (the instilled scenarios' attributes) are set to look like a typical trained
-    /// name: the mean of the trained name embeddings plus noise of their per-dimension spread. Otherwise an
-    /// unfamiliar name is a near-zero vector the circuits never saw, and instillation must first move it into
-    /// their range. Part of the shipped base model.
+    /// name: the mean of the trained name embeddings plus noise of their per-dimension spread, or, with
+    /// <paramref name="fullCovariance"/>, a draw from their full covariance. Otherwise an unfamiliar name is a near-zero
+    /// vector the circuits never saw, and instillation must first move it into their range. Part of the shipped base model.
     /// </summary>
     /// <param name="only">When given, only these scenarios' names are drawn (the white-box lab's control: a model
     /// whose instilled scenarios' names were drawn afresh); the others keep theirs.</param>
     public static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, IReadOnlySet<int> trainedScenarios, SeededStream rng, double noise,
-        IReadOnlySet<int>? only = null)
+        IReadOnlySet<int>? only = null, bool fullCovariance = false)
     {
         var model = organism.Model;
         int d = model.Config.Dim;
@@ -384,6 +385,12 @@ public static class Pretraining
                 if (trainedScenarios.Contains(s)) trained.Add(organism.Percept.NameToken(s, i));
                 else if (only is null || only.Contains(s)) untrained.Add(organism.Percept.NameToken(s, i));
         if (trained.Count == 0 || untrained.Count == 0) return;
+        if (fullCovariance)
+        {
+            var names = new NameDistribution(emb, trained, d);
+            foreach (int id in untrained.Distinct().Order()) names.Draw(emb.Slice(id * d, d), noise, rng);
+            return;
+        }
         var (mean, spread) = RowStatistics(emb, trained, d);
         foreach (int id in untrained.Distinct().Order())
             for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + noise * spread[j] * rng.NextGaussian());
