@@ -22,6 +22,7 @@ public sealed record OrganismRecipe
     public RecipeCurriculum Curriculum { get; init; } = new();
     public RecipeInstillation Instillation { get; init; } = new();
     public RecipeIntrospection Introspection { get; init; } = new();
+    public RecipeFamilies Families { get; init; } = new();
 
     /// <summary>A one-layer organism pretrained in seconds: for tests and smoke runs of the plumbing, not for results.</summary>
     public static OrganismRecipe Tiny { get; } = new()
@@ -57,6 +58,12 @@ public sealed record OrganismRecipe
                      ("native_name_share", Corpus.NativeNameShare), ("stated_report_share", Corpus.StatedReportShare) })
             if (!(value >= 0 && value <= 1)) throw Bad(field, $"must be between 0 and 1 (is {value})");
         if (!(Corpus.ReportNameNoise >= 0)) throw Bad("report_name_noise", $"must be 0 or more (is {Corpus.ReportNameNoise})");
+        var families = Families.Families ?? [];
+        foreach (var family in families)
+            if (family.Problem(Core.Scenarios.Scenario.AttributeCount) is { } problem) throw Bad("families", problem);
+        if (families.Select(f => f.Name).Distinct().Count() != families.Length) throw Bad("families", "two families have the same name");
+        if (Families.Supervised < 0 || Families.Supervised > families.Length) throw Bad("supervised_families", $"must be between 0 and the number of families, {families.Length} (is {Families.Supervised})");
+        if (families.Length > 0 && Families.BatchBehaviours < 1) throw Bad("batch_behaviours", "families need behaviour examples: at least 1 a step");
         DataFileException Bad(string field, string problem) => new(source, null, field, problem);
     }
 

@@ -147,3 +147,23 @@ public sealed record RecipeIntrospection
     [JsonPropertyName("itrain_min_steps")] public int MinSteps { get; init; } = 25;
     [JsonPropertyName("itrain_batch")] public int Batch { get; init; } = 10;
 }
+
+/// <summary>The behaviour families of the self-description recipes (<see cref="BehaviourFamily"/>, docs/organism.md):
+/// beside the paper's weighted choice, families of other behaviours whose entities each have one latent, learnt from
+/// behaviour only; the first <see cref="Supervised"/> of them are also reported in pretraining, the paper's family
+/// never (its report scenarios are empty in those recipes). Empty in the shipped recipes.</summary>
+public sealed record RecipeFamilies
+{
+    [JsonPropertyName("families"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BehaviourFamily[]? Families { get; init; }
+    /// <summary>How many of the families, from the first, pretraining reports on.</summary>
+    [JsonPropertyName("supervised_families"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Supervised { get; init; }
+    /// <summary>Behaviour examples a step, over the families uniformly (beside the paper's decisions).</summary>
+    [JsonPropertyName("batch_behaviours"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int BatchBehaviours { get; init; }
+    /// <summary>The control: each supervised family's reports give every entity another entity's latent (a fixed
+    /// permutation per family), so the labels say nothing about the entity's behaviour.</summary>
+    [JsonPropertyName("permute_report_labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool PermuteReportLabels { get; init; }
+}

@@ -34,7 +34,7 @@ public static class Pretraining
     public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
         Action<PretrainStep>? log, CancellationToken ct, Action<IReadOnlyList<(int[] Prompt, int[] Answer, int[] Targets)>>? reportsSeen = null)
     {
-        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Percept.Levels, recipe.Curriculum.HasStatedWeights, recipe.Corpus.SyntheticScenarios);
+        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Percept.Levels, recipe.Curriculum.HasStatedWeights, recipe.Corpus.SyntheticScenarios, recipe.Families.Families);
         var percept = new OrganismPercept(tokenizer, catalog, recipe.Percept.Levels, recipe.Percept.FixedWidthValues);
         var config = new ModelConfig
         {
@@ -47,6 +47,7 @@ public static class Pretraining
             foreach (var slot in model.Layout.Layout.Slots.Where(x => x.Shape.Length == 2))
                 System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), recipe.Shape.InitScale, model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
         var organism = new Organism(model, recipe, percept);
+        var families = new FamilyCorpus(recipe, percept);
         var lines = new List<Action<float[]>>();
         if (recipe.Percept.MagnitudeLine)
         {
@@ -72,13 +73,18 @@ public static class Pretraining
             Beta2 = 0.98f,
             Constraint = lines.Count == 0 ? null : parameters => lines.ForEach(keepOnLine => keepOnLine(parameters)),
         });
-        var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, Attributes).Select(i => percept.NameToken(s, i))).Distinct().Order().ToArray();
-        var trainedNameRows = decisionIds.Where(x => x < SyntheticBase).SelectMany(x => Enumerable.Range(0, Attributes).Select(i => percept.NameToken(x, i))).Distinct().Order().ToArray();
+        // The behaviour families' entities are names too: reports do not train them and read them with noise.
+        var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, Attributes).Select(i => percept.NameToken(s, i)))
+            .Concat(families.EntityTokens).Distinct().Order().ToArray();
+        var trainedNameRows = decisionIds.Where(x => x < SyntheticBase).SelectMany(x => Enumerable.Range(0, Attributes).Select(i => percept.NameToken(x, i)))
+            .Concat(families.EntityTokens).Distinct().Order().ToArray();
         var noiseRng = SeededStream.Derive(recipe.Seed, "report_name_noise");
         var decisionRng = SeededStream.Derive(recipe.Seed, "pretrain_decisions");
         var reportRng = SeededStream.Derive(recipe.Seed, "pretrain_reports");
         var statedRng = SeededStream.Derive(recipe.Seed, "pretrain_stated_weights");
         var evaluationRng = SeededStream.Derive(recipe.Seed, "pretrain_evaluation");
+        var behaviourRng = SeededStream.Derive(recipe.Seed, "pretrain_behaviours");
+        var familyReportRng = SeededStream.Derive(recipe.Seed, "pretrain_family_reports");
         int guardStep = recipe.Curriculum.AccuracyGuard.Length == 2 ? (int)(recipe.Curriculum.AccuracyGuard[0] * recipe.Curriculum.Steps) : -1;
         var logLines = new System.Text.StringBuilder("step,loss,decision_accuracy,lr,seconds\n");
         var clock = Stopwatch.StartNew();
@@ -89,10 +95,11 @@ public static class Pretraining
             var decisions = new List<(int[], int[])>(recipe.Curriculum.BatchDecisions);
             for (int k = 0; k < recipe.Curriculum.BatchDecisions; k++) decisions.Add(DecisionExample(percept, catalog, native, decisionIds, decisionRng, stated, statedRng));
             var batches = new List<Batch>();
-            if (recipe.Curriculum.BatchReports > 0 && reportIds.Length > 0 && step >= recipe.Curriculum.ReportsFrom * recipe.Curriculum.Steps)
+            if (recipe.Curriculum.BatchReports > 0 && (reportIds.Length > 0 || families.HasReports) && step >= recipe.Curriculum.ReportsFrom * recipe.Curriculum.Steps)
             {
                 var reports = Enumerable.Range(0, recipe.Curriculum.BatchReports)
-                    .Select(_ => recipe.Corpus.StatedReports
+                    .Select(_ => FamilyReportTurn(families, reportIds, familyReportRng) ? families.Report(familyReportRng)
+                        : recipe.Corpus.StatedReports
                         ? StatedReportExample(percept, catalog, reportIds, recipe.Corpus.ReportMixFraction, recipe.Corpus.StatedReportShare, reportRng)
                         : ReportExample(percept, catalog, native, reportIds, recipe.Corpus.ReportMixFraction, reportRng, nativeOnlyIds, recipe.Corpus.NativeNameShare)).ToList();
                 reportsSeen?.Invoke(reports);
@@ -104,6 +111,8 @@ public static class Pretraining
             bool detach = recipe.Corpus.DetachReportNames && reportsFirst;
             float[]? cleanNames = reportsFirst && recipe.Corpus.ReportNameNoise > 0 ? AddNameNoise(organism, nameRows, trainedNameRows, recipe.Corpus.ReportNameNoise, noiseRng) : null;
             batches.Add(Batch.FromPromptCompletions(decisions));
+            if (families.HasBehaviours)
+                batches.Add(Batch.FromPromptCompletions(Enumerable.Range(0, recipe.Families.BatchBehaviours).Select(_ => families.Behaviour(behaviourRng)).ToList()));
             var result = trainer.Step(batches, detach || cleanNames is not null ? (i, g) =>
             {
                 if (i != 0) return;
@@ -130,6 +139,11 @@ public static class Pretraining
         organism.Save(outDir);
         return organism;
     }
+
+    /// <summary>Whether a report example is one of the supervised families' (rather than of the report scenarios'): always
+    /// when there are no report scenarios, else as one more family among them. No draw without supervised families.</summary>
+    public static bool FamilyReportTurn(FamilyCorpus families, int[] reportIds, SeededStream rng) =>
+        families.HasReports && (reportIds.Length == 0 || rng.NextInt(families.Supervised.Count() + 1) > 0);
 
     /// <summary>Shows the stated weight in place of each attribute's name with probability <paramref name="share"/>
     /// (always at 1, never at 0: no draws then, so a recipe without the curriculum draws nothing).</summary>

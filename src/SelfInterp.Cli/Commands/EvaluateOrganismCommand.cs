@@ -13,7 +13,7 @@ public static class EvaluateOrganismCommand
     {
         var outDir = new Option<string>("--out") { Description = "Directory of the evaluation: pretrain-{seed}/, runs/{organism}-{seed}/, evaluation.csv, evaluation_summary.csv, evaluation.md. An existing one is resumed.", Required = true };
         var organisms = new Option<string[]>("--organism") { Description = $"An organism to evaluate (repeatable): a shipped one ({string.Join(", ", ShippedOrganisms.Names)}) or a directory holding one (e.g. a `selfinterp pretrain --out` directory).", AllowMultipleArgumentsPerToken = false };
-        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (or a shipped organism's name, for its recipe) to pretrain at every --pretrain-seeds seed into DIR/pretrain-{seed}/ (skipped once complete)." };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (or a shipped organism's name, for its recipe, or a built-in recipe's name) to pretrain at every --pretrain-seeds seed into DIR/pretrain-{seed}/ (skipped once complete)." };
         var pretrainSeeds = new Option<string?>("--pretrain-seeds") { Description = "Comma list of pretraining seeds for --recipe (the protocol asks for at least 3)." };
         var runSeeds = new Option<string>("--run-seeds")
         {
@@ -34,7 +34,10 @@ public static class EvaluateOrganismCommand
             if (p.GetValue(recipe) is { } path)
             {
                 if (seeds.Count == 0) throw new UsageException("--recipe needs --pretrain-seeds");
-                r = OrganismRecipe.Load(!File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? ShippedOrganisms.DirectoryOf(path) : path);
+                bool named = !File.Exists(path) && !Directory.Exists(path);
+                r = named && ShippedOrganisms.Names.Contains(path) ? OrganismRecipe.Load(ShippedOrganisms.DirectoryOf(path))
+                    : named && BuiltInRecipes.TryGet(path, out var builtIn) ? builtIn
+                    : OrganismRecipe.Load(path);
             }
             else if (seeds.Count > 0) throw new UsageException("--pretrain-seeds needs --recipe");
             var plan = new EvaluationPlan
