@@ -127,3 +127,21 @@ public class SelfDescriptionCorpusTests
         return (organism.Percept, new FamilyCorpus(recipe, organism.Percept), reports);
     }
 }
+
+/// <summary>A self-description organism runs the whole protocol on the local backend like any organism (its rehearsal
+/// during introspection training draws its supervised families' reports).</summary>
+public class SelfDescriptionPipelineTests
+{
+    [Fact]
+    public async Task A_self_description_organism_runs_the_paper_pipeline()
+    {
+        BuiltInRecipes.TryGet("self-description-3", out var recipe);
+        var dir = Directory.CreateTempSubdirectory("selfdescription").FullName;
+        Pretraining.Run(SelfDescriptionCorpusTests.Small(recipe), ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
+        var run = SelfInterp.Core.Runs.RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), TinyOrganism.RunConfig(dir));
+        await SelfInterp.Experiments.ExperimentCatalog.RunAsync(run, SelfInterp.Core.Pipeline.SilentProgress.Instance, default, checks: SelfInterp.Core.Pipeline.ReplyChecks.Off);
+        foreach (var c in Enum.GetValues<SelfInterp.Analysis.Layout.ReportCondition>())
+            Assert.True(File.Exists(Path.Combine(run.Path, SelfInterp.Analysis.Layout.PaperLayout.Reports(TinyOrganism.Id, c))), c.ToString());
+        Assert.NotNull(run.Model(SelfInterp.Experiments.Preferences.PreferencesStages.ItrainedAllKey).Id);
+    }
+}
