@@ -53,9 +53,12 @@ public sealed record InstillationOptions
     /// <summary>The recipe with these overrides applied.</summary>
     public OrganismRecipe ApplyTo(OrganismRecipe recipe) => recipe with
     {
-        InstillMethod = InstillMethod ?? recipe.InstillMethod,
-        InstillLearningRate = InstillLearningRate ?? recipe.InstillLearningRate,
-        InstillEpochs = InstillEpochs ?? recipe.InstillEpochs,
+        Instillation = recipe.Instillation with
+        {
+            Method = InstillMethod ?? recipe.Instillation.Method,
+            LearningRate = InstillLearningRate ?? recipe.Instillation.LearningRate,
+            Epochs = InstillEpochs ?? recipe.Instillation.Epochs,
+        },
     };
 
     private static float Positive(string key, string value) =>

@@ -45,7 +45,7 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
         var (method, lr, batch) = (settings.Method, settings.LearningRate, settings.Batch);
 
         // Same inputs, same weights: a model already trained from exactly these is handed back at once.
-        string id = FineTunedModelId.Create(request.BaseModel, request.Name, JobContent(request, decisions, method, lr, batch, recipe.InstillEpochs));
+        string id = FineTunedModelId.Create(request.BaseModel, request.Name, JobContent(request, decisions, method, lr, batch, recipe.Instillation.Epochs));
         string dir = DirectoryOf(id);
         if (File.Exists(Path.Combine(dir, IdFile))) { progress?.Report(1); return id; }
 
@@ -63,10 +63,10 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
         }
 
         int stepsPerEpoch = (examples.Count + batch - 1) / batch;
-        int epochs = decisions ? recipe.InstillEpochs : Math.Max(recipe.ItrainEpochs, (recipe.ItrainMinSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        int epochs = decisions ? recipe.Instillation.Epochs : Math.Max(recipe.Introspection.Epochs, (recipe.Introspection.MinSteps + stepsPerEpoch - 1) / stepsPerEpoch);
         var trainer = settings.Prepare(organism, examples.Select(x => x.Prompt), stepsPerEpoch, epochs * stepsPerEpoch, request.Seed, request.Name);
         var rng = new SeededStream("finetuning_job:" + request.Name, request.Seed);
-        var replay = decisions || recipe.ItrainReplay == 0 ? null : new ReportReplay(organism, catalog, new SeededStream("finetuning_replay:" + request.Name, request.Seed));
+        var replay = decisions || recipe.Introspection.Replay == 0 ? null : new ReportReplay(organism, catalog, new SeededStream("finetuning_replay:" + request.Name, request.Seed));
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             rng.Shuffle(examples);
@@ -74,7 +74,7 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
             {
                 ct.ThrowIfCancellationRequested();
                 var slice = examples.Skip(start).Take(batch).Select(x => (x.Prompt, x.Answer, Targets: x.Answer)).ToList();
-                if (replay is not null) slice.AddRange(replay.Draw(recipe.ItrainReplay));
+                if (replay is not null) slice.AddRange(replay.Draw(recipe.Introspection.Replay));
                 trainer.Step(Batch.FromPromptCompletions(slice, percept.ValueFormatSets));
             }
             progress?.Report((epoch + 1.0) / epochs);

@@ -31,7 +31,7 @@ public sealed class Organism
         var recipe = OrganismRecipe.Load(directory);
         var tokenizer = Tokenizer.Load(Path.Combine(directory, TokenizerFile));
         var model = Checkpoint.Load(directory, options);
-        return new Organism(model, recipe, new OrganismPercept(tokenizer, catalog, recipe.Levels, recipe.FixedWidthValues));
+        return new Organism(model, recipe, new OrganismPercept(tokenizer, catalog, recipe.Percept.Levels, recipe.Percept.FixedWidthValues));
     }
 
     /// <summary>Writes checkpoint, tokenizer and recipe (native weights are written once, by pretraining).</summary>

@@ -15,8 +15,8 @@ public sealed record OrganismFineTuning(string Method, float LearningRate, int B
     {
         var r = decisions ? instillation.ApplyTo(recipe) : recipe;
         return decisions
-            ? new(r.InstillMethod, r.InstillLearningRate, r.InstillBatch, r.WeightDecay, instillation.Rank, instillation.Alpha, "instill_method")
-            : new(r.ItrainMethod, r.ItrainLearningRate, r.ItrainBatch, r.WeightDecay, instillation.Rank, instillation.Alpha, "itrain_method");
+            ? new(r.Instillation.Method, r.Instillation.LearningRate, r.Instillation.Batch, r.Curriculum.WeightDecay, instillation.Rank, instillation.Alpha, "instill_method")
+            : new(r.Introspection.Method, r.Introspection.LearningRate, r.Introspection.Batch, r.Curriculum.WeightDecay, instillation.Rank, instillation.Alpha, "itrain_method");
     }
 
     /// <summary>Prepares the organism and returns its trainer: LoRA adapters attached for "lora" (merge them after

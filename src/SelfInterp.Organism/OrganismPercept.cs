@@ -28,7 +28,7 @@ public sealed class OrganismPercept
     private readonly int _decide, _report, _answer, _firstA, _firstB;
     private readonly int[] _nameIds;
 
-    /// <summary>Reported values as sign and three digits (see <see cref="OrganismRecipe.FixedWidthValues"/>).</summary>
+    /// <summary>Reported values as sign and three digits (see <see cref="RecipePercept.FixedWidthValues"/>).</summary>
     public bool FixedWidthValues { get; }
 
     public OrganismPercept(Tokenizer tokens, ScenarioCatalog catalog, int levels, bool fixedWidthValues = false)

@@ -27,14 +27,17 @@ public static class OrganismVocabulary
     public static string SyntheticName(int scenario, int attribute) => $"synthetic_{Letters(scenario)}_{Letters(attribute)}";
 
     /// <summary>A number written in letters (a = 0, b = 1, …, ba = 26): names must be single word pieces, without digits.</summary>
-    private static string Letters(int n)
+    public static string Letters(int n)
     {
         var s = "";
         do { s = (char)('a' + n % 26) + s; n /= 26; } while (n > 0);
         return s;
     }
 
-    public static Tokenizer Create(ScenarioCatalog catalog, int levels, bool statedWeights = false, int syntheticScenarios = 0)
+    /// <param name="families">Behaviour families (the self-description recipes): a marker token each, after the other
+    /// specials, and their entity names after every other name, so a vocabulary without them is as before.</param>
+    public static Tokenizer Create(ScenarioCatalog catalog, int levels, bool statedWeights = false, int syntheticScenarios = 0,
+        IReadOnlyList<BehaviourFamily>? families = null)
     {
         var specials = new List<string>(SpecialTokens.Standard) { Decide, Report, Answer };
         foreach (char option in "AB")
@@ -43,7 +46,15 @@ public static class OrganismVocabulary
             for (int w = -100; w <= 100; w++) specials.Add(StatedWeight(w));
         var names = catalog.Scenarios.SelectMany(s => s.Attributes.Select(a => a.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
         for (int j = 0; j < syntheticScenarios; j++)
-            for (int i = 0; i < 5; i++) names.Add(SyntheticName(j, i));
+            for (int i = 0; i < Preferences.Scenarios.Scenario.AttributeCount; i++) names.Add(SyntheticName(j, i));
+        foreach (var family in families ?? [])
+        {
+            specials.Add(family.Marker);
+            for (int j = 0; j < family.Entities; j++)
+                names.Add(family.EntityName(j));
+        }
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            throw new Core.Runs.UsageException($"recipe: a behaviour family's entity name is also another name of the vocabulary: {names.GroupBy(x => x).First(g => g.Count() > 1).Key}");
         return new Tokenizer(specials, names);
     }
 }

@@ -4,6 +4,7 @@ using SelfInterp.Preferences.Catalog;
 using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
+using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Engine.Training;
 using SelfInterp.Engine.Decoding;
 using SelfInterp.Engine.Transformer;
@@ -26,106 +27,124 @@ public readonly record struct PretrainStep(int Step, int Steps, float Loss, floa
 /// </summary>
 public static class Pretraining
 {
+    /// <summary>Attributes per scenario: a decision shows, and a report lists, this many.</summary>
+    private const int Attributes = Scenario.AttributeCount;
+
     /// <param name="reportsSeen">Shown every batch of report examples as it is trained (prompt, answer, targets): lets a
     /// test inspect the whole report corpus of a pretraining.</param>
     public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
         Action<PretrainStep>? log, CancellationToken ct, Action<IReadOnlyList<(int[] Prompt, int[] Answer, int[] Targets)>>? reportsSeen = null)
     {
-        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Levels, recipe.HasStatedWeights, recipe.SyntheticScenarios);
-        var percept = new OrganismPercept(tokenizer, catalog, recipe.Levels, recipe.FixedWidthValues);
+        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Percept.Levels, recipe.Curriculum.HasStatedWeights, recipe.Corpus.SyntheticScenarios, recipe.Families.Families);
+        var percept = new OrganismPercept(tokenizer, catalog, recipe.Percept.Levels, recipe.Percept.FixedWidthValues);
         var config = new ModelConfig
         {
-            VocabSize = tokenizer.VocabSize, Dim = recipe.Dim, NLayers = recipe.Layers, NHeads = recipe.Heads,
-            NKvHeads = recipe.Heads, MlpHidden = recipe.MlpHidden, MaxSeqLen = 64, TiedEmbeddings = true,
-            LearnedPositions = recipe.LearnedPositions,
+            VocabSize = tokenizer.VocabSize, Dim = recipe.Shape.Dim, NLayers = recipe.Shape.Layers, NHeads = recipe.Shape.Heads,
+            NKvHeads = recipe.Shape.Heads, MlpHidden = recipe.Shape.MlpHidden, MaxSeqLen = 64, TiedEmbeddings = true,
+            LearnedPositions = recipe.Shape.LearnedPositions,
         };
         var model = Model.CreateRandom(config, recipe.Seed, new ModelOptions { Threads = threads });
-        if (recipe.InitScale != 1f)
+        if (recipe.Shape.InitScale != 1f)
             foreach (var slot in model.Layout.Layout.Slots.Where(x => x.Shape.Length == 2))
-                System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), recipe.InitScale, model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
+                System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), recipe.Shape.InitScale, model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
         var organism = new Organism(model, recipe, percept);
+        var families = new FamilyCorpus(recipe, percept);
         var lines = new List<Action<float[]>>();
-        if (recipe.MagnitudeLine)
+        if (recipe.Percept.MagnitudeLine)
         {
             var lineRng = SeededStream.Derive(recipe.Seed, "magnitude_line");
-            foreach (char option in "AB") lines.Add(EmbeddingLine(organism, percept.MagnitudeToken(option, 0), recipe.Levels, lineRng));
+            foreach (char option in "AB") lines.Add(EmbeddingLine(organism, percept.MagnitudeToken(option, 0), recipe.Percept.Levels, lineRng));
         }
         // The weight tokens -100..100 are a line too, so a stated weight is a linear read-out from the start.
-        if (recipe.HasStatedWeights)
+        if (recipe.Curriculum.HasStatedWeights)
             lines.Add(EmbeddingLine(organism, percept.StatedWeightToken(-100), 201, SeededStream.Derive(recipe.Seed, "stated_weight_line")));
 
-        var decisionIds = Range(recipe.DecisionScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
+        var decisionIds = Range(recipe.Corpus.DecisionScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
         var reportIds = ReportPool(recipe, catalog);
         // The decision-only scenarios (the native scenarios a run measures): names-only report slots come from them.
-        var nativeOnlyIds = Range(recipe.DecisionScenarios, catalog).Except(Range(recipe.ReportScenarios, catalog)).ToArray();
+        var nativeOnlyIds = Range(recipe.Corpus.DecisionScenarios, catalog).Except(Range(recipe.Corpus.ReportScenarios, catalog)).ToArray();
         var native = NativeWeights(recipe, catalog);
         Directory.CreateDirectory(outDir);
         Organism.SaveNativeWeights(outDir, native.Where(kv => kv.Key < SyntheticBase).ToDictionary());
 
         var trainer = new Trainer(model, new TrainerOptions
         {
-            Schedule = new LearningRateSchedule(recipe.LearningRate, recipe.LearningRate * recipe.MinLearningRateFraction, recipe.Warmup, recipe.Steps),
-            WeightDecay = recipe.WeightDecay,
+            Schedule = new LearningRateSchedule(recipe.Curriculum.LearningRate, recipe.Curriculum.LearningRate * recipe.Curriculum.MinLearningRateFraction, recipe.Curriculum.Warmup, recipe.Curriculum.Steps),
+            WeightDecay = recipe.Curriculum.WeightDecay,
             Beta2 = 0.98f,
             Constraint = lines.Count == 0 ? null : parameters => lines.ForEach(keepOnLine => keepOnLine(parameters)),
         });
-        var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i))).Distinct().Order().ToArray();
-        var trainedNameRows = decisionIds.Where(x => x < SyntheticBase).SelectMany(x => Enumerable.Range(0, 5).Select(i => percept.NameToken(x, i))).Distinct().Order().ToArray();
+        // The behaviour families' entities are names too: reports do not train them and read them with noise.
+        var nameRows = Enumerable.Range(0, catalog.Scenarios.Count).SelectMany(s => Enumerable.Range(0, Attributes).Select(i => percept.NameToken(s, i)))
+            .Concat(families.EntityTokens).Distinct().Order().ToArray();
+        var trainedNameRows = decisionIds.Where(x => x < SyntheticBase).SelectMany(x => Enumerable.Range(0, Attributes).Select(i => percept.NameToken(x, i)))
+            .Concat(families.EntityTokens).Distinct().Order().ToArray();
         var noiseRng = SeededStream.Derive(recipe.Seed, "report_name_noise");
         var decisionRng = SeededStream.Derive(recipe.Seed, "pretrain_decisions");
         var reportRng = SeededStream.Derive(recipe.Seed, "pretrain_reports");
         var statedRng = SeededStream.Derive(recipe.Seed, "pretrain_stated_weights");
         var evaluationRng = SeededStream.Derive(recipe.Seed, "pretrain_evaluation");
-        int guardStep = recipe.AccuracyGuard.Length == 2 ? (int)(recipe.AccuracyGuard[0] * recipe.Steps) : -1;
+        var behaviourRng = SeededStream.Derive(recipe.Seed, "pretrain_behaviours");
+        var familyReportRng = SeededStream.Derive(recipe.Seed, "pretrain_family_reports");
+        int guardStep = recipe.Curriculum.AccuracyGuard.Length == 2 ? (int)(recipe.Curriculum.AccuracyGuard[0] * recipe.Curriculum.Steps) : -1;
         var logLines = new System.Text.StringBuilder("step,loss,decision_accuracy,lr,seconds\n");
         var clock = Stopwatch.StartNew();
-        for (int step = 0; step < recipe.Steps; step++)
+        for (int step = 0; step < recipe.Curriculum.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
             double stated = StatedShare(recipe, step);
-            var decisions = new List<(int[], int[])>(recipe.BatchDecisions);
-            for (int k = 0; k < recipe.BatchDecisions; k++) decisions.Add(DecisionExample(percept, catalog, native, decisionIds, decisionRng, stated, statedRng));
+            var decisions = new List<(int[], int[])>(recipe.Curriculum.BatchDecisions);
+            for (int k = 0; k < recipe.Curriculum.BatchDecisions; k++) decisions.Add(DecisionExample(percept, catalog, native, decisionIds, decisionRng, stated, statedRng));
             var batches = new List<Batch>();
-            if (recipe.BatchReports > 0 && reportIds.Length > 0 && step >= recipe.ReportsFrom * recipe.Steps)
+            if (recipe.Curriculum.BatchReports > 0 && (reportIds.Length > 0 || families.HasReports) && step >= recipe.Curriculum.ReportsFrom * recipe.Curriculum.Steps)
             {
-                var reports = Enumerable.Range(0, recipe.BatchReports)
-                    .Select(_ => recipe.StatedReports
-                        ? StatedReportExample(percept, catalog, reportIds, recipe.ReportMixFraction, recipe.StatedReportShare, reportRng)
-                        : ReportExample(percept, catalog, native, reportIds, recipe.ReportMixFraction, reportRng, nativeOnlyIds, recipe.NativeNameShare)).ToList();
+                var reports = Enumerable.Range(0, recipe.Curriculum.BatchReports)
+                    .Select(_ => FamilyReportTurn(families, reportIds, familyReportRng) ? families.Report(familyReportRng)
+                        : recipe.Corpus.StatedReports
+                        ? StatedReportExample(percept, catalog, reportIds, recipe.Corpus.ReportMixFraction, recipe.Corpus.StatedReportShare, reportRng)
+                        : ReportExample(percept, catalog, native, reportIds, recipe.Corpus.ReportMixFraction, reportRng, nativeOnlyIds, recipe.Corpus.NativeNameShare)).ToList();
                 reportsSeen?.Invoke(reports);
                 batches.Add(Batch.FromPromptCompletions(reports, percept.ValueFormatSets));
             }
             // Reports first, so their gradient can be kept from the name embeddings before the decisions add theirs,
             // and the names they read can be noisy while the decisions read them clean.
             bool reportsFirst = batches.Count == 1;
-            bool detach = recipe.DetachReportNames && reportsFirst;
-            float[]? cleanNames = reportsFirst && recipe.ReportNameNoise > 0 ? AddNameNoise(organism, nameRows, trainedNameRows, recipe.ReportNameNoise, noiseRng) : null;
+            bool detach = recipe.Corpus.DetachReportNames && reportsFirst;
+            float[]? cleanNames = reportsFirst && recipe.Corpus.ReportNameNoise > 0 ? AddNameNoise(organism, nameRows, trainedNameRows, recipe.Corpus.ReportNameNoise, noiseRng) : null;
             batches.Add(Batch.FromPromptCompletions(decisions));
+            if (families.HasBehaviours)
+                batches.Add(Batch.FromPromptCompletions(Enumerable.Range(0, recipe.Families.BatchBehaviours).Select(_ => families.Behaviour(behaviourRng)).ToList()));
             var result = trainer.Step(batches, detach || cleanNames is not null ? (i, g) =>
             {
                 if (i != 0) return;
                 if (detach) ClearRows(g, organism, nameRows);
                 if (cleanNames is not null) SetRows(organism, nameRows, cleanNames);
             } : null);
-            bool last = step == recipe.Steps - 1;
+            bool last = step == recipe.Curriculum.Steps - 1;
             if (step % 50 == 0 || last || step == guardStep)
             {
                 float accuracy = DecisionAccuracy(organism, EvaluationDecisions(percept, catalog, native, decisionIds, evaluationRng));
-                var point = new PretrainStep(step, recipe.Steps, result.Loss, accuracy, result.LearningRate, clock.Elapsed.TotalSeconds);
+                var point = new PretrainStep(step, recipe.Curriculum.Steps, result.Loss, accuracy, result.LearningRate, clock.Elapsed.TotalSeconds);
                 logLines.Append(string.Create(CultureInfo.InvariantCulture, $"{step},{result.Loss:G6},{accuracy:G4},{result.LearningRate:G4},{point.Seconds:F1}\n"));
                 log?.Invoke(point);
                 AtomicFile.WriteAllText(Path.Combine(outDir, "pretrain_log.csv"), logLines.ToString());
-                if (step == guardStep && accuracy <= recipe.AccuracyGuard[1])
+                if (step == guardStep && accuracy <= recipe.Curriculum.AccuracyGuard[1])
                     throw new PretrainingStalledException(
-                        $"pretraining stalled: decision accuracy {accuracy:F2} at step {step} of {recipe.Steps}, not above {recipe.AccuracyGuard[1]} " +
+                        $"pretraining stalled: decision accuracy {accuracy:F2} at step {step} of {recipe.Curriculum.Steps}, not above {recipe.Curriculum.AccuracyGuard[1]} " +
                         $"as the recipe's accuracy_guard asks; the escape from the chance plateau is stochastic: try another seed (log: {Path.Combine(outDir, "pretrain_log.csv")})");
             }
             if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
         }
-        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), SeededStream.Derive(recipe.Seed, "unfamiliar_names"), recipe.UnfamiliarNameNoise);
+        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), SeededStream.Derive(recipe.Seed, "unfamiliar_names"),
+            recipe.Corpus.UnfamiliarNameNoise, fullCovariance: recipe.Corpus.UnfamiliarNameCovariance);
         organism.Save(outDir);
         return organism;
     }
+
+    /// <summary>Whether a report example is one of the supervised families' (rather than of the report scenarios'): always
+    /// when there are no report scenarios, else as one more family among them. No draw without supervised families.</summary>
+    public static bool FamilyReportTurn(FamilyCorpus families, int[] reportIds, SeededStream rng) =>
+        families.HasReports && (reportIds.Length == 0 || rng.NextInt(families.Supervised.Count() + 1) > 0);
 
     /// <summary>Shows the stated weight in place of each attribute's name with probability <paramref name="share"/>
     /// (always at 1, never at 0: no draws then, so a recipe without the curriculum draws nothing).</summary>
@@ -139,8 +158,8 @@ public static class Pretraining
 
     /// <summary>Share of a decision's name slots that show the stated weight at this step (the curriculum).</summary>
     public static double StatedShare(OrganismRecipe recipe, int step) =>
-        step < recipe.StatedWeightsAllUntil * recipe.Steps ? 1
-        : step < recipe.StatedWeightsUntil * recipe.Steps ? recipe.StatedWeightsFraction
+        step < recipe.Curriculum.StatedWeightsAllUntil * recipe.Curriculum.Steps ? 1
+        : step < recipe.Curriculum.StatedWeightsUntil * recipe.Curriculum.Steps ? recipe.Curriculum.StatedWeightsFraction
         : 0;
 
     /// <summary>One-trial decision on a random scenario of <paramref name="ids"/>, answered by its native weights;
@@ -153,7 +172,7 @@ public static class Pretraining
         {
             var shown = SyntheticSeen(percept, s, rng);
             double u = 0;
-            for (int i = 0; i < 5; i++) u += native[s][i] * (shown[i].LevelA - shown[i].LevelB);
+            for (int i = 0; i < Attributes; i++) u += native[s][i] * (shown[i].LevelA - shown[i].LevelB);
             return (percept.Decision(StateWeights(percept, shown, native[s], stated, statedRng)), percept.DecisionAnswer(u > 0 ? 'A' : 'B'));
         }
         var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
@@ -198,7 +217,7 @@ public static class Pretraining
     public static Dictionary<int, int[]> NativeWeights(OrganismRecipe recipe, ScenarioCatalog catalog)
     {
         var rng = SeededStream.Derive(recipe.Seed, "native_weights");
-        var native = Range(recipe.DecisionScenarios, catalog).Union(Range(recipe.ReportScenarios, catalog)).Order().ToDictionary(s => s, _ => Weights.Draw(rng));
+        var native = Range(recipe.Corpus.DecisionScenarios, catalog).Union(Range(recipe.Corpus.ReportScenarios, catalog)).Order().ToDictionary(s => s, _ => Weights.Draw(rng));
         var syntheticRng = SeededStream.Derive(recipe.Seed, "synthetic_weights");
         foreach (int s in SyntheticIds(recipe)) native[s] = Weights.Draw(syntheticRng);
         return native;
@@ -207,15 +226,15 @@ public static class Pretraining
     /// <summary>Synthetic scenarios get ids from here on, far past any catalog's.</summary>
     public const int SyntheticBase = 1_000_000;
 
-    private static IEnumerable<int> SyntheticIds(OrganismRecipe recipe) => Enumerable.Range(SyntheticBase, recipe.SyntheticScenarios);
+    private static IEnumerable<int> SyntheticIds(OrganismRecipe recipe) => Enumerable.Range(SyntheticBase, recipe.Corpus.SyntheticScenarios);
 
     /// <summary>Scenarios whose weights pretraining reports: the recipe's report scenarios, then the synthetic ones.</summary>
     public static int[] ReportPool(OrganismRecipe recipe, ScenarioCatalog catalog) =>
-        Range(recipe.ReportScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
+        Range(recipe.Corpus.ReportScenarios, catalog).Concat(SyntheticIds(recipe)).ToArray();
 
     /// <summary>A synthetic scenario's attributes as seen in a trial: its names, and uniform magnitudes for A and B.</summary>
     private static OrganismPercept.Seen[] SyntheticSeen(OrganismPercept percept, int s, SeededStream rng) =>
-        Enumerable.Range(0, 5).Select(i => SyntheticAttribute(percept, s, i, rng)).ToArray();
+        Enumerable.Range(0, Attributes).Select(i => SyntheticAttribute(percept, s, i, rng)).ToArray();
 
     private static OrganismPercept.Seen SyntheticAttribute(OrganismPercept percept, int s, int i, SeededStream rng) =>
         new(percept.SyntheticNameToken(s - SyntheticBase, i), rng.NextInt(percept.Levels), rng.NextInt(percept.Levels));
@@ -231,13 +250,13 @@ public static class Pretraining
         // No draw at all when names-only slots are off, so recipes without them draw as before.
         Func<bool> namesOnlySlot = namesOnly is { Length: > 0 } && namesOnlyShare > 0 ? () => rng.NextDouble() < namesOnlyShare : () => false;
         int[] prompt, names, weights;
-        var trained = new bool[5];
+        var trained = new bool[Attributes];
         if (rng.NextDouble() < mixFraction)
             (prompt, names, weights, trained) = MixedReport(percept, catalog, native, reportIds, rng, namesOnly, namesOnlySlot);
         else if (namesOnlySlot())
         {
             (prompt, names) = ScenarioReport(percept, catalog, namesOnly![rng.NextInt(namesOnly.Length)], rng);
-            weights = FillerWeights(rng, 5);
+            weights = FillerWeights(rng, Attributes);
         }
         else
         {
@@ -260,13 +279,13 @@ public static class Pretraining
     {
         bool mixed = rng.NextDouble() < mixFraction;
         int one = reportIds[rng.NextInt(reportIds.Length)];
-        var names = new int[5];
-        var seen = new OrganismPercept.Seen[5];
+        var names = new int[Attributes];
+        var seen = new OrganismPercept.Seen[Attributes];
         var weights = Weights.Draw(rng);
-        var stated = new bool[5];
-        for (int k = 0; k < 5; k++)
+        var stated = new bool[Attributes];
+        for (int k = 0; k < Attributes; k++)
         {
-            int s = mixed ? reportIds[rng.NextInt(reportIds.Length)] : one, i = mixed ? rng.NextInt(5) : k;
+            int s = mixed ? reportIds[rng.NextInt(reportIds.Length)] : one, i = mixed ? rng.NextInt(Attributes) : k;
             var a = catalog.Scenarios[s].Attributes[i];
             names[k] = percept.NameToken(s, i);
             stated[k] = rng.NextDouble() < statedShare;
@@ -289,7 +308,7 @@ public static class Pretraining
             return (percept.Report(shown), shown.Select(x => x.Name).ToArray());
         }
         var t = OptionValues.DrawTrial(s, catalog.Scenarios[s], rng);
-        return (percept.Report(t), Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i)).ToArray());
+        return (percept.Report(t), Enumerable.Range(0, Attributes).Select(i => percept.NameToken(s, i)).ToArray());
     }
 
     /// <summary>A report on five attributes each taken from a random report scenario, with its own weight — or, for a
@@ -297,13 +316,13 @@ public static class Pretraining
     private static (int[] Prompt, int[] Names, int[] Weights, bool[] Trained) MixedReport(OrganismPercept percept, ScenarioCatalog catalog,
         IReadOnlyDictionary<int, int[]> native, int[] pool, SeededStream rng, int[]? namesOnly, Func<bool> namesOnlySlot)
     {
-        var seen = new OrganismPercept.Seen[5];
-        var weights = new int[5];
-        var trained = new bool[5];
-        for (int k = 0; k < 5; k++)
+        var seen = new OrganismPercept.Seen[Attributes];
+        var weights = new int[Attributes];
+        var trained = new bool[Attributes];
+        for (int k = 0; k < Attributes; k++)
         {
             trained[k] = !namesOnlySlot();
-            int s = trained[k] ? pool[rng.NextInt(pool.Length)] : namesOnly![rng.NextInt(namesOnly.Length)], i = rng.NextInt(5);
+            int s = trained[k] ? pool[rng.NextInt(pool.Length)] : namesOnly![rng.NextInt(namesOnly.Length)], i = rng.NextInt(Attributes);
             weights[k] = trained[k] ? native[s][i] : FillerWeights(rng, 1)[0];
             if (s >= SyntheticBase) { seen[k] = SyntheticAttribute(percept, s, i, rng); continue; }
             var a = catalog.Scenarios[s].Attributes[i];
@@ -362,14 +381,14 @@ public static class Pretraining
 
     /// <summary>
     /// Name rows never trained (the instilled scenarios' attributes) are set to look like a typical trained
-    /// name: the mean of the trained name embeddings plus noise of their per-dimension spread. Otherwise an
-    /// unfamiliar name is a near-zero vector the circuits never saw, and instillation must first move it into
-    /// their range. Part of the shipped base model.
+    /// name: the mean of the trained name embeddings plus noise of their per-dimension spread, or, with
+    /// <paramref name="fullCovariance"/>, a draw from their full covariance. Otherwise an unfamiliar name is a near-zero
+    /// vector the circuits never saw, and instillation must first move it into their range. Part of the shipped base model.
     /// </summary>
     /// <param name="only">When given, only these scenarios' names are drawn (the white-box lab's control: a model
     /// whose instilled scenarios' names were drawn afresh); the others keep theirs.</param>
     public static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, IReadOnlySet<int> trainedScenarios, SeededStream rng, double noise,
-        IReadOnlySet<int>? only = null)
+        IReadOnlySet<int>? only = null, bool fullCovariance = false)
     {
         var model = organism.Model;
         int d = model.Config.Dim;
@@ -377,10 +396,16 @@ public static class Pretraining
         var trained = new List<int>();
         var untrained = new List<int>();
         for (int s = 0; s < catalog.Scenarios.Count; s++)
-            for (int i = 0; i < 5; i++)
+            for (int i = 0; i < Attributes; i++)
                 if (trainedScenarios.Contains(s)) trained.Add(organism.Percept.NameToken(s, i));
                 else if (only is null || only.Contains(s)) untrained.Add(organism.Percept.NameToken(s, i));
         if (trained.Count == 0 || untrained.Count == 0) return;
+        if (fullCovariance)
+        {
+            var names = new NameDistribution(emb, trained, d);
+            foreach (int id in untrained.Distinct().Order()) names.Draw(emb.Slice(id * d, d), noise, rng);
+            return;
+        }
         var (mean, spread) = RowStatistics(emb, trained, d);
         foreach (int id in untrained.Distinct().Order())
             for (int j = 0; j < d; j++) emb[id * d + j] = (float)(mean[j] + noise * spread[j] * rng.NextGaussian());
@@ -388,7 +413,7 @@ public static class Pretraining
 
     /// <summary>The catalog scenarios whose names the recipe's pretraining trains (decisions or reports).</summary>
     public static HashSet<int> TrainedScenarios(OrganismRecipe recipe, ScenarioCatalog catalog) =>
-        Range(recipe.DecisionScenarios, catalog).Union(Range(recipe.ReportScenarios, catalog)).ToHashSet();
+        Range(recipe.Corpus.DecisionScenarios, catalog).Union(Range(recipe.Corpus.ReportScenarios, catalog)).ToHashSet();
 
     /// <summary>Per-dimension mean and standard deviation of the given embedding rows (summed in their order).</summary>
     private static (double[] Mean, double[] Spread) RowStatistics(ReadOnlySpan<float> emb, IReadOnlyList<int> rows, int d)

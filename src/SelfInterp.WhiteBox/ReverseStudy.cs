@@ -52,7 +52,7 @@ public static class ReverseStudy
         log?.Invoke($"reverse fine-tuning reports: {reportExamples.Count} of {reportTrials.Count} of the instilled model's reports parse");
         var reports = new Reversal(OrganismFineTuning.For(instilled.Recipe, instillation, decisions: false), reportExamples,
             organism => ReportedWeights(Observer(organism, plan), measure, settings.Reports),
-            itrained.Recipe.ItrainReplay, (organism, rng) => new ReportReplay(organism, plan.Catalog, rng));
+            itrained.Recipe.Introspection.Replay, (organism, rng) => new ReportReplay(organism, plan.Catalog, rng));
         rows.AddRange(Direction("reports", "itrained", reports, instilled, itrained, plan, settings, seed, log));
         return rows;
     }
@@ -73,7 +73,8 @@ public static class ReverseStudy
     {
         var control = Reversal.Copy(changed);
         Pretraining.ResetUnfamiliarNames(control, plan.Catalog, Pretraining.TrainedScenarios(control.Recipe, plan.Catalog),
-            new SeededStream("whitebox:reverse:control_names", seed), control.Recipe.UnfamiliarNameNoise, plan.Config.InstilledScenarios.ToHashSet());
+            new SeededStream("whitebox:reverse:control_names", seed), control.Recipe.Corpus.UnfamiliarNameNoise, plan.Config.InstilledScenarios.ToHashSet(),
+            fullCovariance: control.Recipe.Corpus.UnfamiliarNameCovariance);
         return control;
     }
 

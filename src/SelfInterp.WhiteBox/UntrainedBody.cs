@@ -25,7 +25,7 @@ public static class UntrainedBody
         var model = Model.CreateRandom(source.Config, SeededStream.DeriveSeed(masterSeed, Stream), new ModelOptions { Threads = source.Threads });
         // Pretraining's start: the engine's initialisation with every matrix scaled by the recipe's init_scale.
         foreach (var slot in model.Layout.Layout.Slots.Where(s => s.Shape.Length == 2))
-            System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), trained.Recipe.InitScale,
+            System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), trained.Recipe.Shape.InitScale,
                 model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
         if (keepEmbeddings)
             foreach (var name in Embeddings.Where(model.Layout.Layout.Contains))

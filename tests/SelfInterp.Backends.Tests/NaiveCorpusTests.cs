@@ -14,15 +14,15 @@ public class NaiveCorpusTests
     [Fact]
     public void Every_report_of_a_whole_naive_pretraining_trains_only_values_stated_in_its_prompt()
     {
-        var recipe = OrganismRecipe.Naive with
+        var recipe = OrganismRecipe.Naive.WithShape(32, 1, 2, 64) with
         {
-            Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64, Steps = 40, BatchDecisions = 8, BatchReports = 24, Warmup = 5, AccuracyGuard = [],
+            Curriculum = OrganismRecipe.Naive.Curriculum with { Steps = 40, BatchDecisions = 8, BatchReports = 24, Warmup = 5, AccuracyGuard = [] },
         };
-        var percept = new OrganismPercept(OrganismVocabulary.Create(Catalog, recipe.Levels, statedWeights: true), Catalog, recipe.Levels, recipe.FixedWidthValues);
+        var percept = new OrganismPercept(OrganismVocabulary.Create(Catalog, recipe.Percept.Levels, statedWeights: true), Catalog, recipe.Percept.Levels, recipe.Percept.FixedWidthValues);
         var reports = new List<(int[] Prompt, int[] Answer, int[] Targets)>();
         Pretraining.Run(recipe, Catalog, Directory.CreateTempSubdirectory("naive").FullName, threads: 1, null, default, batch => reports.AddRange(batch));
 
-        Assert.Equal(recipe.Steps * recipe.BatchReports, reports.Count);
+        Assert.Equal(recipe.Curriculum.Steps * recipe.Curriculum.BatchReports, reports.Count);
         var (stated, filler) = CheckCorpus(percept, reports);
         Assert.InRange(stated / (double)(stated + filler), 0.4, 0.6); // the recipe's share, so the check saw both kinds
     }
@@ -30,9 +30,9 @@ public class NaiveCorpusTests
     [Fact]
     public void The_naive_organisms_introspection_training_rehearsal_states_its_values_too()
     {
-        var recipe = OrganismRecipe.Naive with { Dim = 32, Layers = 1, Heads = 2, MlpHidden = 64 };
+        var recipe = OrganismRecipe.Naive.WithShape(32, 1, 2, 64);
         var model = Model.CreateRandom(new ModelConfig { VocabSize = OrganismVocabulary.Create(Catalog, 100, true).VocabSize, Dim = 32, NLayers = 1, NHeads = 2, NKvHeads = 2, MlpHidden = 64, MaxSeqLen = 64, TiedEmbeddings = true }, 1);
-        var percept = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100, statedWeights: true), Catalog, 100, recipe.FixedWidthValues);
+        var percept = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100, statedWeights: true), Catalog, 100, recipe.Percept.FixedWidthValues);
         var replay = new ReportReplay(new Organism(model, recipe, percept), Catalog, new SeededStream("replay", 3));
         var (stated, _) = CheckCorpus(percept, replay.Draw(500).ToList());
         Assert.True(stated > 0);
@@ -45,7 +45,7 @@ public class NaiveCorpusTests
         var recipe = new OrganismRecipe();
         var native = Pretraining.NativeWeights(recipe, Catalog);
         var rng = new SeededStream("reporter", 4);
-        var reports = Enumerable.Range(0, 50).Select(_ => Pretraining.ReportExample(percept, Catalog, native, Pretraining.ReportPool(recipe, Catalog), recipe.ReportMixFraction, rng)).ToList();
+        var reports = Enumerable.Range(0, 50).Select(_ => Pretraining.ReportExample(percept, Catalog, native, Pretraining.ReportPool(recipe, Catalog), recipe.Corpus.ReportMixFraction, rng)).ToList();
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => CheckCorpus(percept, reports));
     }
 

@@ -20,19 +20,21 @@ public class PretrainingRecipeTests
 
     private static readonly OrganismRecipe Curriculum = OrganismRecipe.Tiny with
     {
-        LearnedPositions = true, StatedWeightsAllUntil = 0.2, StatedWeightsFraction = 0.3, StatedWeightsUntil = 0.5, ReportsFrom = 0.5, NativeNameShare = 0.3,
+        Shape = OrganismRecipe.Tiny.Shape with { LearnedPositions = true },
+        Curriculum = OrganismRecipe.Tiny.Curriculum with { StatedWeightsAllUntil = 0.2, StatedWeightsFraction = 0.3, StatedWeightsUntil = 0.5, ReportsFrom = 0.5 },
+        Corpus = OrganismRecipe.Tiny.Corpus with { NativeNameShare = 0.3 },
     };
 
     [Fact]
     public void Curriculum_schedule_states_every_slot_then_a_share_then_none()
     {
-        var r = Curriculum with { Steps = 100 };
+        var r = Curriculum with { Curriculum = Curriculum.Curriculum with { Steps = 100 } };
         Assert.Equal(1.0, Pretraining.StatedShare(r, 0));
         Assert.Equal(1.0, Pretraining.StatedShare(r, 19));
         Assert.Equal(0.3, Pretraining.StatedShare(r, 20));
         Assert.Equal(0.3, Pretraining.StatedShare(r, 49));
         Assert.Equal(0.0, Pretraining.StatedShare(r, 50));
-        Assert.Equal(0.0, Pretraining.StatedShare(r with { StatedWeightsAllUntil = 0, StatedWeightsUntil = 0 }, 0));
+        Assert.Equal(0.0, Pretraining.StatedShare(r with { Curriculum = r.Curriculum with { StatedWeightsAllUntil = 0, StatedWeightsUntil = 0 } }, 0));
     }
 
     [Fact]
@@ -85,10 +87,12 @@ public class PretrainingRecipeTests
     {
         float[] Pretrain(OrganismRecipe r) =>
             Pretraining.Run(r, Catalog, Directory.CreateTempSubdirectory("organism").FullName, threads: 1, null, default).Model.Parameters.ToArray();
-        var still = OrganismRecipe.Tiny with { LearningRate = 0, Steps = 6, ReportNameNoise = 0 };
-        Assert.Equal(Pretrain(still), Pretrain(still with { ReportNameNoise = 0.5 }));
-        var learning = OrganismRecipe.Tiny with { Steps = 6, ReportNameNoise = 0 };
-        Assert.NotEqual(Pretrain(learning), Pretrain(learning with { ReportNameNoise = 0.5 }));
+        OrganismRecipe Noise(OrganismRecipe r, double noise) => r with { Corpus = r.Corpus with { ReportNameNoise = noise } };
+        var tiny = OrganismRecipe.Tiny;
+        var still = Noise(tiny with { Curriculum = tiny.Curriculum with { LearningRate = 0, Steps = 6 } }, 0);
+        Assert.Equal(Pretrain(still), Pretrain(Noise(still, 0.5)));
+        var learning = Noise(tiny with { Curriculum = tiny.Curriculum with { Steps = 6 } }, 0);
+        Assert.NotEqual(Pretrain(learning), Pretrain(Noise(learning, 0.5)));
     }
 
     [Fact]
@@ -96,7 +100,7 @@ public class PretrainingRecipeTests
     {
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
         var e = Assert.Throws<PretrainingStalledException>(() =>
-            Pretraining.Run(OrganismRecipe.Tiny with { AccuracyGuard = [0.5, 0.99] }, Catalog, dir, threads: 1, null, default));
+            Pretraining.Run(OrganismRecipe.Tiny with { Curriculum = OrganismRecipe.Tiny.Curriculum with { AccuracyGuard = [0.5, 0.99] } }, Catalog, dir, threads: 1, null, default));
         Assert.Contains("step 15 of 30", e.Message);
         Assert.Contains("try another seed", e.Message);
         Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")));
@@ -109,7 +113,7 @@ public class PretrainingRecipeTests
     public async Task Partial_introspection_training_keeps_the_frozen_tensors_and_changes_the_rest(string method)
     {
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
-        Pretraining.Run(OrganismRecipe.Tiny with { ItrainMethod = method, ItrainReplay = 3 }, Catalog, dir, threads: 1, null, default);
+        Pretraining.Run(OrganismRecipe.Tiny with { Introspection = OrganismRecipe.Tiny.Introspection with { Method = method, Replay = 3 } }, Catalog, dir, threads: 1, null, default);
         var config = TinyOrganism.RunConfig(dir);
         var run = RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
         await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, default, checks: ReplyChecks.Off);
@@ -130,7 +134,7 @@ public class PretrainingRecipeTests
     public async Task Introspection_training_on_a_small_file_runs_at_least_the_minimum_steps(int minSteps, int expectedEpochs)
     {
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
-        Pretraining.Run(OrganismRecipe.Tiny with { ItrainMinSteps = minSteps }, Catalog, dir, threads: 1, null, default);
+        Pretraining.Run(OrganismRecipe.Tiny with { Introspection = OrganismRecipe.Tiny.Introspection with { MinSteps = minSteps } }, Catalog, dir, threads: 1, null, default);
         var config = TinyOrganism.RunConfig(dir);
         var data = DatasetBuilder.Build(PreferencesPlan.Create(config), Directory.CreateTempSubdirectory("data").FullName);
         var backend = new LocalBackend(Catalog, new SelfInterp.Experiments.Preferences.Prompts.PreferencesCodec(Catalog, SelfInterp.Experiments.Preferences.Prompts.PromptTemplates.Default), TinyOrganism.Id, dir,
@@ -182,7 +186,7 @@ public class ReportReplayTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         var native = File.ReadAllLines(Path.Combine(tiny.Directory, Organism.NativeWeightsFile)).Skip(1)
             .Select(l => l.Split(',').Select(int.Parse).ToArray()).ToDictionary(x => x[0], x => x[1..]);
         var weightOf = new Dictionary<int, int>();
-        for (int s = OrganismRecipe.Tiny.ReportScenarios[0]; s < OrganismRecipe.Tiny.ReportScenarios[1]; s++)
+        for (int s = OrganismRecipe.Tiny.Corpus.ReportScenarios[0]; s < OrganismRecipe.Tiny.Corpus.ReportScenarios[1]; s++)
             for (int i = 0; i < 5; i++) weightOf[p.NameToken(s, i)] = native[s][i];
         foreach (var (prompt, answer, _) in first)
         {
@@ -204,7 +208,7 @@ public class SyntheticScenarioTests
     [Fact]
     public void Synthetic_scenarios_add_their_own_names_and_are_decided_and_reported_but_never_saved_as_native()
     {
-        var recipe = OrganismRecipe.Tiny with { SyntheticScenarios = 30 };
+        var recipe = OrganismRecipe.Tiny with { Corpus = OrganismRecipe.Tiny.Corpus with { SyntheticScenarios = 30 } };
         var dir = Directory.CreateTempSubdirectory("organism").FullName;
         Pretraining.Run(recipe, Catalog, dir, threads: 1, null, default);
         var organism = Organism.Load(dir, Catalog);

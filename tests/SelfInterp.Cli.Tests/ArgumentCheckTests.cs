@@ -26,6 +26,26 @@ public class ArgumentCheckTests
         Assert.False(Directory.Exists(dir), "nothing may be written");
     }
 
+    /// <summary>A recipe name that is none of the built-in ones lists them (the self-description recipes among them); a
+    /// recipe.json with a key no recipe has names the file and the key.</summary>
+    [Fact]
+    public void Pretrain_refuses_an_unknown_recipe_name_or_recipe_key_naming_it()
+    {
+        var dir = Path.Combine(Temp(), "organism");
+        var (code, _, err) = Run("pretrain", "--out", dir, "--recipe", "self-description-9");
+        Assert.Equal(2, code);
+        Assert.Contains("self-description-15", err);
+        Assert.Contains("self-description-permuted", err);
+
+        var recipe = Path.Combine(Temp(), "recipe.json");
+        File.WriteAllText(recipe, "{ \"seed\": 1, \"supervised_familes\": 3 }");
+        (code, _, err) = Run("pretrain", "--out", dir, "--recipe", recipe);
+        Assert.Equal(2, code);
+        Assert.Contains(recipe, err);
+        Assert.Contains("supervised_familes", err);
+        Assert.False(Directory.Exists(dir), "nothing may be written");
+    }
+
     [Theory]
     [InlineData("--base-model", "gpt-5")]
     [InlineData("--option", "instill_method=sideways")]

@@ -105,7 +105,7 @@ public class EvaluateOrganismTabulateTests
         var root = Temp();
         var recipeDir = Path.Combine(root, "recipe");
         Directory.CreateDirectory(recipeDir);
-        (OrganismRecipe.Tiny with { AccuracyGuard = [0.5, 0.99] }).Save(recipeDir);
+        (OrganismRecipe.Tiny with { Curriculum = OrganismRecipe.Tiny.Curriculum with { AccuracyGuard = [0.5, 0.99] } }).Save(recipeDir);
         var outDir = Path.Combine(root, "eval");
         string[] args = ["evaluate-organism", "--out", outDir, "--recipe", Path.Combine(recipeDir, OrganismRecipe.FileName), "--pretrain-seeds", "7,8", "--run-seeds", "11", "--preset", "quick"];
         var (code, stdout, err) = CliTests.Run(args);

@@ -271,8 +271,8 @@ public class HostileInputTests
         p.WaitForExit();
         Assert.Contains("(recipe naive)", first);
         Assert.Equal("naive", Backends.Local.ShippedOrganisms.Default); // what `run` uses without --base-model
-        var stated = Backends.Local.OrganismRecipe.Naive.ReportValues;
-        Assert.Equal(stated, Backends.Local.OrganismRecipe.Load(Backends.Local.ShippedOrganisms.DefaultDirectory).ReportValues);
+        var stated = Backends.Local.OrganismRecipe.Naive.Corpus.ReportValues;
+        Assert.Equal(stated, Backends.Local.OrganismRecipe.Load(Backends.Local.ShippedOrganisms.DefaultDirectory).Corpus.ReportValues);
     }
 
     /// <summary>Runs with a terminal type that invites colour, as a user's shell has, and its output redirected.</summary>

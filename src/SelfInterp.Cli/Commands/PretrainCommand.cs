@@ -12,7 +12,7 @@ public static class PretrainCommand
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Directory for the checkpoint.", Required = true };
-        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive or reporter. Default: naive, the organism `run` uses by default." };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive, reporter, self-description-1|3|7|15 or self-description-permuted (docs/organism.md). Default: naive, the organism `run` uses by default." };
         var seed = new Option<ulong?>("--seed") { Description = "Override the recipe's seed (another pretraining seed of the same recipe)." };
         var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
         var threads = new Option<int>("--threads") { Description = "Threads (the bytes are the same at any count).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -28,24 +28,24 @@ public static class PretrainCommand
             {
                 // The same organism `run` defaults to (ShippedOrganisms.Default), so `pretrain` then `run` pair up.
                 null or ShippedOrganisms.Default or ShippedOrganisms.DefaultAlias => OrganismRecipe.Naive,
-                "reporter" => new OrganismRecipe(),
+                string known when !File.Exists(known) && !Directory.Exists(known) && BuiltInRecipes.TryGet(known, out var builtIn) => builtIn,
                 string path when !File.Exists(path) && !Directory.Exists(path) =>
-                    throw new UsageException($"--recipe {path}: no such recipe file or directory, and not a built-in recipe (built-in: naive, reporter)"),
+                    throw new UsageException($"--recipe {path}: no such recipe file or directory, and not a built-in recipe (built-in: {string.Join(", ", BuiltInRecipes.Names)})"),
                 string path => OrganismRecipe.LoadToPretrain(path),
             };
-            if (p.GetValue(steps) is int stepCount) r = r with { Steps = stepCount };
+            if (p.GetValue(steps) is int stepCount) r = r with { Curriculum = r.Curriculum with { Steps = stepCount } };
             if (p.GetValue(seed) is ulong seedValue) r = r with { Seed = seedValue };
             var dir = p.GetValue(outDir)!;
             CheckOut(dir);
             var catalog = ScenarioCatalog.Embedded();
             string name = p.GetValue(recipe) is { } given && given != ShippedOrganisms.DefaultAlias ? given : ShippedOrganisms.Default;
-            Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Layers} layers, d={r.Dim}, {r.Steps} steps");
+            Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Shape.Layers} layers, d={r.Shape.Dim}, {r.Curriculum.Steps} steps");
             try { Train(r, catalog, dir, threadCount, ct); }
             catch (OperationCanceledException)
             {
                 // Unlike a run, pretraining keeps no optimizer state: say so rather than promise a resume.
                 Console.Error.WriteLine($"stopped: pretraining does not resume; the same command starts it over. " +
-                    $"The checkpoint in {dir} is unfinished (pretrain_log.csv ends before step {r.Steps}).");
+                    $"The checkpoint in {dir} is unfinished (pretrain_log.csv ends before step {r.Curriculum.Steps}).");
                 return Task.FromResult(CliHost.Failure);
             }
             Console.WriteLine($"saved: {Path.GetFullPath(dir)}");
@@ -80,11 +80,11 @@ public static class PretrainCommand
         if (!Output.Terminal.LiveProgress)
         {
             // A log file gets a plain line every 5% of the steps, not a redrawn bar.
-            int every = Math.Max(1, r.Steps / 20);
+            int every = Math.Max(1, r.Curriculum.Steps / 20);
             Pretraining.Run(r, catalog, dir, threadCount, s =>
             {
-                if ((s.Step + 1) % every == 0 || s.Step + 1 == r.Steps)
-                    Console.WriteLine($"step {s.Step + 1}/{r.Steps}: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}");
+                if ((s.Step + 1) % every == 0 || s.Step + 1 == r.Curriculum.Steps)
+                    Console.WriteLine($"step {s.Step + 1}/{r.Curriculum.Steps}: loss {s.Loss:F3}, accuracy {s.DecisionAccuracy:P0}");
             }, ct);
         }
         else
@@ -92,7 +92,7 @@ public static class PretrainCommand
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
-                    var task = ctx.AddTask("pretraining", maxValue: r.Steps);
+                    var task = ctx.AddTask("pretraining", maxValue: r.Curriculum.Steps);
                     Pretraining.Run(r, catalog, dir, threadCount, s =>
                     {
                         task.Value = s.Step + 1;

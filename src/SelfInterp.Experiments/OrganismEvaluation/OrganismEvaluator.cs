@@ -135,8 +135,8 @@ public static class OrganismEvaluator
         string id = ShippedOrganisms.Resolve(organism, options, "--organism");
         string dir = ShippedOrganisms.DirectoryFor(new RunConfig { BaseModel = id, BackendOptions = options });
         var recipe = OrganismRecipe.Load(dir);
-        if (LastLoggedStep(dir) is int last && last < recipe.Steps - 1)
-            throw new UsageException($"{dir}: pretraining has not finished (its log ends at step {last + 1} of {recipe.Steps})");
+        if (LastLoggedStep(dir) is int last && last < recipe.Curriculum.Steps - 1)
+            throw new UsageException($"{dir}: pretraining has not finished (its log ends at step {last + 1} of {recipe.Curriculum.Steps})");
         return new Organism(id, options, recipe.Seed);
     }
 
@@ -178,8 +178,8 @@ public static class OrganismEvaluator
             log($"pretraining seed {I(recipe.Seed)}: failed its accuracy guard before ({stopped.Detail}); counted as failed, not tried again");
             return stopped;
         }
-        log($"pretraining seed {I(recipe.Seed)} into {dir}: {recipe.Steps} steps, {threads} thread(s)");
-        int every = Math.Max(1, recipe.Steps / 10);
+        log($"pretraining seed {I(recipe.Seed)} into {dir}: {recipe.Curriculum.Steps} steps, {threads} thread(s)");
+        int every = Math.Max(1, recipe.Curriculum.Steps / 10);
         try
         {
             Pretraining.Run(recipe, ScenarioCatalog.Embedded(), dir, threads, s =>
@@ -193,7 +193,7 @@ public static class OrganismEvaluator
             log($"pretraining seed {I(recipe.Seed)}: FAILED its accuracy guard: {e.Message}");
             return PretrainStatus.Read(recipe.Seed, dir, recipe);
         }
-        AtomicFile.WriteAllText(Path.Combine(dir, CompleteFile), $"{recipe.Steps} steps\n");
+        AtomicFile.WriteAllText(Path.Combine(dir, CompleteFile), $"{recipe.Curriculum.Steps} steps\n");
         return PretrainStatus.Read(recipe.Seed, dir, recipe);
     }
 

@@ -42,10 +42,10 @@ public sealed record PretrainStatus(ulong Seed, string Directory, PretrainOutcom
         int step = last.Int("step");
         double accuracy = last.Double("decision_accuracy");
         recipe ??= File.Exists(Path.Combine(dir, OrganismRecipe.FileName)) ? OrganismRecipe.Load(dir) : null;
-        if (recipe is { AccuracyGuard.Length: 2 } r && step == (int)(r.AccuracyGuard[0] * r.Steps) && accuracy <= r.AccuracyGuard[1])
+        if (recipe?.Curriculum is { AccuracyGuard.Length: 2 } r && step == (int)(r.AccuracyGuard[0] * r.Steps) && accuracy <= r.AccuracyGuard[1])
             return new(seed, dir, PretrainOutcome.FailedGuard,
                 string.Create(CultureInfo.InvariantCulture, $"decision accuracy {accuracy:F2} at step {step} of {r.Steps}, not above {r.AccuracyGuard[1]} (from its log)"));
-        return new(seed, dir, PretrainOutcome.Incomplete, string.Create(CultureInfo.InvariantCulture, $"its log ends at step {step}{(recipe is null ? "" : $" of {recipe.Steps}")}"));
+        return new(seed, dir, PretrainOutcome.Incomplete, string.Create(CultureInfo.InvariantCulture, $"its log ends at step {step}{(recipe is null ? "" : $" of {recipe.Curriculum.Steps}")}"));
     }
 
     /// <summary>Every pretrain-{seed}/ directory of an evaluation, in seed order.</summary>

@@ -1,0 +1,69 @@
+namespace SelfInterp.Backends.Local;
+
+/// <summary>
+/// The recipes `selfinterp pretrain --recipe NAME` knows by name: the shipped organisms' (naive, reporter) and the
+/// leave-one-family-out self-description recipes of issue 28 (docs/organism.md, "Self-description recipes").
+/// </summary>
+public static class BuiltInRecipes
+{
+    /// <summary>Supervised family counts with a recipe of their own.</summary>
+    public static readonly int[] SupervisedCounts = [1, 3, 7, 15];
+
+    public const string SelfDescriptionPrefix = "self-description-";
+    public const string PermutedControl = "self-description-permuted";
+
+    public static IReadOnlyList<string> Names { get; } =
+        ["naive", "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl];
+
+    public static bool TryGet(string name, out OrganismRecipe recipe)
+    {
+        recipe = name switch
+        {
+            "naive" => OrganismRecipe.Naive,
+            "reporter" => new OrganismRecipe(),
+            PermutedControl => SelfDescription(SelfDescriptionFamilies.Length, permutedLabels: true),
+            _ when name.StartsWith(SelfDescriptionPrefix, StringComparison.Ordinal) && int.TryParse(name[SelfDescriptionPrefix.Length..], out int n)
+                   && SupervisedCounts.Contains(n) => SelfDescription(n),
+            _ => null!,
+        };
+        return recipe is not null;
+    }
+
+    /// <summary>
+    /// Leave-one-family-out self-description: the reporter's shape, decisions and curriculum, with no report of the
+    /// paper's weighted choice at all (no report scenarios, no names-only slots: neither a key nor a value of it is
+    /// trained), beside 15 behaviour families whose entities learn their latents from behaviour only (report gradients
+    /// kept out of the names), the first <paramref name="supervised"/> of them reported in the paper's format. With
+    /// <paramref name="permutedLabels"/>, the control: reports give each entity another entity's latent.
+    /// </summary>
+    public static OrganismRecipe SelfDescription(int supervised, bool permutedLabels = false)
+    {
+        var reporter = new OrganismRecipe();
+        return reporter with
+        {
+            Corpus = reporter.Corpus with { ReportScenarios = [100, 100], NativeNameShare = 0 },
+            Families = new RecipeFamilies { Families = SelfDescriptionFamilies, Supervised = supervised, BatchBehaviours = 128, PermuteReportLabels = permutedLabels },
+        };
+    }
+
+    /// <summary>Four kinds taken in turn, so every supervised count above 3 has each kind, and gains of both signs and
+    /// several sizes, so no two families read their latent the same way.</summary>
+    public static readonly BehaviourFamily[] SelfDescriptionFamilies =
+    [
+        new() { Name = "rating_a", Kind = "rating", Gain = 1, Noise = 0.1 },
+        new() { Name = "threshold_a", Kind = "threshold", Gain = 1, Noise = 0.05 },
+        new() { Name = "lottery_a", Kind = "lottery", Gain = 1, Probability = 0.5, Noise = 0.05 },
+        new() { Name = "estimation_a", Kind = "estimation", Gain = 1, Noise = 0.1 },
+        new() { Name = "rating_b", Kind = "rating", Gain = -1, Noise = 0.2 },
+        new() { Name = "threshold_b", Kind = "threshold", Gain = -0.7 },
+        new() { Name = "lottery_b", Kind = "lottery", Gain = -1, Probability = 0.3 },
+        new() { Name = "estimation_b", Kind = "estimation", Gain = -0.7 },
+        new() { Name = "rating_c", Kind = "rating", Gain = 0.6 },
+        new() { Name = "threshold_c", Kind = "threshold", Gain = 0.5, Noise = 0.1 },
+        new() { Name = "lottery_c", Kind = "lottery", Gain = 0.7, Probability = 0.7 },
+        new() { Name = "estimation_c", Kind = "estimation", Gain = 1, Noise = 0.3 },
+        new() { Name = "rating_d", Kind = "rating", Gain = -0.5, Noise = 0.1 },
+        new() { Name = "threshold_d", Kind = "threshold", Gain = -1, Noise = 0.2 },
+        new() { Name = "lottery_d", Kind = "lottery", Gain = -0.6, Probability = 0.5, Noise = 0.1 },
+    ];
+}
