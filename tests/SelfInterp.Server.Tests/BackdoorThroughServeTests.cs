@@ -36,24 +36,13 @@ public sealed class BackdoorThroughServeTests
         Seeds = Seeds.FromMaster(7), Settings = new BackdoorExperiment().Settings("quick", new Dictionary<string, string>()),
     }).Codec;
 
-    private static async Task<string> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend?> backend)
-    {
-        var dir = TempDir.Create("backdoor-" + config.Backend);
-        using var run = RunDirectory.OpenOrCreate(dir, config);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var planned = await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, cts.Token,
-            p => backend(run) ?? Experiments.BackendFactory.Create(config, p.Catalog, p.Codec, run.Path));
-        planned.Analyze(run.Path);
-        return dir;
-    }
-
     [Fact]
     public async Task A_run_through_serve_writes_the_same_files_as_in_process()
     {
-        var local = await RunAsync(Config(ServerHarness.Backend), _ => null);
+        var local = await ServerHarness.RunExperimentAsync(Config(ServerHarness.Backend), _ => null);
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, codec: ServeCodec());
         var config = Config("openai", harness.ClientOptions());
-        var remote = await RunAsync(config, run => ServerHarness.Client(config, ClientKey, _ => { }));
+        var remote = await ServerHarness.RunExperimentAsync(config, run => ServerHarness.Client(config, ClientKey, _ => { }));
 
         var files = Directory.GetFiles(local, "*.csv").Append(Path.Combine(local, "analysis", "summary.json"))
             .Select(f => Path.GetRelativePath(local, f)).Order().ToList();

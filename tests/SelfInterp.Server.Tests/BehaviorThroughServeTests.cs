@@ -32,17 +32,6 @@ public sealed class BehaviorThroughServeTests
         Seeds = Seeds.FromMaster(7), Settings = new BehaviorExperiment().Settings("quick", new Dictionary<string, string>()),
     }).Codec;
 
-    private static async Task<string> RunAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend?> backend)
-    {
-        var dir = TempDir.Create("behavior-" + config.Backend);
-        using var run = RunDirectory.OpenOrCreate(dir, config);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var planned = await ExperimentCatalog.RunAsync(run, SilentProgress.Instance, cts.Token,
-            p => backend(run) ?? Experiments.BackendFactory.Create(config, p.Catalog, p.Codec, run.Path));
-        planned.Analyze(run.Path);
-        return dir;
-    }
-
     private static List<string> Compared(string dir) =>
         Directory.GetFiles(dir, "*.csv").Concat(Directory.GetFiles(dir, "*.jsonl"))
             .Concat(Directory.GetFiles(Path.Combine(dir, BehaviorLayout.AnalysisDirectory)))
@@ -53,11 +42,11 @@ public sealed class BehaviorThroughServeTests
     [InlineData(0.2)]
     public async Task A_run_through_serve_writes_the_same_files_as_in_process(double failRate)
     {
-        var local = await RunAsync(Config(ServerHarness.Backend), _ => null);
+        var local = await ServerHarness.RunExperimentAsync(Config(ServerHarness.Backend), _ => null);
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, failRate: failRate, codec: ServeCodec());
         var config = Config("openai", harness.ClientOptions());
         double retries = 0;
-        var remote = await RunAsync(config, run => ServerHarness.Client(config, ClientKey, delta => retries += delta.GetValueOrDefault("openai.retries")));
+        var remote = await ServerHarness.RunExperimentAsync(config, run => ServerHarness.Client(config, ClientKey, delta => retries += delta.GetValueOrDefault("openai.retries")));
 
         var files = Compared(local);
         Assert.Equal(files, Compared(remote));
@@ -78,7 +67,7 @@ public sealed class BehaviorThroughServeTests
         {
             Settings = (Sizes with { Samples = 200, Traits = ["risk"], Backdoor = null }).ToJson(),
         };
-        var dir = await RunAsync(config, run => ServerHarness.Client(config, ClientKey, null));
+        var dir = await ServerHarness.RunExperimentAsync(config, run => ServerHarness.Client(config, ClientKey, null));
         var rows = File.ReadAllLines(Path.Combine(dir, BehaviorLayout.SelfReportsFile(BehaviorLayout.BaseKey))).Skip(1)
             .Select(l => l.Split(',')).GroupBy(f => (f[1], f[2], f[3])).ToList();
         Assert.NotEmpty(rows);
@@ -106,7 +95,7 @@ public sealed class BehaviorThroughServeTests
         await using var harness = await ServerHarness.StartAsync(apiKey: ClientKey, codec: ServeCodec());
         var config = Config("openai", harness.ClientOptions());
         var recorder = new Recorder();
-        var dir = await RunAsync(config, _ => OpenAIBackend.FromEnvironment(config,
+        var dir = await ServerHarness.RunExperimentAsync(config, _ => OpenAIBackend.FromEnvironment(config,
             name => name == OpenAIBackendOptions.ApiKeyVariable ? ClientKey : null, null, recorder));
         var plan = BehaviorPlan.Create(config);
         var chats = recorder.Requests.Where(r => r.Path.EndsWith("/chat/completions")).Select(r => r.Body!.Value).ToList();

@@ -64,6 +64,19 @@ public sealed class ServerHarness : IAsyncDisposable
     public static OpenAIBackend Client(RunConfig config, string key, Action<IReadOnlyDictionary<string, double>>? usage = null) =>
         OpenAIBackend.FromEnvironment(config, name => name == OpenAIBackendOptions.ApiKeyVariable ? key : null, usage);
 
+    /// <summary>Runs the config's experiment to the end in a fresh directory, on the given backend (null: the one the
+    /// config names), analyses it and returns the directory.</summary>
+    public static async Task<string> RunExperimentAsync(RunConfig config, Func<RunDirectory, Core.Backends.IModelBackend?> backend)
+    {
+        var dir = TempDir.Create(config.Experiment + "-" + config.Backend);
+        using var run = RunDirectory.OpenOrCreate(dir, config);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var planned = await ExperimentCatalog.RunAsync(run, Core.Pipeline.SilentProgress.Instance, cts.Token,
+            p => backend(run) ?? BackendFactory.Create(config, p.Catalog, p.Codec, run.Path));
+        planned.Analyze(run.Path);
+        return dir;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
