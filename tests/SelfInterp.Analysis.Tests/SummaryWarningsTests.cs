@@ -47,15 +47,6 @@ public class SummaryWarningsTests : IDisposable
         return warnings;
     }
 
-    private static void SetField(string path, int line, string column, string value)
-    {
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',');
-        var fields = lines[line - 1].Split(',');
-        fields[Array.IndexOf(header, column)] = value;
-        lines[line - 1] = string.Join(',', fields);
-        File.WriteAllLines(path, lines);
-    }
 
     [Fact]
     public void A_clean_run_has_no_warnings()
@@ -67,7 +58,7 @@ public class SummaryWarningsTests : IDisposable
     public void Report_value_that_is_not_a_number_is_in_summary_json()
     {
         var file = Reports(ReportCondition.Instilled);
-        SetField(file, 5, "report_attr2", "abc");
+        RunFiles.SetField(file, 5, "report_attr2", "abc");
         Assert.Contains(Warnings(), w => w.Contains("a report value is not a number") && w.Contains($"{Path.GetFileName(file)}:5 (report_attr2 'abc')"));
     }
 
@@ -75,7 +66,7 @@ public class SummaryWarningsTests : IDisposable
     public void Report_value_off_the_scale_is_in_summary_json()
     {
         var file = Reports(ReportCondition.Base);
-        SetField(file, 7, "report_attr4", "-250");
+        RunFiles.SetField(file, 7, "report_attr4", "-250");
         Assert.Contains(Warnings(), w => w.Contains("outside the scale asked for") && w.Contains($"{Path.GetFileName(file)}:7"));
     }
 
@@ -152,7 +143,7 @@ public class SummaryWarningsTests : IDisposable
     public void Replies_that_disagree_with_the_report_file_are_in_summary_json()
     {
         var file = Reports(ReportCondition.Instilled);
-        foreach (var column in ReportSetColumns) SetField(file, 4, column, "");
+        foreach (var column in ReportSetColumns) RunFiles.SetField(file, 4, column, "");
         Assert.Contains(Warnings(), w => w.StartsWith($"{Model}: replies/reports_instilled.jsonl: 0 replies fail the report parser but the report file has 1 bad rows"));
     }
 
@@ -172,7 +163,7 @@ public class SummaryWarningsTests : IDisposable
 
         File.WriteAllLines(file, lines);
         var key = File.ReadAllLines(File_(PaperLayout.ScenariosFile))[scenario + 1].Split(',')[0];
-        SetField(file, 2, "scenario", key);
+        RunFiles.SetField(file, 2, "scenario", key);
         var warnings = Warnings();
         var with = Analyzer.Analyze(_dir, new AnalysisOptions { WriteFiles = false }).Models.Single();
         Assert.Equal(without.Reports.ItrainedHeldOut!.Slope, with.Reports.ItrainedHeldOut!.Slope, 12);

@@ -1,3 +1,4 @@
+using SelfInterp.Analysis.Tests;
 namespace SelfInterp.Cli.Tests;
 
 /// <summary>
@@ -441,16 +442,6 @@ public class HostileInputTests
     private static double Slope(System.Text.Json.JsonElement model, string condition) =>
         model.GetProperty("reports").GetProperty(condition).GetProperty("slope").GetDouble();
 
-    /// <summary>Sets one CSV field (no quoting in these files' numeric rows).</summary>
-    private static void SetField(string path, int line, string column, string value)
-    {
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',');
-        var fields = lines[line - 1].Split(',');
-        fields[Array.IndexOf(header, column)] = value;
-        lines[line - 1] = string.Join(',', fields);
-        File.WriteAllLines(path, lines);
-    }
 
     [Theory]
     [InlineData("1e6")]
@@ -465,7 +456,7 @@ public class HostileInputTests
         double expected = Slope(Model(dir), "instilled");
 
         File.WriteAllLines(reports, lines);
-        SetField(reports, 5, "report_attr3", value);
+        RunFiles.SetField(reports, 5, "report_attr3", value);
         var (code, stdout, err) = Run("analyze", dir);
         Assert.True(code == 0, err);
         var model = Model(dir);
@@ -616,7 +607,7 @@ public class HostileInputTests
         var (code, _, err) = Run("run", "--experiment", "cross-prediction", "--backend", "simulated", "--out", dir);
         Assert.True(code == 0, err);
         var cross = Path.Combine(dir, "simulated-base_cross_weight_reports.csv");
-        SetField(cross, 6, "report_attr2", "1e6");
+        RunFiles.SetField(cross, 6, "report_attr2", "1e6");
         var (again, _, err2) = Run("analyze", dir);
         Assert.True(again == 0, err2);
         using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis", "summary.json")));

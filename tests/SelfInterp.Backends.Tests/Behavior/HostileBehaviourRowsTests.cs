@@ -1,3 +1,4 @@
+using SelfInterp.Analysis.Tests;
 using System.Text.Json;
 using SelfInterp.Experiments.Behavior;
 
@@ -37,16 +38,6 @@ public class HostileBehaviourRowsTests : IAsyncLifetime
     private static (string Kind, Estimate Score, int Samples, int Unreadable, string Paraphrases) Numbers(SelfReportRow s) =>
         (s.Kind, s.Score, s.Samples, s.Unreadable, string.Join(",", s.ByParaphrase));
 
-    /// <summary>Sets column <paramref name="column"/> of 1-based line <paramref name="line"/>.</summary>
-    private static void SetField(string path, int line, string column, string value)
-    {
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',');
-        var fields = lines[line - 1].Split(',');
-        fields[Array.IndexOf(header, column)] = value;
-        lines[line - 1] = string.Join(',', fields);
-        File.WriteAllLines(path, lines);
-    }
 
     [Theory]
     [InlineData("1000000")]
@@ -58,8 +49,8 @@ public class HostileBehaviourRowsTests : IAsyncLifetime
         var hostile = Copy();
         var clean = Copy();
         var file = BehaviorLayout.SelfReportsFile(BehaviorLayout.BaseKey);
-        SetField(Path.Combine(hostile, file), 2, "score", value);
-        SetField(Path.Combine(clean, file), 2, "score", ""); // what the row is: an answer not on the scale
+        RunFiles.SetField(Path.Combine(hostile, file), 2, "score", value);
+        RunFiles.SetField(Path.Combine(clean, file), 2, "score", ""); // what the row is: an answer not on the scale
         var r = BehaviorAnalysis.Analyze(hostile, _plan);
         var c = BehaviorAnalysis.Analyze(clean, _plan);
         var kind = File.ReadAllLines(Path.Combine(hostile, file))[1].Split(',')[2];
@@ -90,7 +81,7 @@ public class HostileBehaviourRowsTests : IAsyncLifetime
         var file = kind == "choices" ? BehaviorLayout.ChoicesFile(model) : BehaviorLayout.SelfReportsFile(model);
         var lines = File.ReadAllLines(Path.Combine(hostile, file));
         if (value == "FLIP") value = lines[1].Split(',')[Array.IndexOf(lines[0].Split(','), column)] == "A" ? "B" : "A";
-        SetField(Path.Combine(hostile, file), 2, column, value);
+        RunFiles.SetField(Path.Combine(hostile, file), 2, column, value);
         File.WriteAllLines(Path.Combine(clean, file), lines.Where((_, i) => i != 1));
         var r = BehaviorAnalysis.Analyze(hostile, _plan);
         var c = BehaviorAnalysis.Analyze(clean, _plan);
