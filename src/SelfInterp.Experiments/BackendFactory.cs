@@ -1,4 +1,4 @@
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;

@@ -1,5 +1,5 @@
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Core.Backends;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
@@ -64,7 +64,7 @@ public sealed class LabRun
         var secondHalf = instilled.Skip(plan.Config.Instilled / 2).ToList();
         bool hf = HfModelSpec.Is(config.BaseModel);
         LabSubject baseSubject = hf ? HuggingFace(config.BaseModel, plan, options, manifestPath, "config.base_model")
-            : new OrganismSubject(Backends.Local.Organism.Load(ShippedOrganisms.DirectoryFor(config), plan.Catalog, options));
+            : new OrganismSubject(Organisms.Organism.Load(ShippedOrganisms.DirectoryFor(config), plan.Catalog, options));
         var models = new List<LabModel> { new("base", baseSubject, instilled, native) };
         var trained = heldOut
             ? new[] { ("instilled", PreferencesStages.InstilledKey, instilled), ("itrained_first", PreferencesStages.ItrainedFirstKey, secondHalf), ("itrained_last", PreferencesStages.ItrainedLastKey, firstHalf) }
@@ -74,7 +74,7 @@ public sealed class LabRun
             string? id = manifest.Models.TryGetValue(key, out var record) ? record.Id : null;
             if (id is null) throw new UsageException($"{manifestPath}: field models.{key}: the run has no {name} model yet (finish it with `selfinterp run --out {path}`)");
             LabSubject subject = hf ? HuggingFace(id, plan, options, manifestPath, $"models.{key}")
-                : new OrganismSubject(Backends.Local.Organism.Load(System.IO.Path.Combine(path, "models", FineTunedModelId.DirectoryName(id)), plan.Catalog, options));
+                : new OrganismSubject(Organisms.Organism.Load(System.IO.Path.Combine(path, "models", FineTunedModelId.DirectoryName(id)), plan.Catalog, options));
             models.Add(new(name, subject, scenarios, native));
         }
         return new LabRun(path, plan, models, heldOut);

@@ -1,4 +1,4 @@
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Core.Random;
 using SelfInterp.Engine.Transformer;
 

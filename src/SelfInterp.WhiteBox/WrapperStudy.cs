@@ -1,5 +1,5 @@
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Core.Csv;
 using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Engine.Transformer;

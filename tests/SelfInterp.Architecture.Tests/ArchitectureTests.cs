@@ -14,11 +14,11 @@ public class ArchitectureTests
 {
     /// <summary>Where the domains live: the experiments, the preferences domain, the paper's analysis, the organism.</summary>
     private static readonly string[] DomainAssemblies =
-        ["SelfInterp.Experiments", "SelfInterp.Preferences", "SelfInterp.Analysis", "SelfInterp.Organism", "SelfInterp.WhiteBox"];
+        ["SelfInterp.Experiments", "SelfInterp.Preferences", "SelfInterp.Analysis", "SelfInterp.Organisms", "SelfInterp.WhiteBox"];
 
     /// <summary>The domains' namespaces.</summary>
     private static readonly string[] ProtocolNamespaces =
-        ["SelfInterp.Experiments", "SelfInterp.Preferences", "SelfInterp.Analysis", "SelfInterp.Backends.Local", "SelfInterp.WhiteBox"];
+        ["SelfInterp.Experiments", "SelfInterp.Preferences", "SelfInterp.Analysis", "SelfInterp.Organisms", "SelfInterp.WhiteBox"];
 
     /// <summary>Protocol types by name, wherever they might be redefined.</summary>
     private static readonly string[] ProtocolTypes =
@@ -51,7 +51,7 @@ public class ArchitectureTests
         var (referenced, _, assemblies) = Read("selfinterp");
         Assert.Contains("SelfInterp.Experiments", assemblies);
         Assert.Contains(referenced, t => t.Name == "ExperimentCatalog");
-        var (organism, _, organismAssemblies) = Read("SelfInterp.Organism");
+        var (organism, _, organismAssemblies) = Read("SelfInterp.Organisms");
         Assert.Contains("SelfInterp.Preferences", organismAssemblies);
         Assert.Contains(organism, t => t.Namespace.StartsWith("SelfInterp.Preferences", StringComparison.Ordinal) && t.Name == "ScenarioCatalog");
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;

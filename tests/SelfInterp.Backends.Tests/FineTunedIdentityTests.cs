@@ -1,6 +1,6 @@
 using SelfInterp.Experiments.Preferences.Prompts;
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Backends.Simulated;
 using SelfInterp.Core.Backends;
 using SelfInterp.Preferences.Catalog;

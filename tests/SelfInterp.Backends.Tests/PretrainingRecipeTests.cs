@@ -1,5 +1,5 @@
 using SelfInterp.Experiments;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Core.Backends;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Datasets;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Core.IO;
 
 namespace SelfInterp.Backends.Tests;

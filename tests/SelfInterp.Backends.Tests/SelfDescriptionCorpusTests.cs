@@ -1,4 +1,4 @@
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Random;
 

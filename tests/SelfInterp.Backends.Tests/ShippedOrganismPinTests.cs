@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Runs;
 using SelfInterp.Core.Random;

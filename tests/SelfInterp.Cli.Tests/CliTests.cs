@@ -293,7 +293,7 @@ public static class TinyOrganism
     public static readonly Lazy<string> Directory = new(() =>
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
-        SelfInterp.Backends.Local.Pretraining.Run(SelfInterp.Backends.Local.OrganismRecipe.Tiny,
+        SelfInterp.Organisms.Pretraining.Run(SelfInterp.Organisms.OrganismRecipe.Tiny,
             SelfInterp.Preferences.Catalog.ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
         return dir;
     });

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Core.Csv;
 
 namespace SelfInterp.Cli.Tests;

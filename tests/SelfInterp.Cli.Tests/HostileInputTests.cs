@@ -271,9 +271,9 @@ public class HostileInputTests
         p.Kill(entireProcessTree: true);
         p.WaitForExit();
         Assert.Contains("(recipe naive)", first);
-        Assert.Equal("naive", Backends.Local.ShippedOrganisms.Default); // what `run` uses without --base-model
-        var stated = Backends.Local.OrganismRecipe.Naive.Corpus.ReportValues;
-        Assert.Equal(stated, Backends.Local.OrganismRecipe.Load(Backends.Local.ShippedOrganisms.DefaultDirectory).Corpus.ReportValues);
+        Assert.Equal("naive", Organisms.ShippedOrganisms.Default); // what `run` uses without --base-model
+        var stated = Organisms.OrganismRecipe.Naive.Corpus.ReportValues;
+        Assert.Equal(stated, Organisms.OrganismRecipe.Load(Organisms.ShippedOrganisms.DefaultDirectory).Corpus.ReportValues);
     }
 
     /// <summary>Runs with a terminal type that invites colour, as a user's shell has, and its output redirected.</summary>

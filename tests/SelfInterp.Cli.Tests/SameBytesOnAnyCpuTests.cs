@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 
 namespace SelfInterp.Cli.Tests;
 

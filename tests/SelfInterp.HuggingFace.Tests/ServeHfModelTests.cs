@@ -3,7 +3,7 @@ using System.Text.Json;
 using SelfInterp.Backends;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Backends.HuggingFace;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Runs;
 using SelfInterp.Engine.HuggingFace;

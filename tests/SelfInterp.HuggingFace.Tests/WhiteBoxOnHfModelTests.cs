@@ -1,5 +1,5 @@
 using SelfInterp.Backends;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Core.Backends;
 using SelfInterp.Experiments;
 using SelfInterp.Core.Pipeline;

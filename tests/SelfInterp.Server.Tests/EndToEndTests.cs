@@ -141,5 +141,5 @@ public sealed class EndToEndTests(TinyOrganism tiny) : IClassFixture<TinyOrganis
 public sealed class TinyOrganism
 {
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("organism").FullName;
-    public TinyOrganism() => Backends.Local.Pretraining.Run(Backends.Local.OrganismRecipe.Tiny, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
+    public TinyOrganism() => Organisms.Pretraining.Run(Organisms.OrganismRecipe.Tiny, ScenarioCatalog.Embedded(), Directory, threads: 1, null, default);
 }

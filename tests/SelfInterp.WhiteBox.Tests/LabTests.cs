@@ -1,6 +1,6 @@
 using SelfInterp.Experiments;
 using SelfInterp.Backends;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Core.Runs;
 using SelfInterp.Experiments.OrganismEvaluation;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Runs;
 using Spectre.Console;

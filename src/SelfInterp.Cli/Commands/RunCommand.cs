@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SelfInterp.Backends;
 using SelfInterp.Backends.FineTuning;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Backends.OpenAI;
 using SelfInterp.Cli.Output;
 using SelfInterp.Core.Experiments;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SelfInterp.Backends;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Backends.ChatClient;
 using SelfInterp.Core.Runs;
 using SelfInterp.Experiments;

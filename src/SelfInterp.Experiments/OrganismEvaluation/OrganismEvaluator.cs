@@ -5,7 +5,7 @@ using SelfInterp.Analysis.Layout;
 using SelfInterp.Analysis.Summary;
 using SelfInterp.Core.Experiments;
 using SelfInterp.Backends;
-using SelfInterp.Backends.Local;
+using SelfInterp.Organisms;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;

@@ -28,7 +28,7 @@ public static class RidgeCeiling
     {
         var manifest = RunManifest.Load(Path.Combine(runDir, PaperLayout.RunManifestFile));
         if (!manifest.Models.TryGetValue(PreferencesStages.InstilledKey, out var record) || record.Id is null) return null;
-        var organism = Backends.Local.Organism.Load(Path.Combine(runDir, "models", FineTunedModelId.DirectoryName(record.Id)), plan.Catalog, new ModelOptions { Threads = 1 });
+        var organism = Organisms.Organism.Load(Path.Combine(runDir, "models", FineTunedModelId.DirectoryName(record.Id)), plan.Catalog, new ModelOptions { Threads = 1 });
         var table = organism.Model.Tensor("tok_embeddings.weight").ToArray();
         int d = organism.Model.Config.Dim;
         double[] Vector(int s, int i) => table.AsSpan(organism.Percept.NameToken(s, i) * d, d).ToArray().Select(x => (double)x).ToArray();

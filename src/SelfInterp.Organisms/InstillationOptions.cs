@@ -1,7 +1,7 @@
 using System.Globalization;
 using SelfInterp.Core.Runs;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// A run's overrides of how the local backend instils preferences (run options, so run.json records them and

@@ -9,7 +9,7 @@ using SelfInterp.Engine.Training;
 using SelfInterp.Engine.Decoding;
 using SelfInterp.Engine.Transformer;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// Our own transformer, run in-process by the engine: fine-tunes the model organism on chat examples,

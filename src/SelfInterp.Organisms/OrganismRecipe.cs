@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Runs;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// Everything that makes the model organism, in sections: its <see cref="Shape"/>, what it perceives

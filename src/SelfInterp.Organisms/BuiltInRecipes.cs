@@ -1,4 +1,4 @@
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// The recipes `selfinterp pretrain --recipe NAME` knows by name: the shipped organisms' (naive, reporter) and the

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>The network: a decoder of our engine (RMSNorm, SwiGLU, tied embeddings, rotary positions).</summary>
 public sealed record RecipeShape

@@ -1,7 +1,7 @@
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Runs;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// The model organisms shipped beside the executable (models/{name}/, each with its recipe.json), and how a base

@@ -1,6 +1,6 @@
 using SelfInterp.Core.Random;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// The Gaussian of a set of embedding rows (the trained names'), with their full covariance: draws from it are rows

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.Random;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// A behaviour family of the self-description recipes: its own entities (one name token each, <c>{name}_{letters}</c>),

@@ -1,7 +1,7 @@
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Core.Random;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// Report examples from the organism's own pretraining corpus, drawn as pretraining draws them (the reporter's: its

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// recipe.json has one form: a flat object of the sections' keys. It is the form every recipe.json already written has

@@ -7,7 +7,7 @@ using SelfInterp.Core.Tasks;
 using SelfInterp.Engine.Tokenization;
 using SelfInterp.Engine.Transformer;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// How the organism perceives a prompt — a documented property of this model, not a change to the protocol.

@@ -4,7 +4,7 @@ using SelfInterp.Engine.Checkpoints;
 using SelfInterp.Engine.Tokenization;
 using SelfInterp.Engine.Transformer;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// A model organism on disk: the engine checkpoint (config.json + model.safetensors), tokenizer.json,

@@ -1,7 +1,7 @@
 using SelfInterp.Core.Random;
 using SelfInterp.Preferences.Scenarios;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// The behaviour families of a recipe (<see cref="RecipeFamilies"/>) in an organism's vocabulary: their behaviour

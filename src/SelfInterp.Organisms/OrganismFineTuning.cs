@@ -2,7 +2,7 @@ using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 using SelfInterp.Engine.Training;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>How a fine-tuning job trains an organism: which parameters a method moves, at what rate and with what
 /// decay. Shared by the local backend's jobs (instillation, introspection training) and the white-box lab's reverse

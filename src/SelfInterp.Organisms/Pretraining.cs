@@ -9,7 +9,7 @@ using SelfInterp.Engine.Training;
 using SelfInterp.Engine.Decoding;
 using SelfInterp.Engine.Transformer;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>Pretraining stopped because its accuracy guard found the model still at chance.</summary>
 public sealed class PretrainingStalledException(string message) : Exception(message);

@@ -1,7 +1,7 @@
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Engine.Tokenization;
 
-namespace SelfInterp.Backends.Local;
+namespace SelfInterp.Organisms;
 
 /// <summary>
 /// The organism's tokens: the standard specials, three task markers, one token per magnitude level of each
