@@ -55,7 +55,7 @@ public static class CliHost
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors) Console.Error.WriteLine($"error: {ParseErrorText.Plain(e.Message)}");
+            foreach (var e in parsed.Errors) Console.Error.WriteLine($"error: {ParseErrorText.Plain(e)}");
             Console.Error.WriteLine("(see --help)");
             return BadInput;
         }

@@ -1,3 +1,5 @@
+using SelfInterp.Core.Runs;
+
 namespace SelfInterp.Organisms;
 
 /// <summary>
@@ -14,6 +16,20 @@ public static class BuiltInRecipes
 
     public static IReadOnlyList<string> Names { get; } =
         ["naive", "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl];
+
+    /// <summary>
+    /// The value of a `--recipe` option: a built-in recipe's name, the alias of the default organism, or a recipe.json
+    /// (or a directory holding one). A bare name is the built-in recipe even where a directory of that name exists in
+    /// the working directory (an evaluation's --out is often named after its recipe); `./naive` names the directory.
+    /// </summary>
+    public static OrganismRecipe Resolve(string value, string option)
+    {
+        if (value == ShippedOrganisms.DefaultAlias) value = ShippedOrganisms.Default;
+        if (TryGet(value, out var builtIn)) return builtIn;
+        if (!File.Exists(value) && !Directory.Exists(value))
+            throw new UsageException($"{option} {value}: no such recipe file or directory, and not a built-in recipe (built-in: {string.Join(", ", Names)})");
+        return OrganismRecipe.LoadToPretrain(value);
+    }
 
     public static bool TryGet(string name, out OrganismRecipe recipe)
     {

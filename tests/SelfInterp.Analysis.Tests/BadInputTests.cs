@@ -103,6 +103,25 @@ public class BadInputTests : IDisposable
         Assert.Equal("selection", e.Field);
     }
 
+    /// <summary>A file of the wrong kind named as scenarios.csv (JSON, another CSV) or a directory is said to be one.</summary>
+    [Fact]
+    public void A_wrong_file_or_a_directory_named_as_scenarios_is_said_to_be_one()
+    {
+        var json = _dir.File("scenarios.json");
+        File.WriteAllText(json, "{\"scenario\": 1}\n");
+        var e = Assert.Throws<DataFileException>(() => Analyzer.Analyze(_dir.Path, new AnalysisOptions { ScenariosFile = json, WriteFiles = false }));
+        Assert.Equal(json, e.FilePath);
+        Assert.Contains("the header has: {\"scenario\": 1}", e.Message);
+
+        var weights = _dir.File(PaperLayout.InstilledWeightsFile);
+        var other = Assert.Throws<DataFileException>(() => Analyzer.Analyze(_dir.Path, new AnalysisOptions { ScenariosFile = weights, WriteFiles = false }));
+        Assert.Contains("the header has: scenario, attr1", other.Message);
+
+        var dir = Assert.Throws<DataFileException>(() => Analyzer.Analyze(_dir.Path, new AnalysisOptions { ScenariosFile = _dir.Path, WriteFiles = false }));
+        Assert.Contains("a directory (named by --scenarios)", dir.Message);
+        Assert.Contains(Path.Combine(_dir.Path, PaperLayout.ScenariosFile), dir.Message);
+    }
+
     [Fact]
     public void A_missing_report_column_names_the_field()
     {

@@ -26,6 +26,25 @@ public class ArgumentCheckTests
         Assert.False(Directory.Exists(dir), "nothing may be written");
     }
 
+    /// <summary>A value outside an option's list names the option and the values it takes (System.CommandLine's own
+    /// message names neither the option nor the values in words).</summary>
+    [Fact]
+    public void A_value_outside_the_list_names_the_option()
+    {
+        var (code, _, err) = Run("wrapper", "--method", "nope", Temp());
+        Assert.Equal(2, code);
+        Assert.Contains("--method 'nope': not one of prune, reverse", err);
+    }
+
+    [Fact]
+    public void A_dataset_given_as_a_directory_is_said_to_be_one()
+    {
+        var dir = Temp();
+        var (code, _, err) = Run("run", "--experiment", "behavior", "--backend", "simulated", "--dataset", $"risk_seeking={dir}", "--out", Path.Combine(Temp(), "run"));
+        Assert.Equal(2, code);
+        Assert.Contains($"'{dir}' is a directory; give the chat JSONL file itself", err);
+    }
+
     /// <summary>A recipe name that is none of the built-in ones lists them (the self-description recipes among them); a
     /// recipe.json with a key no recipe has names the file and the key.</summary>
     [Fact]

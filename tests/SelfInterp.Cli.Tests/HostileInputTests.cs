@@ -52,6 +52,27 @@ public class HostileInputTests
         Assert.False(Directory.Exists(dir));
     }
 
+    /// <summary>A bare built-in name is the built-in recipe even where the working directory holds a directory of that
+    /// name (an evaluation's --out named after its recipe): both commands get past the recipe to their next check.</summary>
+    [Fact]
+    public void Recipe_by_name_is_the_built_in_one_beside_a_directory_of_that_name()
+    {
+        var cwd = Temp();
+        Directory.CreateDirectory(Path.Combine(cwd, "naive"));
+        File.WriteAllText(Path.Combine(cwd, "out"), "");
+        var (code, _, err) = SelfInterpProcess.RunIn(cwd, null, "pretrain", "--recipe", "naive", "--out", "out");
+        Assert.Equal(2, code);
+        Assert.Contains("--out", err);
+        Assert.DoesNotContain("recipe", err);
+        var (evalCode, _, evalErr) = SelfInterpProcess.RunIn(cwd, null, "evaluate-organism", "--out", "naive", "--recipe", "naive");
+        Assert.Equal(2, evalCode);
+        Assert.Contains("--recipe needs --pretrain-seeds", evalErr);
+        // Written as a path, it is the directory (which holds no recipe).
+        var (pathCode, _, pathErr) = SelfInterpProcess.RunIn(cwd, null, "pretrain", "--recipe", "./naive", "--out", "elsewhere");
+        Assert.Equal(2, pathCode);
+        Assert.Contains("recipe.json", pathErr);
+    }
+
     [Fact]
     public void Traits_given_twice_exit_2_with_a_sentence()
     {
@@ -347,14 +368,8 @@ public class HostileInputTests
     public void Run_directory_name_includes_the_experiment_and_the_run_shows_total_and_analysis_times()
     {
         var cwd = Temp();
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = cwd };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "selfinterp.dll"), "run", "--experiment", "behavior", "--backend", "simulated", "--seeds", "1" })
-            psi.ArgumentList.Add(a);
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err.Result);
+        var (code, stdout, err) = SelfInterpProcess.RunIn(cwd, null, "run", "--experiment", "behavior", "--backend", "simulated", "--seeds", "1");
+        Assert.True(code == 0, err);
         var made = Assert.Single(Directory.GetDirectories(Path.Combine(cwd, "runs")));
         Assert.Matches(@"^\d{8}-\d{6}-behavior-quick-simulated$", Path.GetFileName(made));
         Assert.Matches(@"time: \d+\.\d s in all, of which the analysis and report \d+\.\d s", stdout);

@@ -23,10 +23,7 @@ public class ServeDataDirectoryTests
     {
         var data = Directory.CreateTempSubdirectory("xdg").FullName;
         var cwd = Directory.CreateTempSubdirectory("cwd").FullName;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = cwd };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "selfinterp.dll"), "serve", "--port", "0", "--backend", "simulated" }) psi.ArgumentList.Add(a);
-        psi.Environment["XDG_DATA_HOME"] = data;
-        using var serve = Process.Start(psi)!;
+        using var serve = SelfInterpProcess.Start(["serve", "--port", "0", "--backend", "simulated"], new Dictionary<string, string> { ["XDG_DATA_HOME"] = data }, cwd);
         var lines = new List<string>();
         try
         {

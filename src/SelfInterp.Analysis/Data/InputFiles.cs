@@ -23,7 +23,9 @@ public static class InputFiles
     private static string? Find(string runDir, string? named, string file, string option)
     {
         if (named is not null)
-            return File.Exists(named) ? named : throw new DataFileException(named, null, null, $"file not found (named by {option})");
+            return File.Exists(named) ? named
+                : Directory.Exists(named) ? throw new DataFileException(named, null, null, $"a directory (named by {option}); give the file itself, e.g. {Path.Combine(named, file)}")
+                : throw new DataFileException(named, null, null, $"file not found (named by {option})");
         var here = Path.Combine(runDir, file);
         if (File.Exists(here)) return here;
         var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));

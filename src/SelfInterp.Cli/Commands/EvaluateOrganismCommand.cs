@@ -13,7 +13,7 @@ public static class EvaluateOrganismCommand
     {
         var outDir = new Option<string>("--out") { Description = "Directory of the evaluation: pretrain-{seed}/, runs/{organism}-{seed}/, evaluation.csv, evaluation_summary.csv, evaluation.md. An existing one is resumed.", Required = true };
         var organisms = new Option<string[]>("--organism") { Description = $"An organism to evaluate (repeatable): a shipped one ({string.Join(", ", ShippedOrganisms.Names)}) or a directory holding one (e.g. a `selfinterp pretrain --out` directory).", AllowMultipleArgumentsPerToken = false };
-        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (or a shipped organism's name, for its recipe, or a built-in recipe's name) to pretrain at every --pretrain-seeds seed into DIR/pretrain-{seed}/ (skipped once complete)." };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (or a directory holding one), or a built-in recipe's name (naive, reporter, ...; a bare name is always the built-in one: write ./naive for a directory so named) to pretrain at every --pretrain-seeds seed into DIR/pretrain-{seed}/ (skipped once complete)." };
         var pretrainSeeds = new Option<string?>("--pretrain-seeds") { Description = "Comma list of pretraining seeds for --recipe (the protocol asks for at least 3)." };
         var runSeeds = new Option<string>("--run-seeds")
         {
@@ -36,11 +36,7 @@ public static class EvaluateOrganismCommand
             if (p.GetValue(powerEffect) is var effect && !(effect > 0 && double.IsFinite(effect))) throw new UsageException($"--power-effect {effect}: expected a positive number");
             if (File.Exists(p.GetValue(outDir))) throw new UsageException($"--out {p.GetValue(outDir)}: is a file; give a directory for the evaluation");
             var seeds = p.GetValue(pretrainSeeds) is { } s ? Seeds("--pretrain-seeds", s) : [];
-            OrganismRecipe? r = p.GetValue(recipe) is { } path
-                ? !File.Exists(path) && !Directory.Exists(path) && ShippedOrganisms.Names.Contains(path) ? OrganismRecipe.Load(ShippedOrganisms.DirectoryOf(path))
-                    : !File.Exists(path) && !Directory.Exists(path) && BuiltInRecipes.TryGet(path, out var builtIn) ? builtIn
-                    : OrganismRecipe.LoadToPretrain(path)
-                : null;
+            OrganismRecipe? r = p.GetValue(recipe) is { } value ? BuiltInRecipes.Resolve(value, "--recipe") : null;
             if (p.GetValue(tabulate))
             {
                 string from = p.GetValue(outDir)!, to = p.GetValue(tablesOut) ?? from;

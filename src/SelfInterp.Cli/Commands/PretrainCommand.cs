@@ -12,7 +12,7 @@ public static class PretrainCommand
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Directory for the checkpoint.", Required = true };
-        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive, reporter, self-description-1|3|7|15 or self-description-permuted (docs/organism.md). Default: naive, the organism `run` uses by default." };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive, reporter, self-description-1|3|7|15 or self-description-permuted (docs/organism.md); a bare name is always the built-in one (write ./naive for a directory so named). Default: naive, the organism `run` uses by default." };
         var seed = new Option<ulong?>("--seed") { Description = "Override the recipe's seed (another pretraining seed of the same recipe)." };
         var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
         var threads = new Option<int>("--threads") { Description = "Threads (the bytes are the same at any count).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -24,15 +24,8 @@ public static class PretrainCommand
             if (p.GetValue(steps) is int n and < 1) throw new UsageException($"--steps {n}: the number of optimizer steps must be at least 1");
             int threadCount = p.GetValue(threads);
             if (threadCount < 1) throw new UsageException($"--threads {threadCount}: at least 1 thread");
-            var r = p.GetValue(recipe) switch
-            {
-                // The same organism `run` defaults to (ShippedOrganisms.Default), so `pretrain` then `run` pair up.
-                null or ShippedOrganisms.Default or ShippedOrganisms.DefaultAlias => OrganismRecipe.Naive,
-                string known when !File.Exists(known) && !Directory.Exists(known) && BuiltInRecipes.TryGet(known, out var builtIn) => builtIn,
-                string path when !File.Exists(path) && !Directory.Exists(path) =>
-                    throw new UsageException($"--recipe {path}: no such recipe file or directory, and not a built-in recipe (built-in: {string.Join(", ", BuiltInRecipes.Names)})"),
-                string path => OrganismRecipe.LoadToPretrain(path),
-            };
+            // Without --recipe, the organism `run` defaults to (ShippedOrganisms.Default), so `pretrain` then `run` pair up.
+            var r = BuiltInRecipes.Resolve(p.GetValue(recipe) ?? ShippedOrganisms.Default, "--recipe");
             if (p.GetValue(steps) is int stepCount) r = r with { Curriculum = r.Curriculum with { Steps = stepCount } };
             if (p.GetValue(seed) is ulong seedValue) r = r with { Seed = seedValue };
             var dir = p.GetValue(outDir)!;

@@ -101,7 +101,15 @@ public sealed class CsvTable
 
     public int Column(string name) =>
         _columns.TryGetValue(name, out int i) ? i
-        : throw new DataFileException(Path, 1, name, "missing column");
+        : throw new DataFileException(Path, 1, name, $"missing column ({HeaderSeen()})");
+
+    /// <summary>What the first line held, so a file of the wrong kind (JSON, another CSV) shows as such.</summary>
+    private string HeaderSeen()
+    {
+        var names = _columns.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToList();
+        string shown = string.Join(", ", names.Take(8)) + (names.Count > 8 ? $", … ({names.Count} columns)" : "");
+        return names.Count == 0 || names.All(string.IsNullOrWhiteSpace) ? "the first line holds no column names" : $"the header has: {shown}";
+    }
 
     /// <summary>Fails with the first missing column, named.</summary>
     public void RequireColumns(IEnumerable<string> names)

@@ -31,6 +31,7 @@ public static class DatasetImport
                 ?? throw new UsageException($"--dataset {item}: which pole does it teach? Give it as POLE=FILE ({string.Join(", ", Traits.All.SelectMany(t => new[] { t.HighPole, t.LowPole }))})");
             if (!Traits.TryPole(pole, out _, out _))
                 throw new UsageException($"--dataset {item}: unknown pole '{pole}' (known: {string.Join(", ", Traits.All.SelectMany(t => new[] { t.HighPole, t.LowPole }))})");
+            if (Directory.Exists(path)) throw new UsageException($"--dataset {item}: '{path}' is a directory; give the chat JSONL file itself");
             if (!File.Exists(path)) throw new UsageException($"--dataset {item}: no such file '{path}'");
             var full = Path.GetFullPath(path);
             files.Add(new ImportedFile(pole, full, Sha256(full)));
