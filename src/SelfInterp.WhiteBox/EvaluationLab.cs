@@ -74,6 +74,10 @@ public static class EvaluationLab
     {
         var record = Read(runDirectory);
         string dir = DirectoryOf(runDirectory);
+        // The readers take a missing file for a study not run; here it is a lab cut short, not a lab without figures.
+        foreach (var file in new[] { ProbeStudy.FileName, ReadoutStudy.FileName, InterventionStudy.FileName })
+            if (!File.Exists(Path.Combine(dir, file)))
+                throw new UsageException($"{Path.Combine(dir, file)}: missing beside {RecordFile}; remove {dir} to measure the run again");
         return WhiteBoxMeasures.From(record.Layers, WhiteBoxReport.ReadProbes(Path.Combine(dir, ProbeStudy.FileName)),
             ReadoutStudy.Read(Path.Combine(dir, ReadoutStudy.FileName)), WhiteBoxReport.ReadInterventions(Path.Combine(dir, InterventionStudy.FileName)),
             record.Seconds, record.CpuSeconds);

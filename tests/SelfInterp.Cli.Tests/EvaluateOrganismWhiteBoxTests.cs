@@ -72,7 +72,12 @@ public class EvaluateOrganismWhiteBoxTests
         Assert.Contains("3 null draws", err);
         Assert.Equal(written, File.GetLastWriteTimeUtc(record));
 
-        // A damaged lab.json is named with what to do.
+        // A lab file gone, or a damaged lab.json, is named with what to do.
+        string probes = Path.Combine(outDir, "runs", "pretrain-8-11", "white_box", "probes.csv");
+        File.Delete(probes);
+        (code, _, err) = CliTests.Run("evaluate-organism", "--out", outDir, "--tabulate", "--tables-out", elsewhere, "--white-box");
+        Assert.Equal(2, code);
+        Assert.Contains(probes + ": missing", err);
         File.WriteAllText(record, "{ not json");
         (code, _, err) = CliTests.Run("evaluate-organism", "--out", outDir, "--tabulate", "--tables-out", elsewhere, "--white-box");
         Assert.Equal(2, code);
