@@ -57,7 +57,7 @@ public static class WhiteBoxMeasures
                     m.Add((c + "_p", nulls ? Math.Max(p!.Shuffled.P, p.Permuted.P) : double.NaN));
                 }
         m.Add(("probe_trained_minus_untrained_last_learned_r",
-            Value(m, "probe_instilled_last_learned_r") - Value(m, $"probe_{UntrainedBody.ModelName}_last_learned_r")));
+            Derived(Value(m, "probe_instilled_last_learned_r") - Value(m, $"probe_{UntrainedBody.ModelName}_last_learned_r"))));
         foreach (var model in ReportingModels)
             foreach (var (label, target) in Targets)
             {
@@ -86,11 +86,15 @@ public static class WhiteBoxMeasures
         }
         // The two held-out halves as one figure per run, as the evaluation pools them (itrained_held_out).
         foreach (var (column, value) in m.Where(x => x.Column.Contains("_" + First + "_", StringComparison.Ordinal) && IsSummarised(x.Column)).ToList())
-            m.Add((column.Replace(First, HeldOut, StringComparison.Ordinal), (value + Value(m, column.Replace(First, Last, StringComparison.Ordinal))) / 2));
+            m.Add((column.Replace(First, HeldOut, StringComparison.Ordinal), Derived((value + Value(m, column.Replace(First, Last, StringComparison.Ordinal))) / 2)));
         m.Add((SecondsColumn, seconds));
         m.Add((CpuSecondsColumn, cpuSeconds));
         return m;
     }
+
+    /// <summary>A figure computed from the lab files' (rounded to 4 places there), to 6 places: exact, without the
+    /// binary noise (-0.017000000000000015) a reader would take for precision.</summary>
+    static double Derived(double x) => Math.Round(x, 6);
 
     static double Value(List<(string Column, double Value)> m, string column) => m.First(x => x.Column == column).Value;
 }
