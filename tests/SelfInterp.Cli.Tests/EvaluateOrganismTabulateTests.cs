@@ -11,7 +11,7 @@ public class EvaluateOrganismTabulateTests
     private static string Temp() => Directory.CreateTempSubdirectory("tabulate").FullName;
 
     /// <summary>The repository's research/organism/evaluation/{name} (the shipped fresh-seed evaluation).</summary>
-    private static string Research(string name)
+    internal static string Research(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (Directory.Exists(Path.Combine(dir.FullName, "research", "organism", "evaluation", name)))

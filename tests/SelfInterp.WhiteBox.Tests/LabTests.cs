@@ -136,6 +136,30 @@ public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
     }
 
     [Fact]
+    public void The_evaluation_lab_measures_a_run_once_and_its_cache_gives_the_same_row()
+    {
+        var settings = new LabSettings(Trials: 10, Reports: 2, NullDraws: 5);
+        var (fresh, cached) = EvaluationLab.Measure(small.Path, settings, 2, _ => { });
+        Assert.False(cached);
+        double V(string column) => fresh.Single(x => x.Column == column).Value;
+        // The untrained body keeps the instilled embeddings: at hook_embed it reads exactly what the instilled model does.
+        Assert.Equal(V("probe_instilled_embed_learned_r"), V("probe_untrained_body_embed_learned_r"));
+        Assert.True(V("probe_instilled_embed_target_r") > V("probe_instilled_embed_target_null_p95"), $"{V("probe_instilled_embed_target_r")}");
+        // A reporting organism: the held-out models' reports, and steering that moves the choices with the strength.
+        foreach (var column in new[] { "report_itrained_held_out_learned_r", "steer_itrained_held_out_choice_dose_slope", "steer_instilled_grounding_ratio" })
+            Assert.True(double.IsFinite(V(column)), column);
+        Assert.True(V("steer_instilled_choice_dose_slope") > 0, $"{V("steer_instilled_choice_dose_slope")}");
+
+        // Measured once: the second call reads the cache (it never logs) and gives the same row.
+        var (again, fromCache) = EvaluationLab.Measure(small.Path, settings, 1, s => throw new InvalidOperationException("measured again: " + s));
+        Assert.True(fromCache);
+        Assert.Equal(fresh, again);
+        var e = Assert.Throws<UsageException>(() => EvaluationLab.Measure(small.Path, settings with { NullDraws = 6 }, 2, _ => { }));
+        Assert.Contains(System.IO.Path.Combine(small.Path, EvaluationLab.DirectoryName, EvaluationLab.RecordFile), e.Message);
+        Assert.Contains("5 null draws", e.Message);
+    }
+
+    [Fact]
     public void Interventions_move_what_they_touch_and_nothing_else()
     {
         var run = LabRun.Open(small.Path, "intervene", 2);

@@ -3,6 +3,7 @@ using System.Globalization;
 using SelfInterp.Organisms;
 using SelfInterp.Core.Runs;
 using SelfInterp.Experiments.OrganismEvaluation;
+using SelfInterp.WhiteBox;
 
 namespace SelfInterp.Cli.Commands;
 
@@ -28,8 +29,11 @@ public static class EvaluateOrganismCommand
         var tablesOut = new Option<string?>("--tables-out") { Description = "With --tabulate: the directory the tables go to (default: --out itself)." };
         var powerEffect = new Option<double>("--power-effect") { Description = "The recipe-level effect the power analysis sizes the design for (pretraining seeds needed for 80% power).", DefaultValueFactory = _ => TableOptions.DefaultPowerEffect };
         var sham = new Option<string[]>("--sham") { Description = $"Sham itraining beside every run (repeatable): {ShamItraining.Permuted} (targets permuted across the training set's scenarios, seeded) or {ShamItraining.OtherSeed} (the targets run seed s + 1 instils); each its own run in runs/{{organism}}-{{seed}}-sham-{{kind}}/, its effects in the columns sham_{{kind}}_*.", AllowMultipleArgumentsPerToken = false };
+        var whiteBox = new Option<bool>("--white-box") { Description = "Also the white-box lab on every run (held out, with the untrained-body control: probes beside their nulls, the read-out direction against the probe's, steering's dose-response), each run's lab cached in runs/{organism}-{seed}/white_box/ (a resumed evaluation does not measure it again); white_box.csv, white_box_recipe_level.csv and white_box.md beside the evaluation's tables. With --tabulate: those tables again from the cached labs, measuring nothing." };
+        var whiteBoxRunSeeds = new Option<string?>("--white-box-run-seeds") { Description = "With --white-box: the lab only on the runs at these run seeds (comma list, e.g. one seed: one run per pretraining seed, a third of the cost). Default: every run seed." };
+        var whiteBoxNulls = new Option<int>("--white-box-nulls") { Description = "With --white-box: draws of every probe's and read-out's nulls (a p-value is at least 1/(draws + 1)).", DefaultValueFactory = _ => new LabSettings().NullDraws };
         var command = new Command("evaluate-organism", "Pretrain a recipe at several seeds and/or take given organisms, run the paper's protocol on each at several run seeds, and tabulate every measure with its spread across seeds.");
-        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham, whiteBox, whiteBoxRunSeeds, whiteBoxNulls }) command.Options.Add(o);
         command.SetAction(async (p, ct) =>
         {
             if (p.GetValue(threads) is < 1 and var n) throw new UsageException($"--threads {n}: at least 1 thread");
@@ -37,11 +41,21 @@ public static class EvaluateOrganismCommand
             if (File.Exists(p.GetValue(outDir))) throw new UsageException($"--out {p.GetValue(outDir)}: is a file; give a directory for the evaluation");
             var seeds = p.GetValue(pretrainSeeds) is { } s ? Seeds("--pretrain-seeds", s) : [];
             OrganismRecipe? r = p.GetValue(recipe) is { } value ? BuiltInRecipes.Resolve(value, "--recipe") : null;
+            bool lab = p.GetValue(whiteBox);
+            foreach (var o in new Option[] { whiteBoxRunSeeds, whiteBoxNulls })
+                if (!lab && p.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} goes with --white-box");
+            if (p.GetValue(whiteBoxNulls) is < 0 and var nulls) throw new UsageException($"--white-box-nulls {nulls}: must be 0 or more draws");
+            var labSeeds = p.GetValue(whiteBoxRunSeeds) is { } ls ? Seeds("--white-box-run-seeds", ls) : null;
             if (p.GetValue(tabulate))
             {
                 string from = p.GetValue(outDir)!, to = p.GetValue(tablesOut) ?? from;
                 var rows = OrganismEvaluator.Tabulate(from, to, effect, r);
                 Console.WriteLine($"tabulated {rows.Count} runs: {Path.GetFullPath(Path.Combine(to, EvaluationTables.MarkdownFile))}");
+                if (lab)
+                {
+                    var labRows = WhiteBoxEvaluation.Tabulate(from, to, labSeeds);
+                    Console.WriteLine($"tabulated the white-box lab of {labRows.Count} runs: {Path.GetFullPath(Path.Combine(to, WhiteBoxTables.MarkdownFile))}");
+                }
                 return 0;
             }
             if (p.GetValue(tablesOut) is not null) throw new UsageException("--tables-out goes with --tabulate");
@@ -63,8 +77,17 @@ public static class EvaluateOrganismCommand
             foreach (var kind in plan.Shams) ShamItraining.Setting(kind, 0); // an unknown kind exits 2 before anything runs
             // Keys and values checked before any pretraining or run (the evaluation runs the local backend only).
             InstillationOptions.From(plan.Options);
-            await OrganismEvaluator.RunAsync(plan, Console.WriteLine, ct);
+            foreach (var labSeed in labSeeds ?? [])
+                if (!plan.RunSeeds.Contains(labSeed)) throw new UsageException($"--white-box-run-seeds: {labSeed} is not among --run-seeds ({string.Join(",", plan.RunSeeds)})");
+            var evaluated = await OrganismEvaluator.RunAsync(plan, Console.WriteLine, ct);
             Console.WriteLine($"done: {Path.GetFullPath(Path.Combine(plan.OutDirectory, EvaluationTables.MarkdownFile))}");
+            if (lab)
+            {
+                // After the evaluation, not between its runs: the evaluation's tables are complete before the longer lab starts.
+                var labPlan = new WhiteBoxPlan(new LabSettings(NullDraws: p.GetValue(whiteBoxNulls)), labSeeds, plan.Threads);
+                WhiteBoxEvaluation.Run(plan.OutDirectory, evaluated, labPlan, Console.WriteLine);
+                Console.WriteLine($"white box: {Path.GetFullPath(Path.Combine(plan.OutDirectory, WhiteBoxTables.MarkdownFile))}");
+            }
             return 0;
         });
         return command;

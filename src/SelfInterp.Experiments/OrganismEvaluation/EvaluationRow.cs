@@ -74,7 +74,8 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
     private static void Difference(List<(string, double)> measures, string name, SlopeDifference? d) =>
         Interval(measures, name, d is null ? null : (d.Difference, d.Low, d.High));
 
-    private static void Interval(List<(string, double)> measures, string name, (double Value, double Low, double High)? x)
+    /// <summary>Adds a figure and its interval as three columns: name, name_low, name_high (NaN without the figure).</summary>
+    public static void Interval(List<(string, double)> measures, string name, (double Value, double Low, double High)? x)
     {
         measures.Add((name, x?.Value ?? double.NaN));
         measures.Add((name + "_low", x?.Low ?? double.NaN));

@@ -69,13 +69,7 @@ public static class EvaluationTables
             AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFile), empty.ToString());
             return;
         }
-        var csv = new CsvWriter(["organism", "pretrain_seed", "run_seed", .. rows[0].Measures.Select(m => m.Column)]);
-        foreach (var r in rows)
-        {
-            csv.Field(r.Organism).Field(I(r.PretrainSeed)).Field(I(r.RunSeed));
-            foreach (var (_, v) in r.Measures) Number(csv, v);
-        }
-        csv.WriteTo(Path.Combine(directory, RowsFile));
+        WriteRows(Path.Combine(directory, RowsFile), rows);
 
         var spreads = Summarise(rows);
         var summary = new CsvWriter(["measure", "scope", "n", "mean", "sd", "min", "max"]);
@@ -89,6 +83,19 @@ public static class EvaluationTables
         RecipeTables.WriteRecipeLevel(directory, recipe, options);
         RecipeTables.WritePower(directory, recipe, options.PowerEffect);
         AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFile), Markdown(rows, spreads, recipe, heading, options));
+    }
+
+    /// <summary>One line per run: organism, pretraining seed, run seed, then every measure (empty where undefined),
+    /// as <see cref="EvaluationRow.ReadAll"/> reads it back.</summary>
+    public static void WriteRows(string path, IReadOnlyList<EvaluationRow> rows)
+    {
+        var csv = new CsvWriter(["organism", "pretrain_seed", "run_seed", .. rows[0].Measures.Select(m => m.Column)]);
+        foreach (var r in rows)
+        {
+            csv.Field(r.Organism).Field(I(r.PretrainSeed)).Field(I(r.RunSeed));
+            foreach (var (_, v) in r.Measures) Number(csv, v);
+        }
+        csv.WriteTo(path);
     }
 
     private static string Markdown(IReadOnlyList<EvaluationRow> rows, IReadOnlyList<Spread> spreads, IReadOnlyList<RecipeEstimate> recipe, string heading, TableOptions options)

@@ -104,7 +104,7 @@ public static class OrganismEvaluator
                     return (Analyzer.Analyze(dir).Models.Single(), seconds, planned);
                 }
 
-                string runDir = Path.Combine(plan.OutDirectory, "runs", $"{organism.Id}-{I(seed)}");
+                string runDir = RunDirectoryOf(plan.OutDirectory, organism.Id, seed);
                 var (analysis, seconds, planned) = await Run(runDir, settings.DeepClone().AsObject());
                 var ceiling = RidgeCeiling.FromRun(runDir, ((PreferencesRun)planned).Plan, analysis);
                 var row = EvaluationRow.From(organism.Id, organism.PretrainSeed, seed, analysis, CountReports(runDir, analysis.BaseModel), seconds, ceiling);
@@ -126,6 +126,10 @@ public static class OrganismEvaluator
             }
         return rows;
     }
+
+    /// <summary>Where an evaluation keeps the run of one organism at one run seed.</summary>
+    public static string RunDirectoryOf(string evaluationDirectory, string organism, ulong runSeed) =>
+        Path.Combine(evaluationDirectory, "runs", $"{organism}-{I(runSeed)}");
 
     private sealed record Organism(string Id, IReadOnlyDictionary<string, string> Options, ulong PretrainSeed);
 

@@ -36,12 +36,15 @@ public sealed record RecipeEstimate(string Measure, int PretrainSeeds, int Runs,
             estimate, estimate - half, estimate + half, se, Math.Sqrt(between), Math.Sqrt(within), icc);
     }
 
-    /// <summary>Every summarised measure of the rows, with one group per organism (one organism is one pretraining).</summary>
-    public static IReadOnlyList<RecipeEstimate> All(IReadOnlyList<EvaluationRow> rows)
+    /// <summary>Every summarised measure of the rows, with one group per organism (one organism is one pretraining);
+    /// <paramref name="summarised"/> picks the measures (by default the evaluation's: <see cref="EvaluationRow.IsSummarised"/>
+    /// without the run time).</summary>
+    public static IReadOnlyList<RecipeEstimate> All(IReadOnlyList<EvaluationRow> rows, Func<string, bool>? summarised = null)
     {
         if (rows.Count == 0) return [];
+        summarised ??= c => EvaluationRow.IsSummarised(c) && c != "run_seconds";
         var organisms = rows.GroupBy(r => r.Organism).ToList();
-        return rows[0].Measures.Where(m => EvaluationRow.IsSummarised(m.Column) && m.Column != "run_seconds")
+        return rows[0].Measures.Where(m => summarised(m.Column))
             .Select(m => Of(m.Column, organisms.Select(g => (IReadOnlyList<double>)g.Select(r => r[m.Column]).ToList()).ToList()))
             .ToList();
     }

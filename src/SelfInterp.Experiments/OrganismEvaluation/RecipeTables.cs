@@ -25,7 +25,8 @@ public static class RecipeTables
         csv.WriteTo(Path.Combine(directory, PretrainingFile));
     }
 
-    public static void WriteRecipeLevel(string directory, IReadOnlyList<RecipeEstimate> estimates, TableOptions options)
+    /// <summary>recipe_level.csv (or another file of the same columns, <paramref name="fileName"/>).</summary>
+    public static void WriteRecipeLevel(string directory, IReadOnlyList<RecipeEstimate> estimates, TableOptions options, string fileName = RecipeLevelFile)
     {
         int failed = options.Pretrainings.Count(p => p.Outcome == PretrainOutcome.FailedGuard);
         var csv = new CsvWriter(["measure", "estimate", "low", "high", "standard_error", "between_seed_sd", "within_seed_sd", "icc",
@@ -36,7 +37,7 @@ public static class RecipeTables
             foreach (var v in new[] { e.Estimate, e.Low, e.High, e.StandardError, e.BetweenSeedSd, e.WithinSeedSd, e.Icc }) Number(csv, v);
             csv.Field(e.PretrainSeeds).Field(e.Runs).Field(e.MinRunsPerSeed).Field(e.MaxRunsPerSeed).Field(failed);
         }
-        csv.WriteTo(Path.Combine(directory, RecipeLevelFile));
+        csv.WriteTo(Path.Combine(directory, fileName));
     }
 
     public static void WritePower(string directory, IReadOnlyList<RecipeEstimate> estimates, double effect)
