@@ -32,11 +32,11 @@ public static class Pretraining
 
     /// <param name="reportsSeen">Shown every batch of report examples as it is trained (prompt, answer, targets): lets a
     /// test inspect the whole report corpus of a pretraining.</param>
-    /// <param name="questionsSeen">Shown every batch of self-prediction questions (<see cref="SelfPredictionCorpus"/>) as it is
-    /// trained, with its step.</param>
+    /// <param name="questionsSeen">Shown every batch of self-prediction questions (<see cref="SelfPredictionCorpus"/>) with its
+    /// step and the organism whose weights labelled it, before the step trains on it.</param>
     public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
         Action<PretrainStep>? log, CancellationToken ct, Action<IReadOnlyList<(int[] Prompt, int[] Answer, int[] Targets)>>? reportsSeen = null,
-        Action<int, IReadOnlyList<(int[] Prompt, int[] Answer)>>? questionsSeen = null)
+        Action<int, Organism, IReadOnlyList<(int[] Prompt, int[] Answer)>>? questionsSeen = null)
     {
         var tokenizer = OrganismVocabulary.Create(catalog, recipe.Percept.Levels, recipe.Curriculum.HasStatedWeights, recipe.Corpus.SyntheticScenarios, recipe.Families.Families,
             recipe.SelfPrediction.On);
@@ -102,7 +102,7 @@ public static class Pretraining
             // Labelled by the weights of this moment, before any of this step's changes (name noise included).
             var questions = selfPrediction.At(step, recipe.Curriculum.Steps)
                 ? selfPrediction.Batch(model, recipe.SelfPrediction.Batch, questionRng, questionShuffleRng) : null;
-            if (questions is not null) questionsSeen?.Invoke(step, questions);
+            if (questions is not null) questionsSeen?.Invoke(step, organism, questions);
             double stated = StatedShare(recipe, step);
             var decisions = new List<(int[], int[])>(recipe.Curriculum.BatchDecisions);
             for (int k = 0; k < recipe.Curriculum.BatchDecisions; k++) decisions.Add(DecisionExample(percept, catalog, native, decisionIds, decisionRng, stated, statedRng));
