@@ -1,6 +1,5 @@
 using SelfInterp.Organisms;
 using SelfInterp.Preferences.Catalog;
-using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Engine.Decoding;
 using SelfInterp.Engine.Transformer;
@@ -179,14 +178,8 @@ public class SelfPredictionCorpusTests
     [InlineData("{ \"self_prediction_batch\": 8, \"self_prediction_questions\": [\"scenario_choice\"], \"self_prediction_scenarios\": [0, 100] }", "self_prediction_scenarios", "decision scenarios")]
     [InlineData("{ \"self_prediction_batch\": 8, \"self_prediction_questions\": [\"scenario_choice\"], \"self_prediction_scenarios\": [200, 320], \"self_prediction_from\": 2 }", "self_prediction_from", "between 0 and 1")]
     [InlineData("{ \"self_prediction_batch\": -1 }", "self_prediction_batch", "0 (off) or more")]
-    public void A_self_prediction_setting_a_run_cannot_use_is_refused_naming_the_field(string json, string field, string problem)
-    {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("recipe").FullName, OrganismRecipe.FileName);
-        File.WriteAllText(path, json);
-        var e = Assert.Throws<DataFileException>(() => OrganismRecipe.Load(path));
-        Assert.Equal(field, e.Field);
-        Assert.Contains(problem, e.Problem);
-    }
+    public void A_self_prediction_setting_a_run_cannot_use_is_refused_naming_the_field(string json, string field, string problem) =>
+        BehaviourFamilyTests.AssertRefused(json, field, problem);
 
     /// <summary>
     /// Fails if a trained example is, or is part of, a numeric weight report of the paper's weighted choice: it writes a
@@ -246,4 +239,19 @@ public class SelfPredictionCorpusTests
         Enumerable.Range(from, to - from).SelectMany(s => Enumerable.Range(0, 5).Select(i => percept.NameToken(s, i))).ToHashSet();
 
     private static int Special(OrganismPercept percept, string text) => percept.Tokens.TryGetSpecialId(text, out int id) ? id : throw new InvalidOperationException(text);
+}
+
+/// <summary>A self-prediction organism, pretrained small with its questions, runs the whole protocol on the local backend.</summary>
+public class SelfPredictionPipelineTests
+{
+    [Fact]
+    public async Task A_self_prediction_organism_runs_the_paper_pipeline()
+    {
+        BuiltInRecipes.TryGet(BuiltInRecipes.SelfPredictionName, out var recipe);
+        var dir = Directory.CreateTempSubdirectory("selfprediction").FullName;
+        int questions = 0;
+        Pretraining.Run(SelfPredictionCorpusTests.Small(recipe), ScenarioCatalog.Embedded(), dir, threads: 1, null, default, questionsSeen: (_, _, batch) => questions += batch.Count);
+        Assert.True(questions > 0);
+        await SelfDescriptionPipelineTests.RunsThePaperPipeline(dir);
+    }
 }
