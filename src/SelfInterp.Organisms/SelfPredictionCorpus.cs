@@ -47,8 +47,7 @@ public sealed class SelfPredictionCorpus
         _percept = percept;
         _catalog = catalog;
         _families = families;
-        var range = _settings.Scenarios ?? [0, 0];
-        _scenarios = Enumerable.Range(range[0], range[1] - range[0]).ToArray();
+        _scenarios = _settings.On && _settings.Scenarios is [int from, int to] && to > from ? Enumerable.Range(from, to - from).ToArray() : [];
         _predict = percept.Tokens.TryGetSpecialId(OrganismVocabulary.Predict, out int p) ? p : -1;
         _only = percept.Tokens.TryGetSpecialId(OrganismVocabulary.Only, out int o) ? o : -1;
         if (_settings.On && (_predict < 0 || _only < 0)) throw new InvalidOperationException($"the organism's vocabulary lacks {OrganismVocabulary.Predict}");
