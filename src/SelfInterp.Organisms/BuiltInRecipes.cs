@@ -73,8 +73,7 @@ public static class BuiltInRecipes
     /// prompt, its choice on a paper's decision, its choice if only one attribute differed — each trained towards the answer
     /// the organism gives now (<see cref="SelfPredictionCorpus"/>). The paper's questions are asked on the report-free
     /// scenarios 200–319 (never the native ones a run measures, 100–199, nor the instilled ones), from half the steps on,
-    /// when the stated-weight curriculum has ended and choices read names only: asked from 15% on, the questions held the
-    /// organism on its chance-level choices (docs/organism.md). Numeric weight reports of the paper's family stay held out. With
+    /// when the stated-weight curriculum has ended and choices read names only. Numeric weight reports of the paper's family stay held out. With
     /// <paramref name="shuffledTargets"/>, the control: each question's target is the organism's answer to another question.
     /// </summary>
     public static OrganismRecipe SelfPrediction(bool shuffledTargets = false) => SelfDescription(SelfDescriptionFamilies.Length) with
