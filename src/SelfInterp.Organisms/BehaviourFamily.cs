@@ -42,6 +42,11 @@ public sealed record BehaviourFamily
     /// <summary>The token that opens this family's behaviour prompts.</summary>
     public string Marker => $"<|{Name}|>";
 
+    /// <summary>The tokens its behaviour answers with: a digit for ratings and estimates, A or B for the others.</summary>
+    public int[] AnswerTokens(OrganismPercept percept) => Kind is "rating" or "estimation"
+        ? [.. Enumerable.Range(0, 10).Select(d => percept.Tokens.FirstByteId + '0' + d)]
+        : [percept.TokenA, percept.TokenB];
+
     /// <summary>The problem with this family, or null.</summary>
     public string? Problem(int reportLength)
     {

@@ -4,7 +4,8 @@ namespace SelfInterp.Organisms;
 
 /// <summary>
 /// The recipes `selfinterp pretrain --recipe NAME` knows by name: the shipped organisms' (naive, reporter) and the
-/// leave-one-family-out self-description recipes of issue 28 (docs/organism.md, "Self-description recipes").
+/// leave-one-family-out self-description recipes of issue 28 (docs/organism.md, "Self-description recipes") and the
+/// on-policy self-prediction recipe and its control ("Self-prediction recipes").
 /// </summary>
 public static class BuiltInRecipes
 {
@@ -13,9 +14,11 @@ public static class BuiltInRecipes
 
     public const string SelfDescriptionPrefix = "self-description-";
     public const string PermutedControl = "self-description-permuted";
+    public const string SelfPredictionName = "self-prediction";
+    public const string ShuffledControl = "self-prediction-shuffled";
 
     public static IReadOnlyList<string> Names { get; } =
-        ["naive", "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl];
+        ["naive", "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl, SelfPredictionName, ShuffledControl];
 
     /// <summary>
     /// The value of a `--recipe` option: a built-in recipe's name, the alias of the default organism, or a recipe.json
@@ -38,6 +41,8 @@ public static class BuiltInRecipes
             "naive" => OrganismRecipe.Naive,
             "reporter" => new OrganismRecipe(),
             PermutedControl => SelfDescription(SelfDescriptionFamilies.Length, permutedLabels: true),
+            SelfPredictionName => SelfPrediction(),
+            ShuffledControl => SelfPrediction(shuffledTargets: true),
             _ when name.StartsWith(SelfDescriptionPrefix, StringComparison.Ordinal) && int.TryParse(name[SelfDescriptionPrefix.Length..], out int n)
                    && SupervisedCounts.Contains(n) => SelfDescription(n),
             _ => null!,
@@ -61,6 +66,23 @@ public static class BuiltInRecipes
             Families = new RecipeFamilies { Families = SelfDescriptionFamilies, Supervised = supervised, BatchBehaviours = 128, PermuteReportLabels = permutedLabels },
         };
     }
+
+    /// <summary>
+    /// On-policy self-prediction: <c>self-description-15</c> (the report format on 15 families, the paper's weighted choice
+    /// never reported) with 64 hypothetical questions a step about the organism's own behaviour — its answer on a family's
+    /// prompt, its choice on a paper's decision, its choice if only one attribute differed — each trained towards the answer
+    /// the organism gives now (<see cref="SelfPredictionCorpus"/>). The paper's questions are asked on the report-free
+    /// scenarios 200–319 (never the native ones a run measures, 100–199, nor the instilled ones), from half the steps on,
+    /// when the stated-weight curriculum has ended and choices read names only. Numeric weight reports of the paper's family stay held out. With
+    /// <paramref name="shuffledTargets"/>, the control: each question's target is the organism's answer to another question.
+    /// </summary>
+    public static OrganismRecipe SelfPrediction(bool shuffledTargets = false) => SelfDescription(SelfDescriptionFamilies.Length) with
+    {
+        SelfPrediction = new RecipeSelfPrediction
+        {
+            Batch = 64, Questions = [.. SelfPredictionCorpus.Questions], Scenarios = [200, 320], From = 0.5, Shuffled = shuffledTargets,
+        },
+    };
 
     /// <summary>Four kinds taken in turn, so every supervised count above 3 has each kind, and gains of both signs and
     /// several sizes, so no two families read their latent the same way.</summary>

@@ -56,6 +56,14 @@ public sealed class FamilyCorpus
         return _families[f].Example(_percept, _tokens[f], _latents[f], rng);
     }
 
+    /// <summary>A behaviour prompt of a family drawn uniformly, and the tokens its answer is one of (its teacher's answer
+    /// left out: on-policy self-prediction asks the organism's own).</summary>
+    public (int[] Prompt, int[] AnswerTokens) BehaviourPrompt(SeededStream rng)
+    {
+        int f = rng.NextInt(_families.Length);
+        return (_families[f].Example(_percept, _tokens[f], _latents[f], rng).Prompt, _families[f].AnswerTokens(_percept));
+    }
+
     /// <summary>A report of five different entities of a supervised family drawn uniformly, every value trained.</summary>
     public (int[] Prompt, int[] Answer, int[] Targets) Report(SeededStream rng)
     {

@@ -24,6 +24,7 @@ public sealed record OrganismRecipe
     public RecipeInstillation Instillation { get; init; } = new();
     public RecipeIntrospection Introspection { get; init; } = new();
     public RecipeFamilies Families { get; init; } = new();
+    public RecipeSelfPrediction SelfPrediction { get; init; } = new();
 
     /// <summary>A one-layer organism pretrained in seconds: for tests and smoke runs of the plumbing, not for results.</summary>
     public static OrganismRecipe Tiny { get; } = new()
@@ -65,6 +66,8 @@ public sealed record OrganismRecipe
         if (families.Select(f => f.Name).Distinct().Count() != families.Length) throw Bad("families", "two families have the same name");
         if (Families.Supervised < 0 || Families.Supervised > families.Length) throw Bad("supervised_families", $"must be between 0 and the number of families, {families.Length} (is {Families.Supervised})");
         if (families.Length > 0 && Families.BatchBehaviours < 1) throw Bad("batch_behaviours", "families need behaviour examples: at least 1 a step");
+        if (SelfPrediction.Batch < 0) throw Bad("self_prediction_batch", $"must be 0 (off) or more (is {SelfPrediction.Batch})");
+        if (SelfPrediction.On && SelfPredictionCorpus.Problem(this) is { } selfPrediction) throw Bad(selfPrediction.Field, selfPrediction.Problem);
         DataFileException Bad(string field, string problem) => new(source, null, field, problem);
     }
 

@@ -167,3 +167,31 @@ public sealed record RecipeFamilies
     [JsonPropertyName("permute_report_labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool PermuteReportLabels { get; init; }
 }
+
+/// <summary>On-policy self-prediction (issue 28, after Binder et al. 2024; <see cref="SelfPredictionCorpus"/>,
+/// docs/organism.md): hypothetical questions about the organism's own behaviour whose targets are its own current
+/// answers, recomputed without gradient every step. Off (no question, nothing drawn) unless <see cref="Batch"/> is above 0;
+/// every key is written only when set, so the recipes without it keep their recipe.json bytes.</summary>
+public sealed record RecipeSelfPrediction
+{
+    /// <summary>Hypothetical questions a step (0: off).</summary>
+    [JsonPropertyName("self_prediction_batch"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Batch { get; init; }
+    /// <summary>The question types, drawn uniformly (<see cref="SelfPredictionCorpus.Questions"/>).</summary>
+    [JsonPropertyName("self_prediction_questions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? Questions { get; init; }
+    /// <summary>The paper's scenarios the questions about weighted choice are asked on, catalog ids [from, to). Never the
+    /// instilled ones (0–99, whose names pretraining never shows).</summary>
+    [JsonPropertyName("self_prediction_scenarios"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? Scenarios { get; init; }
+    /// <summary>Questions join pretraining from this fraction of the steps on (once choices read names, not stated weights).</summary>
+    [JsonPropertyName("self_prediction_from"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double From { get; init; }
+    /// <summary>The control: each question is trained towards the organism's own answer to another question of the same
+    /// step with the same answer set (a seeded shuffle), so the target is on-policy in distribution but says nothing about
+    /// the prompt asked.</summary>
+    [JsonPropertyName("self_prediction_shuffled"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Shuffled { get; init; }
+
+    [JsonIgnore] public bool On => Batch > 0;
+}

@@ -15,6 +15,10 @@ public static class OrganismVocabulary
     public const string Decide = "<|decide|>";
     public const string Report = "<|report|>";
     public const string Answer = "<|answer|>";
+    /// <summary>Opens a hypothetical question about the organism's own answer (on-policy self-prediction).</summary>
+    public const string Predict = "<|predict|>";
+    /// <summary>"if only this attribute differed": the hypothetical of a decision with every other attribute equal.</summary>
+    public const string Only = "<|only|>";
 
     /// <summary>The magnitude token of a value of option A or B: the two options' values are told apart by
     /// their token sets, as the text tells them apart by "Option A:" and "Option B:".</summary>
@@ -36,8 +40,10 @@ public static class OrganismVocabulary
 
     /// <param name="families">Behaviour families (the self-description recipes): a marker token each, after the other
     /// specials, and their entity names after every other name, so a vocabulary without them is as before.</param>
+    /// <param name="selfPrediction">The hypothetical questions' markers, after every other special (so a vocabulary without
+    /// them is as before).</param>
     public static Tokenizer Create(ScenarioCatalog catalog, int levels, bool statedWeights = false, int syntheticScenarios = 0,
-        IReadOnlyList<BehaviourFamily>? families = null)
+        IReadOnlyList<BehaviourFamily>? families = null, bool selfPrediction = false)
     {
         var specials = new List<string>(SpecialTokens.Standard) { Decide, Report, Answer };
         foreach (char option in "AB")
@@ -53,6 +59,7 @@ public static class OrganismVocabulary
             for (int j = 0; j < family.Entities; j++)
                 names.Add(family.EntityName(j));
         }
+        if (selfPrediction) specials.AddRange([Predict, Only]);
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
             throw new Core.Runs.UsageException($"recipe: a behaviour family's entity name is also another name of the vocabulary: {names.GroupBy(x => x).First(g => g.Count() > 1).Key}");
         return new Tokenizer(specials, names);

@@ -32,10 +32,14 @@ public static class Pretraining
 
     /// <param name="reportsSeen">Shown every batch of report examples as it is trained (prompt, answer, targets): lets a
     /// test inspect the whole report corpus of a pretraining.</param>
+    /// <param name="questionsSeen">Shown every batch of self-prediction questions (<see cref="SelfPredictionCorpus"/>) with its
+    /// step and the organism whose weights labelled it, before the step trains on it.</param>
     public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
-        Action<PretrainStep>? log, CancellationToken ct, Action<IReadOnlyList<(int[] Prompt, int[] Answer, int[] Targets)>>? reportsSeen = null)
+        Action<PretrainStep>? log, CancellationToken ct, Action<IReadOnlyList<(int[] Prompt, int[] Answer, int[] Targets)>>? reportsSeen = null,
+        Action<int, Organism, IReadOnlyList<(int[] Prompt, int[] Answer)>>? questionsSeen = null)
     {
-        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Percept.Levels, recipe.Curriculum.HasStatedWeights, recipe.Corpus.SyntheticScenarios, recipe.Families.Families);
+        var tokenizer = OrganismVocabulary.Create(catalog, recipe.Percept.Levels, recipe.Curriculum.HasStatedWeights, recipe.Corpus.SyntheticScenarios, recipe.Families.Families,
+            recipe.SelfPrediction.On);
         var percept = new OrganismPercept(tokenizer, catalog, recipe.Percept.Levels, recipe.Percept.FixedWidthValues);
         var config = new ModelConfig
         {
@@ -49,6 +53,7 @@ public static class Pretraining
                 System.Numerics.Tensors.TensorPrimitives.Multiply(model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length), recipe.Shape.InitScale, model.Parameters.AsSpan((int)slot.Offset, (int)slot.Length));
         var organism = new Organism(model, recipe, percept);
         var families = new FamilyCorpus(recipe, percept);
+        var selfPrediction = new SelfPredictionCorpus(recipe, catalog, percept, families);
         var lines = new List<Action<float[]>>();
         if (recipe.Percept.MagnitudeLine)
         {
@@ -86,12 +91,18 @@ public static class Pretraining
         var evaluationRng = SeededStream.Derive(recipe.Seed, "pretrain_evaluation");
         var behaviourRng = SeededStream.Derive(recipe.Seed, "pretrain_behaviours");
         var familyReportRng = SeededStream.Derive(recipe.Seed, "pretrain_family_reports");
+        var questionRng = SeededStream.Derive(recipe.Seed, "pretrain_self_prediction");
+        var questionShuffleRng = SeededStream.Derive(recipe.Seed, "self_prediction_shuffle");
         int guardStep = recipe.Curriculum.AccuracyGuard.Length == 2 ? (int)(recipe.Curriculum.AccuracyGuard[0] * recipe.Curriculum.Steps) : -1;
         var logLines = new System.Text.StringBuilder("step,loss,decision_accuracy,lr,seconds\n");
         var clock = Stopwatch.StartNew();
         for (int step = 0; step < recipe.Curriculum.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
+            // Labelled by the weights of this moment, before any of this step's changes (name noise included).
+            var questions = selfPrediction.At(step, recipe.Curriculum.Steps)
+                ? selfPrediction.Batch(model, recipe.SelfPrediction.Batch, questionRng, questionShuffleRng) : null;
+            if (questions is not null) questionsSeen?.Invoke(step, organism, questions);
             double stated = StatedShare(recipe, step);
             var decisions = new List<(int[], int[])>(recipe.Curriculum.BatchDecisions);
             for (int k = 0; k < recipe.Curriculum.BatchDecisions; k++) decisions.Add(DecisionExample(percept, catalog, native, decisionIds, decisionRng, stated, statedRng));
@@ -111,14 +122,21 @@ public static class Pretraining
             bool reportsFirst = batches.Count == 1;
             bool detach = recipe.Corpus.DetachReportNames && reportsFirst;
             float[]? cleanNames = reportsFirst && recipe.Corpus.ReportNameNoise > 0 ? AddNameNoise(organism, nameRows, trainedNameRows, recipe.Corpus.ReportNameNoise, noiseRng) : null;
+            // The questions next, reading the names clean; their gradient is kept from the names as the reports' is.
+            int questionBatch = questions is null ? -1 : batches.Count;
+            if (questions is not null) batches.Add(Batch.FromPromptCompletions(questions));
+            bool detachQuestions = questions is not null && recipe.Corpus.DetachReportNames;
             batches.Add(Batch.FromPromptCompletions(decisions));
             if (families.HasBehaviours)
                 batches.Add(Batch.FromPromptCompletions(Enumerable.Range(0, recipe.Families.BatchBehaviours).Select(_ => families.Behaviour(behaviourRng)).ToList()));
-            var result = trainer.Step(batches, detach || cleanNames is not null ? (i, g) =>
+            var result = trainer.Step(batches, detach || cleanNames is not null || detachQuestions ? (i, g) =>
             {
-                if (i != 0) return;
-                if (detach) ClearRows(g, organism, nameRows);
-                if (cleanNames is not null) SetRows(organism, nameRows, cleanNames);
+                if (i == 0 && reportsFirst)
+                {
+                    if (detach) ClearRows(g, organism, nameRows);
+                    if (cleanNames is not null) SetRows(organism, nameRows, cleanNames);
+                }
+                if (i == questionBatch && detachQuestions) ClearRows(g, organism, nameRows);
             } : null);
             bool last = step == recipe.Curriculum.Steps - 1;
             if (step % 50 == 0 || last || step == guardStep)

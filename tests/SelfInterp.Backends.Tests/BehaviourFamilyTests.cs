@@ -97,7 +97,10 @@ public class BehaviourFamilyTests
     [InlineData("{ \"families\": [ { \"name\": \"r\", \"kind\": \"rating\", \"entities\": 3 } ], \"batch_behaviours\": 8 }", "families", "3 entities")]
     [InlineData("{ \"families\": [ { \"name\": \"r\", \"kind\": \"rating\" } ], \"supervised_families\": 2, \"batch_behaviours\": 8 }", "supervised_families", "between 0")]
     [InlineData("{ \"families\": [ { \"name\": \"r\", \"kind\": \"rating\" } ] }", "batch_behaviours", "at least 1")]
-    public void A_family_a_run_cannot_use_is_refused_naming_the_field(string json, string field, string problem)
+    public void A_family_a_run_cannot_use_is_refused_naming_the_field(string json, string field, string problem) => AssertRefused(json, field, problem);
+
+    /// <summary>Loading the recipe.json <paramref name="json"/> fails naming <paramref name="field"/> and the problem.</summary>
+    internal static void AssertRefused(string json, string field, string problem)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("recipe").FullName, OrganismRecipe.FileName);
         File.WriteAllText(path, json);

@@ -137,6 +137,12 @@ public class SelfDescriptionPipelineTests
         BuiltInRecipes.TryGet("self-description-3", out var recipe);
         var dir = Directory.CreateTempSubdirectory("selfdescription").FullName;
         Pretraining.Run(SelfDescriptionCorpusTests.Small(recipe), ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
+        await RunsThePaperPipeline(dir);
+    }
+
+    /// <summary>Runs the paper's protocol, small, on the organism in <paramref name="dir"/> and checks every report condition was written.</summary>
+    internal static async Task RunsThePaperPipeline(string dir)
+    {
         var run = SelfInterp.Core.Runs.RunDirectory.OpenOrCreate(Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), TinyOrganism.RunConfig(dir));
         await SelfInterp.Experiments.ExperimentCatalog.RunAsync(run, SelfInterp.Core.Pipeline.SilentProgress.Instance, default, checks: SelfInterp.Core.Pipeline.ReplyChecks.Off);
         var counts = SelfInterp.Experiments.Preferences.PreferencesStages.ReportCounts(SelfInterp.Experiments.Preferences.PreferencesConfig.From(run.Manifest.Config));

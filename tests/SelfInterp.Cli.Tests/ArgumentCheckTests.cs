@@ -55,6 +55,7 @@ public class ArgumentCheckTests
         Assert.Equal(2, code);
         Assert.Contains("self-description-15", err);
         Assert.Contains("self-description-permuted", err);
+        Assert.Contains("self-prediction-shuffled", err);
 
         var recipe = Path.Combine(Temp(), "recipe.json");
         File.WriteAllText(recipe, "{ \"seed\": 1, \"supervised_familes\": 3 }");

@@ -26,12 +26,23 @@ public class SameBytesOnAnyCpuTests
         }),
     ];
 
-    [Fact]
-    public void A_tiny_pretraining_writes_the_same_bytes_on_every_vector_width_thread_count_and_without_openblas()
+    /// <summary>The tiny recipe, and a small self-prediction one (its questions labelled by a no-gradient forward every step).</summary>
+    public static TheoryData<string> Recipes => ["tiny", BuiltInRecipes.SelfPredictionName];
+
+    private static OrganismRecipe Small(string name) => name == "tiny" ? OrganismRecipe.Tiny : BuiltInRecipes.SelfPrediction().WithShape(32, 1, 2, 64) with
+    {
+        Curriculum = BuiltInRecipes.SelfPrediction().Curriculum with { Steps = 12, BatchDecisions = 8, BatchReports = 8, Warmup = 2, AccuracyGuard = [] },
+        Families = BuiltInRecipes.SelfPrediction().Families with { BatchBehaviours = 16 },
+        SelfPrediction = BuiltInRecipes.SelfPrediction().SelfPrediction with { Batch = 16, From = 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void A_tiny_pretraining_writes_the_same_bytes_on_every_vector_width_thread_count_and_without_openblas(string recipe)
     {
         var root = Directory.CreateTempSubdirectory("same-bytes-pretrain").FullName;
         var recipeDir = Path.Combine(root, "recipe");
-        OrganismRecipe.Tiny.Save(recipeDir);
+        Small(recipe).Save(recipeDir);
         var fingerprints = new List<(string Machine, Dictionary<string, string> Files)>();
         for (int i = 0; i < Machines.Length; i++)
         {
