@@ -7,11 +7,12 @@ using SelfInterp.HuggingFace.Tests.Fixtures;
 using SelfInterp.Engine.Decoding;
 using SelfInterp.Engine.Transformer;
 
-// Usage: SelfInterp.Bench.HuggingFace gen DIR | adapter DIR | engine DIR THREADS PROMPT DECODE | llamacpp DIR THREADS PROMPT DECODE
+// Usage: SelfInterp.Bench.HuggingFace gen DIR | adapter DIR [SEED] | engine DIR THREADS PROMPT DECODE | llamacpp DIR THREADS PROMPT DECODE
 // gen writes a random Qwen2.5-0.5B-shaped checkpoint as Hugging Face BF16 shards (DIR/hf) and as F32 GGUF of the same
 // numbers (DIR/model.gguf); the other modes time prefill (one pass over PROMPT tokens, logits of the last) and
 // greedy decode (DECODE tokens, one pass each) and print "key: value" lines that bench/hf-vs-llamacpp.sh puts side by side.
-// adapter writes a random PEFT LoRA adapter for that shape (rank 8 on q, v and down) to DIR/adapter.
+// adapter writes a random PEFT LoRA adapter for that shape (rank 8 on q, v and down) to DIR/adapter, drawn from SEED
+// (3 unless given; one adapter per seed, e.g. an instilled and an itrained model for docs/real-models.md's lab run).
 string mode = args[0], dir = args[1];
 int threads = args.Length > 2 ? int.Parse(args[2]) : 2, promptLength = args.Length > 3 ? int.Parse(args[3]) : 128, decode = args.Length > 4 ? int.Parse(args[4]) : 32;
 var tokens = Prompt(promptLength, TinyModelSpec.Qwen05B.VocabSize!.Value);
@@ -19,7 +20,7 @@ var tokens = Prompt(promptLength, TinyModelSpec.Qwen05B.VocabSize!.Value);
 switch (mode)
 {
     case "gen": Generate(); break;
-    case "adapter": RandomPeftAdapter.Write(TinyModelSpec.Qwen05B, Path.Combine(dir, "adapter"), 8, ["q_proj", "v_proj", "down_proj"], 16, false); break;
+    case "adapter": RandomPeftAdapter.Write(TinyModelSpec.Qwen05B, Path.Combine(dir, "adapter"), 8, ["q_proj", "v_proj", "down_proj"], 16, false, seed: args.Length > 2 ? ulong.Parse(args[2]) : 3); break;
     case "engine": Engine(); break;
     case "llamacpp": LlamaCpp(); break;
     default: throw new ArgumentException($"unknown mode '{mode}'");
