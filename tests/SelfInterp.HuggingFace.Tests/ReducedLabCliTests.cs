@@ -20,7 +20,7 @@ public sealed class ReducedLabCliTests
 
     /// <summary>A run on a tiny random Qwen2 checkpoint stopped at its first fine-tune, with random adapters registered
     /// as its trained models (the lab needs no elicitation).</summary>
-    static async Task<(string Run, IReadOnlyList<int> Native)> AdapterRun(TempDirectory dir)
+    internal static async Task<(string Run, IReadOnlyList<int> Native)> AdapterRun(TempDirectory dir)
     {
         var fixture = new RandomHfModel(TinyModelSpec.QwenTied with { MaxPositions = 2048 });
         fixture.WriteHf(dir["hf"]);
