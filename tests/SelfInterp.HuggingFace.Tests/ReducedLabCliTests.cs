@@ -27,7 +27,7 @@ public sealed class ReducedLabCliTests
         RandomPeftAdapter.Write(fixture.Spec, dir["adapter"], 4, ["q_proj", "v_proj", "down_proj"], 16, false, seed: 5);
         var config = PreferencesExperiment.Config(new PreferencesConfig
         {
-            Instilled = 6, Native = 3, Examples = 4, Validation = 1, Reports = 1, Selections = 6, NativeSelections = 6, ReportMaxTokens = 12,
+            Instilled = 4, Native = 2, Examples = 4, Validation = 1, Reports = 1, Selections = 6, NativeSelections = 6, ReportMaxTokens = 12,
         }) with { Preset = "test", Backend = "local", BaseModel = ShippedOrganisms.Resolve($"hf:{dir["hf"]}", new Dictionary<string, string>()) };
         var planned = new PreferencesExperiment().Open(config);
         using var run = RunDirectory.OpenOrCreate(dir["run"], config);
@@ -43,7 +43,7 @@ public sealed class ReducedLabCliTests
     {
         using var dir = new TempDirectory();
         var (run, native) = await AdapterRun(dir);
-        var instilled = Enumerable.Range(0, 6).ToList();
+        var instilled = Enumerable.Range(0, 4).ToList();
         Assert.Equal(0, await Cli("probe", run, "--scenarios", "2", "--trials", "8", "--reports", "1", "--nulls", "0", "--report-tokens", "4", "--threads", "1"));
 
         string analysis = Path.Combine(run, "analysis");
@@ -63,7 +63,7 @@ public sealed class ReducedLabCliTests
         Assert.Equal(["base", "instilled", "itrained"], entry.Models.Select(m => m.Model));
         Assert.All(entry.Models, m => Assert.Equal(instilled.Take(2), m.Instilled));
         Assert.All(entry.Models, m => Assert.Equal(native.Take(2), m.Native));
-        Assert.All(entry.Models, m => Assert.Equal((6, 3), (m.InstilledInRun, m.NativeInRun)));
+        Assert.All(entry.Models, m => Assert.Equal((4, 2), (m.InstilledInRun, m.NativeInRun)));
         string md = File.ReadAllText(Path.Combine(run, WhiteBoxReport.MarkdownFile));
         Assert.Contains("Reduced lab: `probe`", md);
         Assert.Contains("reports cut at 4 tokens", md);
