@@ -31,8 +31,11 @@ public sealed class ReducedLabCliTests
         }) with { Preset = "test", Backend = "local", BaseModel = ShippedOrganisms.Resolve($"hf:{dir["hf"]}", new Dictionary<string, string>()) };
         var planned = new PreferencesExperiment().Open(config);
         using var run = RunDirectory.OpenOrCreate(dir["run"], config);
-        await Assert.ThrowsAsync<FineTuneElsewhereException>(() =>
+        var stop = await Assert.ThrowsAsync<FineTuneElsewhereException>(() =>
             Runner.RunAsync(run, planned, BackendFactory.Create(config, planned.Catalog, planned.Codec, run.Path), SilentProgress.Instance, default));
+        // The stop says how this route registers its models: adapter directories on the base checkpoint, read from disk.
+        Assert.Contains($"itrained_all={config.BaseModel}+adapter:ADAPTER_DIR", stop.Message);
+        Assert.DoesNotContain("serve them", stop.Message);
         var fineTunes = planned.Stages.Stages.OfType<FineTuneStage>().ToDictionary(s => s.ResultKey, s => s.FromKey);
         ModelRegistration.Set(run, fineTunes, fineTunes.Keys.Select(k => $"{k}={config.BaseModel}+adapter:{dir["adapter"]}").ToList(), stages: planned.Stages.Stages);
         return (dir["run"], [.. PreferencesPlan.Create(config).Config.NativeScenarios]);
