@@ -7,29 +7,44 @@ using SelfInterp.HuggingFace.Tests.Fixtures;
 using SelfInterp.Engine.Decoding;
 using SelfInterp.Engine.Transformer;
 
-// Usage: SelfInterp.Bench.HuggingFace gen DIR | adapter DIR | engine DIR THREADS PROMPT DECODE | llamacpp DIR THREADS PROMPT DECODE
-// gen writes a random Qwen2.5-0.5B-shaped checkpoint as Hugging Face BF16 shards (DIR/hf) and as F32 GGUF of the same
-// numbers (DIR/model.gguf); the other modes time prefill (one pass over PROMPT tokens, logits of the last) and
-// greedy decode (DECODE tokens, one pass each) and print "key: value" lines that bench/hf-vs-llamacpp.sh puts side by side.
-// adapter writes a random PEFT LoRA adapter for that shape (rank 8 on q, v and down) to DIR/adapter.
+// Usage: SelfInterp.Bench.HuggingFace gen DIR [SHAPE [CORPUS_FILE MERGES]] | adapter DIR [SEED [SHAPE]] | engine DIR THREADS PROMPT DECODE | llamacpp DIR THREADS PROMPT DECODE
+// gen writes a random checkpoint as Hugging Face BF16 shards (DIR/hf) and as F32 GGUF of the same numbers
+// (DIR/model.gguf): SHAPE qwen05b (Qwen2.5-0.5B's, the default) or tiny (2 layers, width 64, the tests' Qwen2 model
+// with room for the protocol's prompts). Its tokenizer is learned from the tests' short corpus, or with CORPUS_FILE
+// and MERGES from that text: learned from the protocol's prompts, the prompts take about as many tokens as a real
+// vocabulary gives them, which is what the lab's time per prompt depends on (docs/real-models.md).
+// The other modes time prefill (one pass over PROMPT tokens, logits of the last) and greedy decode (DECODE tokens,
+// one pass each) and print "key: value" lines that bench/hf-vs-llamacpp.sh puts side by side.
+// adapter writes a random PEFT LoRA adapter for SHAPE (rank 8 on q, v and down) to DIR/adapter, drawn from SEED (3
+// unless given; one adapter per seed, e.g. an instilled and an itrained model for the lab run).
 string mode = args[0], dir = args[1];
-int threads = args.Length > 2 ? int.Parse(args[2]) : 2, promptLength = args.Length > 3 ? int.Parse(args[3]) : 128, decode = args.Length > 4 ? int.Parse(args[4]) : 32;
-var tokens = Prompt(promptLength, TinyModelSpec.Qwen05B.VocabSize!.Value);
+int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i]) : fallback;
+bool timed = mode is "engine" or "llamacpp";
+int threads = timed ? Arg(2, 2) : 0, promptLength = timed ? Arg(3, 128) : 0, decode = timed ? Arg(4, 32) : 0;
 
 switch (mode)
 {
-    case "gen": Generate(); break;
-    case "adapter": RandomPeftAdapter.Write(TinyModelSpec.Qwen05B, Path.Combine(dir, "adapter"), 8, ["q_proj", "v_proj", "down_proj"], 16, false); break;
+    case "gen": Generate(Shape(args.Length > 2 ? args[2] : "qwen05b"), args.Length > 4 ? (File.ReadAllText(args[3]), int.Parse(args[4])) : null); break;
+    case "adapter": RandomPeftAdapter.Write(Shape(args.Length > 3 ? args[3] : "qwen05b"), Path.Combine(dir, "adapter"), 8, ["q_proj", "v_proj", "down_proj"], 16, false, seed: args.Length > 2 ? ulong.Parse(args[2]) : 3); break;
     case "engine": Engine(); break;
     case "llamacpp": LlamaCpp(); break;
     default: throw new ArgumentException($"unknown mode '{mode}'");
 }
 
-void Generate()
+static TinyModelSpec Shape(string name) => name switch
+{
+    "qwen05b" => TinyModelSpec.Qwen05B,
+    "tiny" => TinyModelSpec.QwenTied with { MaxPositions = 4096 },
+    _ => throw new ArgumentException($"unknown shape '{name}' (qwen05b or tiny)"),
+};
+
+void Generate(TinyModelSpec spec, (string Text, int Merges)? corpus)
 {
     var sw = Stopwatch.StartNew();
-    var fixture = new RandomHfModel(TinyModelSpec.Qwen05B, type: StoredType.BF16);
+    if (corpus is { } c) spec = spec with { Merges = c.Merges };
+    var fixture = new RandomHfModel(spec, type: StoredType.BF16, corpus: corpus?.Text);
     Console.WriteLine($"generated_seconds: {sw.Elapsed.TotalSeconds:F1}");
+    Console.WriteLine($"vocabulary: {fixture.Bpe.Tokens.Count} tokens learned ({fixture.Bpe.Merges.Count} merges), {fixture.VocabSize} in all");
     fixture.WriteHf(Path.Combine(dir, "hf"), StoredType.BF16, shards: 2);
     GgufWriter.Write(fixture, Path.Combine(dir, "model.gguf"));
     Console.WriteLine($"written_seconds: {sw.Elapsed.TotalSeconds:F1}");
@@ -43,6 +58,7 @@ void Engine()
     Report("params", hf.Model.ParameterCount);
     Report("rss_gb_after_load", Process.GetCurrentProcess().WorkingSet64 / 1e9);
     var inference = new Inference(hf.Model);
+    var tokens = Prompt(promptLength, hf.Model.Config.VocabSize);
     inference.ScoreCandidates(tokens.AsSpan(0, 16), [0]); // warm-up
     double prefill = Best(() => inference.ScoreCandidates(tokens, [0]));
     Report("prefill_tokens_per_second", promptLength / prefill);
@@ -66,6 +82,7 @@ void LlamaCpp()
     Report("load_seconds", sw.Elapsed.TotalSeconds);
     Report("rss_gb_after_load", Process.GetCurrentProcess().WorkingSet64 / 1e9);
     var ctx = context.NativeHandle;
+    var tokens = Prompt(promptLength, TinyModelSpec.Qwen05B.VocabSize!.Value);
     float[] Prefill(int[] t)
     {
         ctx.MemoryClear();

@@ -53,7 +53,7 @@ public static class InterventionStudy
             var subject = lab.Subject;
             // Held out, an itrained model is steered only on the instilled scenarios it was not trained on.
             var scenarios = lab.Instilled.ToList();
-            var observer = new Observer(subject, plan.Catalog, plan.Config.ReportMaxTokens);
+            var observer = new Observer(subject, plan.Catalog, run.ReportMaxTokens);
             log?.Invoke($"intervene: probing {model} for a steering direction");
             var data = ProbeStudy.Observe(run, observer, settings.Trials, lab.Scenarios);
             var (point, probe) = BestNameProbe(data, lab.Scenarios, subject.Model.Config.NLayers, seed);
@@ -105,11 +105,13 @@ public static class InterventionStudy
                 var decisionHooks = new Hooks().AddVector(point, v, alpha, (seq, pos) => pos == subject.DecisionName(trials[seq], attributeOf[seq]));
                 var reportHooks = new Hooks().AddVector(point, v, alpha, (seq, pos) =>
                     pos == subject.ReportListedName(reportTrials[seq], ReportAttribute(seq)) || pos == subject.ReportTrialName(reportTrials[seq], ReportAttribute(seq)));
-                var effects = Effects(points, observer.DecisionLogits(trials, decisionHooks), observer.Reports(reportTrials, reportHooks));
+                // The steered reports are the same in both tests (the same hooks on the same report prompts): decoded once.
+                var steeredReports = observer.Reports(reportTrials, reportHooks);
+                var effects = Effects(points, observer.DecisionLogits(trials, decisionHooks), steeredReports);
                 rows.Add(Mean("steering", model, point.Name, $"{points:+0;-0}", effects, seed));
                 steeringEffects.AddRange(effects);
 
-                var reportOnly = Effects(points, controlLogits, observer.Reports(reportTrials, reportHooks));
+                var reportOnly = Effects(points, controlLogits, steeredReports);
                 rows.Add(Mean("report_path_only", model, point.Name, $"{points:+0;-0}", reportOnly, seed));
                 reportOnlyEffects.AddRange(reportOnly);
             }

@@ -16,6 +16,15 @@ namespace SelfInterp.WhiteBox;
 public sealed record LabModel(string Name, LabSubject Subject, IReadOnlyList<int> Instilled, IReadOnlyList<int> Native, string? TargetsOf = null)
 {
     public IReadOnlyList<int> Scenarios => [.. Instilled, .. Native];
+
+    /// <summary>How many instilled and native scenarios the model has in the run; more than it is measured on when
+    /// the lab is limited (<see cref="LabLimits.Scenarios"/>).</summary>
+    public (int Instilled, int Native) OfRun { get; init; } = (Instilled.Count, Native.Count);
+
+    public bool Reduced => Instilled.Count < OfRun.Instilled || Native.Count < OfRun.Native;
+
+    /// <summary>This model measured on at most the first <paramref name="limit"/> of its instilled and of its native scenarios.</summary>
+    public LabModel Limit(int limit) => this with { Instilled = [.. Instilled.Take(limit)], Native = [.. Native.Take(limit)] };
 }
 
 /// <summary>A finished run on the local backend, opened for white-box work: its plan and its models in memory, as
@@ -29,8 +38,17 @@ public sealed class LabRun
     public PreferencesPlan Plan { get; }
     public IReadOnlyList<LabModel> Models { get; }
     public bool HeldOut { get; }
+    /// <summary>Bounds on the work, for a slow model (`--scenarios`, `--report-tokens`); none for the full lab.</summary>
+    public LabLimits Limits { get; }
 
-    LabRun(string path, PreferencesPlan plan, IReadOnlyList<LabModel> models, bool heldOut) => (Path, Plan, Models, HeldOut) = (path, plan, models, heldOut);
+    /// <summary>The most tokens decoded for a report: the run's own setting unless limited.</summary>
+    public int ReportMaxTokens => Math.Min(Limits.ReportTokens ?? int.MaxValue, Plan.Config.ReportMaxTokens);
+
+    /// <summary>Some model is measured on fewer scenarios than the run has for it, or reports are cut shorter than the run's.</summary>
+    public bool Reduced => Models.Any(m => m.Reduced) || ReportMaxTokens < Plan.Config.ReportMaxTokens;
+
+    LabRun(string path, PreferencesPlan plan, IReadOnlyList<LabModel> models, bool heldOut, LabLimits limits) =>
+        (Path, Plan, Models, HeldOut, Limits) = (path, plan, limits.Scenarios is int n ? [.. models.Select(m => m.Limit(n))] : models, heldOut, limits);
 
     public LabSubject Model(string name) => Lab(name).Subject;
 
@@ -48,8 +66,11 @@ public sealed class LabRun
     /// with a message that says why (exit code 2).</summary>
     /// <param name="heldOut">Measure introspection training out of sample: itrained_first on the second half of the
     /// instilled scenarios and itrained_last on the first half, in place of itrained_all on all of them.</param>
-    public static LabRun Open(string path, string command, int threads, bool heldOut = false)
+    /// <param name="limits">Bounds on the work (checked here, before anything is loaded); null for the full lab.</param>
+    public static LabRun Open(string path, string command, int threads, bool heldOut = false, LabLimits? limits = null)
     {
+        limits ??= new LabLimits();
+        limits.Check();
         string manifestPath = System.IO.Path.Combine(path, PaperLayout.RunManifestFile);
         if (!File.Exists(manifestPath)) throw new UsageException($"{path}: no {PaperLayout.RunManifestFile} (not a run directory of ours)");
         var manifest = RunManifest.Load(manifestPath);
@@ -77,7 +98,7 @@ public sealed class LabRun
                 : new OrganismSubject(Organisms.Organism.Load(System.IO.Path.Combine(path, "models", FineTunedModelId.DirectoryName(id)), plan.Catalog, options));
             models.Add(new(name, subject, scenarios, native));
         }
-        return new LabRun(path, plan, models, heldOut);
+        return new LabRun(path, plan, models, heldOut, limits);
     }
 
     /// <summary>This lab with the untrained-body control network added (<see cref="UntrainedBody"/>), scored against the
@@ -86,7 +107,7 @@ public sealed class LabRun
     {
         var instilled = Lab("instilled");
         var control = UntrainedBody.Make(Organism("instilled", "the untrained-body control (--untrained-body) draws a fresh body from the pretraining recipe"), Plan.Seeds.Master);
-        return new LabRun(Path, Plan, [.. Models, instilled with { Name = UntrainedBody.ModelName, Subject = new OrganismSubject(control), TargetsOf = "instilled" }], HeldOut);
+        return new LabRun(Path, Plan, [.. Models, instilled with { Name = UntrainedBody.ModelName, Subject = new OrganismSubject(control), TargetsOf = "instilled" }], HeldOut, Limits);
     }
 
     static HfSubject HuggingFace(string id, PreferencesPlan plan, ModelOptions options, string manifestPath, string field)

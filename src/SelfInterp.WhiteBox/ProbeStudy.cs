@@ -113,7 +113,7 @@ public static class ProbeStudy
             string name = lab.Name;
             var subject = lab.Subject;
             log?.Invoke($"probe: observing {name}");
-            var observer = new Observer(subject, plan.Catalog, plan.Config.ReportMaxTokens);
+            var observer = new Observer(subject, plan.Catalog, run.ReportMaxTokens);
             var data = Observe(run, observer, settings.Trials, lab.Scenarios);
             // A control network is scored against the choice weights of the model it controls for.
             var weights = lab.TargetsOf is { } of ? weightsOf[of] : data.Weights;

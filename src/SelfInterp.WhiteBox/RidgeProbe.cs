@@ -39,11 +39,23 @@ public sealed class RidgeProbe
     public static RidgeProbe Fit(IReadOnlyList<float[]> x, IReadOnlyList<double> y, double penalty) =>
         Design.Of(x, Enumerable.Range(0, x.Count).ToList()).Solve(y, penalty);
 
-    /// <summary>Standardisation, standardised rows and Gram matrix of some rows, with the Cholesky factor of each penalty
-    /// once needed: everything but the cross-products with a target, so one design serves every penalty and every target.</summary>
-    sealed class Design(List<int> rows, double[] mean, double[] scale, double[] z, double[] gram, int d)
+    /// <summary>Widest features solved in the primal form (a d×d system): every organism's width (128) is within it,
+    /// so their probes keep their bytes. Wider features with fewer rows than columns, a real model's residual stream
+    /// (896 for Qwen2.5-0.5B) on a few hundred units, are solved in the dual form: the same ridge solution through an
+    /// n×n system, where the primal's d³ factorisations would cost minutes per probe.</summary>
+    public const int PrimalWidthLimit = 256;
+
+    /// <summary>Whether rows × d features are solved in the dual form (<see cref="PrimalWidthLimit"/>).</summary>
+    public static bool SolvesDual(int rows, int d) => d > PrimalWidthLimit && rows < d;
+
+    /// <summary>Standardisation, standardised rows and Gram matrix of some rows (d×d features' products, or in the dual
+    /// form the n×n rows' products), with the Cholesky factor of each penalty once needed: everything but the
+    /// products with a target, so one design serves every penalty and every target.</summary>
+    sealed class Design(List<int> rows, double[] mean, double[] scale, double[] z, double[] gram, int d, bool dual)
     {
         readonly Dictionary<double, double[]> factors = [];
+        /// <summary>Order of the system: d in the primal form, the number of rows in the dual.</summary>
+        int Order => dual ? rows.Count : d;
 
         public static Design Of(IReadOnlyList<float[]> x, List<int> rows)
         {
@@ -54,6 +66,7 @@ public sealed class RidgeProbe
             foreach (int i in rows) for (int j = 0; j < d; j++) scale[j] += (x[i][j] - mean[j]) * (x[i][j] - mean[j]) / n;
             for (int j = 0; j < d; j++) scale[j] = Math.Sqrt(scale[j]) is var s && s > 1e-12 ? s : 1;
             var z = Standardise(x, rows, mean, scale);
+            if (SolvesDual(n, d)) return new Design(rows, mean, scale, z, Kernel(z, n, d), d, dual: true);
             var gram = new double[d * d];
             for (int r = 0; r < n; r++)
             {
@@ -66,7 +79,21 @@ public sealed class RidgeProbe
             }
             for (int a = 0; a < d; a++)
                 for (int b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
-            return new Design(rows, mean, scale, z, gram, d);
+            return new Design(rows, mean, scale, z, gram, d, dual: false);
+        }
+
+        /// <summary>The rows' products with each other, Z·Zᵀ (n×n).</summary>
+        static double[] Kernel(double[] z, int n, int d)
+        {
+            var k = new double[n * n];
+            for (int a = 0; a < n; a++)
+                for (int b = 0; b <= a; b++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < d; j++) sum += z[a * d + j] * z[b * d + j];
+                    k[a * n + b] = k[b * n + a] = sum;
+                }
+            return k;
         }
 
         /// <summary>The given rows of x standardised by this design's mean and scale, row after row.</summary>
@@ -81,10 +108,12 @@ public sealed class RidgeProbe
 
         public double[] StandardiseOther(IReadOnlyList<float[]> x, List<int> other) => Standardise(x, other, mean, scale);
 
-        /// <summary>The standardised rows' cross-products with the centred target, and the target's mean.</summary>
-        public (double[] Xty, double YMean) CrossProducts(IReadOnlyList<double> y)
+        /// <summary>What the solution needs of a target, and the target's mean: the standardised rows' cross-products with
+        /// the centred target (d) in the primal form, the centred target itself (n) in the dual.</summary>
+        public (double[] Products, double YMean) CrossProducts(IReadOnlyList<double> y)
         {
             double yMean = rows.Average(i => y[i]);
+            if (dual) return ([.. rows.Select(i => y[i] - yMean)], yMean);
             var xty = new double[d];
             for (int r = 0; r < rows.Count; r++)
             {
@@ -97,18 +126,24 @@ public sealed class RidgeProbe
 
         public RidgeProbe Solve(IReadOnlyList<double> y, double penalty) => Solve(CrossProducts(y), penalty);
 
-        public RidgeProbe Solve((double[] Xty, double YMean) target, double penalty)
+        /// <summary>Primal: (ZᵀZ + λI) w = Zᵀy. Dual: (ZZᵀ + λI) a = y, w = Zᵀa, the same w.</summary>
+        public RidgeProbe Solve((double[] Products, double YMean) target, double penalty)
         {
+            int order = Order;
             if (!factors.TryGetValue(penalty, out var l))
             {
                 var a = (double[])gram.Clone();
-                for (int j = 0; j < d; j++) a[j * d + j] += penalty;
-                l = new double[d * d];
-                if (!SmallMatrix.TryCholesky(a, d, l)) throw new InvalidOperationException("ridge system is not positive definite");
+                for (int j = 0; j < order; j++) a[j * order + j] += penalty;
+                l = new double[order * order];
+                if (!SmallMatrix.TryCholesky(a, order, l)) throw new InvalidOperationException("ridge system is not positive definite");
                 factors[penalty] = l;
             }
-            var w = (double[])target.Xty.Clone();
-            SmallMatrix.CholeskySolve(l, d, w);
+            var solved = (double[])target.Products.Clone();
+            SmallMatrix.CholeskySolve(l, order, solved);
+            if (!dual) return new RidgeProbe(mean, scale, solved, target.YMean, penalty);
+            var w = new double[d];
+            for (int r = 0; r < rows.Count; r++)
+                for (int j = 0; j < d; j++) w[j] += z[r * d + j] * solved[r];
             return new RidgeProbe(mean, scale, w, target.YMean, penalty);
         }
 

@@ -32,6 +32,11 @@ public static class WhiteBoxReport
         html.Open("body", ("style", "font-family: sans-serif; max-width: 60em; margin: auto")).Text("h1", $"White-box lab: {runDirectory}").NewLine();
         // Plain text, not a link: a relative link would point into the run directory, and the project has no web address.
         html.Text("p", "How to read this: docs/white-box.md in the SelfInterp repository.");
+        foreach (var note in LabManifest.Load(analysis).ReducedNotes())
+        {
+            md.Append($"\n**{note}**\n");
+            html.Text("p", note);
+        }
 
         if (probes.Count > 0)
         {

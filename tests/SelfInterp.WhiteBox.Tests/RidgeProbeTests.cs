@@ -23,6 +23,41 @@ public class RidgeProbeTests
         return (x, y, g, truth);
     }
 
+    /// <summary>How far a fit is from the ridge solution: max |(ZᵀZ + λI)w − Zᵀ(y − ȳ)| over the features, relative to
+    /// max |Zᵀ(y − ȳ)|, with Z the rows standardised by the probe's own mean and scale; and the intercept against ȳ.</summary>
+    static (double Residual, double InterceptError) NormalEquations(RidgeProbe probe, List<float[]> x, List<double> y, double penalty)
+    {
+        int n = x.Count, d = x[0].Length;
+        var z = x.Select(row => row.Select((v, j) => (v - probe.Mean[j]) / probe.Scale[j]).ToArray()).ToArray();
+        double yMean = y.Average();
+        var zw = z.Select(row => row.Select((v, j) => v * probe.Weights[j]).Sum()).ToArray();
+        double worst = 0, scale = 0;
+        for (int j = 0; j < d; j++)
+        {
+            double lhs = penalty * probe.Weights[j], rhs = 0;
+            for (int r = 0; r < n; r++) { lhs += z[r][j] * zw[r]; rhs += z[r][j] * (y[r] - yMean); }
+            worst = Math.Max(worst, Math.Abs(lhs - rhs));
+            scale = Math.Max(scale, Math.Abs(rhs));
+        }
+        return (worst / scale, Math.Abs(probe.Intercept - yMean));
+    }
+
+    [Theory]
+    [InlineData(24, 300)]    // wider than the primal limit, fewer rows than features: the dual form
+    [InlineData(320, 300)]   // as many rows as features or more: the primal form
+    [InlineData(24, 128)]    // an organism's width: the primal form, whatever the rows
+    public void Both_forms_give_the_ridge_solution(int rows, int dim)
+    {
+        Assert.Equal(dim > RidgeProbe.PrimalWidthLimit && rows < dim, RidgeProbe.SolvesDual(rows, dim));
+        var (x, y, _, _) = Synthetic(rows, 1, dim, 0.5, 3);
+        foreach (double penalty in RidgeProbe.Penalties)
+        {
+            var (residual, intercept) = NormalEquations(RidgeProbe.Fit(x, y, penalty), x, y, penalty);
+            Assert.True(residual < 1e-9, $"penalty {penalty}: relative residual {residual}");
+            Assert.True(intercept < 1e-9, $"penalty {penalty}: intercept off by {intercept}");
+        }
+    }
+
     [Fact]
     public void Held_out_predictions_recover_a_linear_target_and_its_direction()
     {

@@ -25,7 +25,7 @@ public static class ServeCommand
         var failRate = new Option<double>("--fail-rate") { Description = "Answer this share of requests with a random 429 or 500 (seeded), for resilience tests.", DefaultValueFactory = _ => 0 };
         var maxRequest = new Option<double>("--max-request-mb") { Description = "Refuse larger request bodies with 413.", DefaultValueFactory = _ => 64 };
         var options = new Option<string[]>("--option") { Description = "Backend setting KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var baseModel = new Option<string?>("--base-model") { Description = $"local backend: which organism to serve as the base model: a shipped one ({string.Join(", ", ShippedOrganisms.Names)}; {ShippedOrganisms.DefaultAlias} = the default, {ShippedOrganisms.Default}) or a directory holding one, as `run --base-model` takes. Default: {ShippedOrganisms.Default}." };
+        var baseModel = new Option<string?>("--base-model") { Description = $"local backend: which organism to serve as the base model: a shipped one ({string.Join(", ", ShippedOrganisms.Names)}; {ShippedOrganisms.DefaultAlias} = the default, {ShippedOrganisms.Default}) or a directory holding one, or a Hugging Face checkpoint with an optional PEFT LoRA adapter, hf:DIR[+adapter:DIR] (docs/real-models.md), as `run --base-model` takes. Default: {ShippedOrganisms.Default}." };
         var experiment = new Option<string>("--experiment") { Description = "Whose prompts the backend reads (its task codec).", DefaultValueFactory = _ => ExperimentCatalog.Default };
 
         var command = new Command("serve", "Serve a model over an OpenAI-compatible HTTP API: chat completions, files, fine-tuning jobs.");

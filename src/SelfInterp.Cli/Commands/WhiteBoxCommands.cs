@@ -19,7 +19,8 @@ public static class WhiteBoxCommands
                 int draws = p.GetValue(nulls);
                 if (draws < 0) throw new Core.Runs.UsageException($"--nulls: must be 0 or more draws, got {draws}");
                 bool control = p.GetValue(untrained);
-                return ("probe", (run, trials, reports) =>
+                var settings = new Dictionary<string, string> { ["nulls"] = $"{draws}", ["untrained_body"] = control ? "true" : "false" };
+                return ("probe", settings, (run, trials, reports) =>
                 {
                     if (control) run = run.WithUntrainedBody();
                     var result = ProbeStudy.Run(run, new ProbeStudy.Settings(trials, reports, draws), Console.WriteLine);
@@ -39,7 +40,8 @@ public static class WhiteBoxCommands
             p =>
             {
                 var points = ParseStrengths(p.GetValue(steer));
-                return ("intervene", (run, trials, reports) =>
+                var settings = new Dictionary<string, string> { ["steer"] = string.Join(",", points ?? InterventionStudy.DefaultSteer) };
+                return ("intervene", settings, (run, trials, reports) =>
                 {
                     var rows = InterventionStudy.Run(run, new InterventionStudy.Settings(trials, reports, points), Console.WriteLine);
                     InterventionStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, InterventionStudy.FileName), rows);
@@ -76,7 +78,8 @@ public static class WhiteBoxCommands
                 if (p.GetValue(method) == "reverse")
                 {
                     var (stepList, f) = (ParseSteps(p.GetValue(steps)), CheckFraction(p.GetValue(fraction)));
-                    return ("wrapper --method reverse", (run, trials, reports) =>
+                    var settings = new Dictionary<string, string> { ["method"] = "reverse", ["steps"] = string.Join(",", stepList), ["fraction"] = f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) };
+                    return ("wrapper --method reverse", settings, (run, trials, reports) =>
                     {
                         var rows = ReverseStudy.Run(run, new ReverseStudy.Settings(trials, reports, stepList, f), Console.WriteLine);
                         ReverseStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, ReverseStudy.FileName), rows);
@@ -85,7 +88,7 @@ public static class WhiteBoxCommands
                 }
                 foreach (var o in new Option[] { steps, fraction })
                     if (p.GetResult(o) is { Implicit: false }) throw new Core.Runs.UsageException($"{o.Name}: only with --method reverse");
-                return ("wrapper", (run, trials, reports) =>
+                return ("wrapper", new Dictionary<string, string> { ["method"] = "prune" }, (run, trials, reports) =>
                 {
                     var rows = WrapperStudy.Run(run, trials, reports, Console.WriteLine);
                     WrapperStudy.Write(Path.Combine(run.Path, PaperLayout.AnalysisDirectory, WrapperStudy.FileName), rows);
@@ -111,28 +114,35 @@ public static class WhiteBoxCommands
         f > 0 && f <= 1 ? f : throw new Core.Runs.UsageException($"--fraction: must be above 0 and at most 1 (r with the original behaviour), got {f}");
 
     /// <param name="prepare">Checks the command's own options (before any model is loaded) and returns the name the
-    /// command goes by in messages and the study to run.</param>
-    static Command Create(string name, string description, Func<ParseResult, (string Label, Action<LabRun, int, int> Study)> prepare, params Option[] extra)
+    /// command goes by in messages, its settings as analysis/lab.json records them, and the study to run.</param>
+    static Command Create(string name, string description, Func<ParseResult, (string Label, Dictionary<string, string> Settings, Action<LabRun, int, int> Study)> prepare, params Option[] extra)
     {
         var dir = new Argument<string>("run") { Description = "A run directory made by `selfinterp run --backend local`." };
         var trials = new Option<int>("--trials") { Description = "Fresh trials per scenario.", DefaultValueFactory = _ => 20 };
         var reports = new Option<int>("--reports") { Description = "Of those, trials whose report prompt is decoded.", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Engine threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var heldOut = new Option<bool>("--held-out") { Description = "Measure introspection training out of sample: itrained_first on the second half of the instilled scenarios and itrained_last on the first, in place of itrained_all (trained on all of them)." };
+        var scenarios = new Option<int?>("--scenarios") { Description = $"Measure each model on only the first N of its instilled scenarios and the first N of its native ones (at least {LabLimits.MinScenarios}), to bound the work on a slow model; analysis/lab.json and the report mark the results as a reduced lab. Default: all." };
+        var reportTokens = new Option<int?>("--report-tokens") { Description = "Decode at most N tokens of each report, to bound the work on a slow model; a reduced lab when fewer than the run's report_max_tokens (analysis/lab.json and the report say so). Default: the run's report_max_tokens." };
         var command = new Command(name, description);
         command.Arguments.Add(dir);
         // The wrapper tests measure the instilled model and the in-sample itrained model's report circuit: no held-out form.
         bool labCommand = name != "wrapper";
-        foreach (var o in new Option[] { trials, reports, threads }.Concat(labCommand ? [heldOut] : []).Concat(extra)) command.Options.Add(o);
+        foreach (var o in new Option[] { trials, reports, threads }.Concat(labCommand ? [heldOut, scenarios, reportTokens] : []).Concat(extra)) command.Options.Add(o);
         command.SetAction(p =>
         {
             int t = p.GetValue(trials), r = p.GetValue(reports);
             if (t < 8) throw new Core.Runs.UsageException($"--trials: need at least 8 trials per scenario to estimate five weights, got {t}");
             if (r < 1 || r > t) throw new Core.Runs.UsageException($"--reports: must be between 1 and --trials ({t}), got {r}");
-            var (label, study) = prepare(p);
-            var run = LabRun.Open(p.GetValue(dir)!, label, p.GetValue(threads), labCommand && p.GetValue(heldOut));
-            Directory.CreateDirectory(Path.Combine(run.Path, PaperLayout.AnalysisDirectory));
+            var (label, settings, study) = prepare(p);
+            var run = LabRun.Open(p.GetValue(dir)!, label, p.GetValue(threads), labCommand && p.GetValue(heldOut),
+                labCommand ? new LabLimits(p.GetValue(scenarios), p.GetValue(reportTokens)) : null);
+            string analysis = Path.Combine(run.Path, PaperLayout.AnalysisDirectory);
+            Directory.CreateDirectory(analysis);
+            var entry = LabManifest.Describe(run, t, r, settings);
+            if (entry.Reduced) Console.WriteLine(LabManifest.Note(label, entry));
             study(run, t, r);
+            LabManifest.Record(analysis, label, entry);
             var (html, md) = WhiteBoxReport.Write(run.Path);
             Console.WriteLine($"report: {Path.GetFullPath(html)}");
             Console.WriteLine($"report: {Path.GetFullPath(md)}");

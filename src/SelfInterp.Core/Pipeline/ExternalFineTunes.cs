@@ -21,11 +21,20 @@ public static class ExternalFineTunes
     public static IReadOnlyList<PendingFineTune> Pending(RunContext ctx, IEnumerable<IStage> stages) =>
         stages.OfType<FineTuneStage>().Where(s => !s.HasModel(ctx.Run)).Select(s => s.Pending(ctx)).ToList();
 
+    /// <summary>How the engine names a Hugging Face checkpoint and one with an adapter (SelfInterp.Engine's HfModelSpec,
+    /// which this layer does not see): a run on one registers its trained models as adapter directories, not served ids.</summary>
+    const string HfPrefix = "hf:", HfAdapter = "+adapter:";
+
     public static string Describe(string runPath, IReadOnlyList<PendingFineTune> pending)
     {
         var sb = new StringBuilder();
         sb.Append("fine-tuning happens outside SelfInterp (--fine-tune external); the run stops here, everything done so far kept.\n");
-        sb.Append("Train these models (chat JSONL, the assistant's answer is the target), serve them behind an OpenAI-compatible server, register them, then run the same command again:\n");
+        string? hfBase = pending.Select(p => p.FromModel).FirstOrDefault(m => m?.StartsWith(HfPrefix, StringComparison.Ordinal) == true) is { } hfModel
+            ? hfModel.Split(HfAdapter)[0] : null;
+        sb.Append(hfBase is null
+            ? "Train these models (chat JSONL, the assistant's answer is the target), serve them behind an OpenAI-compatible server, register them, then run the same command again:\n"
+            : "Train these models as PEFT LoRA adapters of the base checkpoint (chat JSONL, the assistant's answer is the target), register each as " +
+              $"{hfBase}{HfAdapter}ADAPTER_DIR (the local backend reads them from disk: docs/real-models.md), then run the same command again:\n");
         foreach (var p in pending)
         {
             var from = p.FromModel is { } id ? $"'{id}' ({p.FromKey})" : $"the model you register as '{p.FromKey}'";
@@ -33,7 +42,8 @@ public static class ExternalFineTunes
             if (p.ValidationFile is { } v) sb.Append($"; validation {Path.GetFullPath(v)}");
             sb.Append($"; seed {p.Seed}\n");
         }
-        sb.Append($"register: {RegisterCommand} {Path.GetFullPath(runPath)} {string.Join(' ', pending.Select(p => p.Key + "=MODEL_ID"))}\n");
+        string modelId = hfBase is null ? "MODEL_ID" : $"{hfBase}{HfAdapter}ADAPTER_DIR";
+        sb.Append($"register: {RegisterCommand} {Path.GetFullPath(runPath)} {string.Join(' ', pending.Select(p => $"{p.Key}={modelId}"))}\n");
         sb.Append("(a recipe for TRL + vLLM: docs/open-weight.md)");
         return sb.ToString();
     }

@@ -17,10 +17,11 @@ public sealed class RandomHfModel
     public IReadOnlyList<string> Vocabulary { get; }
     public int VocabSize => Vocabulary.Count;
 
-    public RandomHfModel(TinyModelSpec spec, ulong seed = 29, StoredType type = StoredType.F32)
+    /// <param name="corpus">The text the vocabulary is learned from; <see cref="TinyModelSpec.Corpus"/> unless given.</param>
+    public RandomHfModel(TinyModelSpec spec, ulong seed = 29, StoredType type = StoredType.F32, string? corpus = null)
     {
         Spec = spec;
-        Bpe = TinyBpe.Train(TinyModelSpec.Corpus, spec.Pattern, spec.Merges);
+        Bpe = TinyBpe.Train(corpus ?? TinyModelSpec.Corpus, spec.Pattern, spec.Merges);
         int fillers = spec.VocabSize is { } size ? size - Bpe.Tokens.Count - spec.SpecialTokens.Count : 0;
         Vocabulary = [.. Bpe.Tokens, .. spec.SpecialTokens, .. Enumerable.Range(0, fillers).Select(i => $"<|unused_{i}|>")];
         var rng = new Rng(seed, $"hf-fixture:{spec.ModelType}");
