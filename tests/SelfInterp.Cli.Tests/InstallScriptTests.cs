@@ -10,7 +10,7 @@ namespace SelfInterp.Cli.Tests;
 public class InstallScriptTests
 {
     [Fact]
-    public void Install_script_puts_a_working_selfinterp_under_the_prefix_in_one_command()
+    public async Task Install_script_puts_a_working_selfinterp_under_the_prefix_in_one_command()
     {
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(repo.FullName, "SelfInterp.slnx"))) repo = repo.Parent!;
@@ -22,7 +22,7 @@ public class InstallScriptTests
         var err = install.StandardError.ReadToEndAsync();
         var output = install.StandardOutput.ReadToEnd();
         install.WaitForExit();
-        Assert.True(install.ExitCode == 0, output + err.Result);
+        Assert.True(install.ExitCode == 0, output + await err);
         Assert.Contains("building selfinterp", output); // the line that says why the first command takes a while
         Assert.Contains($"note: {Path.Combine(prefix, "bin")} is not on your PATH", output);
 

@@ -22,7 +22,7 @@ public class DatasetTests
     }
 
     private static Dictionary<string, byte[]> Files(string dir) =>
-        Directory.GetFiles(dir).ToDictionary(Path.GetFileName, File.ReadAllBytes)!;
+        Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
     [Fact]
     public void Paper_sizes_give_5000_and_1000_lines_and_three_itraining_sets()

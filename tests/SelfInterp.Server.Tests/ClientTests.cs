@@ -5,7 +5,6 @@ using SelfInterp.Backends.OpenAI;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Server.Tests;

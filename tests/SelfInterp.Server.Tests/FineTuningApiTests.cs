@@ -4,7 +4,6 @@ using System.Text.Json;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Experiments.Preferences;
-using SelfInterp.Experiments.Preferences;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Server.Tests;

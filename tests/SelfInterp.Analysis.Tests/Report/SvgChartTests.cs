@@ -77,7 +77,7 @@ public class SvgChartTests
         var tickLabels = WithClass(root, "tick-label").Select(t => t.Value).ToList();
         Assert.Equal(10, tickLabels.Count); // five per axis: −100, −50, 0, 50, 100
         Assert.Contains("\u2212100", tickLabels);
-        Assert.Empty(root.Descendants(S + "g").Where(g => (string?)g.Attribute("class") == "legend")); // one series, no lines
+        Assert.DoesNotContain(root.Descendants(S + "g"), g => (string?)g.Attribute("class") == "legend"); // one series, no lines
     }
 
     [Fact]
