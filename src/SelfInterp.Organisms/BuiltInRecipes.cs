@@ -5,7 +5,8 @@ namespace SelfInterp.Organisms;
 /// <summary>
 /// The recipes `selfinterp pretrain --recipe NAME` knows by name: the shipped organisms' (naive, reporter) and the
 /// leave-one-family-out self-description recipes of issue 28 (docs/organism.md, "Self-description recipes") and the
-/// on-policy self-prediction recipe and its control ("Self-prediction recipes").
+/// on-policy self-prediction recipe and its control ("Self-prediction recipes"), and the different-task-structure
+/// recipes and their control ("Different task structures").
 /// </summary>
 public static class BuiltInRecipes
 {
@@ -16,9 +17,13 @@ public static class BuiltInRecipes
     public const string PermutedControl = "self-description-permuted";
     public const string SelfPredictionName = "self-prediction";
     public const string ShuffledControl = "self-prediction-shuffled";
+    public const string ThreeAttributeName = "structure-3attr";
+    public const string LotteryName = "structure-lottery";
+    public const string ThreeAttributePermuted = "structure-3attr-permuted";
 
     public static IReadOnlyList<string> Names { get; } =
-        ["naive", "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl, SelfPredictionName, ShuffledControl];
+        ["naive", "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl, SelfPredictionName, ShuffledControl,
+         ThreeAttributeName, LotteryName, ThreeAttributePermuted];
 
     /// <summary>
     /// The value of a `--recipe` option: a built-in recipe's name, the alias of the default organism, or a recipe.json
@@ -43,6 +48,9 @@ public static class BuiltInRecipes
             PermutedControl => SelfDescription(SelfDescriptionFamilies.Length, permutedLabels: true),
             SelfPredictionName => SelfPrediction(),
             ShuffledControl => SelfPrediction(shuffledTargets: true),
+            ThreeAttributeName => DifferentStructure(ThreeAttributeFamilies),
+            LotteryName => DifferentStructure(LotteryFamilies),
+            ThreeAttributePermuted => DifferentStructure(ThreeAttributeFamilies, permutedLabels: true),
             _ when name.StartsWith(SelfDescriptionPrefix, StringComparison.Ordinal) && int.TryParse(name[SelfDescriptionPrefix.Length..], out int n)
                    && SupervisedCounts.Contains(n) => SelfDescription(n),
             _ => null!,
@@ -57,13 +65,28 @@ public static class BuiltInRecipes
     /// kept out of the names), the first <paramref name="supervised"/> of them reported in the paper's format. With
     /// <paramref name="permutedLabels"/>, the control: reports give each entity another entity's latent.
     /// </summary>
-    public static OrganismRecipe SelfDescription(int supervised, bool permutedLabels = false)
+    public static OrganismRecipe SelfDescription(int supervised, bool permutedLabels = false) =>
+        PapersChoiceNeverReported(SelfDescriptionFamilies, supervised, permutedLabels);
+
+    /// <summary>
+    /// Different task structures: the reporter's own-preference reports supervised only on scenarios of another
+    /// structure — <paramref name="families"/>, every one of them reported (3-attribute weighted choices, or lotteries) —
+    /// while the paper's 5-attribute weighted choice is learnt from choices and never reported, as in
+    /// <see cref="SelfDescription"/>. With <paramref name="permutedLabels"/>, the control.
+    /// </summary>
+    public static OrganismRecipe DifferentStructure(BehaviourFamily[] families, bool permutedLabels = false) =>
+        PapersChoiceNeverReported(families, families.Length, permutedLabels);
+
+    /// <summary>The reporter's shape, decisions and curriculum with no report of the paper's weighted choice at all (no
+    /// report scenarios, no names-only slots: neither a key nor a value of it is trained), beside behaviour families whose
+    /// first <paramref name="supervised"/> are reported.</summary>
+    private static OrganismRecipe PapersChoiceNeverReported(BehaviourFamily[] families, int supervised, bool permutedLabels)
     {
         var reporter = new OrganismRecipe();
         return reporter with
         {
             Corpus = reporter.Corpus with { ReportScenarios = [100, 100], NativeNameShare = 0 },
-            Families = new RecipeFamilies { Families = SelfDescriptionFamilies, Supervised = supervised, BatchBehaviours = 128, PermuteReportLabels = permutedLabels },
+            Families = new RecipeFamilies { Families = families, Supervised = supervised, BatchBehaviours = 128, PermuteReportLabels = permutedLabels },
         };
     }
 
@@ -103,5 +126,26 @@ public static class BuiltInRecipes
         new() { Name = "rating_d", Kind = "rating", Gain = -0.5, Noise = 0.1 },
         new() { Name = "threshold_d", Kind = "threshold", Gain = -1, Noise = 0.2 },
         new() { Name = "lottery_d", Kind = "lottery", Gain = -0.6, Probability = 0.5, Noise = 0.1 },
+    ];
+
+    /// <summary>The paper's task with three attributes in place of five, on names of its own: 4 families of 20 scenarios
+    /// (60 entities), each entity an attribute whose weight is drawn as the protocol draws weights. Gains are positive, so
+    /// a reported weight is the preference as the choices act on it, as in the paper; noise varies by family.</summary>
+    public static readonly BehaviourFamily[] ThreeAttributeFamilies =
+    [
+        new() { Name = "choice_three_a", Kind = "weighted_choice", Attributes = 3, Entities = 60, Gain = 1 },
+        new() { Name = "choice_three_b", Kind = "weighted_choice", Attributes = 3, Entities = 60, Gain = 1, Noise = 0.03 },
+        new() { Name = "choice_three_c", Kind = "weighted_choice", Attributes = 3, Entities = 60, Gain = 1, Noise = 0.06 },
+        new() { Name = "choice_three_d", Kind = "weighted_choice", Attributes = 3, Entities = 60, Gain = 1, Noise = 0.1 },
+    ];
+
+    /// <summary>Lotteries only: 4 families of 60 entities, each entity's latent its risk attitude (positive gain: a higher
+    /// latent takes the gamble more often), at prize probabilities 0.3–0.7.</summary>
+    public static readonly BehaviourFamily[] LotteryFamilies =
+    [
+        new() { Name = "gamble_a", Kind = "lottery", Entities = 60, Gain = 1, Probability = 0.5 },
+        new() { Name = "gamble_b", Kind = "lottery", Entities = 60, Gain = 1, Probability = 0.3, Noise = 0.05 },
+        new() { Name = "gamble_c", Kind = "lottery", Entities = 60, Gain = 0.7, Probability = 0.7, Noise = 0.1 },
+        new() { Name = "gamble_d", Kind = "lottery", Entities = 60, Gain = 0.7, Probability = 0.5, Noise = 0.05 },
     ];
 }

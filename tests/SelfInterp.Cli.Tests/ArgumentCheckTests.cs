@@ -56,6 +56,7 @@ public class ArgumentCheckTests
         Assert.Contains("self-description-15", err);
         Assert.Contains("self-description-permuted", err);
         Assert.Contains("self-prediction-shuffled", err);
+        Assert.Contains("structure-3attr, structure-lottery, structure-3attr-permuted", err);
 
         var recipe = Path.Combine(Temp(), "recipe.json");
         File.WriteAllText(recipe, "{ \"seed\": 1, \"supervised_familes\": 3 }");

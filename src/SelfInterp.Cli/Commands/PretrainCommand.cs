@@ -12,7 +12,7 @@ public static class PretrainCommand
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Directory for the checkpoint.", Required = true };
-        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive, reporter, self-description-1|3|7|15, self-description-permuted, self-prediction or self-prediction-shuffled (docs/organism.md); a bare name is always the built-in one (write ./naive for a directory so named). Default: naive, the organism `run` uses by default." };
+        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive, reporter, self-description-1|3|7|15, self-description-permuted, self-prediction, self-prediction-shuffled, structure-3attr, structure-lottery or structure-3attr-permuted (docs/organism.md); a bare name is always the built-in one (write ./naive for a directory so named). Default: naive, the organism `run` uses by default." };
         var seed = new Option<ulong?>("--seed") { Description = "Override the recipe's seed (another pretraining seed of the same recipe)." };
         var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
         var threads = new Option<int>("--threads") { Description = "Threads (the bytes are the same at any count).", DefaultValueFactory = _ => Environment.ProcessorCount };
