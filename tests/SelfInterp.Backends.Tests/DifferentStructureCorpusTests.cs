@@ -93,3 +93,18 @@ public class DifferentStructureCorpusTests
         return (organism, new FamilyCorpus(recipe, organism.Percept), reports);
     }
 }
+
+/// <summary>A different-task-structure organism, pretrained small, runs the whole protocol on the local backend like any organism.</summary>
+public class DifferentStructurePipelineTests
+{
+    [Theory]
+    [InlineData(BuiltInRecipes.ThreeAttributeName)]
+    [InlineData(BuiltInRecipes.LotteryName)]
+    public async Task A_structure_organism_runs_the_paper_pipeline(string name)
+    {
+        Assert.True(BuiltInRecipes.TryGet(name, out var recipe));
+        var dir = Directory.CreateTempSubdirectory("structure").FullName;
+        Pretraining.Run(SelfDescriptionCorpusTests.Small(recipe), ScenarioCatalog.Embedded(), dir, threads: 1, null, default);
+        await SelfDescriptionPipelineTests.RunsThePaperPipeline(dir);
+    }
+}
