@@ -29,11 +29,12 @@ public static class EvaluateOrganismCommand
         var tablesOut = new Option<string?>("--tables-out") { Description = "With --tabulate: the directory the tables go to (default: --out itself)." };
         var powerEffect = new Option<double>("--power-effect") { Description = "The recipe-level effect the power analysis sizes the design for (pretraining seeds needed for 80% power).", DefaultValueFactory = _ => TableOptions.DefaultPowerEffect };
         var sham = new Option<string[]>("--sham") { Description = $"Sham itraining beside every run (repeatable): {ShamItraining.Permuted} (targets permuted across the training set's scenarios, seeded) or {ShamItraining.OtherSeed} (the targets run seed s + 1 instils); each its own run in runs/{{organism}}-{{seed}}-sham-{{kind}}/, its effects in the columns sham_{{kind}}_*.", AllowMultipleArgumentsPerToken = false };
+        var crossPrediction = new Option<bool>("--cross-prediction") { Description = "Also the cross-prediction experiment beside every run (the same preset; a cross model fine-tuned from the organism on its instilled choices), each its own run in runs/{organism}-{seed}-cross-prediction/ (resumed, and read back once analysed); its figures, read from that run's analysis/summary.json, in the columns cross_prediction_self_slope, cross_prediction_cross_slope and self_minus_cross_paired (with their intervals). With --tabulate it changes nothing: the columns come from evaluation.csv as they are." };
         var whiteBox = new Option<bool>("--white-box") { Description = "Also the white-box lab on every run (held out, with the untrained-body control: probes beside their nulls, the read-out direction against the probe's, steering's dose-response), each run's lab cached in runs/{organism}-{seed}/white_box/ (a resumed evaluation does not measure it again); white_box.csv, white_box_recipe_level.csv and white_box.md beside the evaluation's tables. With --tabulate: those tables again from the cached labs, measuring nothing." };
         var whiteBoxRunSeeds = new Option<string?>("--white-box-run-seeds") { Description = "With --white-box: the lab only on the runs at these run seeds (comma list, e.g. one seed: one run per pretraining seed, a third of the cost). Default: every run seed." };
         var whiteBoxNulls = new Option<int>("--white-box-nulls") { Description = "With --white-box: draws of every probe's and read-out's nulls (a p-value is at least 1/(draws + 1)).", DefaultValueFactory = _ => new LabSettings().NullDraws };
         var command = new Command("evaluate-organism", "Pretrain a recipe at several seeds and/or take given organisms, run the paper's protocol on each at several run seeds, and tabulate every measure with its spread across seeds.");
-        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham, whiteBox, whiteBoxRunSeeds, whiteBoxNulls }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham, crossPrediction, whiteBox, whiteBoxRunSeeds, whiteBoxNulls }) command.Options.Add(o);
         command.SetAction(async (p, ct) =>
         {
             if (p.GetValue(threads) is < 1 and var n) throw new UsageException($"--threads {n}: at least 1 thread");
@@ -73,6 +74,7 @@ public static class EvaluateOrganismCommand
                 Threads = p.GetValue(threads),
                 PowerEffect = effect,
                 Shams = (p.GetValue(sham) ?? []).Distinct().ToList(),
+                CrossPrediction = p.GetValue(crossPrediction),
             };
             foreach (var kind in plan.Shams) ShamItraining.Setting(kind, 0); // an unknown kind exits 2 before anything runs
             // Keys and values checked before any pretraining or run (the evaluation runs the local backend only).

@@ -55,6 +55,9 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
         return this with { Measures = [.. Measures, .. measures] };
     }
 
+    /// <summary>This row with more measures after its own (a cross-prediction run's, <see cref="CrossPredictionColumns"/>).</summary>
+    public EvaluationRow With(IEnumerable<(string Column, double Value)> more) => this with { Measures = [.. Measures, .. more] };
+
     /// <summary>The rows of an evaluation.csv (this class's own or an earlier version's: every column after the first
     /// three is a measure, an empty field an undefined one), so a finished or running evaluation can be tabulated again
     /// without its runs. A field that is not a number names its file, line and column.</summary>

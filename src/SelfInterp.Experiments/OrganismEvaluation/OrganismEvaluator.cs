@@ -11,6 +11,7 @@ using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
+using SelfInterp.Experiments.CrossPrediction;
 using SelfInterp.Experiments.Preferences;
 
 namespace SelfInterp.Experiments.OrganismEvaluation;
@@ -36,6 +37,8 @@ public sealed record EvaluationPlan
     public int Threads { get; init; } = 1;
     /// <summary>Sham itraining runs beside each run (<see cref="ShamItraining.Kinds"/>), in runs/{organism}-{seed}-sham-{kind}/.</summary>
     public IReadOnlyList<string> Shams { get; init; } = [];
+    /// <summary>Also the cross-prediction experiment beside each run, in runs/{organism}-{seed}-cross-prediction/ (<see cref="CrossPredictionColumns"/>).</summary>
+    public bool CrossPrediction { get; init; }
     /// <summary>The recipe-level effect the power analysis of the tables sizes the design for.</summary>
     public double PowerEffect { get; init; } = TableOptions.DefaultPowerEffect;
 }
@@ -59,6 +62,9 @@ public static class OrganismEvaluator
             throw new UsageException("nothing to evaluate: name organisms, or a recipe with pretraining seeds");
         var experiment = new PreferencesExperiment();
         var settings = experiment.Settings(plan.Preset, new Dictionary<string, string>());
+        // The same preset (cross-prediction's settings are the preferences settings; the cross model starts from the organism).
+        var crossExperiment = new CrossPredictionExperiment();
+        var crossSettings = crossExperiment.Settings(plan.Preset, new Dictionary<string, string>());
 
         // Every organism named is resolved (and checked) before anything is written or anything long starts.
         var organisms = plan.Organisms.Select(o => Resolve(o, plan.Options)).ToList();
@@ -84,23 +90,30 @@ public static class OrganismEvaluator
         foreach (var organism in organisms)
             foreach (var seed in plan.RunSeeds)
             {
-                async Task<(ModelAnalysis Analysis, double Seconds, IExperimentRun Planned)> Run(string dir, System.Text.Json.Nodes.JsonObject runSettings)
+                async Task<(double Seconds, IExperimentRun Planned, bool Ran)> Execute(string dir, IExperiment runExperiment, System.Text.Json.Nodes.JsonObject runSettings)
                 {
                     var config = new RunConfig
                     {
-                        Experiment = experiment.Name, Preset = plan.Preset, Backend = "local", BaseModel = organism.Id,
+                        Experiment = runExperiment.Name, Preset = plan.Preset, Backend = "local", BaseModel = organism.Id,
                         BackendOptions = new SortedDictionary<string, string>(organism.Options.ToDictionary(), StringComparer.Ordinal),
                         Seeds = Seeds.FromMaster(seed), Settings = runSettings,
                     };
-                    var planned = experiment.Open(config);
+                    var planned = runExperiment.Open(config);
                     var backend = BackendFactory.Create(config, planned.Catalog, planned.Codec, dir);
                     double seconds;
+                    bool ran;
                     using (var run = RunDirectory.OpenOrCreate(dir, config))
                     {
+                        ran = !planned.Stages.Stages.All(s => run.IsDone(s.Name));
                         // Every run goes to the end: a failed instillation or unreadable replies are what the table is for.
                         await Runner.RunAsync(run, planned, backend, SilentProgress.Instance, ct, checks: ReplyChecks.Off);
                         seconds = run.Manifest.Stages.Values.Sum(s => s.Seconds ?? 0);
                     }
+                    return (seconds, planned, ran);
+                }
+                async Task<(ModelAnalysis Analysis, double Seconds, IExperimentRun Planned)> Run(string dir, System.Text.Json.Nodes.JsonObject runSettings)
+                {
+                    var (seconds, planned, _) = await Execute(dir, experiment, runSettings);
                     return (Analyzer.Analyze(dir).Models.Single(), seconds, planned);
                 }
 
@@ -116,13 +129,23 @@ public static class OrganismEvaluator
                     var (shamAnalysis, _, _) = await Run(runDir + "-sham-" + sham, shamSettings);
                     row = row.WithSham(sham, shamAnalysis);
                 }
+                // Self versus cross-prediction beside it: its own run, analysed once (its stages done and its summary
+                // written, a resumed evaluation reads the figures back) and read from that analysis.
+                if (plan.CrossPrediction)
+                {
+                    string crossDir = runDir + CrossPredictionColumns.DirectorySuffix;
+                    var (_, crossRun, ran) = await Execute(crossDir, crossExperiment, crossSettings.DeepClone().AsObject());
+                    if (ran || !CrossPredictionColumns.Analysed(crossDir)) crossRun.Analyze(crossDir);
+                    row = row.With(CrossPredictionColumns.Read(crossDir));
+                }
                 rows.Add(row);
                 EvaluationTables.Write(plan.OutDirectory, rows, heading, tables);
                 log($"[{rows.Count}/{total}] {organism.Id} run seed {I(seed)}: {seconds:F0} s; instillation r {F(row["instillation_r"])}, " +
                     $"instilled {F(row["instilled_slope"])}, held-out {F(row["itrained_held_out_slope"])} (ridge ceiling {F(row["ridge_ceiling_held_out"])}), " +
                     $"native {F(row["native_before_slope"])} → {F(row["native_after_slope"])}, bad reports {100 * row["bad_report_share"]:F1}%" +
                     (plan.Shams.Count == 0 ? "" : $"; itraining effect {F(row["itraining_effect_paired"])} (" +
-                        string.Join(", ", plan.Shams.Select(sh => $"sham {sh} {F(row[ShamItraining.Column(sh, "itraining_effect_paired")])}")) + ")"));
+                        string.Join(", ", plan.Shams.Select(sh => $"sham {sh} {F(row[ShamItraining.Column(sh, "itraining_effect_paired")])}")) + ")") +
+                    (plan.CrossPrediction ? $"; self − cross {F(row[CrossPredictionColumns.SelfMinusCross])} [{F(row[CrossPredictionColumns.SelfMinusCross + "_low"])}, {F(row[CrossPredictionColumns.SelfMinusCross + "_high"])}]" : ""));
             }
         return rows;
     }
