@@ -95,6 +95,35 @@ public class EvaluateOrganismCrossPredictionTests
         foreach (var (file, stamp) in stamps) Assert.Equal(stamp, File.GetLastWriteTimeUtc(file));
     }
 
+    /// <summary>A cross-prediction summary whose figure is not a number, or that has none, is refused with its file and field.</summary>
+    [Fact]
+    public void A_damaged_cross_prediction_summary_names_its_file_and_field()
+    {
+        string dir = Directory.CreateTempSubdirectory("cross-summary").FullName;
+        Directory.CreateDirectory(Path.Combine(dir, "analysis"));
+        string Write(string crossPrediction)
+        {
+            File.WriteAllText(Summary(dir), $"{{\"models\": []{crossPrediction}, \"warnings\": []}}");
+            return Summary(dir);
+        }
+        const string condition = "{\"slope\": 0.4, \"ci95\": [0.1, 0.7], \"r\": 0.5, \"n\": 20, \"bad_reports\": 0, \"excluded_rows\": 0}";
+        string good = $", \"cross_prediction\": {{\"self\": {condition}, \"cross\": {condition}, \"self_minus_cross\": {{\"difference\": 0.1, \"ci95\": [null, 0.3], \"scenarios\": 20}}}}";
+        Write(good);
+        var measures = SelfInterp.Experiments.OrganismEvaluation.CrossPredictionColumns.Read(dir);
+        Assert.Equal(Columns, measures.Select(m => m.Column));
+        Assert.Equal(0.1, measures.Single(m => m.Column == "self_minus_cross_paired").Value);
+        Assert.True(double.IsNaN(measures.Single(m => m.Column == "self_minus_cross_paired_low").Value)); // null: undefined
+
+        string path = Write(good.Replace("\"difference\": 0.1", "\"difference\": \"0.1\""));
+        var e = Assert.Throws<SelfInterp.Core.IO.DataFileException>(() => SelfInterp.Experiments.OrganismEvaluation.CrossPredictionColumns.Read(dir));
+        Assert.Equal(path, e.FilePath);
+        Assert.Equal("cross_prediction.self_minus_cross.difference", e.Field);
+        Write("");
+        e = Assert.Throws<SelfInterp.Core.IO.DataFileException>(() => SelfInterp.Experiments.OrganismEvaluation.CrossPredictionColumns.Read(dir));
+        Assert.Equal("cross_prediction", e.Field);
+        Assert.False(SelfInterp.Experiments.OrganismEvaluation.CrossPredictionColumns.Analysed(dir)); // so the evaluation analyses the run again
+    }
+
     private static string CrossDir(string outDir, string organism) => Path.Combine(outDir, "runs", $"{organism}-11-cross-prediction");
     private static string Summary(string runDir) => Path.Combine(runDir, "analysis", "summary.json");
 
