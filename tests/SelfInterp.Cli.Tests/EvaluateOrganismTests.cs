@@ -127,6 +127,9 @@ public class EvaluateOrganismTests
         var sham = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(shamDir, "analysis", "summary.json"))).RootElement.GetProperty("models")[0];
         Assert.Equal(sham.GetProperty("itraining_effect_paired").GetProperty("difference").GetDouble(), V("sham_permuted_itraining_effect_paired"), 12);
         Assert.NotEqual(V("itraining_effect_paired"), V("sham_permuted_itraining_effect_paired"));
+        // The real effect beyond the sham's, paired by run: a measure of its own, so the recipe level treats it with the seed as the unit.
+        Assert.Equal(V("itraining_effect_paired") - V("sham_permuted_itraining_effect_paired"), V("sham_permuted_" + Experiments.OrganismEvaluation.EvaluationRow.BeyondSham), 12);
+        Assert.Contains("sham_permuted_" + Experiments.OrganismEvaluation.EvaluationRow.BeyondSham + ",", File.ReadAllText(Path.Combine(outDir, "recipe_level.csv")));
         // Where the sham must not fire: the reporter's read-out was pretrained, so names trained on other scenarios'
         // weights cannot improve its held-out reports (its interval is not above 0, its held-out below the real one's).
         Assert.True(V("sham_permuted_itraining_effect_paired_low") <= 0, row["sham_permuted_itraining_effect_paired_low"]);

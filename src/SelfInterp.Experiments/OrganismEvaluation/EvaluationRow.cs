@@ -44,6 +44,9 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
         return new EvaluationRow(organism, pretrainSeed, runSeed, measures);
     }
 
+    /// <summary>The column (after <see cref="ShamItraining.Column"/>'s prefix) of the real itraining effect minus the sham's.</summary>
+    public const string BeyondSham = "itraining_effect_beyond_sham_paired";
+
     /// <summary>This row with a sham itraining run's figures beside the real ones (<see cref="ShamItraining.Column"/>).</summary>
     public EvaluationRow WithSham(string kind, ModelAnalysis sham)
     {
@@ -52,6 +55,10 @@ public sealed record EvaluationRow(string Organism, ulong PretrainSeed, ulong Ru
         Interval(measures, ShamItraining.Column(kind, "native_after_slope"), sham.Reports.NativeAfter is { } n ? (n.Slope, n.Low, n.High) : null);
         Difference(measures, ShamItraining.Column(kind, "itraining_effect_paired"), sham.PairedItrainingEffect);
         Difference(measures, ShamItraining.Column(kind, "native_effect_paired"), sham.PairedNativeEffect);
+        // The real itraining effect beyond the sham's, paired by run (same organism, run seed and held-out scenarios):
+        // a point per run, whose interval is the recipe level's, with the pretraining seed as the unit. (A per-run
+        // interval would need the two runs' bootstraps drawn jointly.)
+        measures.Add((ShamItraining.Column(kind, BeyondSham), this["itraining_effect_paired"] - (sham.PairedItrainingEffect?.Difference ?? double.NaN)));
         return this with { Measures = [.. Measures, .. measures] };
     }
 

@@ -21,7 +21,9 @@ T975 = [None, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.
 
 def real_minus_sham(path):
     """The itraining effect minus the sham's, paired within each run, then averaged per pretraining seed; the estimate
-    is the mean of the seed means with a t interval on them (the pretraining seed as the unit)."""
+    is the mean of the seed means with a t interval on them (the pretraining seed as the unit). Evaluations written by
+    evaluate-organism from this commit on carry it themselves (recipe_level.csv's
+    sham_permuted_itraining_effect_beyond_sham_paired); this reads the tables written before that."""
     if not os.path.exists(path): return None
     seeds = {}
     with open(path, newline="") as f:
