@@ -1,6 +1,7 @@
 using System.Globalization;
 using SelfInterp.Organisms;
 using SelfInterp.Core.Csv;
+using SelfInterp.Experiments.OrganismEvaluation;
 
 namespace SelfInterp.Cli.Tests;
 
@@ -54,6 +55,11 @@ public class EvaluateOrganismTabulateTests
         var needed = power.Rows.Where(r => r["measure"] == "instilled_vs_base_paired").ToDictionary(r => r["run_seeds_per_pretrain_seed"], r => int.Parse(r["pretrain_seeds_needed"], CultureInfo.InvariantCulture));
         Assert.InRange(needed["3"], 14, 18);
         Assert.True(needed["1"] - needed["5"] <= 1);
+        // What the three seeds as run can resolve: far more than 0.10, and it is the power analysis's own figure.
+        var asRun = power.Rows.Single(r => r["measure"] == "instilled_vs_base_paired" && r["run_seeds_per_pretrain_seed"] == "5");
+        Assert.Equal("3", asRun["pretrain_seeds_as_run"]);
+        Assert.Equal(SeedPower.DetectableEffect(D(ivb["between_seed_sd"]), D(Row("instilled_vs_base_paired")["within_seed_sd"]), 3, 5), D(asRun["detectable_effect_with_seeds_as_run"]), 9);
+        Assert.InRange(D(asRun["detectable_effect_with_seeds_as_run"]), 0.3, 1.0);
 
         // The report says the design and its power before any result.
         var md = File.ReadAllText(Path.Combine(tables, "evaluation.md"));

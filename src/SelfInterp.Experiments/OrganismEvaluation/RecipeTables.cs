@@ -42,7 +42,8 @@ public static class RecipeTables
 
     public static void WritePower(string directory, IReadOnlyList<RecipeEstimate> estimates, double effect)
     {
-        var csv = new CsvWriter(["measure", "effect", "between_seed_sd", "within_seed_sd", "run_seeds_per_pretrain_seed", "pretrain_seeds_needed"]);
+        var csv = new CsvWriter(["measure", "effect", "between_seed_sd", "within_seed_sd", "run_seeds_per_pretrain_seed", "pretrain_seeds_needed",
+            "pretrain_seeds_as_run", "detectable_effect_with_seeds_as_run"]);
         foreach (var e in estimates.Where(e => IsEffect(e.Measure)))
             foreach (int m in SeedPower.RunSeedsPerSeed)
             {
@@ -51,6 +52,8 @@ public static class RecipeTables
                 Number(csv, e.WithinSeedSd);
                 csv.Field(m);
                 if (SeedPower.SeedsNeeded(effect, e.BetweenSeedSd, e.WithinSeedSd, m) is int k) csv.Field(k); else csv.Empty();
+                csv.Field(e.PretrainSeeds);
+                Number(csv, SeedPower.DetectableEffect(e.BetweenSeedSd, e.WithinSeedSd, e.PretrainSeeds, m));
             }
         csv.WriteTo(Path.Combine(directory, PowerFile));
     }
@@ -85,18 +88,20 @@ public static class RecipeTables
         md.AppendLine("## Power (from the observed spreads)\n");
         md.AppendLine($"Pretraining seeds needed to find a recipe-level effect of {effect.ToString("0.###", CultureInfo.InvariantCulture)} with {Percent(SeedPower.TargetPower)} power " +
                       "(two-sided 5% t-test on the seeds' means, the recipe-level interval below), given the between-seed and within-seed sd " +
-                      "estimated here, for 1, 2, 3 or 5 run seeds per pretraining seed; and the power this design has. " +
+                      "estimated here, for 1, 2, 3 or 5 run seeds per pretraining seed; the power this design has, and the smallest effect it finds with " +
+                      $"{Percent(SeedPower.TargetPower)} power. " +
                       $"\"> {SeedPower.MaxSeeds}\": not within {SeedPower.MaxSeeds} seeds. The spreads are themselves estimates from few seeds.\n");
-        md.AppendLine($"| measure | between-seed sd | within-seed sd | {string.Join(" | ", SeedPower.RunSeedsPerSeed.Select(m => $"seeds needed, {m} run seed{(m == 1 ? "" : "s")}"))} | this design | its power |");
-        md.AppendLine($"| --- | --- | --- | {string.Join(" | ", SeedPower.RunSeedsPerSeed.Select(_ => "---"))} | --- | --- |");
+        md.AppendLine($"| measure | between-seed sd | within-seed sd | {string.Join(" | ", SeedPower.RunSeedsPerSeed.Select(m => $"seeds needed, {m} run seed{(m == 1 ? "" : "s")}"))} | this design | its power | the effect it finds |");
+        md.AppendLine($"| --- | --- | --- | {string.Join(" | ", SeedPower.RunSeedsPerSeed.Select(_ => "---"))} | --- | --- | --- |");
         foreach (var e in estimates.Where(e => IsEffect(e.Measure)))
         {
             int m = e.PretrainSeeds == 0 ? 0 : (int)Math.Round((double)e.Runs / e.PretrainSeeds);
             double power = e.PretrainSeeds >= 2 && m >= 1 ? SeedPower.Power(effect, e.BetweenSeedSd, e.WithinSeedSd, e.PretrainSeeds, m) : double.NaN;
+            double detectable = SeedPower.DetectableEffect(e.BetweenSeedSd, e.WithinSeedSd, e.PretrainSeeds, m);
             string Needed(int runs) => SeedPower.SeedsNeeded(effect, e.BetweenSeedSd, e.WithinSeedSd, runs) is int k ? k.ToString(CultureInfo.InvariantCulture)
                 : double.IsFinite(e.BetweenSeedSd) && double.IsFinite(e.WithinSeedSd) ? $"> {SeedPower.MaxSeeds}" : "–";
             md.AppendLine($"| {e.Measure} | {F(e.BetweenSeedSd)} | {F(e.WithinSeedSd)} | {string.Join(" | ", SeedPower.RunSeedsPerSeed.Select(Needed))} | " +
-                          $"{e.PretrainSeeds} × {m} | {(double.IsFinite(power) ? Percent(power) : "–")} |");
+                          $"{e.PretrainSeeds} × {m} | {(double.IsFinite(power) ? Percent(power) : "–")} | {F(detectable)} |");
         }
         md.AppendLine();
     }

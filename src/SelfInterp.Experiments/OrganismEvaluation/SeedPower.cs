@@ -38,6 +38,24 @@ public static class SeedPower
         return null;
     }
 
+    /// <summary>The smallest recipe-level effect that <paramref name="seeds"/> pretraining seeds with
+    /// <paramref name="runsPerSeed"/> run seeds each find with <see cref="TargetPower"/>: what a design as run can resolve
+    /// (power rises with the effect, so bisection finds it). NaN when a spread is undefined or there are fewer than 2 seeds.</summary>
+    public static double DetectableEffect(double betweenSd, double withinSd, int seeds, int runsPerSeed)
+    {
+        if (seeds < 2 || runsPerSeed < 1 || !double.IsFinite(betweenSd) || !double.IsFinite(withinSd)) return double.NaN;
+        double tau = Math.Sqrt(betweenSd * betweenSd + withinSd * withinSd / runsPerSeed);
+        if (tau == 0) return 0;
+        // At 20 seed-mean sds the power is 1 for any df ≥ 1 bar the critical value of t with 1 df (12.7): bracket above it.
+        double low = 0, high = 40 * tau;
+        for (int i = 0; i < 60; i++)
+        {
+            double mid = (low + high) / 2;
+            if (Power(mid, betweenSd, withinSd, seeds, runsPerSeed) >= TargetPower) high = mid; else low = mid;
+        }
+        return high;
+    }
+
     /// <summary>P(|T| &gt; t₀.₉₇₅) for T non-central t with <paramref name="df"/> degrees of freedom and non-centrality
     /// λ: T = (Z + λ)/U with U = √(χ²/ν), so P = ∫ f_U(u) [Φ(λ − c·u) + Φ(−λ − c·u)] du, by Simpson's rule.</summary>
     public static double NoncentralTwoSided(double lambda, int df)

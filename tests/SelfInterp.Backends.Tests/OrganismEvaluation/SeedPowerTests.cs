@@ -60,4 +60,23 @@ public class SeedPowerTests
         Assert.True(SeedPower.SeedsNeeded(0.10, 0.05, 0.3, 1) > SeedPower.SeedsNeeded(0.10, 0.05, 0.3, 5) + 5);
         Assert.Null(SeedPower.SeedsNeeded(0.01, 0.5, 0.5, 5)); // not within 200 seeds
     }
+
+    [Fact]
+    public void The_detectable_effect_is_where_the_power_reaches_80_percent()
+    {
+        // d = 1 with 10 units has power 0.803, just above 0.8: the detectable effect is just below 1 sd.
+        double d = SeedPower.DetectableEffect(1, 0, 10, 1);
+        Assert.InRange(d, 0.98, 1.0);
+        Assert.Equal(SeedPower.TargetPower, SeedPower.Power(d, 1, 0, 10, 1), 4);
+        // It scales with the seed means' sd, shrinks with more seeds, and run seeds help only through the within-seed part.
+        Assert.Equal(2 * d, SeedPower.DetectableEffect(2, 0, 10, 1), 6);
+        Assert.True(SeedPower.DetectableEffect(1, 0, 40, 1) < d / 1.9);
+        Assert.Equal(SeedPower.DetectableEffect(0.3, 0.2, 15, 4), SeedPower.DetectableEffect(0.3, 0.1, 15, 1), 9);
+        // Consistent with the seeds-needed search: the design it names finds the effect, one seed fewer does not.
+        int k = SeedPower.SeedsNeeded(0.10, 0.128, 0.029, 3)!.Value;
+        Assert.True(SeedPower.DetectableEffect(0.128, 0.029, k, 3) <= 0.10);
+        Assert.True(SeedPower.DetectableEffect(0.128, 0.029, k - 1, 3) > 0.10);
+        Assert.Equal(0, SeedPower.DetectableEffect(0, 0, 5, 3));
+        Assert.True(double.IsNaN(SeedPower.DetectableEffect(1, 0, 1, 3)));
+    }
 }

@@ -1,56 +1,67 @@
 #!/usr/bin/env python3
-"""The headline rows of the recipe-level tables, as one markdown table per recipe (for README.md):
-   python3 headline.py DIR   (DIR holds naive/ and reporter/, each with recipe_level.csv and white_box_recipe_level.csv)"""
+"""The headline rows of the recipe-level tables, as one markdown table per recipe (for README.md and the docs):
+   python3 headline.py DIR   (DIR holds naive/ and reporter/, as evaluate-organism --tabulate [--white-box] writes them)
+The estimate, interval and between-seed sd are evaluate-organism's own (recipe_level.csv, white_box_recipe_level.csv);
+this script only adds, from the per-run rows, the range of the pretraining seeds' means and how many are above 0."""
 import csv, os, sys
 
-EVALUATION = ["instilled_vs_base_paired", "itraining_effect_paired", "sham_permuted_itraining_effect_paired",
-              "native_effect_paired", "base_slope", "instilled_slope", "itrained_held_out_slope", "ridge_ceiling_held_out",
-              "native_before_slope", "native_after_slope", "bad_report_share"]
-WHITE_BOX = ["probe_instilled_last_learned_r", "probe_untrained_body_last_learned_r",
-             "probe_trained_minus_untrained_last_learned_r", "readout_instilled_last_cosine",
-             "readout_itrained_held_out_last_cosine", "steer_instilled_grounding_ratio",
-             "steer_itrained_held_out_grounding_ratio"]
+# (column, what a reader calls it)
+EVALUATION = [
+    ("instilled_vs_base_paired", "instilled − base, paired"),
+    ("itraining_effect_paired", "itraining effect, paired"),
+    ("sham_permuted_itraining_effect_paired", "sham (permuted targets) itraining effect, paired"),
+    ("sham_permuted_itraining_effect_beyond_sham_paired", "itraining effect − sham's, paired by run"),
+    ("native_effect_paired", "native effect, paired"),
+    ("base_slope", "base"),
+    ("instilled_slope", "instilled"),
+    ("itrained_held_out_slope", "itrained held-out"),
+    ("ridge_ceiling_held_out", "ridge-probe ceiling, held-out"),
+    ("native_before_slope", "native before"),
+    ("native_after_slope", "native after"),
+    ("base_own_choices_slope", "base vs its own choices"),
+    ("bad_report_share", "bad reports (share)"),
+]
+WHITE_BOX = [
+    ("probe_instilled_last_learned_r", "probe r, last hook, instilled"),
+    ("probe_untrained_body_last_learned_r", "probe r, last hook, untrained body"),
+    ("probe_trained_minus_untrained_last_learned_r", "probe r, trained − untrained body"),
+    ("readout_instilled_last_cosine", "read-out cosine, instilled"),
+    ("readout_itrained_held_out_last_cosine", "read-out cosine, itrained held-out"),
+    ("steer_instilled_grounding_ratio", "grounding ratio, instilled"),
+    ("steer_itrained_held_out_grounding_ratio", "grounding ratio, itrained held-out"),
+]
 
-def rows(path):
+def summary(path):
     if not os.path.exists(path): return {}
     with open(path, newline="") as f: return {r["measure"]: r for r in csv.DictReader(f)}
 
-# Two-sided 95% quantiles of Student's t, by degrees of freedom.
-T975 = [None, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086]
-
-def real_minus_sham(path):
-    """The itraining effect minus the sham's, paired within each run, then averaged per pretraining seed; the estimate
-    is the mean of the seed means with a t interval on them (the pretraining seed as the unit). Evaluations written by
-    evaluate-organism from this commit on carry it themselves (recipe_level.csv's
-    sham_permuted_itraining_effect_beyond_sham_paired); this reads the tables written before that."""
-    if not os.path.exists(path): return None
-    seeds = {}
+def seed_means(path):
+    """Each measure's mean per pretraining seed, from the per-run rows."""
+    if not os.path.exists(path): return {}
+    by = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
-            a, b = r.get("itraining_effect_paired", ""), r.get("sham_permuted_itraining_effect_paired", "")
-            if a and b: seeds.setdefault(r["pretrain_seed"], []).append(float(a) - float(b))
-    means = [sum(v) / len(v) for v in seeds.values()]
-    n = len(means)
-    if n < 2: return None
-    m = sum(means) / n
-    sd = (sum((x - m) ** 2 for x in means) / (n - 1)) ** 0.5
-    half = T975[n - 1] * sd / n ** 0.5
-    return m, m - half, m + half, sd, n, sum(len(v) for v in seeds.values())
+            for k, v in r.items():
+                if v not in ("", None) and k not in ("organism", "pretrain_seed", "run_seed"):
+                    try: by.setdefault(k, {}).setdefault(r["pretrain_seed"], []).append(float(v))
+                    except ValueError: pass
+    return {k: [sum(v) / len(v) for v in seeds.values()] for k, seeds in by.items()}
 
-def fmt(x, signed=False):
+def fmt(x, signed=True):
     if x in ("", None): return "–"
     v = float(x)
     return f"{v:+.3f}" if signed else f"{v:.3f}"
 
 root = sys.argv[1] if len(sys.argv) > 1 else "."
 for recipe in ("naive", "reporter"):
-    table = {**rows(os.path.join(root, recipe, "recipe_level.csv")), **rows(os.path.join(root, recipe, "white_box_recipe_level.csv"))}
+    d = os.path.join(root, recipe)
+    table = {**summary(os.path.join(d, "recipe_level.csv")), **summary(os.path.join(d, "white_box_recipe_level.csv"))}
     if not table: continue
-    print(f"\n{recipe}:\n\n| measure | estimate [95% interval] | between-seed sd | pretraining seeds × runs |\n| --- | --- | --- | --- |")
-    for m in EVALUATION + WHITE_BOX:
+    means = {**seed_means(os.path.join(d, "evaluation.csv")), **seed_means(os.path.join(d, "white_box.csv"))}
+    print(f"\n{recipe}:\n\n| measure | estimate [95% interval] | between-seed sd | seed means: min to max | seeds above 0 | pretraining seeds × runs |\n| --- | --- | --- | --- | --- | --- |")
+    for m, label in EVALUATION + WHITE_BOX:
         if m not in table: continue
-        r = table[m]
-        print(f"| {m} | {fmt(r['estimate'], True)} [{fmt(r['low'], True)}, {fmt(r['high'], True)}] | {fmt(r['between_seed_sd'])} | {r['pretrain_seeds']} × {r['runs']} |")
-        if m == "sham_permuted_itraining_effect_paired" and (d := real_minus_sham(os.path.join(root, recipe, "evaluation.csv"))):
-            print(f"| itraining effect − sham's, paired by run | {d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}] | {d[3]:.3f} | {d[4]} × {d[5]} |")
+        r, s = table[m], means.get(m, [])
+        spread = f"{min(s):+.2f} to {max(s):+.2f}" if s else "–"
+        above = f"{sum(x > 0 for x in s)} of {len(s)}" if s else "–"
+        print(f"| {label} | {fmt(r['estimate'])} [{fmt(r['low'])}, {fmt(r['high'])}] | {fmt(r['between_seed_sd'], False)} | {spread} | {above} | {r['pretrain_seeds']} × {r['runs']} |")
