@@ -1,0 +1,25 @@
+#!/bin/bash
+# Issue 28's evaluation of the emergent-self-report recipes, with issue 27's protocol: fresh pretraining seeds
+# 20261301..20261310 (none used for design), fresh run seeds 11, 12, 13 at the paper preset, sham itraining with
+# permuted targets and self- versus cross-prediction beside every run, the white-box lab on run seed 11 of each seed.
+#   [RECIPES="…"] research/organism/evaluation/emergent-self-report/sweep.sh OUT [LAST (1..10)]
+# OUT/{recipe} is each recipe's evaluation directory. Interleaved: after each pretraining seed every recipe's evaluation
+# is resumed over the seeds so far, so a stop at any point leaves every recipe with about as many seeds as the others
+# and nothing done is redone when it is run again. The default recipes are the three designs of issue 28, each beside
+# its control; RECIPES="self-description-1 self-description-3 self-description-7" adds the supervised-family counts.
+set -u
+OUT=${1:?usage: sweep.sh OUT [LAST (1..10)]}
+LAST=${2:-10}
+BIN=${BIN:-selfinterp}
+RECIPES=${RECIPES:-self-description-15 self-description-permuted self-prediction self-prediction-shuffled structure-3attr structure-3attr-permuted}
+seeds=""
+for i in $(seq 1 "$LAST"); do
+  s=$((20261300 + i)); seeds="${seeds:+$seeds,}$s"
+  for recipe in $RECIPES; do
+    echo "=== $(date -u +%FT%TZ) $recipe seeds $seeds"
+    "$BIN" evaluate-organism --out "$OUT/$recipe" --recipe "$recipe" --pretrain-seeds "$seeds" \
+      --run-seeds 11,12,13 --preset paper --threads 2 --sham permuted --cross-prediction \
+      --white-box --white-box-run-seeds 11 || echo "=== exit $? ($recipe $seeds)"
+  done
+done
+echo "=== sweep done $(date -u +%FT%TZ)"
