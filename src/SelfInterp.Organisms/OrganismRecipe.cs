@@ -92,8 +92,10 @@ public sealed record OrganismRecipe
     public const string FileName = "recipe.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public void Save(string directory) =>
-        AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+    public void Save(string directory) => AtomicFile.WriteAllText(Path.Combine(directory, FileName), ToJson() + "\n");
+
+    /// <summary>The recipe as recipe.json holds it.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static OrganismRecipe Load(string path)
     {

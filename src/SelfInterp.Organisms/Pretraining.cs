@@ -4,6 +4,7 @@ using SelfInterp.Preferences.Catalog;
 using SelfInterp.Preferences.Generation;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
 using SelfInterp.Preferences.Scenarios;
 using SelfInterp.Engine.Training;
 using SelfInterp.Engine.Decoding;
@@ -145,7 +146,7 @@ public static class Pretraining
                 var point = new PretrainStep(step, recipe.Curriculum.Steps, result.Loss, accuracy, result.LearningRate, clock.Elapsed.TotalSeconds);
                 logLines.Append(string.Create(CultureInfo.InvariantCulture, $"{step},{result.Loss:G6},{accuracy:G4},{result.LearningRate:G4},{point.Seconds:F1}\n"));
                 log?.Invoke(point);
-                AtomicFile.WriteAllText(Path.Combine(outDir, "pretrain_log.csv"), logLines.ToString());
+                AtomicFile.WriteAllText(Path.Combine(outDir, LogFile), logLines.ToString());
                 if (step == guardStep && accuracy <= recipe.Curriculum.AccuracyGuard[1])
                     throw new PretrainingStalledException(
                         $"pretraining stalled: decision accuracy {accuracy:F2} at step {step} of {recipe.Curriculum.Steps}, not above {recipe.Curriculum.AccuracyGuard[1]} " +
@@ -153,10 +154,57 @@ public static class Pretraining
             }
             if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
         }
-        ResetUnfamiliarNames(organism, catalog, decisionIds.Union(reportIds).Where(s => s < SyntheticBase).ToHashSet(), SeededStream.Derive(recipe.Seed, "unfamiliar_names"),
-            recipe.Corpus.UnfamiliarNameNoise, fullCovariance: recipe.Corpus.UnfamiliarNameCovariance);
+        ResetUnfamiliarNames(organism, catalog, recipe);
         organism.Save(outDir);
         return organism;
+    }
+
+    /// <summary>The end of pretraining: the never-trained names reset as the recipe asks, from their own stream.</summary>
+    private static void ResetUnfamiliarNames(Organism organism, ScenarioCatalog catalog, OrganismRecipe recipe)
+    {
+        ResetUnfamiliarNames(organism, catalog, TrainedScenarios(recipe, catalog), SeededStream.Derive(recipe.Seed, "unfamiliar_names"),
+            recipe.Corpus.UnfamiliarNameNoise, fullCovariance: recipe.Corpus.UnfamiliarNameCovariance);
+    }
+
+    /// <summary>
+    /// Pretraining <paramref name="recipe"/> with its steps taken from <paramref name="fromDir"/>: a complete pretraining
+    /// of the same recipe and seed but for how the never-trained names are reset at the end
+    /// (<c>unfamiliar_name_noise</c>, <c>unfamiliar_name_covariance</c>). Every step before the reset draws and computes
+    /// the same, and the reset reads only the trained names and its own stream, so redoing the reset on a copy writes what
+    /// pretraining the recipe from scratch writes, at none of its cost: a reset ablation over many pretraining seeds.
+    /// </summary>
+    public static Organism Refinish(OrganismRecipe recipe, ScenarioCatalog catalog, string fromDir, string outDir)
+    {
+        var finished = OrganismRecipe.Load(fromDir);
+        var comparable = finished with { Corpus = finished.Corpus with { UnfamiliarNameNoise = recipe.Corpus.UnfamiliarNameNoise, UnfamiliarNameCovariance = recipe.Corpus.UnfamiliarNameCovariance } };
+        if (comparable.ToJson() != recipe.ToJson())
+            throw new UsageException($"{Path.Combine(fromDir, OrganismRecipe.FileName)}: not the same recipe and seed as the one to pretrain, but for the " +
+                $"unfamiliar-name reset (first difference: {FirstDifference(comparable.ToJson(), recipe.ToJson())}); only the reset can be redone");
+        string log = Path.Combine(fromDir, LogFile);
+        string? lastLine = File.Exists(log) ? File.ReadLines(log).Skip(1).LastOrDefault() : null;
+        int? last = lastLine is null ? null : int.Parse(lastLine.Split(',')[0], CultureInfo.InvariantCulture);
+        if (last != recipe.Curriculum.Steps - 1)
+            throw new UsageException($"{log}: {(last is null ? "no logged step" : $"ends at step {last + 1} of {recipe.Curriculum.Steps}")}: not a complete pretraining");
+        var organism = Organism.Load(fromDir, catalog, new ModelOptions { Threads = 1 });
+        organism = new Organism(organism.Model, recipe, organism.Percept);
+        Directory.CreateDirectory(outDir);
+        foreach (string file in new[] { Organism.NativeWeightsFile, LogFile })
+            File.Copy(Path.Combine(fromDir, file), Path.Combine(outDir, file), overwrite: true);
+        ResetUnfamiliarNames(organism, catalog, recipe);
+        organism.Save(outDir);
+        return organism;
+    }
+
+    /// <summary>The log pretraining writes as it goes: step, loss, decision accuracy, learning rate, seconds.</summary>
+    public const string LogFile = "pretrain_log.csv";
+
+    private static string FirstDifference(string a, string b)
+    {
+        var x = a.Split('\n');
+        var y = b.Split('\n');
+        for (int i = 0; i < Math.Min(x.Length, y.Length); i++)
+            if (x[i] != y[i]) return $"{x[i].Trim()} against {y[i].Trim()}";
+        return "their lengths";
     }
 
     /// <summary>Whether a report example is one of the supervised families' (rather than of the report scenarios'): always

@@ -68,6 +68,58 @@ public class UnfamiliarNameResetTests
         Assert.Contains(unfamiliar, t => !off.Model.Parameters.AsSpan(start + t * d, d).SequenceEqual(on.Model.Parameters.AsSpan(start + t * d, d)));
     }
 
+    /// <summary>The reset redone on a finished pretraining (<see cref="Pretraining.Refinish"/>) writes what pretraining
+    /// the recipe with the other reset from scratch writes, file for file, in both directions.</summary>
+    [Fact]
+    public void Redoing_the_reset_on_a_finished_pretraining_writes_what_pretraining_from_scratch_writes()
+    {
+        var off = OrganismRecipe.Tiny with { Curriculum = OrganismRecipe.Tiny.Curriculum with { Steps = 4 } };
+        var on = off with { Corpus = off.Corpus with { UnfamiliarNameCovariance = true, UnfamiliarNameNoise = 0.5 } };
+        string Pretrained(OrganismRecipe recipe)
+        {
+            string dir = Directory.CreateTempSubdirectory("organism").FullName;
+            Pretraining.Run(recipe, Catalog, dir, threads: 1, null, default);
+            return dir;
+        }
+        string fromOff = Pretrained(off), fromOn = Pretrained(on);
+        foreach (var (finished, recipe, scratch) in new[] { (fromOff, on, fromOn), (fromOn, off, fromOff) })
+        {
+            string redone = Directory.CreateTempSubdirectory("refinished").FullName;
+            Pretraining.Refinish(recipe, Catalog, finished, redone);
+            foreach (string file in new[] { "model.safetensors", "config.json", "tokenizer.json", OrganismRecipe.FileName, Organism.NativeWeightsFile, Pretraining.LogFile })
+                Assert.True(File.ReadAllBytes(Path.Combine(scratch, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(redone, file))) || file == Pretraining.LogFile && SameSteps(scratch, redone), file);
+            // The reset did change the names: the finished pretraining's model differs.
+            Assert.False(File.ReadAllBytes(Path.Combine(finished, "model.safetensors")).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(redone, "model.safetensors"))));
+        }
+    }
+
+    /// <summary>Only the reset can be redone: another seed, another step count or another corpus setting is refused
+    /// naming the file and the first differing field; so is a pretraining whose log stops early.</summary>
+    [Fact]
+    public void Redoing_the_reset_refuses_a_pretraining_of_another_recipe_or_an_unfinished_one()
+    {
+        var tiny = OrganismRecipe.Tiny with { Curriculum = OrganismRecipe.Tiny.Curriculum with { Steps = 4 } };
+        string finished = Directory.CreateTempSubdirectory("organism").FullName;
+        Pretraining.Run(tiny, Catalog, finished, threads: 1, null, default);
+        var on = tiny with { Corpus = tiny.Corpus with { UnfamiliarNameCovariance = true } };
+        foreach (var (other, field) in new[] { (on with { Seed = on.Seed + 1 }, "seed"), (on with { Curriculum = on.Curriculum with { Steps = 5 } }, "steps"),
+                     (on with { Corpus = on.Corpus with { ReportNameNoise = 0.37 } }, "report_name_noise") })
+        {
+            var e = Assert.Throws<SelfInterp.Core.Runs.UsageException>(() => Pretraining.Refinish(other, Catalog, finished, Directory.CreateTempSubdirectory("x").FullName));
+            Assert.Contains(Path.Combine(finished, OrganismRecipe.FileName), e.Message);
+            Assert.Contains(field, e.Message);
+        }
+        var log = Path.Combine(finished, Pretraining.LogFile);
+        File.WriteAllLines(log, File.ReadAllLines(log)[..^1]);
+        var stopped = Assert.Throws<SelfInterp.Core.Runs.UsageException>(() => Pretraining.Refinish(on, Catalog, finished, Directory.CreateTempSubdirectory("x").FullName));
+        Assert.Contains("not a complete pretraining", stopped.Message);
+    }
+
+    /// <summary>Two logs of the same steps: equal but for the seconds column (wall time).</summary>
+    private static bool SameSteps(string a, string b) =>
+        File.ReadAllLines(Path.Combine(a, Pretraining.LogFile)).Select(l => l[..l.LastIndexOf(',')])
+            .SequenceEqual(File.ReadAllLines(Path.Combine(b, Pretraining.LogFile)).Select(l => l[..l.LastIndexOf(',')]));
+
     private static Organism OrganismWithNames(double[] u, SeededStream rng)
     {
         var tokens = OrganismVocabulary.Create(Catalog, 100);

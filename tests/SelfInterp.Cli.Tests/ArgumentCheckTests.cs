@@ -45,6 +45,38 @@ public class ArgumentCheckTests
         Assert.Contains($"'{dir}' is a directory; give the chat JSONL file itself", err);
     }
 
+    /// <summary>`pretrain --from`: the reset redone on a finished pretraining, as a command; a recipe that differs in more
+    /// than the reset, and --from naming --out itself, exit 2 before anything is written.</summary>
+    [Fact]
+    public void Pretrain_from_a_finished_pretraining_redoes_only_the_reset()
+    {
+        var tiny = SelfInterp.Organisms.OrganismRecipe.Tiny with { Curriculum = SelfInterp.Organisms.OrganismRecipe.Tiny.Curriculum with { Steps = 4 } };
+        string recipes = Temp(), finished = Path.Combine(Temp(), "finished"), redone = Path.Combine(Temp(), "redone");
+        string Recipe(string name, SelfInterp.Organisms.OrganismRecipe r)
+        {
+            string dir = Path.Combine(recipes, name);
+            Directory.CreateDirectory(dir);
+            r.Save(dir);
+            return Path.Combine(dir, "recipe.json");
+        }
+        string off = Recipe("off", tiny), on = Recipe("on", tiny with { Corpus = tiny.Corpus with { UnfamiliarNameCovariance = true } });
+        Assert.Equal(0, Run("pretrain", "--recipe", off, "--threads", "1", "--out", finished).Code);
+
+        var (code, output, err) = Run("pretrain", "--recipe", on, "--from", finished, "--out", redone);
+        Assert.True(code == 0, err);
+        Assert.Contains("the unfamiliar names reset again", output);
+        Assert.Contains("\"unfamiliar_name_covariance\": true", File.ReadAllText(Path.Combine(redone, "recipe.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(finished, "native_weights.csv")), File.ReadAllText(Path.Combine(redone, "native_weights.csv")));
+
+        (code, _, err) = Run("pretrain", "--recipe", on, "--seed", "99", "--from", finished, "--out", Path.Combine(Temp(), "other"));
+        Assert.Equal(2, code);
+        Assert.Contains(Path.Combine(finished, "recipe.json"), err);
+        Assert.Contains("seed", err);
+        (code, _, err) = Run("pretrain", "--recipe", on, "--from", redone, "--out", redone);
+        Assert.Equal(2, code);
+        Assert.Contains("is --out itself", err);
+    }
+
     /// <summary>A recipe name that is none of the built-in ones lists them (the self-description recipes among them); a
     /// recipe.json with a key no recipe has names the file and the key.</summary>
     [Fact]

@@ -15,9 +15,10 @@ public static class PretrainCommand
         var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive, reporter, self-description-1|3|7|15, self-description-permuted, self-prediction, self-prediction-shuffled, structure-3attr, structure-lottery or structure-3attr-permuted (docs/organism.md); a bare name is always the built-in one (write ./naive for a directory so named). Default: naive, the organism `run` uses by default." };
         var seed = new Option<ulong?>("--seed") { Description = "Override the recipe's seed (another pretraining seed of the same recipe)." };
         var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
+        var from = new Option<string?>("--from") { Description = "A complete pretraining (a directory) of the same recipe and seed but for how the never-trained names are reset at the end (unfamiliar_name_noise, unfamiliar_name_covariance): its steps are taken and only the reset is redone, which writes what pretraining from scratch writes, in seconds (a reset ablation over many seeds)." };
         var threads = new Option<int>("--threads") { Description = "Threads (the bytes are the same at any count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("pretrain", "Train the model organism from scratch on a corpus generated from the catalog.");
-        foreach (var o in new Option[] { outDir, recipe, seed, steps, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, recipe, seed, steps, from, threads }) command.Options.Add(o);
         command.SetAction((p, ct) =>
         {
             // Checked before anything is trained or written: a bad count would otherwise save an untrained model or fail late.
@@ -32,6 +33,15 @@ public static class PretrainCommand
             CheckOut(dir);
             var catalog = ScenarioCatalog.Embedded();
             string name = p.GetValue(recipe) is { } given && given != ShippedOrganisms.DefaultAlias ? given : ShippedOrganisms.Default;
+            if (p.GetValue(from) is { } finished)
+            {
+                if (!Directory.Exists(finished)) throw new UsageException($"--from {finished}: no such directory");
+                if (Path.GetFullPath(finished).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar))
+                    throw new UsageException($"--from {finished}: is --out itself; give a new directory for the organism");
+                Pretraining.Refinish(r, catalog, finished, dir);
+                Console.WriteLine($"saved: {Path.GetFullPath(dir)} (recipe {name}: the steps of {finished}, the unfamiliar names reset again)");
+                return Task.FromResult(0);
+            }
             Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Shape.Layers} layers, d={r.Shape.Dim}, {r.Curriculum.Steps} steps");
             try { Train(r, catalog, dir, threadCount, ct); }
             catch (OperationCanceledException)
