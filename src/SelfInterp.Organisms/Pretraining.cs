@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SelfInterp.Preferences.Catalog;
 using SelfInterp.Preferences.Generation;
+using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
@@ -180,11 +181,8 @@ public static class Pretraining
         if (comparable.ToJson() != recipe.ToJson())
             throw new UsageException($"{Path.Combine(fromDir, OrganismRecipe.FileName)}: not the same recipe and seed as the one to pretrain, but for the " +
                 $"unfamiliar-name reset (first difference: {FirstDifference(comparable.ToJson(), recipe.ToJson())}); only the reset can be redone");
-        string log = Path.Combine(fromDir, LogFile);
-        string? lastLine = File.Exists(log) ? File.ReadLines(log).Skip(1).LastOrDefault() : null;
-        int? last = lastLine is null ? null : int.Parse(lastLine.Split(',')[0], CultureInfo.InvariantCulture);
-        if (last != recipe.Curriculum.Steps - 1)
-            throw new UsageException($"{log}: {(last is null ? "no logged step" : $"ends at step {last + 1} of {recipe.Curriculum.Steps}")}: not a complete pretraining");
+        if (LastLoggedStep(fromDir) is var last && last != recipe.Curriculum.Steps - 1)
+            throw new UsageException($"{Path.Combine(fromDir, LogFile)}: {(last is null or < 0 ? "no logged step" : $"ends at step {last + 1} of {recipe.Curriculum.Steps}")}: not a complete pretraining");
         var organism = Organism.Load(fromDir, catalog, new ModelOptions { Threads = 1 });
         organism = new Organism(organism.Model, recipe, organism.Percept);
         Directory.CreateDirectory(outDir);
@@ -197,6 +195,16 @@ public static class Pretraining
 
     /// <summary>The log pretraining writes as it goes: step, loss, decision accuracy, learning rate, seconds.</summary>
     public const string LogFile = "pretrain_log.csv";
+
+    /// <summary>The last step a pretraining's log records: null without a log, −1 for a log without steps.</summary>
+    public static int? LastLoggedStep(string dir)
+    {
+        string path = Path.Combine(dir, LogFile);
+        if (!File.Exists(path)) return null;
+        var table = CsvTable.Read(path);
+        int column = table.Column("step");
+        return table.Rows.Count == 0 ? -1 : table.Rows.Max(r => int.Parse(r[column], CultureInfo.InvariantCulture));
+    }
 
     private static string FirstDifference(string a, string b)
     {

@@ -162,7 +162,7 @@ public static class OrganismEvaluator
         string id = ShippedOrganisms.Resolve(organism, options, "--organism");
         string dir = ShippedOrganisms.DirectoryFor(new RunConfig { BaseModel = id, BackendOptions = options });
         var recipe = OrganismRecipe.Load(dir);
-        if (LastLoggedStep(dir) is int last && last < recipe.Curriculum.Steps - 1)
+        if (Pretraining.LastLoggedStep(dir) is int last && last < recipe.Curriculum.Steps - 1)
             throw new UsageException($"{dir}: pretraining has not finished (its log ends at step {last + 1} of {recipe.Curriculum.Steps})");
         return new Organism(id, options, recipe.Seed);
     }
@@ -222,16 +222,6 @@ public static class OrganismEvaluator
         }
         AtomicFile.WriteAllText(Path.Combine(dir, CompleteFile), $"{recipe.Curriculum.Steps} steps\n");
         return PretrainStatus.Read(recipe.Seed, dir, recipe);
-    }
-
-    /// <summary>The last step pretrain_log.csv records, or null without a log.</summary>
-    private static int? LastLoggedStep(string dir)
-    {
-        string path = Path.Combine(dir, "pretrain_log.csv");
-        if (!File.Exists(path)) return null;
-        var table = CsvTable.Read(path);
-        int column = table.Column("step");
-        return table.Rows.Count == 0 ? -1 : table.Rows.Max(r => int.Parse(r[column], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Reports the run's files hold, bad ones included (a bad report is a row with empty report fields).</summary>
