@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Issue 23's fewer-steps question, from pretraining logs alone: each pretraining's decision accuracy at its end (the mean
 of its last five logged points, each on 64 decisions) and its final loss.
-   python3 steps_check.py DIR [DIR ...]   (each a pretraining directory, or one holding pretrain-*/ directories)"""
+   python3 steps_check.py PATH [PATH ...]
+PATH: a pretraining directory, a directory holding pretrain-*/ directories (an evaluation), or a directory of logs saved
+from finished pretrainings (pretrain_logs/*.csv, as the research tables keep them)."""
 import csv, glob, json, os, sys
 
 def end(path):
@@ -12,7 +14,14 @@ def end(path):
 print("| pretraining | steps | decision accuracy, last 5 points | final loss |\n| --- | --- | --- | --- |")
 groups = {}
 for arg in sys.argv[1:]:
-    dirs = [arg] if os.path.exists(os.path.join(arg, "pretrain_log.csv")) else sorted(glob.glob(os.path.join(arg, "pretrain-*")))
+    is_pretraining = os.path.exists(os.path.join(arg, "pretrain_log.csv"))
+    is_evaluation = bool(glob.glob(os.path.join(arg, "pretrain-*")))
+    saved = [] if is_pretraining or is_evaluation else sorted(glob.glob(os.path.join(arg, "*.csv")))
+    for log in saved:  # logs of finished pretrainings
+        steps, acc, loss = end(log)
+        groups.setdefault(steps, []).append((acc, loss))
+        print(f"| {os.path.splitext(os.path.basename(log))[0]} | {steps} | {acc:.3f} | {loss:.3f} |")
+    dirs = [arg] if is_pretraining else sorted(glob.glob(os.path.join(arg, "pretrain-*")))
     for d in dirs:
         log = os.path.join(d, "pretrain_log.csv")
         if not os.path.exists(log): continue
