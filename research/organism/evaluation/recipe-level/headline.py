@@ -31,6 +31,9 @@ WHITE_BOX = [
     ("steer_itrained_held_out_grounding_ratio", "grounding ratio, itrained held-out"),
 ]
 
+# Measures whose sign says nothing (a share, a correlation that is positive by construction): no "seeds above 0".
+NOT_SIGNED = {"bad_report_share", "ridge_ceiling_held_out", "probe_instilled_last_learned_r", "probe_untrained_body_last_learned_r"}
+
 def summary(path):
     if not os.path.exists(path): return {}
     with open(path, newline="") as f: return {r["measure"]: r for r in csv.DictReader(f)}
@@ -63,5 +66,5 @@ for recipe in ("naive", "reporter"):
         if m not in table: continue
         r, s = table[m], means.get(m, [])
         spread = f"{min(s):+.2f} to {max(s):+.2f}" if s else "–"
-        above = f"{sum(x > 0 for x in s)} of {len(s)}" if s else "–"
+        above = f"{sum(x > 0 for x in s)} of {len(s)}" if s and m not in NOT_SIGNED else "–"
         print(f"| {label} | {fmt(r['estimate'])} [{fmt(r['low'])}, {fmt(r['high'])}] | {fmt(r['between_seed_sd'], False)} | {spread} | {above} | {r['pretrain_seeds']} × {r['runs']} |")
