@@ -45,7 +45,7 @@ public sealed record OrganismRecipe
         this with { Shape = Shape with { Dim = dim, Layers = layers, Heads = heads, MlpHidden = mlpHidden } };
 
     public static readonly string[] FineTuningMethods = ["embeddings", "body", "mlp", "full", "lora"];
-    public static readonly string[] ReportValueSources = ["native", "stated"];
+    public static readonly string[] ReportValueSources = ["native", "stated", "stated_unrelated"];
 
     /// <summary>Throws naming the file and field of the first value a run could not use.</summary>
     public void Validate(string source)
@@ -53,7 +53,7 @@ public sealed record OrganismRecipe
         if (!FineTuningMethods.Contains(Instillation.Method)) throw Bad("instill_method", $"unknown method '{Instillation.Method}' (known: {string.Join(", ", FineTuningMethods)})");
         if (!FineTuningMethods.Contains(Introspection.Method)) throw Bad("itrain_method", $"unknown method '{Introspection.Method}' (known: {string.Join(", ", FineTuningMethods)})");
         if (!ReportValueSources.Contains(Corpus.ReportValues)) throw Bad("report_values", $"unknown source '{Corpus.ReportValues}' (known: {string.Join(", ", ReportValueSources)})");
-        if (Corpus.StatedReports && !Curriculum.HasStatedWeights) throw Bad("report_values", "\"stated\" needs the stated-weight tokens (stated_weights_all_until or stated_weights_fraction above 0)");
+        if (Corpus.StatedReports && !Curriculum.HasStatedWeights) throw Bad("report_values", $"\"{Corpus.ReportValues}\" needs the stated-weight tokens (stated_weights_all_until or stated_weights_fraction above 0)");
         if (Curriculum.AccuracyGuard.Length is not (0 or 2)) throw Bad("accuracy_guard", "must be [fraction of steps, accuracy] or []");
         foreach (var (field, value) in new[] { ("stated_weights_all_until", Curriculum.StatedWeightsAllUntil), ("stated_weights_fraction", Curriculum.StatedWeightsFraction),
                      ("stated_weights_until", Curriculum.StatedWeightsUntil), ("reports_from", Curriculum.ReportsFrom), ("report_mix_fraction", Corpus.ReportMixFraction),

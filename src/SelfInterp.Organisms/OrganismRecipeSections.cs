@@ -49,7 +49,9 @@ public sealed record RecipeCorpus
     /// slot shows the stated-weight token in place of its name, the name stays in the report's list as the key to
     /// copy), so the organism learns the report format and to write down weights it can see, never one it would have
     /// to find in itself (the naive organism). Stated weights are drawn afresh for each report, unrelated to any
-    /// scenario's native weights.</summary>
+    /// scenario's native weights. "stated_unrelated": the same prompts, but each trained value is a weight drawn apart
+    /// from the one its slot states (the label control of issue 28: the format and the load of "stated", without the
+    /// skill of writing down a weight one is shown).</summary>
     [JsonPropertyName("report_values")] public string ReportValues { get; init; } = "native";
     /// <summary>With "stated" report values: the share of report slots whose weight is stated (and trained); the others
     /// show the name and train only the key and the value's format (a sign, then digits).</summary>
@@ -86,7 +88,10 @@ public sealed record RecipeCorpus
     [JsonPropertyName("unfamiliar_name_covariance"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool UnfamiliarNameCovariance { get; init; }
 
-    [JsonIgnore] public bool StatedReports => ReportValues == "stated";
+    /// <summary>The report prompts state weights ("stated" and its control "stated_unrelated").</summary>
+    [JsonIgnore] public bool StatedReports => ReportValues is "stated" or "stated_unrelated";
+    /// <summary>The values trained in stated slots are drawn apart from the weights the slots state.</summary>
+    [JsonIgnore] public bool UnrelatedStatedValues => ReportValues == "stated_unrelated";
 }
 
 /// <summary>The schedule: how many steps of how large batches, the optimiser's rates, the stated-weight curriculum,

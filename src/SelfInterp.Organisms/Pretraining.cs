@@ -114,7 +114,7 @@ public static class Pretraining
                 var reports = Enumerable.Range(0, recipe.Curriculum.BatchReports)
                     .Select(_ => FamilyReportTurn(families, reportIds, familyReportRng) ? families.Report(familyReportRng)
                         : recipe.Corpus.StatedReports
-                        ? StatedReportExample(percept, catalog, reportIds, recipe.Corpus.ReportMixFraction, recipe.Corpus.StatedReportShare, reportRng)
+                        ? StatedReportExample(percept, catalog, reportIds, recipe.Corpus, reportRng)
                         : ReportExample(percept, catalog, native, reportIds, recipe.Corpus.ReportMixFraction, reportRng, nativeOnlyIds, recipe.Corpus.NativeNameShare)).ToList();
                 reportsSeen?.Invoke(reports);
                 batches.Add(Batch.FromPromptCompletions(reports, percept.ValueFormatSets));
@@ -344,13 +344,15 @@ public static class Pretraining
     }
 
     /// <summary>One pretraining report of the naive organism: names from <paramref name="reportIds"/> (five attributes of
-    /// random scenarios with probability <paramref name="mixFraction"/>, else one scenario's five) as the keys to copy;
-    /// in <paramref name="statedShare"/> of the slots the trial shows a stated weight in place of the name and the value
+    /// random scenarios with probability <c>report_mix_fraction</c>, else one scenario's five) as the keys to copy;
+    /// in <c>stated_report_share</c> of the slots the trial shows a stated weight in place of the name and the value
     /// written is that weight; in the others the trial shows the name and the value is filler trained only as its
-    /// format. No trained value is anything but a weight stated in the prompt.</summary>
+    /// format. No trained value is anything but a weight stated in the prompt — except in the label control
+    /// ("stated_unrelated"), whose trained values are another draw, unrelated to the weights shown.</summary>
     public static (int[] Prompt, int[] Answer, int[] Targets) StatedReportExample(OrganismPercept percept, ScenarioCatalog catalog,
-        int[] reportIds, double mixFraction, double statedShare, SeededStream rng)
+        int[] reportIds, RecipeCorpus corpus, SeededStream rng)
     {
+        double mixFraction = corpus.ReportMixFraction, statedShare = corpus.StatedReportShare;
         bool mixed = rng.NextDouble() < mixFraction;
         int one = reportIds[rng.NextInt(reportIds.Length)];
         var names = new int[Attributes];
@@ -366,7 +368,8 @@ public static class Pretraining
             seen[k] = new OrganismPercept.Seen(stated[k] ? percept.StatedWeightToken(weights[k]) : names[k],
                 percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
         }
-        var answer = percept.ReportAnswer(names, weights);
+        // The control's draw comes after every draw "stated" makes, so the naive corpus is the same with or without it.
+        var answer = percept.ReportAnswer(names, corpus.UnrelatedStatedValues ? Weights.Draw(rng) : weights);
         return (percept.Report(names, seen), answer, percept.ReportAnswerTargets(answer, stated));
     }
 

@@ -21,7 +21,7 @@ public sealed class ReportReplay(Organism organism, ScenarioCatalog catalog, See
         for (int k = 0; k < count; k++)
             yield return Pretraining.FamilyReportTurn(_families, _reportIds, rng) ? _families.Report(rng)
                 : recipe.Corpus.StatedReports
-                ? Pretraining.StatedReportExample(organism.Percept, catalog, _reportIds, recipe.Corpus.ReportMixFraction, recipe.Corpus.StatedReportShare, rng)
+                ? Pretraining.StatedReportExample(organism.Percept, catalog, _reportIds, recipe.Corpus, rng)
                 : Pretraining.ReportExample(organism.Percept, catalog, _native, _reportIds, recipe.Corpus.ReportMixFraction, rng);
     }
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Issue 23's fewer-steps check: the naive recipe on a 1,000-step schedule (naive-1000/recipe.json: the shipped recipe but
-# for "steps"; the curriculum, warm-up and the accuracy guard are fractions of the steps) at the same fresh pretraining
-# seeds as the 3,000-step evaluation (research/organism/evaluation/recipe-level/sweep.sh), with the same run seeds,
+# for "steps"; the curriculum, the decay and the accuracy guard are fractions of the steps, the 200-step warm-up is not)
+# at the same fresh pretraining seeds as the 3,000-step evaluation (research/organism/evaluation/recipe-level/sweep.sh), with the same run seeds,
 # sham and lab, so the two compare paired by seed (../recipe-level/paired.py).
 #   research/organism/evaluation/fewer-steps/sweep.sh OUT [LAST (1..15)]
 # Interleaved and resumable like the recipe-level sweep; OUT/naive-1000 is the evaluation directory.
