@@ -9,10 +9,10 @@ the unit: each seed's figure is the mean over its run seeds, the interval a t in
    of the grounding ratio, and at each steering strength the seeds' mean report change (runs/*/white_box/
    interventions.csv): whether the reports move the steering's way (report change × strength > 0) at every strength.
 Measures a directory lacks are said to be missing, not guessed."""
-import argparse, csv, glob, os
+import argparse, csv, glob, os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from seedstats import mean, sd, interval  # noqa: E402
 
-T975 = [None, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086]
 
 parser = argparse.ArgumentParser()
 parser.add_argument("eval")
@@ -21,12 +21,6 @@ parser.add_argument("--paired-with")
 args = parser.parse_args()
 first, last = (int(x) for x in args.seeds.split("-"))
 
-def mean(xs): return sum(xs) / len(xs)
-def sd(xs):
-    m = mean(xs); return (sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) ** 0.5
-def interval(xs):
-    half = T975[min(len(xs) - 1, len(T975) - 1)] * sd(xs) / len(xs) ** 0.5
-    return mean(xs) - half, mean(xs) + half
 def rows(path):
     if not os.path.exists(path): return []
     with open(path, newline="") as f: return list(csv.DictReader(f))

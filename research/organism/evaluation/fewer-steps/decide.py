@@ -10,9 +10,9 @@ seed over the seeds and run seeds both completed:
 3. SHORT has no more seeds stopped by the accuracy guard than LONG.
 Prints the tables and each criterion's verdict; exits 0 whatever the verdict (the verdict is the output)."""
 import csv, os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from seedstats import mean, sd, interval  # noqa: E402
 
-T975 = [None, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086]
 HEADLINE = [("instilled_vs_base_paired", "instilled − base"), ("base_slope", "base"),
             ("native_before_slope", "native before"), ("itrained_held_out_slope", "itrained held-out"),
             ("native_after_slope", "native after"), ("itraining_effect_paired", "itraining effect"),
@@ -23,12 +23,6 @@ ACCURACY_MARGIN = 0.01
 if len(sys.argv) != 3: raise SystemExit(__doc__)
 long_dir, short_dir = sys.argv[1], sys.argv[2]
 
-def mean(xs): return sum(xs) / len(xs)
-def sd(xs):
-    m = mean(xs); return (sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) ** 0.5
-def interval(d):
-    half = T975[min(len(d) - 1, len(T975) - 1)] * sd(d) / len(d) ** 0.5
-    return mean(d) - half, mean(d) + half
 
 def rows(path):
     with open(path, newline="") as f: return list(csv.DictReader(f))

@@ -7,10 +7,10 @@ Runs present in both at the given run seeds (default: every run seed they share)
 measure it prints A's and B's recipe-level means, the paired difference B − A with Student's t interval over the
 seeds and the sd of the differences. --per-seed adds each seed's figures of those measures; --correlate, across seeds,
 the correlation of m1 with m2 in A and in B."""
-import argparse, csv
+import argparse, csv, os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from seedstats import mean, sd, interval  # noqa: E402
 
-T975 = [None, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086]
 MEASURES = [("instillation_r", "instillation r"), ("base_slope", "base"), ("instilled_slope", "instilled"),
             ("instilled_vs_base_paired", "instilled − base, paired"), ("base_own_choices_slope", "base vs its own choices"),
             ("native_before_slope", "native before"), ("itrained_held_out_slope", "itrained held-out"),
@@ -32,9 +32,6 @@ if args.run_seeds: keys = [k for k in keys if k[1] in args.run_seeds.split(",")]
 seeds = sorted({k[0] for k in keys})
 if len(seeds) < 2: raise SystemExit(f"{len(seeds)} pretraining seed(s) in both {args.a} and {args.b}: need 2")
 
-def mean(xs): return sum(xs) / len(xs)
-def sd(xs):
-    m = mean(xs); return (sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) ** 0.5
 def seed_means(table, m):
     """Each seed's mean over the shared runs; None for a seed with no value."""
     out = {}
@@ -51,8 +48,8 @@ for m, label in MEASURES:
     pairs = [(x[s], y[s]) for s in seeds if x[s] is not None and y[s] is not None]
     if len(pairs) < 2: continue
     d = [q - p for p, q in pairs]
-    half = T975[min(len(d) - 1, len(T975) - 1)] * sd(d) / len(d) ** 0.5
-    print(f"| {label} | {mean([p for p, _ in pairs]):+.3f} | {mean([q for _, q in pairs]):+.3f} | {mean(d):+.3f} [{mean(d) - half:+.3f}, {mean(d) + half:+.3f}] | {sd(d):.3f} |")
+    lo, hi = interval(d)
+    print(f"| {label} | {mean([p for p, _ in pairs]):+.3f} | {mean([q for _, q in pairs]):+.3f} | {mean(d):+.3f} [{lo:+.3f}, {hi:+.3f}] | {sd(d):.3f} |")
 for spec in args.correlate:
     m1, m2 = spec.split(":")
     print()
