@@ -7,7 +7,8 @@ the unit: each seed's figure is the mean over its run seeds, the interval a t in
 3. self − cross prediction (`self_minus_cross_paired`, from --cross-prediction runs): the recipe-level interval;
 4. steering the instilled model's name code (white_box.csv, `steer_instilled_grounding_ratio`): the recipe-level interval
    of the grounding ratio, and at each steering strength the seeds' mean report change (runs/*/white_box/
-   interventions.csv): whether the reports move the steering's way (report change × strength > 0) at every strength.
+   interventions.csv, or interventions/{run}.csv as the research tables keep them): whether the reports move the
+   steering's way (report change × strength > 0) at every strength.
 Measures a directory lacks are said to be missing, not guessed."""
 import argparse, csv, glob, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -54,8 +55,9 @@ c4 = line("4. grounding ratio (instilled)", seed_means(os.path.join(args.eval, "
 
 # the dose-response: each seed's mean report change per strength over its lab runs, then the mean over seeds
 per_strength = {}
-for path in glob.glob(os.path.join(args.eval, "runs", "*", "white_box", "interventions.csv")):
-    run = os.path.basename(os.path.dirname(os.path.dirname(path)))  # pretrain-{seed}-{run seed}
+lab_files = {os.path.basename(os.path.dirname(os.path.dirname(p))): p for p in glob.glob(os.path.join(args.eval, "runs", "*", "white_box", "interventions.csv"))}
+lab_files.update({os.path.splitext(os.path.basename(p))[0]: p for p in glob.glob(os.path.join(args.eval, "interventions", "*.csv"))})
+for run, path in sorted(lab_files.items()):  # run: pretrain-{seed}-{run seed}
     parts = run.split("-")
     if len(parts) != 3 or not first <= int(parts[1]) <= last: continue
     for r in rows(path):

@@ -2,7 +2,7 @@
 """Issue 23's fewer-steps decision, by the three criteria README.md fixed before the results, applied mechanically.
    python3 decide.py LONG SHORT
 LONG, SHORT: the evaluation directories of the shipped schedule and the shorter one (each with evaluation.csv,
-pretraining.csv and pretrain-*/pretrain_log.csv), pretrained at the same seeds. Every figure is paired by pretraining
+pretraining.csv and pretrain-*/pretrain_log.csv, or the research tables with pretrain_logs/), pretrained at the same seeds. Every figure is paired by pretraining
 seed over the seeds and run seeds both completed:
 1. end decision accuracy (the mean of each log's last five points): |mean of SHORT − LONG| <= 0.01;
 2. per headline measure, the 95% t interval of the paired difference SHORT − LONG lies within ± LONG's between-seed sd
@@ -29,7 +29,9 @@ def rows(path):
 def runs(d): return {(r["pretrain_seed"], r["run_seed"]): r for r in rows(os.path.join(d, "evaluation.csv"))}
 def statuses(d): return {r["pretrain_seed"]: r["status"] for r in rows(os.path.join(d, "pretraining.csv"))}
 def end_accuracy(d, seed):
-    log = rows(os.path.join(d, f"pretrain-{seed}", "pretrain_log.csv"))
+    """From the pretraining's own log, or from pretrain_logs/{seed}.csv as the research tables keep it."""
+    path = os.path.join(d, f"pretrain-{seed}", "pretrain_log.csv")
+    log = rows(path if os.path.exists(path) else os.path.join(d, "pretrain_logs", f"{seed}.csv"))
     return mean([float(r["decision_accuracy"]) for r in log[-5:]])
 
 long_runs, short_runs = runs(long_dir), runs(short_dir)
