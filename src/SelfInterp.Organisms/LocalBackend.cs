@@ -18,7 +18,8 @@ namespace SelfInterp.Organisms;
 /// <see cref="OrganismPercept"/>. The organism answers only multi-attribute choices and weight reports.
 /// Fine-tuned models are saved under the run's models directory, so a resumed run reuses them.
 /// The base model is <paramref name="baseModelId"/>, loaded from <paramref name="baseModelDirectory"/>; the other
-/// shipped organisms are known by their names too (<see cref="ShippedOrganisms"/>).
+/// shipped organisms are known by their names too (<see cref="ShippedOrganisms"/>), and any other organism by its
+/// directory (e.g. a cross-prediction run's cross model fine-tuned from an organism of another pretraining seed).
 /// </summary>
 public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, string baseModelId, string baseModelDirectory, string modelsDirectory, int threads,
     InstillationOptions? instillation = null) : IModelBackend
@@ -171,9 +172,13 @@ public sealed class LocalBackend(ScenarioCatalog catalog, ITaskCodec codec, stri
         return organism;
     }
 
-    /// <summary>The base model's directory, or a fine-tuned model's when it holds exactly that id.</summary>
+    /// <summary>The base model's directory, a shipped organism's, an organism directory named as the id, or a
+    /// fine-tuned model's when it holds exactly that id.</summary>
     private string DirectoryOfModel(string id)
     {
+        if (id != baseModelId && !FineTunedModelId.TryDirectoryName(id, out _) && !ShippedOrganisms.Names.Contains(id) && Directory.Exists(id))
+            return File.Exists(Path.Combine(id, OrganismRecipe.FileName)) ? id
+                : throw new UsageException($"local backend: {id} is a directory but holds no organism ({OrganismRecipe.FileName} missing)");
         if (id == baseModelId || !FineTunedModelId.TryDirectoryName(id, out _) && ShippedOrganisms.Names.Contains(id))
         {
             string dir = id == baseModelId ? baseModelDirectory : ShippedOrganisms.DirectoryOf(id);
