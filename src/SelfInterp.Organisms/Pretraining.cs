@@ -368,7 +368,7 @@ public static class Pretraining
             seen[k] = new OrganismPercept.Seen(stated[k] ? percept.StatedWeightToken(weights[k]) : names[k],
                 percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)), percept.MagnitudeLevel(a, OptionValues.Draw(a, rng)));
         }
-        // The control's draw comes after every draw "stated" makes, so the naive corpus is the same with or without it.
+        // The control's values are drawn last and only for it, so the naive corpus draws (and trains) what it did before.
         var answer = percept.ReportAnswer(names, corpus.UnrelatedStatedValues ? Weights.Draw(rng) : weights);
         return (percept.Report(names, seen), answer, percept.ReportAnswerTargets(answer, stated));
     }
