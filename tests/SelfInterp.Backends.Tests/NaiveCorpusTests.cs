@@ -23,11 +23,8 @@ public class NaiveCorpusTests
     [Fact]
     public void The_naive_organisms_introspection_training_rehearsal_states_its_values_too()
     {
-        var recipe = OrganismRecipe.Naive.WithShape(32, 1, 2, 64);
-        var model = Model.CreateRandom(new ModelConfig { VocabSize = OrganismVocabulary.Create(Catalog, 100, true).VocabSize, Dim = 32, NLayers = 1, NHeads = 2, NKvHeads = 2, MlpHidden = 64, MaxSeqLen = 64, TiedEmbeddings = true }, 1);
-        var percept = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100, statedWeights: true), Catalog, 100, recipe.Percept.FixedWidthValues);
-        var replay = new ReportReplay(new Organism(model, recipe, percept), Catalog, new SeededStream("replay", 3));
-        var (slots, _) = TrainedSlots(percept, replay.Draw(500).ToList());
+        var (percept, rehearsal) = Rehearsal(OrganismRecipe.Naive);
+        var (slots, _) = TrainedSlots(percept, rehearsal);
         Assert.NotEmpty(slots);
         Assert.All(slots, slot => Assert.Equal(slot.Shown, slot.Written));
     }
@@ -55,9 +52,8 @@ public class NaiveCorpusTests
         Assert.InRange(Correlation(slots), -0.1, 0.1);
         Assert.True(slots.Count(s => s.Shown == s.Written) < 0.05 * slots.Count, "as many values equal to the weight shown as chance gives, no more");
 
-        var model = Model.CreateRandom(new ModelConfig { VocabSize = percept.Tokens.VocabSize, Dim = 32, NLayers = 1, NHeads = 2, NKvHeads = 2, MlpHidden = 64, MaxSeqLen = 64, TiedEmbeddings = true }, 1);
-        var replay = new ReportReplay(new Organism(model, control.WithShape(32, 1, 2, 64), percept), Catalog, new SeededStream("replay", 3));
-        Assert.InRange(Correlation(TrainedSlots(percept, replay.Draw(500).ToList()).Slots), -0.15, 0.15);
+        var (rehearsalPercept, rehearsal) = Rehearsal(control);
+        Assert.InRange(Correlation(TrainedSlots(rehearsalPercept, rehearsal).Slots), -0.15, 0.15);
 
         var (naivePercept, naiveReports) = Pretrain(OrganismRecipe.Naive);
         Assert.Equal(1.0, Correlation(TrainedSlots(naivePercept, naiveReports).Slots), 6); // so the check can fail
@@ -75,6 +71,16 @@ public class NaiveCorpusTests
         Pretraining.Run(recipe, Catalog, Directory.CreateTempSubdirectory("naive").FullName, threads: 1, null, default, batch => reports.AddRange(batch));
         Assert.Equal(recipe.Curriculum.Steps * recipe.Curriculum.BatchReports, reports.Count);
         return (percept, reports);
+    }
+
+    /// <summary>500 report examples of the introspection-training rehearsal of a small random organism of <paramref name="recipe"/>.</summary>
+    private static (OrganismPercept Percept, List<(int[] Prompt, int[] Answer, int[] Targets)> Reports) Rehearsal(OrganismRecipe recipe)
+    {
+        recipe = recipe.WithShape(32, 1, 2, 64);
+        var percept = new OrganismPercept(OrganismVocabulary.Create(Catalog, 100, statedWeights: true), Catalog, 100, recipe.Percept.FixedWidthValues);
+        var model = Model.CreateRandom(new ModelConfig { VocabSize = percept.Tokens.VocabSize, Dim = 32, NLayers = 1, NHeads = 2, NKvHeads = 2, MlpHidden = 64, MaxSeqLen = 64, TiedEmbeddings = true }, 1);
+        var replay = new ReportReplay(new Organism(model, recipe, percept), Catalog, new SeededStream("replay", 3));
+        return (percept, replay.Draw(500).ToList());
     }
 
     private static double Correlation(IReadOnlyList<(int Shown, int Written)> slots)
