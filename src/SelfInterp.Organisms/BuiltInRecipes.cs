@@ -3,8 +3,8 @@ using SelfInterp.Core.Runs;
 namespace SelfInterp.Organisms;
 
 /// <summary>
-/// The recipes `selfinterp pretrain --recipe NAME` knows by name: the shipped organisms' (naive, reporter) and the
-/// leave-one-family-out self-description recipes of issue 28 (docs/organism.md, "Self-description recipes") and the
+/// The recipes `selfinterp pretrain --recipe NAME` knows by name: the shipped organisms' (naive, naive-1000, reporter),
+/// the 1,000-step naive recipe's label control, and the leave-one-family-out self-description recipes of issue 28 (docs/organism.md, "Self-description recipes") and the
 /// on-policy self-prediction recipe and its control ("Self-prediction recipes"), and the different-task-structure
 /// recipes and their control ("Different task structures").
 /// </summary>
@@ -20,9 +20,11 @@ public static class BuiltInRecipes
     public const string ThreeAttributeName = "structure-3attr";
     public const string LotteryName = "structure-lottery";
     public const string ThreeAttributePermuted = "structure-3attr-permuted";
+    public const string NaiveShortName = "naive-1000";
+    public const string NaiveShortUnrelated = "naive-1000-unrelated";
 
     public static IReadOnlyList<string> Names { get; } =
-        ["naive", "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl, SelfPredictionName, ShuffledControl,
+        ["naive", NaiveShortName, NaiveShortUnrelated, "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl, SelfPredictionName, ShuffledControl,
          ThreeAttributeName, LotteryName, ThreeAttributePermuted];
 
     /// <summary>
@@ -45,6 +47,8 @@ public static class BuiltInRecipes
         {
             "naive" => OrganismRecipe.Naive,
             "reporter" => new OrganismRecipe(),
+            NaiveShortName => NaiveShort(),
+            NaiveShortUnrelated => NaiveShort(unrelatedValues: true),
             PermutedControl => SelfDescription(SelfDescriptionFamilies.Length, permutedLabels: true),
             SelfPredictionName => SelfPrediction(),
             ShuffledControl => SelfPrediction(shuffledTargets: true),
@@ -56,6 +60,22 @@ public static class BuiltInRecipes
             _ => null!,
         };
         return recipe is not null;
+    }
+
+    /// <summary>
+    /// The naive recipe pretrained for 1,000 steps in place of 3,000, nothing else changed: at that schedule it reports
+    /// its instilled weights without introspection training (docs/organism.md, "An untaught self-report"). With
+    /// <paramref name="unrelatedValues"/>, its label control: the same prompts, every trained value drawn apart from the
+    /// weight its slot states (<c>report_values: "stated_unrelated"</c>).
+    /// </summary>
+    public static OrganismRecipe NaiveShort(bool unrelatedValues = false)
+    {
+        var naive = OrganismRecipe.Naive;
+        return naive with
+        {
+            Curriculum = naive.Curriculum with { Steps = 1000 },
+            Corpus = unrelatedValues ? naive.Corpus with { ReportValues = "stated_unrelated" } : naive.Corpus,
+        };
     }
 
     /// <summary>

@@ -70,15 +70,16 @@ public class OrganismTests(TinyOrganism tiny) : IClassFixture<TinyOrganism>
         Assert.Equal(w.Select(x => (double)x), parsed);
     }
 
-    /// <summary>The shipped organisms' recipes are the built-in ones (`pretrain --recipe reporter|naive`): the recipe's
-    /// defaults for the reporter, <see cref="OrganismRecipe.Naive"/> for the naive organism.</summary>
+    /// <summary>The shipped organisms' recipes are the built-in ones (`pretrain --recipe NAME`): the recipe's
+    /// defaults for the reporter, <see cref="OrganismRecipe.Naive"/> for the naive organism, and that at 1,000 steps.</summary>
     [Theory]
     [InlineData("reporter")]
     [InlineData("naive")]
+    [InlineData("naive-1000")]
     public void The_shipped_recipes_are_the_built_in_ones(string name)
     {
         var shipped = OrganismRecipe.Load(ShippedOrganisms.DirectoryOf(name));
-        var builtIn = name == "naive" ? OrganismRecipe.Naive : new OrganismRecipe();
+        Assert.True(BuiltInRecipes.TryGet(name, out var builtIn));
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(builtIn), System.Text.Json.JsonSerializer.Serialize(shipped));
     }
 

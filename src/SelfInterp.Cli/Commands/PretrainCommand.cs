@@ -12,7 +12,7 @@ public static class PretrainCommand
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Directory for the checkpoint.", Required = true };
-        var recipe = new Option<string?>("--recipe") { Description = "A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: naive, reporter, self-description-1|3|7|15, self-description-permuted, self-prediction, self-prediction-shuffled, structure-3attr, structure-lottery or structure-3attr-permuted (docs/organism.md); a bare name is always the built-in one (write ./naive for a directory so named). Default: naive, the organism `run` uses by default." };
+        var recipe = new Option<string?>("--recipe") { Description = $"A recipe.json (e.g. a shipped model's, models/naive/recipe.json, to reproduce it), or a built-in recipe by name: {string.Join(", ", BuiltInRecipes.Names)} (docs/organism.md); a bare name is always the built-in one (write ./naive for a directory so named). Default: naive, the organism `run` uses by default." };
         var seed = new Option<ulong?>("--seed") { Description = "Override the recipe's seed (another pretraining seed of the same recipe)." };
         var steps = new Option<int?>("--steps") { Description = "Override the recipe's number of optimizer steps." };
         var from = new Option<string?>("--from") { Description = "A complete pretraining (a directory) of the same recipe and seed but for how the never-trained names are reset at the end (unfamiliar_name_noise, unfamiliar_name_covariance): its steps are taken and only the reset is redone, which writes what pretraining from scratch writes, in seconds (a reset ablation over many seeds)." };
