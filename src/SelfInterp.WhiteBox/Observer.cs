@@ -24,13 +24,14 @@ public sealed class Observer(LabSubject subject, ScenarioCatalog catalog, int re
         return scores.Select(s => (double)s[0] - s[1]).ToArray();
     }
 
-    /// <summary>The reported weights of each trial's report prompt (greedy), null where the reply does not parse.</summary>
+    /// <summary>The reported weights of each trial's report prompt (greedy), null where the reply is a bad report: it does
+    /// not parse, or a value is off the scale asked for (as the analysis counts it).</summary>
     public double[]?[] Reports(IReadOnlyList<Trial> trials, Hooks? hooks = null)
     {
         var p = Subject;
         var inference = new Inference(Subject.Model) { Hooks = hooks };
         var replies = inference.GenerateBatch(trials.Select(p.Report).ToList(), reportMaxTokens, p.StopTokens);
-        return replies.Select((r, i) => ReportParser.TryParse(p.ReportText(r), catalog.Scenarios[trials[i].Scenario], out var w, out _) ? w : null).ToArray();
+        return replies.Select((r, i) => ReportParser.TryParseOnScale(p.ReportText(r), catalog.Scenarios[trials[i].Scenario], out var w, out _) ? w : null).ToArray();
     }
 
     /// <summary>Hooks that record the residual stream at the given points and (prompt-relative) positions of each

@@ -144,7 +144,27 @@ public class SummaryWarningsTests : IDisposable
     {
         var file = Reports(ReportCondition.Instilled);
         foreach (var column in ReportSetColumns) RunFiles.SetField(file, 4, column, "");
-        Assert.Contains(Warnings(), w => w.StartsWith($"{Model}: replies/reports_instilled.jsonl: 0 replies fail the report parser but the report file has 1 bad rows"));
+        Assert.Contains(Warnings(), w => w.StartsWith($"{Model}: replies/reports_instilled.jsonl: 0 replies are bad reports (unparseable or off the scale) but the report file has 1 bad rows"));
+    }
+
+    /// <summary>A reply that parses but leaves the scale (an organism's saturated −999) is a bad report in the raw
+    /// replies as in the report file, so the two agree and only the off-scale value is warned about.</summary>
+    [Fact]
+    public void An_off_scale_reply_is_a_bad_report_in_the_replies_as_in_the_file()
+    {
+        var replies = File_("replies/reports_instilled.jsonl");
+        var lines = File.ReadAllLines(replies);
+        var reply = JsonSerializer.Deserialize<Reply>(lines[3])!;
+        var report = JsonSerializer.Deserialize<Dictionary<string, double>>(reply.Text!)!;
+        string first = report.Keys.First();
+        report[first] = -999;
+        lines[3] = JsonSerializer.Serialize(reply with { Text = JsonSerializer.Serialize(report) });
+        File.WriteAllLines(replies, lines);
+        RunFiles.SetField(Reports(ReportCondition.Instilled), reply.Index + 2, "report_attr1", "-999");
+
+        var warnings = Warnings();
+        Assert.Contains(warnings, w => w.Contains("outside the scale asked for") && w.Contains("'-999'"));
+        Assert.DoesNotContain(warnings, w => w.Contains("replies/reports_instilled.jsonl") && w.Contains("bad reports"));
     }
 
     private static readonly string[] ReportSetColumns = Data.ReportSet.ReportColumns;

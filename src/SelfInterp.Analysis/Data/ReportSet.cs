@@ -1,3 +1,4 @@
+using SelfInterp.Analysis.Layout;
 using SelfInterp.Core.Csv;
 
 namespace SelfInterp.Analysis.Data;
@@ -28,9 +29,6 @@ public sealed class ReportSet
 
     /// <summary>Per scenario: the lines of its rows, and how many of them were bad reports or already excluded.</summary>
     private readonly Dictionary<int, (List<int> Lines, int Bad, int Excluded)> _rows = [];
-
-    /// <summary>The scale the report question asks for (PROTOCOL.md: weights in [−100, 100]).</summary>
-    public const double ScaleBound = 100;
 
     public static ReportSet Read(string path, ScenarioRanges scenarios, ExclusionLog log)
     {
@@ -64,7 +62,7 @@ public sealed class ReportSet
                 continue;
             }
             for (int i = 0; i < 5; i++) RowFields.TryNumber(row[columns[i]], out values[i]);
-            int outside = Array.FindIndex(columns, c => Math.Abs(double.Parse(row[c], System.Globalization.CultureInfo.InvariantCulture)) > ScaleBound);
+            int outside = Array.FindIndex(columns, c => Math.Abs(double.Parse(row[c], System.Globalization.CultureInfo.InvariantCulture)) > ReportParser.ScaleBound);
             if (outside >= 0)
             {
                 log.Add(path, row.Line, "a report value is outside the scale asked for, −100..100 (a bad report)", $"{ReportColumns[outside]} '{row[columns[outside]]}'");

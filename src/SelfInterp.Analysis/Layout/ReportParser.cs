@@ -5,10 +5,25 @@ namespace SelfInterp.Analysis.Layout;
 
 /// <summary>
 /// Reads a weight report: a JSON object with exactly the scenario's five attribute names as keys and numbers
-/// as values, optionally inside a code fence. Anything else is a bad report (counted, shown, left out).
+/// as values, optionally inside a code fence. Anything else is a bad report (counted, shown, left out). A report
+/// that parses but has a value outside the scale the question asks on is a bad report too (<see cref="TryParseOnScale"/>):
+/// the model did not answer the question, and one such value (an organism's saturated ±999) would move a whole slope.
 /// </summary>
 public static class ReportParser
 {
+    /// <summary>The scale the report question asks for (PROTOCOL.md: weights in [−100, 100]).</summary>
+    public const double ScaleBound = 100;
+
+    /// <summary><see cref="TryParse"/>, and every value on the scale asked for; where one is not, the problem names it.</summary>
+    public static bool TryParseOnScale(string reply, Scenario scenario, out double[] weights, out string? problem)
+    {
+        if (!TryParse(reply, scenario, out weights, out problem)) return false;
+        int outside = Array.FindIndex(weights, v => Math.Abs(v) > ScaleBound);
+        if (outside < 0) return true;
+        problem = $"value of '{scenario.Attributes[outside].Name}' is {weights[outside].ToString(System.Globalization.CultureInfo.InvariantCulture)}, outside the scale asked for, −100..100";
+        return false;
+    }
+
     public static bool TryParse(string reply, Scenario scenario, out double[] weights, out string? problem)
     {
         weights = new double[Scenario.AttributeCount];

@@ -6,7 +6,8 @@ using SelfInterp.Core.Pipeline;
 
 namespace SelfInterp.Analysis.Report;
 
-/// <summary>One raw reply that <see cref="ReportParser"/> rejects, with where it came from and why.</summary>
+/// <summary>One raw reply that is a bad report (<see cref="ReportParser.TryParseOnScale"/> rejects it: it does not parse,
+/// or a value is off the scale), with where it came from and why.</summary>
 public sealed record BadReply(int Index, int? Scenario, string Problem, string Text);
 
 /// <summary>The bad replies of one report stage: how many, the first few as examples, and how many replies could not
@@ -51,7 +52,7 @@ public static class BadReplies
                 count++;
                 int? scenario = reply.Index >= 0 && reply.Index < rowScenarios.Count ? rowScenarios[reply.Index] : null;
                 if (scenario is not { } id || !scenarios.TryGet(id, out var spec)) { uncheckable++; continue; }
-                if (ReportParser.TryParse(reply.Text ?? "", spec, out _, out var problem)) continue;
+                if (ReportParser.TryParseOnScale(reply.Text ?? "", spec, out _, out var problem)) continue;
                 bad++;
                 if (examples.Count < ExamplesPerCondition)
                     examples.Add(new BadReply(reply.Index, scenario, problem ?? "rejected", Shorten(reply.Text ?? "(no text)")));

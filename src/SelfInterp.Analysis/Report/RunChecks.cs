@@ -74,7 +74,7 @@ public sealed record RunChecks(RunFacts Run, ScenarioNames Names, IReadOnlyList<
             {
                 var c = ConditionInfo.Of(sample.ConditionKey);
                 if (byKey[c.Key] is { } s && s.BadReports != sample.Bad)
-                    warnings.Add($"{sample.RepliesFile}: {sample.Bad} replies fail the report parser but the report file has {s.BadReports} bad rows " +
+                    warnings.Add($"{sample.RepliesFile}: {sample.Bad} replies are bad reports (unparseable or off the scale) but the report file has {s.BadReports} bad rows " +
                                  "(were the replies or the file changed after the run?)");
                 if (sample.Uncheckable > 0)
                     warnings.Add($"{sample.RepliesFile}: {sample.Uncheckable} replies could not be checked (no matching report row or scenario)");

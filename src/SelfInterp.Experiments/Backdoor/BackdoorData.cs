@@ -86,7 +86,8 @@ public sealed class BackdoorData
             r.RequireColumns(["scenario", BackdoorLayout.FlippedColumn, "report_attr1", "report_attr2", "report_attr3", "report_attr4", "report_attr5"]);
             foreach (var row in r.Rows)
             {
-                if (!Enumerable.Range(1, 5).All(k => row.TryDouble($"report_attr{k}", out _))) continue; // a bad report
+                // A bad report: empty, or a value off the scale asked for (a file written before the stage left those out).
+                if (!Enumerable.Range(1, 5).All(k => row.TryDouble($"report_attr{k}", out double v) && Math.Abs(v) <= ReportParser.ScaleBound)) continue;
                 bool state = BackdoorLayout.ReadFlag(row[BackdoorLayout.FlippedColumn]) ?? throw Bad(r.Path, row, BackdoorLayout.FlippedColumn, "expected True or False");
                 int s = Scenario(r.Path, row, index);
                 (reports[state].TryGetValue(s, out var list) ? list : reports[state][s] = []).Add(Enumerable.Range(1, 5).Select(k => row.Double($"report_attr{k}")).ToArray());

@@ -144,7 +144,7 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
         Assert.Equal(6 * BadReplies.ExamplesPerCondition, WithClass(root, "reply").Count());
         Assert.All(WithClass(root, "reply"), e => Assert.Equal("I weigh everything about equally.", e.Value));
         Assert.Contains("  I weigh everything about equally.", md);
-        Assert.DoesNotContain(root.Descendants("li"), li => li.Value.Contains("fail the report parser"));
+        Assert.DoesNotContain(root.Descendants("li"), li => li.Value.Contains("are bad reports (unparseable or off the scale)"));
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public class ReportContentTests(PaperRunFixture run) : IClassFixture<PaperRunFix
         var (html, md, root) = Write(dir.Path, run.Summary);
         Assert.DoesNotContain("<script", html);
         Assert.Contains(WithClass(root, "reply"), e => e.Value.StartsWith("</pre><script>alert('x')</script>"));
-        Assert.Contains(root.Descendants("li"), li => li.Value.Contains("replies/reports_instilled.jsonl") && li.Value.Contains("fail the report parser"));
+        Assert.Contains(root.Descendants("li"), li => li.Value.Contains("replies/reports_instilled.jsonl") && li.Value.Contains("are bad reports (unparseable or off the scale)"));
         Assert.Contains("  ````text\n  </pre><script>alert('x')</script> | `` ```\n  ````", md);
     }
 

@@ -44,6 +44,32 @@ public class BackdoorRunTests
         Assert.True(reading.Phrase.Control < 0.2, $"control says yes {reading.Phrase.Control}");
     }
 
+    /// <summary>A report value off the scale asked for is a bad report, as the preferences analysis counts it: left out,
+    /// not read as a weight of −999.</summary>
+    [Fact]
+    public async Task A_state_report_off_the_scale_is_left_out()
+    {
+        var dir = BehaviorRuns.NewDirectory("backdoor-off-scale");
+        await BackdoorRuns.Run(dir, BackdoorRuns.Small());
+        int Count() => BackdoorData.Read(dir).Reports.Values.Sum(d => d.Values.Sum(l => l.Count));
+        int before = Count();
+        var file = Path.Combine(dir, BackdoorLayout.Reports("simulated-base"));
+        // The prompt column holds commas and line breaks; report_attr1 and the columns after it are numbers, so the
+        // first physical line that ends in that many numbers ends a record, and its field is counted from the end.
+        var lines = File.ReadAllLines(file);
+        var header = lines[0].Split(',');
+        int fromEnd = header.Length - Array.IndexOf(header, "report_attr1");
+        int line = Array.FindIndex(lines, 1, l => l.Split(',') is { Length: var n } f && n >= fromEnd && f[^fromEnd..].All(x => double.TryParse(x, System.Globalization.CultureInfo.InvariantCulture, out _)));
+        var fields = lines[line].Split(',');
+        fields[^fromEnd] = "-999";
+        lines[line] = string.Join(',', fields);
+        File.WriteAllLines(file, lines);
+
+        var data = BackdoorData.Read(dir);
+        Assert.Equal(before - 1, Count());
+        Assert.All(data.Reports.Values.SelectMany(d => d.Values).SelectMany(l => l), w => Assert.All(w, v => Assert.InRange(v, -100, 100)));
+    }
+
     [Fact]
     public async Task Independent_triggered_weights_are_learned_and_written_as_their_own_targets()
     {

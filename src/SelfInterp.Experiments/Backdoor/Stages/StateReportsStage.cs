@@ -35,7 +35,7 @@ public sealed class StateReportsStage(BackdoorPlan plan, string name, string mod
         {
             var (t, triggered) = items[i];
             var scenario = p.Scenario(t.Scenario);
-            if (!ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _)) { bad.Add(replies[i].Text); continue; }
+            if (!ReportParser.TryParseOnScale(replies[i].Text ?? "", scenario, out var weights, out _)) { bad.Add(replies[i].Text); continue; }
             w.Field(model).Field(PaperLayout.VersionInstilled).Field(scenario.ShortName)
                 .Field(prompts[i].Messages.Last(m => m.Role == "user").Content).Field(BackdoorLayout.Flag(triggered));
             foreach (var x in weights) w.Field(x);
