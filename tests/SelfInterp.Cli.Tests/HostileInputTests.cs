@@ -277,7 +277,7 @@ public class HostileInputTests
         var (code, _, err) = Run("pretrain", "--recipe", recipe, "--out", dir);
         Assert.Equal(2, code);
         Assert.Contains($"--recipe {recipe}: no such recipe", err);
-        Assert.Contains("built-in: naive, reporter", err);
+        Assert.Contains("built-in: naive, naive-1000, naive-1000-unrelated, reporter, self-description-1", err);
         Assert.DoesNotContain("FileNotFoundException", err);
         Assert.False(Directory.Exists(dir));
     }
