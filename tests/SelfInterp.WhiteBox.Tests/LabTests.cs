@@ -26,7 +26,7 @@ public sealed class SmallLocalRun
     }
 }
 
-public class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
+public partial class LabTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
 {
     [Fact]
     public void A_run_on_another_backend_is_refused_saying_it_needs_a_local_model()

@@ -7,8 +7,8 @@ namespace SelfInterp.WhiteBox.Tests;
 
 /// <summary>The lab reads reports as the analysis counts them: a reply that parses but has a value off the scale asked
 /// for (an organism's saturated ±999) is a bad report, left out of every probe, read-out and intervention, not a weight
-/// of 999 that would move a slope.</summary>
-public class ObserverReportTests(SmallLocalRun small) : IClassFixture<SmallLocalRun>
+/// of 999 that would move a slope. (A part of <see cref="LabTests"/>, so it shares that class's small run.)</summary>
+public partial class LabTests
 {
     /// <summary>The shipped organism, with every report's text replaced by the one the test gives per trial.</summary>
     private sealed class FixedReports(OrganismSubject inner, Func<int, string> text) : LabSubject
