@@ -42,7 +42,7 @@ public partial class LabTests
 
         var reports = new Observer(subject, run.Plan.Catalog, 8).Reports(trials);
 
-        Assert.Equal([-100.0, 100, 0, 5, -5], reports[0]);
+        Assert.Equal([-100.0, 100, 0, 5, -5], Assert.IsType<double[]>(reports[0]));
         Assert.Null(reports[1]);
         Assert.Null(reports[2]);
         Assert.Null(reports[3]);
