@@ -9,8 +9,8 @@ namespace SelfInterp.Experiments.Backdoor.Stages;
 
 /// <summary>
 /// The instilled model reports its weights for every instilled scenario, each report trial asked without and with
-/// the trigger. Writes the authors' reports file (prompt, flipped column); a bad report is left out of the file, as
-/// theirs are, and counted against the run's limit.
+/// the trigger. Writes the authors' reports file (prompt, flipped column); a bad report (unparseable, or a value off
+/// the scale asked for) is left out of the file, as theirs are, and counted against the run's limit.
 /// </summary>
 public sealed class StateReportsStage(BackdoorPlan plan, string name, string modelKey, string file) : IStage
 {
@@ -42,6 +42,6 @@ public sealed class StateReportsStage(BackdoorPlan plan, string name, string mod
             DatasetBuilder.WriteValues(w, scenario, t);
         }
         w.WriteTo(ctx.Run.File(file));
-        ReplyCheck.Unreadable(name, "a JSON report of the five weights", bad, items.Count, ctx.Checks.MaxBadReports);
+        ReplyCheck.Unreadable(name, "a JSON report of the five weights on the scale asked for, −100..100", bad, items.Count, ctx.Checks.MaxBadReports);
     }
 }
