@@ -4,9 +4,9 @@ namespace SelfInterp.Organisms;
 
 /// <summary>
 /// The recipes `selfinterp pretrain --recipe NAME` knows by name: the shipped organisms' (naive, naive-1000, reporter),
-/// the 1,000-step naive recipe's label control, and the leave-one-family-out self-description recipes of issue 28 (docs/organism.md, "Self-description recipes") and the
-/// on-policy self-prediction recipe and its control ("Self-prediction recipes"), and the different-task-structure
-/// recipes and their control ("Different task structures").
+/// the 1,000-step naive recipe's label control, the leave-one-family-out self-description recipes of issue 28
+/// (docs/organism.md, "Self-description recipes"), the on-policy self-prediction recipe and its control
+/// ("Self-prediction recipes"), and the different-task-structure recipes and their control ("Different task structures").
 /// </summary>
 public static class BuiltInRecipes
 {

@@ -62,7 +62,8 @@ public sealed class ReportSet
                 continue;
             }
             for (int i = 0; i < 5; i++) RowFields.TryNumber(row[columns[i]], out values[i]);
-            int outside = Array.FindIndex(columns, c => Math.Abs(double.Parse(row[c], System.Globalization.CultureInfo.InvariantCulture)) > ReportParser.ScaleBound);
+            int outside = -1;
+            for (int i = 0; i < 5 && outside < 0; i++) if (!ReportParser.OnScale(values[i])) outside = i;
             if (outside >= 0)
             {
                 log.Add(path, row.Line, "a report value is outside the scale asked for, −100..100 (a bad report)", $"{ReportColumns[outside]} '{row[columns[outside]]}'");

@@ -27,7 +27,7 @@ public static class TargetWeights
             {
                 w[i] = row.Double(PaperLayout.WeightColumns[i + 1]);
                 // Target weights are drawn on −100..100 (PROTOCOL.md); anything else is not a target this run drew.
-                if (Math.Abs(w[i]) > ReportParser.ScaleBound)
+                if (!ReportParser.OnScale(w[i]))
                     throw new DataFileException(path, row.Line, PaperLayout.WeightColumns[i + 1], $"{row[PaperLayout.WeightColumns[i + 1]]} is outside −100..100, the scale target weights are drawn on");
             }
             if (!weights.TryAdd(id, w))

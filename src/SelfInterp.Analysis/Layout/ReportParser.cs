@@ -14,11 +14,14 @@ public static class ReportParser
     /// <summary>The scale the report question asks for (PROTOCOL.md: weights in [−100, 100]).</summary>
     public const double ScaleBound = 100;
 
+    /// <summary>Whether a value is on the scale the report question asks for.</summary>
+    public static bool OnScale(double value) => Math.Abs(value) <= ScaleBound;
+
     /// <summary><see cref="TryParse"/>, and every value on the scale asked for; where one is not, the problem names it.</summary>
     public static bool TryParseOnScale(string reply, Scenario scenario, out double[] weights, out string? problem)
     {
         if (!TryParse(reply, scenario, out weights, out problem)) return false;
-        int outside = Array.FindIndex(weights, v => Math.Abs(v) > ScaleBound);
+        int outside = Array.FindIndex(weights, v => !OnScale(v));
         if (outside < 0) return true;
         problem = $"value of '{scenario.Attributes[outside].Name}' is {weights[outside].ToString(System.Globalization.CultureInfo.InvariantCulture)}, outside the scale asked for, −100..100";
         return false;

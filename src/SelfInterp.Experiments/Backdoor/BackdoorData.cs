@@ -87,7 +87,7 @@ public sealed class BackdoorData
             foreach (var row in r.Rows)
             {
                 // A bad report: empty, or a value off the scale asked for (a file written before the stage left those out).
-                if (!Enumerable.Range(1, 5).All(k => row.TryDouble($"report_attr{k}", out double v) && Math.Abs(v) <= ReportParser.ScaleBound)) continue;
+                if (!Enumerable.Range(1, 5).All(k => row.TryDouble($"report_attr{k}", out double v) && ReportParser.OnScale(v))) continue;
                 bool state = BackdoorLayout.ReadFlag(row[BackdoorLayout.FlippedColumn]) ?? throw Bad(r.Path, row, BackdoorLayout.FlippedColumn, "expected True or False");
                 int s = Scenario(r.Path, row, index);
                 (reports[state].TryGetValue(s, out var list) ? list : reports[state][s] = []).Add(Enumerable.Range(1, 5).Select(k => row.Double($"report_attr{k}")).ToArray());
