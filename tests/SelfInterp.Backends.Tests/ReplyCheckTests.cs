@@ -20,7 +20,8 @@ public class ReplyCheckTests
     }) with { Preset = "test", Backend = "simulated", BaseModel = SimulatedBackend.BaseModelId };
 
     /// <summary>The simulated backend, except for the replies a test replaces; counts fine-tunes.</summary>
-    private sealed class Rigged(IModelBackend inner, Func<ChatPrompt, Choice>? choose = null, Func<ChatPrompt, string>? complete = null) : IModelBackend
+    private sealed class Rigged(IModelBackend inner, Func<ChatPrompt, Choice>? choose = null, Func<ChatPrompt, string>? complete = null,
+        Func<string, string>? rewriteReply = null) : IModelBackend
     {
         public int FineTunes;
         public string Name => inner.Name;
@@ -36,7 +37,8 @@ public class ReplyCheckTests
             choose is null || model == SimulatedBackend.BaseModelId ? await inner.ChooseAsync(model, prompts, progress, ct) : prompts.Select(choose).ToList();
 
         public async Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct) =>
-            complete is null ? await inner.CompleteAsync(model, prompts, maxTokens, progress, ct) : prompts.Select(complete).ToList();
+            complete is not null ? prompts.Select(complete).ToList()
+            : (await inner.CompleteAsync(model, prompts, maxTokens, progress, ct)).Select(rewriteReply ?? (r => r)).ToList();
     }
 
     private static async Task<(RunDirectory Run, Rigged Backend, Exception? Error)> Run(Func<IModelBackend, Rigged> rig, ReplyChecks checks, string? dir = null)
@@ -102,5 +104,23 @@ public class ReplyCheckTests
         Assert.Contains("\"Sure! I weigh price most.\"", e.Message);
         Assert.Equal(1, backend.FineTunes);
         Assert.True(run.IsDone("selections_instilled"));
+    }
+
+    /// <summary>A report that parses but answers off the scale the question asks on (an organism's saturated 999) is as
+    /// useless to the analysis as one that does not parse, so it counts toward the same limit; the file keeps its values.</summary>
+    [Fact]
+    public async Task Reports_off_the_scale_stop_the_run_as_unreadable_ones_do()
+    {
+        var (run, _, error) = await Run(b => new Rigged(b, rewriteReply: r => System.Text.RegularExpressions.Regex.Replace(r, @"-?\d+(\.\d+)?", "999")), ReplyChecks.Default);
+        var e = Assert.IsType<ReplyCheckException>(error);
+        Assert.Contains("reports_base: 18 of 18 replies (100%) are not a JSON report of the five weights on the scale asked for, −100..100", e.Message);
+        Assert.Contains("999", e.Message);
+        var file = ReportFiles.Find(run.Path, SimulatedBackend.BaseModelId)[ReportCondition.Base];
+        Assert.All(File.ReadAllLines(Path.Combine(run.Path, file)).Skip(1), row => Assert.Contains(",999,999,999,999,999,", row));
+
+        // The limit is a share: off-scale reports below it let the run go on (one reply in three rewritten).
+        int n = 0;
+        var (_, _, fewer) = await Run(b => new Rigged(b, rewriteReply: r => Interlocked.Increment(ref n) % 3 != 0 ? r : System.Text.RegularExpressions.Regex.Replace(r, @"-?\d+(\.\d+)?", "999")), ReplyChecks.Default);
+        Assert.Null(fewer);
     }
 }

@@ -8,10 +8,12 @@ namespace SelfInterp.Experiments.Preferences.Stages;
 
 /// <summary>
 /// A model reports its weights, `reports` times per scenario, each prompt showing a fresh random trial.
-/// Writes the paper's report file; a reply that is not a valid report leaves its five report fields empty.
+/// Writes the paper's report file; a reply that is not a valid report leaves its five report fields empty, and one with a
+/// value off the scale asked for keeps its values there (the analysis reads it as a bad report, <see cref="ReportParser.OnScale"/>).
 /// The trials come from the report-trials seed under <paramref name="trialStream"/> (default: the stage's name),
 /// so two stages given the same stream ask the very same questions.
-/// More bad reports than the run's <see cref="ReplyChecks.MaxBadReports"/> stop the run.
+/// More bad reports, unreadable or off the scale, than the run's <see cref="ReplyChecks.MaxBadReports"/> stop the run: the
+/// analysis would fit its slopes on the few left.
 /// </summary>
 public sealed class ReportsStage(PreferencesPlan plan, string name, string modelKey, string file,
     IReadOnlyList<int> scenarios, string version, string? trialStream = null) : IStage
@@ -45,7 +47,10 @@ public sealed class ReportsStage(PreferencesPlan plan, string name, string model
             var scenario = plan.Scenario(t.Scenario);
             w.Field(model).Field(version).Field(scenario.ShortName);
             if (ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _))
+            {
                 foreach (var x in weights) w.Field(x);
+                if (!weights.All(ReportParser.OnScale)) bad.Add(replies[i].Text);
+            }
             else
             {
                 for (int k = 0; k < 5; k++) w.Empty();
@@ -54,6 +59,6 @@ public sealed class ReportsStage(PreferencesPlan plan, string name, string model
             DatasetBuilder.WriteValues(w, scenario, t);
         }
         w.WriteTo(ctx.Run.File(file));
-        ReplyCheck.Unreadable(name, "a JSON report of the five weights", bad, trials.Count, ctx.Checks.MaxBadReports);
+        ReplyCheck.Unreadable(name, "a JSON report of the five weights on the scale asked for, −100..100", bad, trials.Count, ctx.Checks.MaxBadReports);
     }
 }
