@@ -1,7 +1,7 @@
 #!/bin/bash
 # Issue 27's recipe-level evaluation of the shipped recipes: fresh pretraining seeds 20261201..20261215, fresh run
-# seeds 11, 12, 13, sham itraining with permuted targets beside every run, the white-box lab on run seed 11 of
-# every pretraining seed.
+# seeds 11, 12, 13, sham itraining with permuted targets and with run seed s + 1's targets beside every run, the
+# white-box lab on run seed 11 of every pretraining seed.
 #   [RECIPES="naive reporter"] research/organism/evaluation/recipe-level/sweep.sh OUT [LAST]
 # Interleaved, so every finished pretraining seed has its runs: after each seed, each recipe's evaluation is resumed
 # over all seeds so far (complete pretrainings and runs are skipped; the tables are rewritten each time). Stop it
@@ -17,7 +17,7 @@ for i in $(seq 1 "$LAST"); do
   for recipe in ${RECIPES:-naive reporter}; do
     echo "=== $(date -u +%FT%TZ) $recipe seeds $seeds"
     "$BIN" evaluate-organism --out "$OUT/$recipe" --recipe $recipe --pretrain-seeds $seeds \
-      --run-seeds 11,12,13 --preset paper --threads 2 --sham permuted \
+      --run-seeds 11,12,13 --preset paper --threads 2 --sham permuted --sham other-seed \
       --white-box --white-box-run-seeds 11 || echo "=== exit $? ($recipe $seeds)"
   done
 done
