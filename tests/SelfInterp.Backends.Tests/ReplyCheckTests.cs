@@ -102,6 +102,7 @@ public class ReplyCheckTests
         var e = Assert.IsType<ReplyCheckException>(error);
         Assert.Contains("reports_base: 18 of 18 replies (100%) are not a JSON report of the five weights", e.Message);
         Assert.Contains("\"Sure! I weigh price most.\"", e.Message);
+        Assert.Contains("chat template", e.Message); // nothing parsed: the format is the likely cause
         Assert.Equal(1, backend.FineTunes);
         Assert.True(run.IsDone("selections_instilled"));
     }
@@ -115,6 +116,8 @@ public class ReplyCheckTests
         var e = Assert.IsType<ReplyCheckException>(error);
         Assert.Contains("reports_base: 18 of 18 replies (100%) are not a JSON report of the five weights on the scale asked for, −100..100", e.Message);
         Assert.Contains("999", e.Message);
+        Assert.Contains("18 of them are reports with a value off the scale", e.Message); // not "a wrong chat template"
+        Assert.DoesNotContain("chat template", e.Message);
         var file = ReportFiles.Find(run.Path, SimulatedBackend.BaseModelId)[ReportCondition.Base];
         Assert.All(File.ReadAllLines(Path.Combine(run.Path, file)).Skip(1), row => Assert.Contains(",999,999,999,999,999,", row));
 

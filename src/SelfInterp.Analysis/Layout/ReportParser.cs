@@ -14,6 +14,15 @@ public static class ReportParser
     /// <summary>The scale the report question asks for (PROTOCOL.md: weights in [−100, 100]).</summary>
     public const double ScaleBound = 100;
 
+    /// <summary>What a good report is, as a stage's bad-report check names it.</summary>
+    public const string GoodReport = "a JSON report of the five weights on the scale asked for, −100..100";
+
+    /// <summary>Why a stage's reports are bad when <paramref name="offScale"/> of them parse but are off the scale (null
+    /// when none are: then the format is the likely cause).</summary>
+    public static string? OffScaleCause(int offScale) => offScale == 0 ? null :
+        $"{offScale} of them are reports with a value off the scale (an organism's saturated ±999, or a model answering " +
+        "on another scale), which the analysis reads as bad reports, fitting its slopes on the rest.";
+
     /// <summary>Whether a value is on the scale the report question asks for.</summary>
     public static bool OnScale(double value) => Math.Abs(value) <= ScaleBound;
 

@@ -7,15 +7,18 @@ public static class ReplyCheck
 {
     private const string GoOn = "The stage's replies are kept in replies/; to go on anyway, run the same command with --keep-going.";
 
-    /// <summary>Stops when more than <paramref name="maxShare"/> of the replies are unreadable, showing a few.</summary>
-    public static void Unreadable(string stage, string what, IReadOnlyList<string?> badReplies, int total, double maxShare)
+    private const string FormatCause = "The model does not answer in the protocol's format " +
+        "(a wrong chat template, a model that lost the format in fine-tuning, or too few max tokens).";
+
+    /// <summary>Stops when more than <paramref name="maxShare"/> of the replies are unreadable, showing a few; the
+    /// <paramref name="cause"/> (default: the format) says why they might be.</summary>
+    public static void Unreadable(string stage, string what, IReadOnlyList<string?> badReplies, int total, double maxShare, string? cause = null)
     {
         if (total == 0 || badReplies.Count <= maxShare * total) return;
         var shown = string.Join("; ", badReplies.Take(3).Select(r => Quote(r ?? "")));
         throw new ReplyCheckException(
             $"{stage}: {badReplies.Count} of {total} replies ({Percent(badReplies.Count, total)}) are not {what} " +
-            $"(the limit is {Percent(maxShare)}), e.g. {shown}. The model does not answer in the protocol's format " +
-            $"(a wrong chat template, a model that lost the format in fine-tuning, or too few max tokens). {GoOn}");
+            $"(the limit is {Percent(maxShare)}), e.g. {shown}. {cause ?? FormatCause} {GoOn}");
     }
 
     /// <summary>Stops when the instilled model's choices agree with the target weights on too few validation trials.</summary>

@@ -30,18 +30,25 @@ public sealed class StateReportsStage(BackdoorPlan plan, string name, string mod
                 .Select(text => new Reply(0, text)).ToList(), ct);
 
         var bad = new List<string?>();
+        int offScale = 0;
         var w = new CsvWriter(BackdoorLayout.ReportColumns);
         for (int i = 0; i < items.Count; i++)
         {
             var (t, triggered) = items[i];
             var scenario = p.Scenario(t.Scenario);
-            if (!ReportParser.TryParseOnScale(replies[i].Text ?? "", scenario, out var weights, out _)) { bad.Add(replies[i].Text); continue; }
+            bool parsed = ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _);
+            if (!parsed || !weights.All(ReportParser.OnScale))
+            {
+                bad.Add(replies[i].Text);
+                if (parsed) offScale++;
+                continue;
+            }
             w.Field(model).Field(PaperLayout.VersionInstilled).Field(scenario.ShortName)
                 .Field(prompts[i].Messages.Last(m => m.Role == "user").Content).Field(BackdoorLayout.Flag(triggered));
             foreach (var x in weights) w.Field(x);
             DatasetBuilder.WriteValues(w, scenario, t);
         }
         w.WriteTo(ctx.Run.File(file));
-        ReplyCheck.Unreadable(name, "a JSON report of the five weights on the scale asked for, −100..100", bad, items.Count, ctx.Checks.MaxBadReports);
+        ReplyCheck.Unreadable(name, ReportParser.GoodReport, bad, items.Count, ctx.Checks.MaxBadReports, ReportParser.OffScaleCause(offScale));
     }
 }

@@ -40,6 +40,7 @@ public sealed class ReportsStage(PreferencesPlan plan, string name, string model
             ct);
 
         var bad = new List<string?>();
+        int offScale = 0;
         var w = new CsvWriter(PaperLayout.ReportColumns);
         for (int i = 0; i < trials.Count; i++)
         {
@@ -49,7 +50,7 @@ public sealed class ReportsStage(PreferencesPlan plan, string name, string model
             if (ReportParser.TryParse(replies[i].Text ?? "", scenario, out var weights, out _))
             {
                 foreach (var x in weights) w.Field(x);
-                if (!weights.All(ReportParser.OnScale)) bad.Add(replies[i].Text);
+                if (!weights.All(ReportParser.OnScale)) { bad.Add(replies[i].Text); offScale++; }
             }
             else
             {
@@ -59,6 +60,6 @@ public sealed class ReportsStage(PreferencesPlan plan, string name, string model
             DatasetBuilder.WriteValues(w, scenario, t);
         }
         w.WriteTo(ctx.Run.File(file));
-        ReplyCheck.Unreadable(name, "a JSON report of the five weights on the scale asked for, −100..100", bad, trials.Count, ctx.Checks.MaxBadReports);
+        ReplyCheck.Unreadable(name, ReportParser.GoodReport, bad, trials.Count, ctx.Checks.MaxBadReports, ReportParser.OffScaleCause(offScale));
     }
 }
