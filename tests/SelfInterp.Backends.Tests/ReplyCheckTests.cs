@@ -19,29 +19,7 @@ public class ReplyCheckTests
         Instilled = 6, Native = 4, Examples = 30, Validation = 2, Reports = 3, Selections = 20, NativeSelections = 30,
     }) with { Preset = "test", Backend = "simulated", BaseModel = SimulatedBackend.BaseModelId };
 
-    /// <summary>The simulated backend, except for the replies a test replaces; counts fine-tunes.</summary>
-    private sealed class Rigged(IModelBackend inner, Func<ChatPrompt, Choice>? choose = null, Func<ChatPrompt, string>? complete = null,
-        Func<string, string>? rewriteReply = null) : IModelBackend
-    {
-        public int FineTunes;
-        public string Name => inner.Name;
-        public IReadOnlyCollection<Type>? ServedTasks => inner.ServedTasks;
-
-        public Task<string> FineTuneAsync(FineTuneRequest request, IProgress<double>? progress, CancellationToken ct)
-        {
-            Interlocked.Increment(ref FineTunes);
-            return inner.FineTuneAsync(request, progress, ct);
-        }
-
-        public async Task<IReadOnlyList<Choice>> ChooseAsync(string model, IReadOnlyList<ChatPrompt> prompts, IProgress<int>? progress, CancellationToken ct) =>
-            choose is null || model == SimulatedBackend.BaseModelId ? await inner.ChooseAsync(model, prompts, progress, ct) : prompts.Select(choose).ToList();
-
-        public async Task<IReadOnlyList<string>> CompleteAsync(string model, IReadOnlyList<ChatPrompt> prompts, int maxTokens, IProgress<int>? progress, CancellationToken ct) =>
-            complete is not null ? prompts.Select(complete).ToList()
-            : (await inner.CompleteAsync(model, prompts, maxTokens, progress, ct)).Select(rewriteReply ?? (r => r)).ToList();
-    }
-
-    private static async Task<(RunDirectory Run, Rigged Backend, Exception? Error)> Run(Func<IModelBackend, Rigged> rig, ReplyChecks checks, string? dir = null)
+    private static async Task<(RunDirectory Run, RiggedBackend Backend, Exception? Error)> Run(Func<IModelBackend, RiggedBackend> rig, ReplyChecks checks, string? dir = null)
     {
         var config = Small();
         var run = RunDirectory.OpenOrCreate(dir ?? Path.Combine(Directory.CreateTempSubdirectory().FullName, "run"), config);
@@ -55,7 +33,7 @@ public class ReplyCheckTests
     public async Task A_model_that_chooses_at_random_stops_the_run_after_instillation()
     {
         var coin = new SeededStream("coin", 5);
-        Rigged Random(IModelBackend b) => new(b, choose: _ => { lock (coin) return new Choice(coin.NextDouble() < 0.5 ? 'A' : 'B', null, "x"); });
+        RiggedBackend Random(IModelBackend b) => new(b, choose: _ => { lock (coin) return new Choice(coin.NextDouble() < 0.5 ? 'A' : 'B', null, "x"); });
 
         var (run, backend, error) = await Run(Random, ReplyChecks.Default);
 
@@ -80,7 +58,7 @@ public class ReplyCheckTests
     [Fact]
     public async Task An_instilled_model_that_learned_passes_the_check()
     {
-        var (run, _, error) = await Run(b => new Rigged(b), ReplyChecks.Default);
+        var (run, _, error) = await Run(b => new RiggedBackend(b), ReplyChecks.Default);
         Assert.Null(error);
         Assert.True(run.IsDone("selections_native"));
     }
@@ -88,7 +66,7 @@ public class ReplyCheckTests
     [Fact]
     public async Task Choices_that_are_not_A_or_B_stop_the_run_and_are_shown()
     {
-        var (_, backend, error) = await Run(b => new Rigged(b, choose: _ => new Choice('?', null, "I would pick\nthe first one")), ReplyChecks.Default);
+        var (_, backend, error) = await Run(b => new RiggedBackend(b, choose: _ => new Choice('?', null, "I would pick\nthe first one")), ReplyChecks.Default);
         var e = Assert.IsType<ReplyCheckException>(error);
         Assert.Contains("selections_instilled: 120 of 120 replies (100%) are not A or B", e.Message);
         Assert.Contains("\"I would pick the first one\"", e.Message);
@@ -98,7 +76,7 @@ public class ReplyCheckTests
     [Fact]
     public async Task Reports_that_are_not_JSON_stop_the_run_and_are_shown()
     {
-        var (run, backend, error) = await Run(b => new Rigged(b, complete: _ => "Sure! I weigh price most."), ReplyChecks.Default);
+        var (run, backend, error) = await Run(b => new RiggedBackend(b, complete: _ => "Sure! I weigh price most."), ReplyChecks.Default);
         var e = Assert.IsType<ReplyCheckException>(error);
         Assert.Contains("reports_base: 18 of 18 replies (100%) are not a JSON report of the five weights", e.Message);
         Assert.Contains("\"Sure! I weigh price most.\"", e.Message);
@@ -112,7 +90,7 @@ public class ReplyCheckTests
     [Fact]
     public async Task Reports_off_the_scale_stop_the_run_as_unreadable_ones_do()
     {
-        var (run, _, error) = await Run(b => new Rigged(b, rewriteReply: r => System.Text.RegularExpressions.Regex.Replace(r, @"-?\d+(\.\d+)?", "999")), ReplyChecks.Default);
+        var (run, _, error) = await Run(b => new RiggedBackend(b, rewriteReply: r => RiggedBackend.EveryNumberOffTheScale(r)), ReplyChecks.Default);
         var e = Assert.IsType<ReplyCheckException>(error);
         Assert.Contains("reports_base: 18 of 18 replies (100%) are not a JSON report of the five weights on the scale asked for, −100..100", e.Message);
         Assert.Contains("999", e.Message);
@@ -123,7 +101,7 @@ public class ReplyCheckTests
 
         // The limit is a share: off-scale reports below it let the run go on (one reply in three rewritten).
         int n = 0;
-        var (_, _, fewer) = await Run(b => new Rigged(b, rewriteReply: r => Interlocked.Increment(ref n) % 3 != 0 ? r : System.Text.RegularExpressions.Regex.Replace(r, @"-?\d+(\.\d+)?", "999")), ReplyChecks.Default);
+        var (_, _, fewer) = await Run(b => new RiggedBackend(b, rewriteReply: r => Interlocked.Increment(ref n) % 3 != 0 ? r : RiggedBackend.EveryNumberOffTheScale(r)), ReplyChecks.Default);
         Assert.Null(fewer);
     }
 }

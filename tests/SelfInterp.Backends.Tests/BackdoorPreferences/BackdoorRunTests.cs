@@ -1,4 +1,5 @@
 using SelfInterp.Analysis;
+using SelfInterp.Core.Pipeline;
 using SelfInterp.Core.Runs;
 using SelfInterp.Experiments;
 using SelfInterp.Experiments.Backdoor;
@@ -68,6 +69,19 @@ public class BackdoorRunTests
         var data = BackdoorData.Read(dir);
         Assert.Equal(before - 1, Count());
         Assert.All(data.Reports.Values.SelectMany(d => d.Values).SelectMany(l => l), w => Assert.All(w, v => Assert.InRange(v, -100, 100)));
+    }
+
+    /// <summary>State reports that parse but are off the scale stop the run as unreadable ones do, and the stop names
+    /// that cause rather than the format's.</summary>
+    [Fact]
+    public async Task State_reports_off_the_scale_stop_the_run_naming_the_scale()
+    {
+        var dir = BehaviorRuns.NewDirectory("backdoor-off-scale-stop");
+        var e = await Assert.ThrowsAsync<ReplyCheckException>(() => BackdoorRuns.Run(dir, BackdoorRuns.Small(),
+            b => new RiggedBackend(b, rewriteReply: RiggedBackend.EveryNumberOffTheScale)));
+        Assert.Matches(@"(\d+) of \1 replies \(100%\) are not a JSON report of the five weights on the scale asked for, −100\.\.100", e.Message);
+        Assert.Matches(@"(\d+) of them are reports with a value off the scale", e.Message);
+        Assert.DoesNotContain("chat template", e.Message);
     }
 
     [Fact]
