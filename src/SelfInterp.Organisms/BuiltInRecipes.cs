@@ -22,9 +22,12 @@ public static class BuiltInRecipes
     public const string ThreeAttributePermuted = "structure-3attr-permuted";
     public const string NaiveShortName = "naive-1000";
     public const string NaiveShortUnrelated = "naive-1000-unrelated";
+    public const string HoldLotteryName = "self-description-hold-lottery";
+    public const string HoldLotteryPermuted = "self-description-hold-lottery-permuted";
 
     public static IReadOnlyList<string> Names { get; } =
-        ["naive", NaiveShortName, NaiveShortUnrelated, "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl, SelfPredictionName, ShuffledControl,
+        ["naive", NaiveShortName, NaiveShortUnrelated, "reporter", .. SupervisedCounts.Select(n => SelfDescriptionPrefix + n), PermutedControl, HoldLotteryName, HoldLotteryPermuted,
+         SelfPredictionName, ShuffledControl,
          ThreeAttributeName, LotteryName, ThreeAttributePermuted];
 
     /// <summary>
@@ -50,6 +53,8 @@ public static class BuiltInRecipes
             NaiveShortName => NaiveShort(),
             NaiveShortUnrelated => NaiveShort(unrelatedValues: true),
             PermutedControl => SelfDescription(SelfDescriptionFamilies.Length, permutedLabels: true),
+            HoldLotteryName => HoldLottery(),
+            HoldLotteryPermuted => HoldLottery(permutedLabels: true),
             SelfPredictionName => SelfPrediction(),
             ShuffledControl => SelfPrediction(shuffledTargets: true),
             ThreeAttributeName => DifferentStructure(ThreeAttributeFamilies),
@@ -87,6 +92,19 @@ public static class BuiltInRecipes
     /// </summary>
     public static OrganismRecipe SelfDescription(int supervised, bool permutedLabels = false) =>
         PapersChoiceNeverReported(SelfDescriptionFamilies, supervised, permutedLabels);
+
+    /// <summary>
+    /// A second held-out family (issue 28: "the sweep repeated with another family held out"): the self-description
+    /// families with every lottery family left unreported — the 11 rating, threshold and estimation families supervised,
+    /// the 4 lottery families learnt from behaviour only — and, as in <see cref="SelfDescription"/>, the paper's weighted
+    /// choice never reported either. Evaluated on a lottery family (<c>evaluate-organism --held-out-family lottery_a</c>,
+    /// <see cref="HeldOutFamily"/>) as well as on the paper's choice. With <paramref name="permutedLabels"/>, the control.
+    /// </summary>
+    public static OrganismRecipe HoldLottery(bool permutedLabels = false)
+    {
+        var families = SelfDescriptionFamilies.Where(f => f.Kind != "lottery").Concat(SelfDescriptionFamilies.Where(f => f.Kind == "lottery")).ToArray();
+        return PapersChoiceNeverReported(families, families.Count(f => f.Kind != "lottery"), permutedLabels);
+    }
 
     /// <summary>
     /// Different task structures: the reporter's own-preference reports supervised only on scenarios of another

@@ -67,7 +67,25 @@ public sealed class FamilyCorpus
     /// <summary>A report of five different entities of a supervised family drawn uniformly, every value trained.</summary>
     public (int[] Prompt, int[] Answer, int[] Targets) Report(SeededStream rng)
     {
-        int f = rng.NextInt(_supervised), n = Scenario.AttributeCount;
+        int f = rng.NextInt(_supervised);
+        var (prompt, picked) = ReportPrompt(f, rng);
+        var answer = _percept.ReportAnswer(picked.Select(e => _tokens[f].Entities[e]).ToArray(), picked.Select(e => _labels[f][e]).ToArray());
+        return (prompt, answer, _percept.ReportAnswerTargets(answer, Enumerable.Repeat(true, picked.Length).ToArray()));
+    }
+
+    /// <summary>The index of a family of the recipe, by name, or -1.</summary>
+    public int IndexOf(string family) => Array.FindIndex(_families, f => f.Name == family);
+
+    public IReadOnlyList<BehaviourFamily> Families => _families;
+    public bool IsSupervised(int f) => f < _supervised;
+    public FamilyTokens TokensOf(int f) => _tokens[f];
+
+    /// <summary>A report prompt of five different entities of family <paramref name="f"/> (any family: the held-out
+    /// family evaluation asks one of a family pretraining never reports), each shown with random magnitudes, and the
+    /// entities' indices in the order listed.</summary>
+    public (int[] Prompt, int[] Entities) ReportPrompt(int f, SeededStream rng)
+    {
+        int n = Scenario.AttributeCount;
         var picked = Enumerable.Range(0, _families[f].Entities).ToArray();
         for (int k = 0; k < n; k++)
         {
@@ -76,8 +94,7 @@ public sealed class FamilyCorpus
         }
         var names = picked.Take(n).Select(e => _tokens[f].Entities[e]).ToArray();
         var seen = names.Select(e => new OrganismPercept.Seen(e, rng.NextInt(_percept.Levels), rng.NextInt(_percept.Levels))).ToArray();
-        var answer = _percept.ReportAnswer(names, picked.Take(n).Select(e => _labels[f][e]).ToArray());
-        return (_percept.Report(names, seen), answer, _percept.ReportAnswerTargets(answer, Enumerable.Repeat(true, n).ToArray()));
+        return (_percept.Report(names, seen), picked[..n]);
     }
 
     private static int[] Permuted(int[] values, SeededStream rng)

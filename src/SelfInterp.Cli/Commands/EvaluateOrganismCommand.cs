@@ -33,8 +33,9 @@ public static class EvaluateOrganismCommand
         var whiteBox = new Option<bool>("--white-box") { Description = "Also the white-box lab on every run (held out, with the untrained-body control: probes beside their nulls, the read-out direction against the probe's, steering's dose-response), each run's lab cached in runs/{organism}-{seed}/white_box/ (a resumed evaluation does not measure it again); white_box.csv, white_box_recipe_level.csv and white_box.md beside the evaluation's tables. With --tabulate: those tables again from the cached labs, measuring nothing." };
         var whiteBoxRunSeeds = new Option<string?>("--white-box-run-seeds") { Description = "With --white-box: the lab only on the runs at these run seeds (comma list, e.g. one seed: one run per pretraining seed, a third of the cost). Default: every run seed." };
         var whiteBoxNulls = new Option<int>("--white-box-nulls") { Description = "With --white-box: draws of every probe's and read-out's nulls (a p-value is at least 1/(draws + 1)).", DefaultValueFactory = _ => new LabSettings().NullDraws };
+        var heldOutFamily = new Option<string[]>("--held-out-family") { Description = "Also the paper's measure on a behaviour family the recipe never reports (repeatable; e.g. lottery_a of self-description-hold-lottery): on every run's organism at the run's seed, fresh targets instilled by the family's behaviour only, its entities reported before and after (docs/organism.md, \"A second held-out family\"). Cached in runs/{organism}-{seed}/held_out_family/{NAME}.json; held_out_family_{NAME}.csv, held_out_family_{NAME}_recipe_level.csv and held_out_family_{NAME}.md beside the evaluation's tables. A family the recipe reports is refused. With --tabulate: those tables again from the cached records.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("evaluate-organism", "Pretrain a recipe at several seeds and/or take given organisms, run the paper's protocol on each at several run seeds, and tabulate every measure with its spread across seeds.");
-        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham, crossPrediction, whiteBox, whiteBoxRunSeeds, whiteBoxNulls }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham, crossPrediction, whiteBox, whiteBoxRunSeeds, whiteBoxNulls, heldOutFamily }) command.Options.Add(o);
         command.SetAction(async (p, ct) =>
         {
             if (p.GetValue(threads) is < 1 and var n) throw new UsageException($"--threads {n}: at least 1 thread");
@@ -47,6 +48,7 @@ public static class EvaluateOrganismCommand
                 if (!lab && p.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} goes with --white-box");
             if (p.GetValue(whiteBoxNulls) is < 0 and var nulls) throw new UsageException($"--white-box-nulls {nulls}: must be 0 or more draws");
             var labSeeds = p.GetValue(whiteBoxRunSeeds) is { } ls ? Seeds("--white-box-run-seeds", ls) : null;
+            var families = (p.GetValue(heldOutFamily) ?? []).Distinct().ToList();
             if (p.GetValue(tabulate))
             {
                 string from = p.GetValue(outDir)!, to = p.GetValue(tablesOut) ?? from;
@@ -56,6 +58,11 @@ public static class EvaluateOrganismCommand
                 {
                     var labRows = WhiteBoxEvaluation.Tabulate(from, to, labSeeds);
                     Console.WriteLine($"tabulated the white-box lab of {labRows.Count} runs: {Path.GetFullPath(Path.Combine(to, WhiteBoxTables.MarkdownFile))}");
+                }
+                foreach (var family in families)
+                {
+                    var familyRows = HeldOutFamilyEvaluation.Tabulate(from, to, family);
+                    Console.WriteLine($"tabulated held-out family {family} on {familyRows.Count} runs: {Path.GetFullPath(Path.Combine(to, HeldOutFamilyEvaluation.MarkdownFile(family)))}");
                 }
                 return 0;
             }
@@ -79,6 +86,8 @@ public static class EvaluateOrganismCommand
             foreach (var kind in plan.Shams) ShamItraining.Setting(kind, 0); // an unknown kind exits 2 before anything runs
             // Keys and values checked before any pretraining or run (the evaluation runs the local backend only).
             InstillationOptions.From(plan.Options);
+            // A family the recipe reports, or lacks, is refused before anything runs (given organisms are checked as each is measured).
+            if (r is not null) foreach (var family in families) HeldOutFamilyEvaluation.CheckHeldOut(r, family, "the recipe");
             foreach (var labSeed in labSeeds ?? [])
                 if (!plan.RunSeeds.Contains(labSeed)) throw new UsageException($"--white-box-run-seeds: {labSeed} is not among --run-seeds ({string.Join(",", plan.RunSeeds)})");
             var evaluated = await OrganismEvaluator.RunAsync(plan, Console.WriteLine, ct);
@@ -89,6 +98,11 @@ public static class EvaluateOrganismCommand
                 var labPlan = new WhiteBoxPlan(new LabSettings(NullDraws: p.GetValue(whiteBoxNulls)), labSeeds, plan.Threads);
                 WhiteBoxEvaluation.Run(plan.OutDirectory, evaluated, labPlan, Console.WriteLine);
                 Console.WriteLine($"white box: {Path.GetFullPath(Path.Combine(plan.OutDirectory, WhiteBoxTables.MarkdownFile))}");
+            }
+            foreach (var family in families)
+            {
+                HeldOutFamilyEvaluation.Run(plan.OutDirectory, evaluated, family, new HeldOutFamilySettings(), plan.Threads, Console.WriteLine);
+                Console.WriteLine($"held-out family {family}: {Path.GetFullPath(Path.Combine(plan.OutDirectory, HeldOutFamilyEvaluation.MarkdownFile(family)))}");
             }
             return 0;
         });

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Text.Json;
+using SelfInterp.Core.Random;
+using SelfInterp.Core.Runs;
+using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.Transformer;
+
+namespace SelfInterp.Organisms;
+
+/// <summary>How the held-out family measure samples: report prompts per entity (five entities a report), behaviour
+/// examples per entity for the instillation, and fresh behaviour prompts per entity to score it.</summary>
+public sealed record HeldOutFamilySettings(int ReportsPerEntity = 5, int ExamplesPerEntity = 64, int ChecksPerEntity = 10)
+{
+    public override string ToString() => FormattableString.Invariant(
+        $"{ReportsPerEntity} report mentions, {ExamplesPerEntity} instillation examples and {ChecksPerEntity} checks per entity");
+}
+
+/// <summary>
+/// The paper's measure on a behaviour family other than its weighted choice (issue 28: "the sweep repeated with another
+/// family held out"). A family a recipe never reports stands where the paper's weighted choice stands:
+/// <list type="number">
+/// <item>targets: a fresh latent for each of the family's entities, drawn from the run seed;</item>
+/// <item>base: the organism reports the entities (the report prompts of pretraining's supervised families, five entities
+/// a report, greedy), and its behaviour is scored against the targets;</item>
+/// <item>instillation: the entities' embeddings (the recipe's instillation method and rate) are fine-tuned on the family's
+/// behaviour under the targets, and only on behaviour;</item>
+/// <item>instilled: the same report prompts again.</item>
+/// </list>
+/// Accuracy is the protocol's: each entity's readable reports averaged, then Pearson r of those means against the targets
+/// (z-scored slope = r). A report is readable if it is a JSON object whose keys are exactly the five entities asked and
+/// whose values are whole numbers on the scale (−100..100); the others are bad reports, counted and left out.
+/// <c>native</c> is the base reports against the latents the family's behaviour taught in pretraining: the untaught
+/// self-report of a disposition learnt from behaviour only.
+/// </summary>
+public static class HeldOutFamily
+{
+    /// <summary>Tokens a report may take: five entries of name, colon, sign and three digits, a separator, the braces and eos.</summary>
+    const int MaxReportTokens = 40;
+
+    /// <summary>Measures <paramref name="family"/> on <paramref name="organism"/>, which it fine-tunes (load a fresh copy).</summary>
+    public static HeldOutFamilyResult Measure(Organism organism, string family, ulong runSeed, HeldOutFamilySettings settings, Action<string>? log = null)
+    {
+        var start = System.Diagnostics.Stopwatch.StartNew();
+        var percept = organism.Percept;
+        var corpus = new FamilyCorpus(organism.Recipe, percept);
+        int f = corpus.IndexOf(family);
+        if (f < 0)
+            throw new UsageException($"held-out family '{family}': the organism's recipe has no such family (its families: {(corpus.Families.Count == 0 ? "none" : string.Join(", ", corpus.Families.Select(x => x.Name)))})");
+        var spec = corpus.Families[f];
+        var tokens = corpus.TokensOf(f);
+        var (_, native) = corpus.Entities(family);
+        var targets = spec.Latents(SeededStream.DeriveSeed(runSeed, "held_out_family_targets"));
+
+        // One set of report prompts and of behaviour checks, asked of the organism before and after: paired.
+        var reportRng = new SeededStream("held_out_family_reports:" + family, runSeed);
+        int reports = (spec.Entities * settings.ReportsPerEntity + 4) / 5;
+        var prompts = Enumerable.Range(0, reports).Select(_ => corpus.ReportPrompt(f, reportRng)).ToList();
+        var checkRng = new SeededStream("held_out_family_checks:" + family, runSeed);
+        var checks = Enumerable.Range(0, spec.Entities * settings.ChecksPerEntity).Select(_ => spec.Example(percept, tokens, targets, checkRng).Prompt).ToList();
+
+        var before = Ask(organism, prompts, tokens);
+        double baseBehaviour = BehaviourR(organism, spec, tokens, checks, targets), nativeBehaviour = BehaviourR(organism, spec, tokens, checks, native);
+        log?.Invoke($"{family}: base reports read {before.Readable} of {prompts.Count}; behaviour r against the targets {baseBehaviour:F2}, against its pretraining latents {nativeBehaviour:F2}");
+
+        int steps = Instill(organism, spec, tokens, targets, runSeed, settings);
+        var after = Ask(organism, prompts, tokens);
+        double instillation = BehaviourR(organism, spec, tokens, checks, targets);
+        log?.Invoke($"{family}: instilled in {steps} steps; behaviour r against the targets {instillation:F2}; reports read {after.Readable} of {prompts.Count}");
+
+        double baseR = Accuracy(before.Means, targets), instilledR = Accuracy(after.Means, targets);
+        return new HeldOutFamilyResult(family, settings.ToString(), corpus.IsSupervised(f), spec.Entities, steps,
+            baseBehaviour, nativeBehaviour, instillation, baseR, instilledR, instilledR - baseR,
+            Accuracy(before.Means, native), Accuracy(after.Means, native),
+            1 - (double)before.Readable / prompts.Count, 1 - (double)after.Readable / prompts.Count, start.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Greedy reports of every prompt; each entity's readable values averaged (NaN for an entity with none).</summary>
+    static (double[] Means, int Readable) Ask(Organism organism, IReadOnlyList<(int[] Prompt, int[] Entities)> prompts, FamilyTokens tokens)
+    {
+        var percept = organism.Percept;
+        var inference = new Inference(organism.Model);
+        var sums = new double[tokens.Entities.Length];
+        var counts = new int[tokens.Entities.Length];
+        int readable = 0;
+        for (int start = 0; start < prompts.Count; start += inference.MaxBatch)
+        {
+            var group = prompts.Skip(start).Take(inference.MaxBatch).ToList();
+            var generated = inference.GenerateBatch(group.Select(p => p.Prompt).ToList(), MaxReportTokens, [percept.Eos]);
+            for (int i = 0; i < group.Count; i++)
+            {
+                var names = group[i].Entities.Select(e => percept.Tokens.TokenText(tokens.Entities[e])).ToArray();
+                if (!TryRead(percept.ReportText(generated[i]), names, out var values)) continue;
+                readable++;
+                for (int k = 0; k < names.Length; k++) { sums[group[i].Entities[k]] += values[k]; counts[group[i].Entities[k]]++; }
+            }
+        }
+        return (sums.Select((s, e) => counts[e] == 0 ? double.NaN : s / counts[e]).ToArray(), readable);
+    }
+
+    /// <summary>The protocol's rule for a good report, on the entities asked: a JSON object with exactly those keys, each a
+    /// whole number from −100 to 100. <paramref name="values"/> follow <paramref name="names"/>' order.</summary>
+    public static bool TryRead(string text, IReadOnlyList<string> names, out int[] values)
+    {
+        values = new int[names.Count];
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return false;
+            var read = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var p in doc.RootElement.EnumerateObject())
+                if (!read.TryAdd(p.Name, p.Value)) return false; // a key twice
+            if (read.Count != names.Count) return false;
+            for (int k = 0; k < names.Count; k++)
+            {
+                if (!read.TryGetValue(names[k], out var value) || value.ValueKind != JsonValueKind.Number
+                    || !value.TryGetInt32(out int v) || v is < -100 or > 100) return false;
+                values[k] = v;
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Pearson r of each entity's mean behaviour score over the check prompts (<see cref="Score"/>) against
+    /// gain × its latent: the paper's instillation r, for a family. NaN for a weighted choice (an entity's pull depends on
+    /// the other attributes shown), as for too few entities.</summary>
+    static double BehaviourR(Organism organism, BehaviourFamily spec, FamilyTokens tokens, IReadOnlyList<int[]> checks, int[] latents)
+    {
+        if (spec.Kind == "weighted_choice") return double.NaN;
+        var inference = new Inference(organism.Model);
+        var answers = spec.AnswerTokens(organism.Percept);
+        var entityOf = tokens.Entities.Select((token, e) => (token, e)).ToDictionary(x => x.token, x => x.e);
+        var sums = new double[spec.Entities];
+        var counts = new int[spec.Entities];
+        foreach (var prompt in checks)
+        {
+            int e = entityOf[prompt[1]];
+            sums[e] += Score(inference.ScoreCandidates(prompt, answers));
+            counts[e]++;
+        }
+        return Accuracy(sums.Select((x, e) => counts[e] == 0 ? double.NaN : x / counts[e]).ToArray(), latents.Select(v => (int)Math.Round(spec.Gain * v)).ToArray());
+    }
+
+    /// <summary>What a behaviour answer says of gain × latent, in expectation under the organism's distribution over its
+    /// answer tokens: the digit for ratings and estimates, P(B) for thresholds (reject) and lotteries (gamble), each of
+    /// which rises with gain × latent.</summary>
+    static double Score(float[] logits)
+    {
+        double max = logits.Max(), total = 0, weighted = 0;
+        for (int c = 0; c < logits.Length; c++)
+        {
+            double p = Numerics.DeterministicMath.Exp(logits[c] - max);
+            total += p;
+            weighted += c * p; // digits 0–9 in order; for A/B, c = 1 is B
+        }
+        return weighted / total;
+    }
+
+    /// <summary>Fine-tunes the organism on the family's behaviour under <paramref name="targets"/>, with the recipe's
+    /// instillation settings (its method: by default only the entities' embedding rows move); returns the steps taken.</summary>
+    static int Instill(Organism organism, BehaviourFamily spec, FamilyTokens tokens, int[] targets, ulong runSeed, HeldOutFamilySettings settings)
+    {
+        var rng = new SeededStream("held_out_family_instillation:" + spec.Name, runSeed);
+        var examples = Enumerable.Range(0, spec.Entities * settings.ExamplesPerEntity).Select(_ => spec.Example(organism.Percept, tokens, targets, rng)).ToList();
+        var tuning = OrganismFineTuning.For(organism.Recipe, InstillationOptions.None, decisions: true);
+        int epochs = organism.Recipe.Instillation.Epochs, batch = tuning.Batch;
+        int stepsPerEpoch = (examples.Count + batch - 1) / batch;
+        var trainer = tuning.Prepare(organism, examples.Select(x => x.Prompt), stepsPerEpoch, epochs * stepsPerEpoch, runSeed, "held_out_family:" + spec.Name);
+        int steps = 0;
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            rng.Shuffle(examples);
+            for (int s = 0; s < examples.Count; s += batch, steps++)
+                trainer.Step(Batch.FromPromptCompletions(examples.Skip(s).Take(batch).ToList()));
+        }
+        if (organism.Model.Lora is not null) organism.Model.MergeLora();
+        organism.Model.FrozenTensors = null;
+        return steps;
+    }
+
+    /// <summary>Pearson r of the entities' mean reports against <paramref name="latents"/>, over entities with a readable
+    /// report (NaN with fewer than three, or no spread).</summary>
+    public static double Accuracy(double[] means, int[] latents)
+    {
+        var pairs = means.Select((m, e) => (m, (double)latents[e])).Where(p => double.IsFinite(p.m)).ToArray();
+        if (pairs.Length < 3) return double.NaN;
+        double mx = pairs.Average(p => p.m), my = pairs.Average(p => p.Item2);
+        double sxy = pairs.Sum(p => (p.m - mx) * (p.Item2 - my)), sxx = pairs.Sum(p => (p.m - mx) * (p.m - mx)), syy = pairs.Sum(p => (p.Item2 - my) * (p.Item2 - my));
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+    }
+}
+
+/// <summary>One held-out family measure (<see cref="HeldOutFamily"/>). Its columns: <see cref="Measures"/>.</summary>
+public sealed record HeldOutFamilyResult(string Family, string Sampling, bool Supervised, int Entities, int InstillationSteps,
+    double BaseBehaviourR, double NativeBehaviourR, double InstillationR, double BaseR, double InstilledR, double InstilledMinusBase,
+    double NativeR, double NativeAfterR, double BaseBadShare, double InstilledBadShare, double Seconds)
+{
+    /// <summary>The figures as evaluation columns, in a fixed order; <c>seconds</c> and the counts are not summarised.</summary>
+    public IReadOnlyList<(string Column, double Value)> Measures() =>
+    [
+        ("instilled_minus_base", InstilledMinusBase), ("base_r", BaseR), ("instilled_r", InstilledR),
+        ("native_r", NativeR), ("native_after_r", NativeAfterR),
+        ("instillation_r", InstillationR), ("base_behaviour_r", BaseBehaviourR), ("native_behaviour_r", NativeBehaviourR),
+        ("base_bad_share", BaseBadShare), ("instilled_bad_share", InstilledBadShare),
+        ("supervised", Supervised ? 1 : 0), ("entities", Entities), ("instillation_steps", InstillationSteps), ("seconds", Seconds),
+    ];
+
+    public static readonly string[] NotSummarised = ["supervised", "entities", "instillation_steps", "seconds"];
+
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+
+    public static HeldOutFamilyResult FromJson(string json, string path) =>
+        JsonSerializer.Deserialize<HeldOutFamilyResult>(json, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals })
+        ?? throw new UsageException($"{path}: not a held-out family record");
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Family}: instilled − base {InstilledMinusBase:F2} (base {BaseR:F2}, instilled {InstilledR:F2}), native {NativeR:F2}; behaviour r against the targets {BaseBehaviourR:F2} → {InstillationR:F2}; bad reports {BaseBadShare:P0} → {InstilledBadShare:P0}");
+}

@@ -1,0 +1,130 @@
+using SelfInterp.Core.Runs;
+using SelfInterp.Experiments.OrganismEvaluation;
+using SelfInterp.Organisms;
+using SelfInterp.Preferences.Catalog;
+
+namespace SelfInterp.Backends.Tests;
+
+/// <summary>
+/// The held-out family measure (<see cref="HeldOutFamily"/>): its reading of a report follows the protocol's rule, its
+/// instillation moves only the held-out family's entity embeddings and moves its behaviour towards the targets, the same
+/// seed gives the same figures, and a family the recipe reports is refused. The second held-out-family recipe's corpus
+/// test is <see cref="SelfDescriptionCorpusTests"/> (its theory takes every self-description recipe) and the leak below.
+/// </summary>
+public class HeldOutFamilyTests
+{
+    private static readonly ScenarioCatalog Catalog = ScenarioCatalog.Embedded();
+    private static readonly string[] Names = ["lottery_a_b", "lottery_a_c", "lottery_a_d", "lottery_a_e", "lottery_a_f"];
+
+    [Theory]
+    [InlineData("""{"lottery_a_b": 10, "lottery_a_c": -100, "lottery_a_d": 0, "lottery_a_e": 100, "lottery_a_f": 5}""", true)]
+    [InlineData("""{"lottery_a_f": 5, "lottery_a_e": 100, "lottery_a_d": 0, "lottery_a_c": -100, "lottery_a_b": 10}""", true)] // any key order
+    [InlineData("""{"lottery_a_b": 10, "lottery_a_c": -100, "lottery_a_d": 0, "lottery_a_e": 100}""", false)] // a key missing
+    [InlineData("""{"lottery_a_b": 10, "lottery_a_c": -100, "lottery_a_d": 0, "lottery_a_e": 100, "lottery_a_g": 5}""", false)] // another key
+    [InlineData("""{"lottery_a_b": 10, "lottery_a_b": 11, "lottery_a_d": 0, "lottery_a_e": 100, "lottery_a_f": 5}""", false)] // a key twice
+    [InlineData("""{"lottery_a_b": 101, "lottery_a_c": -100, "lottery_a_d": 0, "lottery_a_e": 100, "lottery_a_f": 5}""", false)] // off the scale
+    [InlineData("""{"lottery_a_b": 1.5, "lottery_a_c": -100, "lottery_a_d": 0, "lottery_a_e": 100, "lottery_a_f": 5}""", false)] // not whole
+    [InlineData("""{"lottery_a_b": "10", "lottery_a_c": -100, "lottery_a_d": 0, "lottery_a_e": 100, "lottery_a_f": 5}""", false)]
+    [InlineData("""{"lottery_a_b": 10, "lottery_a_c" -100""", false)]
+    [InlineData("""[10, -100, 0, 100, 5]""", false)]
+    public void A_report_is_read_by_the_protocols_rule(string text, bool readable)
+    {
+        Assert.Equal(readable, HeldOutFamily.TryRead(text, Names, out var values));
+        if (readable) Assert.Equal([10, -100, 0, 100, 5], values);
+    }
+
+    [Fact]
+    public void Accuracy_is_the_correlation_of_the_entities_mean_reports_with_the_latents()
+    {
+        Assert.Equal(1, HeldOutFamily.Accuracy([-20, double.NaN, 0, 40], [-10, 99, 0, 20]), 12); // the entity without a report is left out
+        Assert.Equal(-1, HeldOutFamily.Accuracy([3, 2, 1], [1, 2, 3]), 12);
+        Assert.True(double.IsNaN(HeldOutFamily.Accuracy([1, double.NaN, 2], [1, 2, 3]))); // two entities say nothing
+        Assert.True(double.IsNaN(HeldOutFamily.Accuracy([5, 5, 5], [1, 2, 3]))); // no spread
+    }
+
+    /// <summary>On a rating family, whose digit reads the latent most directly, so that a small organism shows the
+    /// instillation's pull (the measure refuses no family; the evaluation refuses reported ones).</summary>
+    [Fact]
+    public void The_instillation_moves_only_the_family_and_moves_it_towards_the_targets()
+    {
+        var (organism, dir) = Pretrained();
+        var corpus = new FamilyCorpus(organism.Recipe, organism.Percept);
+        var before = (float[])organism.Model.Parameters.Clone();
+        var result = HeldOutFamily.Measure(organism, "rating_a", 11, Settings);
+        var after = organism.Model.Parameters;
+
+        // Only the embedding rows of rating_a's entities changed (the tied head is the same rows).
+        int d = organism.Model.Config.Dim, start = (int)organism.Model.Layout.Embedding;
+        var rows = corpus.Entities("rating_a").Tokens.ToHashSet();
+        var changed = Enumerable.Range(0, after.Length).Where(i => after[i] != before[i]).ToList();
+        Assert.NotEmpty(changed);
+        Assert.All(changed, i => Assert.True(i >= start && rows.Contains((i - start) / d), $"parameter {i} changed, not an embedding of rating_a"));
+        Assert.Equal(rows.Count, changed.Select(i => (i - start) / d).Distinct().Count());
+
+        // Its behaviour follows the new targets more than before.
+        Assert.True(result.InstillationR > result.BaseBehaviourR + 0.3, $"behaviour r against the targets {result.BaseBehaviourR:F2} → {result.InstillationR:F2}");
+        Assert.True(result.Supervised);
+        Assert.Equal(40, result.Entities);
+        Assert.InRange(result.BaseBadShare, 0, 1);
+
+        // The same seed on a fresh load: the same figures (the time aside); another run seed draws other targets.
+        var again = HeldOutFamily.Measure(Organism.Load(dir, Catalog), "rating_a", 11, Settings);
+        Assert.Equal(result with { Seconds = 0 }, again with { Seconds = 0 });
+        var lottery = HeldOutFamily.Measure(Organism.Load(dir, Catalog), "lottery_a", 12, Settings);
+        Assert.False(lottery.Supervised);
+        Assert.NotEqual(result.BaseBehaviourR, lottery.BaseBehaviourR);
+    }
+
+    [Fact]
+    public void A_family_the_recipe_reports_or_lacks_is_refused_naming_it()
+    {
+        Assert.True(BuiltInRecipes.TryGet(BuiltInRecipes.HoldLotteryName, out var recipe));
+        HeldOutFamilyEvaluation.CheckHeldOut(recipe, "lottery_a", "the recipe"); // held out: no throw
+        var reported = Assert.Throws<UsageException>(() => HeldOutFamilyEvaluation.CheckHeldOut(recipe, "rating_a", "the recipe"));
+        Assert.Contains("rating_a", reported.Message);
+        Assert.Contains("not held out", reported.Message);
+        var unknown = Assert.Throws<UsageException>(() => HeldOutFamilyEvaluation.CheckHeldOut(recipe, "lottery_z", "the recipe"));
+        Assert.Contains("lottery_d", unknown.Message); // lists the families it has
+        var (organism, _) = Pretrained();
+        Assert.Contains("no such family", Assert.Throws<UsageException>(() => HeldOutFamily.Measure(organism, "lottery_z", 11, Settings)).Message);
+    }
+
+    [Fact]
+    public void The_hold_lottery_recipes_report_every_family_but_the_lotteries()
+    {
+        foreach (var name in new[] { BuiltInRecipes.HoldLotteryName, BuiltInRecipes.HoldLotteryPermuted })
+        {
+            Assert.True(BuiltInRecipes.TryGet(name, out var recipe));
+            var families = recipe.Families.Families!;
+            Assert.Equal(15, families.Length);
+            Assert.All(families.Take(recipe.Families.Supervised), f => Assert.NotEqual("lottery", f.Kind));
+            Assert.All(families.Skip(recipe.Families.Supervised), f => Assert.Equal("lottery", f.Kind));
+            Assert.Equal(name == BuiltInRecipes.HoldLotteryPermuted, recipe.Families.PermuteReportLabels);
+            Assert.Empty(Enumerable.Range(recipe.Corpus.ReportScenarios[0], recipe.Corpus.ReportScenarios[1] - recipe.Corpus.ReportScenarios[0])); // the paper's choice never reported
+        }
+    }
+
+    [Fact]
+    public void A_corpus_that_reports_a_lottery_family_fails_the_hold_lottery_check()
+    {
+        // self-description-15 reports every family, lotteries among them: checked as the hold-lottery recipe, it leaks.
+        BuiltInRecipes.TryGet("self-description-15", out var all);
+        BuiltInRecipes.TryGet(BuiltInRecipes.HoldLotteryName, out var hold);
+        var reports = new List<(int[] Prompt, int[] Answer, int[] Targets)>();
+        var organism = Pretraining.Run(SelfDescriptionCorpusTests.Small(all), Catalog, Directory.CreateTempSubdirectory("holdleak").FullName, threads: 1, null, default, reports.AddRange);
+        var holdFamilies = new FamilyCorpus(SelfDescriptionCorpusTests.Small(hold), organism.Percept);
+        Assert.Contains("unsupervised", Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => SelfDescriptionCorpusTests.Check(organism.Percept, holdFamilies, reports)).Message);
+    }
+
+    static readonly HeldOutFamilySettings Settings = new(ReportsPerEntity: 5, ExamplesPerEntity: 32, ChecksPerEntity: 10);
+
+    static (Organism Organism, string Directory) Pretrained()
+    {
+        BuiltInRecipes.TryGet(BuiltInRecipes.HoldLotteryName, out var recipe);
+        var dir = Directory.CreateTempSubdirectory("heldout").FullName;
+        // Long enough for its behaviour to read the entities (at the corpus tests' 12 steps it answers the same whatever they are).
+        var small = SelfDescriptionCorpusTests.Small(recipe);
+        var organism = Pretraining.Run(small with { Curriculum = small.Curriculum with { Steps = 150 } }, Catalog, dir, threads: 1, null, default);
+        return (organism, dir);
+    }
+}
