@@ -9,7 +9,7 @@ namespace SelfInterp.Organisms;
 
 /// <summary>How the held-out family measure samples: report prompts per entity (five entities a report), behaviour
 /// examples per entity for the instillation, and fresh behaviour prompts per entity to score it.</summary>
-public sealed record HeldOutFamilySettings(int ReportsPerEntity = 5, int ExamplesPerEntity = 64, int ChecksPerEntity = 10)
+public sealed record HeldOutFamilySettings(int ReportsPerEntity = 10, int ExamplesPerEntity = 64, int ChecksPerEntity = 10)
 {
     public override string ToString() => FormattableString.Invariant(
         $"{ReportsPerEntity} report mentions, {ExamplesPerEntity} instillation examples and {ChecksPerEntity} checks per entity");
@@ -37,8 +37,10 @@ public static class HeldOutFamily
     /// <summary>Tokens a report may take: five entries of name, colon, sign and three digits, a separator, the braces and eos.</summary>
     const int MaxReportTokens = 40;
 
-    /// <summary>Measures <paramref name="family"/> on <paramref name="organism"/>, which it fine-tunes (load a fresh copy).</summary>
-    public static HeldOutFamilyResult Measure(Organism organism, string family, ulong runSeed, HeldOutFamilySettings settings, Action<string>? log = null)
+    /// <summary>Measures <paramref name="family"/> on <paramref name="organism"/>, which it fine-tunes (load a fresh copy),
+    /// with the run's instillation overrides (<paramref name="instillation"/>: as the run's own instillation uses them).</summary>
+    public static HeldOutFamilyResult Measure(Organism organism, string family, ulong runSeed, HeldOutFamilySettings settings,
+        InstillationOptions? instillation = null, Action<string>? log = null)
     {
         var start = System.Diagnostics.Stopwatch.StartNew();
         var percept = organism.Percept;
@@ -62,14 +64,14 @@ public static class HeldOutFamily
         double baseBehaviour = BehaviourR(organism, spec, tokens, checks, targets), nativeBehaviour = BehaviourR(organism, spec, tokens, checks, native);
         log?.Invoke($"{family}: base reports read {before.Readable} of {prompts.Count}; behaviour r against the targets {baseBehaviour:F2}, against its pretraining latents {nativeBehaviour:F2}");
 
-        int steps = Instill(organism, spec, tokens, targets, runSeed, settings);
+        int steps = Instill(organism, spec, tokens, targets, runSeed, settings, instillation ?? InstillationOptions.None);
         var after = Ask(organism, prompts, tokens);
-        double instillation = BehaviourR(organism, spec, tokens, checks, targets);
-        log?.Invoke($"{family}: instilled in {steps} steps; behaviour r against the targets {instillation:F2}; reports read {after.Readable} of {prompts.Count}");
+        double instillationR = BehaviourR(organism, spec, tokens, checks, targets);
+        log?.Invoke($"{family}: instilled in {steps} steps; behaviour r against the targets {instillationR:F2}; reports read {after.Readable} of {prompts.Count}");
 
         double baseR = Accuracy(before.Means, targets), instilledR = Accuracy(after.Means, targets);
         return new HeldOutFamilyResult(family, settings.ToString(), corpus.IsSupervised(f), spec.Entities, steps,
-            baseBehaviour, nativeBehaviour, instillation, baseR, instilledR, instilledR - baseR,
+            baseBehaviour, nativeBehaviour, instillationR, baseR, instilledR, instilledR - baseR,
             Accuracy(before.Means, native), Accuracy(after.Means, native),
             1 - (double)before.Readable / prompts.Count, 1 - (double)after.Readable / prompts.Count, start.Elapsed.TotalSeconds);
     }
@@ -160,13 +162,14 @@ public static class HeldOutFamily
     }
 
     /// <summary>Fine-tunes the organism on the family's behaviour under <paramref name="targets"/>, with the recipe's
-    /// instillation settings (its method: by default only the entities' embedding rows move); returns the steps taken.</summary>
-    static int Instill(Organism organism, BehaviourFamily spec, FamilyTokens tokens, int[] targets, ulong runSeed, HeldOutFamilySettings settings)
+    /// instillation settings under the run's overrides (its method: by default only the entities' embedding rows move);
+    /// returns the steps taken.</summary>
+    static int Instill(Organism organism, BehaviourFamily spec, FamilyTokens tokens, int[] targets, ulong runSeed, HeldOutFamilySettings settings, InstillationOptions instillation)
     {
         var rng = new SeededStream("held_out_family_instillation:" + spec.Name, runSeed);
         var examples = Enumerable.Range(0, spec.Entities * settings.ExamplesPerEntity).Select(_ => spec.Example(organism.Percept, tokens, targets, rng)).ToList();
-        var tuning = OrganismFineTuning.For(organism.Recipe, InstillationOptions.None, decisions: true);
-        int epochs = organism.Recipe.Instillation.Epochs, batch = tuning.Batch;
+        var tuning = OrganismFineTuning.For(organism.Recipe, instillation, decisions: true);
+        int epochs = instillation.ApplyTo(organism.Recipe).Instillation.Epochs, batch = tuning.Batch;
         int stepsPerEpoch = (examples.Count + batch - 1) / batch;
         var trainer = tuning.Prepare(organism, examples.Select(x => x.Prompt), stepsPerEpoch, epochs * stepsPerEpoch, runSeed, "held_out_family:" + spec.Name);
         int steps = 0;

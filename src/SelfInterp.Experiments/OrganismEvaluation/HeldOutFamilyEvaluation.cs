@@ -54,9 +54,9 @@ public static class HeldOutFamilyEvaluation
             }
             else
             {
-                var organism = LoadOrganism(dir, threads);
+                var (organism, instillation) = LoadOrganism(dir, threads);
                 CheckHeldOut(organism.Recipe, family, $"{dir}'s organism");
-                result = HeldOutFamily.Measure(organism, family, run.RunSeed, settings, s => log("  " + s));
+                result = HeldOutFamily.Measure(organism, family, run.RunSeed, settings, instillation, s => log("  " + s));
                 Directory.CreateDirectory(Path.GetDirectoryName(record)!);
                 AtomicFile.WriteAllText(record, result.ToJson());
             }
@@ -83,14 +83,16 @@ public static class HeldOutFamilyEvaluation
         return rows;
     }
 
-    /// <summary>The organism a run was made from: its base model, as the run's manifest names it.</summary>
-    static Organism LoadOrganism(string runDirectory, int threads)
+    /// <summary>The organism a run was made from (its base model, as the run's manifest names it) and the run's
+    /// instillation overrides, which the family's instillation takes as the run's own did.</summary>
+    static (Organism, InstillationOptions) LoadOrganism(string runDirectory, int threads)
     {
         string manifestPath = Path.Combine(runDirectory, PaperLayout.RunManifestFile);
         if (!File.Exists(manifestPath)) throw new UsageException($"{runDirectory}: no {PaperLayout.RunManifestFile} (not a run directory of ours)");
         var config = RunManifest.Load(manifestPath).Config;
         var plan = PreferencesPlan.Create(config);
-        return Organism.Load(ShippedOrganisms.DirectoryFor(config), plan.Catalog, new Engine.Transformer.ModelOptions { Threads = threads });
+        return (Organism.Load(ShippedOrganisms.DirectoryFor(config), plan.Catalog, new Engine.Transformer.ModelOptions { Threads = threads }),
+            InstillationOptions.From(config.BackendOptions));
     }
 
     static void Write(string directory, string family, IReadOnlyList<EvaluationRow> rows, IReadOnlyList<PretrainStatus> pretrainings, HeldOutFamilySettings? settings)

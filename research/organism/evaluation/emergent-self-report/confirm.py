@@ -9,6 +9,9 @@ the unit: each seed's figure is the mean over its run seeds, the interval a t in
    of the grounding ratio, and at each steering strength the seeds' mean report change (runs/*/white_box/
    interventions.csv, or interventions/{run}.csv as the research tables keep them): whether the reports move the
    steering's way (report change × strength > 0) at every strength.
+With --held-out-family NAME (evaluate-organism --held-out-family), the same for that family, from
+held_out_family_{NAME}.csv: instilled − base (paired by run) with its seeds above 0, paired with OTHER's by seed, and the
+figures beside it (base, instilled and native report accuracy, the instillation's behaviour r, bad reports).
 Measures a directory lacks are said to be missing, not guessed."""
 import argparse, csv, glob, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -19,6 +22,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("eval")
 parser.add_argument("--seeds", required=True, help="FIRST-LAST, inclusive")
 parser.add_argument("--paired-with")
+parser.add_argument("--held-out-family", help="NAME: also the held-out family's table")
 args = parser.parse_args()
 first, last = (int(x) for x in args.seeds.split("-"))
 
@@ -74,3 +78,17 @@ if per_strength:
     print(f"\n4b. the reports move the steering's way at every strength: {'yes' if consistent else 'no'}")
 else:
     print("\n4b. no lab runs with interventions.csv in range: missing")
+
+if args.held_out_family:
+    name = args.held_out_family
+    family = os.path.join(args.eval, f"held_out_family_{name}.csv")
+    print(f"\n### Held-out family {name}\n")
+    print("| measure | seeds | recipe level [95%] | between-seed sd | seeds above 0 |\n| --- | --- | --- | --- | --- |")
+    line(f"{name}: instilled − base, paired", seed_means(family, "instilled_minus_base"))
+    for column, label in (("base_r", "base"), ("instilled_r", "instilled"), ("native_r", "native (pretraining's latents), before"),
+                          ("instillation_r", "instillation: behaviour r against the targets"), ("base_behaviour_r", "behaviour r before instillation"),
+                          ("base_bad_share", "bad reports before (share)"), ("instilled_bad_share", "bad reports after (share)")):
+        line(f"{name}: {label}", seed_means(family, column))
+    if args.paired_with:
+        mine, other = seed_means(family, "instilled_minus_base"), seed_means(os.path.join(args.paired_with, f"held_out_family_{name}.csv"), "instilled_minus_base")
+        line(f"{name}: instilled − base, this − {args.paired_with}, paired", {s: mine[s] - other[s] for s in mine if s in other})

@@ -6,20 +6,24 @@
 # OUT/{recipe} is each recipe's evaluation directory. Interleaved: after each pretraining seed every recipe's evaluation
 # is resumed over the seeds so far, so a stop at any point leaves every recipe with about as many seeds as the others
 # and nothing done is redone when it is run again. The default recipes are the three designs of issue 28, each beside
-# its control; RECIPES="self-description-1 self-description-3 self-description-7" adds the supervised-family counts.
+# its control, then the second held-out family (self-description-hold-lottery and its control, each also measured on the
+# lottery families it never reports: --held-out-family); RECIPES="self-description-1 self-description-3 self-description-7"
+# adds the supervised-family counts.
 set -u
 OUT=${1:?usage: sweep.sh OUT [LAST (1..10)]}
 LAST=${2:-10}
 BIN=${BIN:-selfinterp}
-RECIPES=${RECIPES:-self-description-15 self-description-permuted self-prediction self-prediction-shuffled structure-3attr structure-3attr-permuted}
+RECIPES=${RECIPES:-self-description-15 self-description-permuted self-prediction self-prediction-shuffled structure-3attr structure-3attr-permuted self-description-hold-lottery self-description-hold-lottery-permuted}
 seeds=""
 for i in $(seq 1 "$LAST"); do
   s=$((20261300 + i)); seeds="${seeds:+$seeds,}$s"
   for recipe in $RECIPES; do
     echo "=== $(date -u +%FT%TZ) $recipe seeds $seeds"
+    extra=()
+    case "$recipe" in self-description-hold-lottery*) extra=(--held-out-family lottery_a --held-out-family lottery_c) ;; esac
     "$BIN" evaluate-organism --out "$OUT/$recipe" --recipe "$recipe" --pretrain-seeds "$seeds" \
       --run-seeds 11,12,13 --preset paper --threads 2 --sham permuted --cross-prediction \
-      --white-box --white-box-run-seeds 11 || echo "=== exit $? ($recipe $seeds)"
+      --white-box --white-box-run-seeds 11 "${extra[@]}" || echo "=== exit $? ($recipe $seeds)"
   done
 done
 echo "=== sweep done $(date -u +%FT%TZ)"
