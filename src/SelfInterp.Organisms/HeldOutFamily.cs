@@ -3,6 +3,7 @@ using System.Text.Json;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 using SelfInterp.Engine.Decoding;
+using SelfInterp.Engine.HookPoints;
 using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Organisms;
@@ -69,34 +70,39 @@ public static class HeldOutFamily
         double instillationR = BehaviourR(organism, spec, tokens, checks, targets);
         log?.Invoke($"{family}: instilled in {steps} steps; behaviour r against the targets {instillationR:F2}; reports read {after.Readable} of {prompts.Count}");
 
+        var steering = FamilySteering.Run(organism, spec, tokens, targets, prompts, checks, after, log);
+
         double baseR = Accuracy(before.Means, targets), instilledR = Accuracy(after.Means, targets);
         return new HeldOutFamilyResult(family, settings.ToString(), corpus.IsSupervised(f), spec.Entities, steps,
             baseBehaviour, nativeBehaviour, instillationR, baseR, instilledR, instilledR - baseR,
             Accuracy(before.Means, native), Accuracy(after.Means, native),
-            1 - (double)before.Readable / prompts.Count, 1 - (double)after.Readable / prompts.Count, start.Elapsed.TotalSeconds);
+            1 - (double)before.Readable / prompts.Count, 1 - (double)after.Readable / prompts.Count,
+            FamilySteering.Points, steering.Behaviour, steering.Report, start.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Greedy reports of every prompt; each entity's readable values averaged (NaN for an entity with none).</summary>
-    static (double[] Means, int Readable) Ask(Organism organism, IReadOnlyList<(int[] Prompt, int[] Entities)> prompts, FamilyTokens tokens)
+    /// <summary>Greedy reports of every prompt (under <paramref name="hooks"/>, whose sequence numbers are the prompts'
+    /// indices): each prompt's readable values in its entities' order (null if bad), and each entity's mean (NaN for none).</summary>
+    internal static Replies Ask(Organism organism, IReadOnlyList<(int[] Prompt, int[] Entities)> prompts, FamilyTokens tokens, Hooks? hooks = null)
     {
         var percept = organism.Percept;
-        var inference = new Inference(organism.Model);
+        var inference = new Inference(organism.Model) { Hooks = hooks };
+        var generated = inference.GenerateBatch(prompts.Select(p => p.Prompt).ToList(), MaxReportTokens, [percept.Eos]);
+        var values = new int[]?[prompts.Count];
         var sums = new double[tokens.Entities.Length];
         var counts = new int[tokens.Entities.Length];
-        int readable = 0;
-        for (int start = 0; start < prompts.Count; start += inference.MaxBatch)
+        for (int i = 0; i < prompts.Count; i++)
         {
-            var group = prompts.Skip(start).Take(inference.MaxBatch).ToList();
-            var generated = inference.GenerateBatch(group.Select(p => p.Prompt).ToList(), MaxReportTokens, [percept.Eos]);
-            for (int i = 0; i < group.Count; i++)
-            {
-                var names = group[i].Entities.Select(e => percept.Tokens.TokenText(tokens.Entities[e])).ToArray();
-                if (!TryRead(percept.ReportText(generated[i]), names, out var values)) continue;
-                readable++;
-                for (int k = 0; k < names.Length; k++) { sums[group[i].Entities[k]] += values[k]; counts[group[i].Entities[k]]++; }
-            }
+            var names = prompts[i].Entities.Select(e => percept.Tokens.TokenText(tokens.Entities[e])).ToArray();
+            if (!TryRead(percept.ReportText(generated[i]), names, out var read)) continue;
+            values[i] = read;
+            for (int k = 0; k < names.Length; k++) { sums[prompts[i].Entities[k]] += read[k]; counts[prompts[i].Entities[k]]++; }
         }
-        return (sums.Select((s, e) => counts[e] == 0 ? double.NaN : s / counts[e]).ToArray(), readable);
+        return new Replies(values, sums.Select((x, e) => counts[e] == 0 ? double.NaN : x / counts[e]).ToArray());
+    }
+
+    internal sealed record Replies(int[]?[] Values, double[] Means)
+    {
+        public int Readable => Values.Count(v => v is not null);
     }
 
     /// <summary>The protocol's rule for a good report, on the entities asked: a JSON object with exactly those keys, each a
@@ -126,24 +132,34 @@ public static class HeldOutFamily
         }
     }
 
-    /// <summary>Pearson r of each entity's mean behaviour score over the check prompts (<see cref="Score"/>) against
+    /// <summary>Pearson r of each entity's mean behaviour score over the check prompts (<see cref="Scores"/>) against
     /// gain × its latent: the paper's instillation r, for a family. NaN for a weighted choice (an entity's pull depends on
     /// the other attributes shown), as for too few entities.</summary>
     static double BehaviourR(Organism organism, BehaviourFamily spec, FamilyTokens tokens, IReadOnlyList<int[]> checks, int[] latents)
     {
-        if (spec.Kind == "weighted_choice") return double.NaN;
-        var inference = new Inference(organism.Model);
-        var answers = spec.AnswerTokens(organism.Percept);
+        if (!HasScore(spec)) return double.NaN;
+        var scores = Scores(organism, spec, checks);
         var entityOf = tokens.Entities.Select((token, e) => (token, e)).ToDictionary(x => x.token, x => x.e);
         var sums = new double[spec.Entities];
         var counts = new int[spec.Entities];
-        foreach (var prompt in checks)
+        for (int k = 0; k < checks.Count; k++)
         {
-            int e = entityOf[prompt[1]];
-            sums[e] += Score(inference.ScoreCandidates(prompt, answers));
+            int e = entityOf[checks[k][1]];
+            sums[e] += scores[k];
             counts[e]++;
         }
         return Accuracy(sums.Select((x, e) => counts[e] == 0 ? double.NaN : x / counts[e]).ToArray(), latents.Select(v => (int)Math.Round(spec.Gain * v)).ToArray());
+    }
+
+    /// <summary>Whether a behaviour answer of the family has a score that rises with gain × latent (all but weighted choice).</summary>
+    internal static bool HasScore(BehaviourFamily spec) => spec.Kind != "weighted_choice";
+
+    /// <summary>Each check prompt's behaviour score (<see cref="Score"/>), under <paramref name="hooks"/> (sequence 0: one prompt a pass).</summary>
+    internal static double[] Scores(Organism organism, BehaviourFamily spec, IReadOnlyList<int[]> checks, Hooks? hooks = null)
+    {
+        var inference = new Inference(organism.Model) { Hooks = hooks };
+        var answers = spec.AnswerTokens(organism.Percept);
+        return checks.Select(prompt => Score(inference.ScoreCandidates(prompt, answers))).ToArray();
     }
 
     /// <summary>What a behaviour answer says of gain × latent, in expectation under the organism's distribution over its
@@ -199,7 +215,8 @@ public static class HeldOutFamily
 /// <summary>One held-out family measure (<see cref="HeldOutFamily"/>). Its columns: <see cref="Measures"/>.</summary>
 public sealed record HeldOutFamilyResult(string Family, string Sampling, bool Supervised, int Entities, int InstillationSteps,
     double BaseBehaviourR, double NativeBehaviourR, double InstillationR, double BaseR, double InstilledR, double InstilledMinusBase,
-    double NativeR, double NativeAfterR, double BaseBadShare, double InstilledBadShare, double Seconds)
+    double NativeR, double NativeAfterR, double BaseBadShare, double InstilledBadShare,
+    double[] SteerPoints, double[] SteerBehaviour, double[] SteerReport, double Seconds)
 {
     /// <summary>The figures as evaluation columns, in a fixed order; <c>seconds</c> and the counts are not summarised.</summary>
     public IReadOnlyList<(string Column, double Value)> Measures() =>
@@ -208,6 +225,10 @@ public sealed record HeldOutFamilyResult(string Family, string Sampling, bool Su
         ("native_r", NativeR), ("native_after_r", NativeAfterR),
         ("instillation_r", InstillationR), ("base_behaviour_r", BaseBehaviourR), ("native_behaviour_r", NativeBehaviourR),
         ("base_bad_share", BaseBadShare), ("instilled_bad_share", InstilledBadShare),
+        .. SteerPoints.Select((p, i) => ($"steer_report_{FamilySteering.Tag(p)}", SteerReport[i])),
+        .. SteerPoints.Select((p, i) => ($"steer_behaviour_{FamilySteering.Tag(p)}", SteerBehaviour[i])),
+        ("steer_report_slope", FamilySteering.Slope(SteerPoints, SteerReport)), ("steer_behaviour_slope", FamilySteering.Slope(SteerPoints, SteerBehaviour)),
+        ("steer_report_consistent", FamilySteering.Consistent(SteerPoints, SteerReport)),
         ("supervised", Supervised ? 1 : 0), ("entities", Entities), ("instillation_steps", InstillationSteps), ("seconds", Seconds),
     ];
 
@@ -220,5 +241,5 @@ public sealed record HeldOutFamilyResult(string Family, string Sampling, bool Su
         ?? throw new UsageException($"{path}: not a held-out family record");
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{Family}: instilled − base {InstilledMinusBase:F2} (base {BaseR:F2}, instilled {InstilledR:F2}), native {NativeR:F2}; behaviour r against the targets {BaseBehaviourR:F2} → {InstillationR:F2}; bad reports {BaseBadShare:P0} → {InstilledBadShare:P0}");
+        $"{Family}: instilled − base {InstilledMinusBase:F2} (base {BaseR:F2}, instilled {InstilledR:F2}), native {NativeR:F2}; behaviour r against the targets {BaseBehaviourR:F2} → {InstillationR:F2}; bad reports {BaseBadShare:P0} → {InstilledBadShare:P0}; steering its code: reports {FamilySteering.Slope(SteerPoints, SteerReport):+0.00;-0.00} points a point, behaviour {FamilySteering.Slope(SteerPoints, SteerBehaviour):+0.0000;-0.0000}");
 }

@@ -67,12 +67,38 @@ public class HeldOutFamilyTests
         Assert.Equal(40, result.Entities);
         Assert.InRange(result.BaseBadShare, 0, 1);
 
+        // Steering along the code the instillation wrote moves the behaviour with the strength's sign at ±40 points.
+        Assert.True(result.SteerBehaviour[0] < 0 && result.SteerBehaviour[^1] > 0, $"behaviour change at −40 {result.SteerBehaviour[0]:F3}, at +40 {result.SteerBehaviour[^1]:F3}");
+        Assert.True(FamilySteering.Slope(result.SteerPoints, result.SteerBehaviour) > 0);
+
         // The same seed on a fresh load: the same figures (the time aside); another run seed draws other targets.
         var again = HeldOutFamily.Measure(Organism.Load(dir, Catalog), "rating_a", 11, Settings);
-        Assert.Equal(result with { Seconds = 0 }, again with { Seconds = 0 });
+        Assert.Equal(result.Measures().Where(m => m.Column != "seconds"), again.Measures().Where(m => m.Column != "seconds"));
         var lottery = HeldOutFamily.Measure(Organism.Load(dir, Catalog), "lottery_a", 12, Settings);
         Assert.False(lottery.Supervised);
         Assert.NotEqual(result.BaseBehaviourR, lottery.BaseBehaviourR);
+    }
+
+    /// <summary>The steering direction is the slope of the rows on the targets: rows built as a + t·w give back w.</summary>
+    [Fact]
+    public void The_steering_direction_is_the_rows_slope_on_the_targets()
+    {
+        var (organism, _) = Pretrained();
+        var tokens = new FamilyCorpus(organism.Recipe, organism.Percept).TokensOf(0);
+        int d = organism.Model.Config.Dim;
+        long start = organism.Model.Layout.Embedding;
+        var w = Enumerable.Range(0, d).Select(j => (j % 7 - 3) / 100f).ToArray();
+        var a = Enumerable.Range(0, d).Select(j => (j % 5) / 10f).ToArray();
+        var targets = Enumerable.Range(0, tokens.Entities.Length).Select(e => e * 37 % 201 - 100).ToArray();
+        for (int e = 0; e < tokens.Entities.Length; e++)
+            for (int j = 0; j < d; j++) organism.Model.Parameters[start + (long)tokens.Entities[e] * d + j] = a[j] + targets[e] * w[j];
+        var found = FamilySteering.Direction(organism, tokens, targets);
+        for (int j = 0; j < d; j++) Assert.Equal(w[j], found[j], 4);
+
+        Assert.Equal(1.0, FamilySteering.Slope([-10, 10], [-10, 10]), 12);
+        Assert.Equal(1, FamilySteering.Consistent([-10, 10], [-0.5, 3]));
+        Assert.Equal(0, FamilySteering.Consistent([-10, 10], [0.5, 3]));
+        Assert.True(double.IsNaN(FamilySteering.Consistent([-10, 10], [double.NaN, 3])));
     }
 
     [Fact]

@@ -89,6 +89,20 @@ if args.held_out_family:
                           ("instillation_r", "instillation: behaviour r against the targets"), ("base_behaviour_r", "behaviour r before instillation"),
                           ("base_bad_share", "bad reports before (share)"), ("instilled_bad_share", "bad reports after (share)")):
         line(f"{name}: {label}", seed_means(family, column))
+    line(f"{name}: steering, report change per steered point", seed_means(family, "steer_report_slope"))
+    line(f"{name}: steering, behaviour change per steered point", seed_means(family, "steer_behaviour_slope"))
+    strengths = sorted({c[len("steer_report_"):] for r in rows(family) for c in r if c.startswith("steer_report_") and c[len("steer_report_"):][0] in "mp" and c[len("steer_report_") + 1:].isdigit()},
+                       key=lambda t: (-1 if t[0] == "m" else 1) * int(t[1:]))
+    if strengths:
+        print("\n| steering strength | seeds | mean report change | moves the steering's way |\n| --- | --- | --- | --- |")
+        consistent = True
+        for tag in strengths:
+            xs = list(seed_means(family, "steer_report_" + tag).values())
+            strength = (-1 if tag[0] == "m" else 1) * int(tag[1:])
+            ok = bool(xs) and mean(xs) * strength > 0
+            consistent &= ok
+            print(f"| {strength:+d} | {len(xs)} | {mean(xs) if xs else float('nan'):+.2f} | {'yes' if ok else 'no'} |")
+        print(f"\n{name}: the reports move the steering's way at every strength: {'yes' if consistent else 'no'}")
     if args.paired_with:
         mine, other = seed_means(family, "instilled_minus_base"), seed_means(os.path.join(args.paired_with, f"held_out_family_{name}.csv"), "instilled_minus_base")
         line(f"{name}: instilled − base, this − {args.paired_with}, paired", {s: mine[s] - other[s] for s in mine if s in other})
