@@ -236,9 +236,22 @@ public sealed record HeldOutFamilyResult(string Family, string Sampling, bool Su
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
 
-    public static HeldOutFamilyResult FromJson(string json, string path) =>
-        JsonSerializer.Deserialize<HeldOutFamilyResult>(json, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals })
-        ?? throw new UsageException($"{path}: not a held-out family record");
+    public static HeldOutFamilyResult FromJson(string json, string path)
+    {
+        HeldOutFamilyResult? record;
+        try
+        {
+            record = JsonSerializer.Deserialize<HeldOutFamilyResult>(json, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"{path}: not a held-out family record ({e.Message})");
+        }
+        if (record is null || record.Family.Length == 0) throw new UsageException($"{path}: not a held-out family record");
+        if (record.SteerPoints is null || record.SteerBehaviour?.Length != record.SteerPoints.Length || record.SteerReport?.Length != record.SteerPoints.Length)
+            throw new UsageException($"{path}: field SteerPoints: the record has no steering figures (written before steering was measured): remove it to measure the run again");
+        return record;
+    }
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{Family}: instilled − base {InstilledMinusBase:F2} (base {BaseR:F2}, instilled {InstilledR:F2}), native {NativeR:F2}; behaviour r against the targets {BaseBehaviourR:F2} → {InstillationR:F2}; bad reports {BaseBadShare:P0} → {InstilledBadShare:P0}; steering its code: reports {FamilySteering.Slope(SteerPoints, SteerReport):+0.00;-0.00} points a point, behaviour {FamilySteering.Slope(SteerPoints, SteerBehaviour):+0.0000;-0.0000}");

@@ -102,6 +102,15 @@ public class HeldOutFamilyTests
     }
 
     [Fact]
+    public void A_record_that_is_not_one_or_lacks_the_steering_is_refused_naming_the_file()
+    {
+        Assert.Contains("rec.json", Assert.Throws<UsageException>(() => HeldOutFamilyResult.FromJson("{ not json", "rec.json")).Message);
+        var e = Assert.Throws<UsageException>(() => HeldOutFamilyResult.FromJson("""{"Family": "lottery_a", "Sampling": "x", "BaseR": 0.1}""", "rec.json"));
+        Assert.Contains("rec.json", e.Message);
+        Assert.Contains("SteerPoints", e.Message);
+    }
+
+    [Fact]
     public void A_family_the_recipe_reports_or_lacks_is_refused_naming_it()
     {
         Assert.True(BuiltInRecipes.TryGet(BuiltInRecipes.HoldLotteryName, out var recipe));
