@@ -8,7 +8,7 @@ using SelfInterp.Engine.Transformer;
 
 namespace SelfInterp.Organisms;
 
-/// <summary>How the held-out family measure samples: report prompts per entity (five entities a report), behaviour
+/// <summary>How the held-out family measure samples: report mentions per entity (a report lists the paper's attribute count of them), behaviour
 /// examples per entity for the instillation, and fresh behaviour prompts per entity to score it.</summary>
 public sealed record HeldOutFamilySettings(int ReportsPerEntity = 10, int ExamplesPerEntity = 64, int ChecksPerEntity = 10)
 {
@@ -35,8 +35,9 @@ public sealed record HeldOutFamilySettings(int ReportsPerEntity = 10, int Exampl
 /// </summary>
 public static class HeldOutFamily
 {
-    /// <summary>Tokens a report may take: five entries of name, colon, sign and three digits, a separator, the braces and eos.</summary>
-    const int MaxReportTokens = 40;
+    /// <summary>Tokens a report may take: an entry of seven (name, colon, sign, three digits, separator) per entity, the
+    /// opening brace, eos and one to spare (a well-formed report ends with eos before it).</summary>
+    static readonly int MaxReportTokens = 7 * Preferences.Scenarios.Scenario.AttributeCount + 3;
 
     /// <summary>Measures <paramref name="family"/> on <paramref name="organism"/>, which it fine-tunes (load a fresh copy),
     /// with the run's instillation overrides (<paramref name="instillation"/>: as the run's own instillation uses them).</summary>
@@ -56,7 +57,8 @@ public static class HeldOutFamily
 
         // One set of report prompts and of behaviour checks, asked of the organism before and after: paired.
         var reportRng = new SeededStream("held_out_family_reports:" + family, runSeed);
-        int reports = (spec.Entities * settings.ReportsPerEntity + 4) / 5;
+        int perReport = Preferences.Scenarios.Scenario.AttributeCount;
+        int reports = (spec.Entities * settings.ReportsPerEntity + perReport - 1) / perReport;
         var prompts = Enumerable.Range(0, reports).Select(_ => corpus.ReportPrompt(f, reportRng)).ToList();
         var checkRng = new SeededStream("held_out_family_checks:" + family, runSeed);
         var checks = Enumerable.Range(0, spec.Entities * settings.ChecksPerEntity).Select(_ => spec.Example(percept, tokens, targets, checkRng).Prompt).ToList();
