@@ -16,9 +16,14 @@ public class CliTests
         return (p.ExitCode, stdout, stderr);
     }
 
+    /// <summary>Starts the CLI with SIGINT at its default disposition. A test run started as a background job of a
+    /// non-interactive shell (`./test.sh &`, as CI runners may) inherits SIGINT ignored, its children too, and .NET keeps
+    /// an inherited ignore: the interrupt would never reach the CLI. `env --default-signal` resets it for the child only.</summary>
     private static Process Start(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("--default-signal=INT");
+        psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
