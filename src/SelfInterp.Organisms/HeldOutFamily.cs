@@ -67,19 +67,36 @@ public static class HeldOutFamily
         double baseBehaviour = BehaviourR(organism, spec, tokens, checks, targets), nativeBehaviour = BehaviourR(organism, spec, tokens, checks, native);
         log?.Invoke($"{family}: base reports read {before.Readable} of {prompts.Count}; behaviour r against the targets {baseBehaviour:F2}, against its pretraining latents {nativeBehaviour:F2}");
 
-        int steps = Instill(organism, spec, tokens, targets, runSeed, settings, instillation ?? InstillationOptions.None);
+        // The base weights, kept for the cross model, which starts from them as the instilled model did.
+        var baseWeights = (float[])organism.Model.Parameters.Clone();
+        var instillRng = new SeededStream("held_out_family_instillation:" + family, runSeed);
+        var examples = Enumerable.Range(0, spec.Entities * settings.ExamplesPerEntity).Select(_ => spec.Example(percept, tokens, targets, instillRng)).ToList();
+        var overrides = instillation ?? InstillationOptions.None;
+        int steps = Instill(organism, examples, instillRng, runSeed, "held_out_family:" + family, overrides);
         var after = Ask(organism, prompts, tokens);
         double instillationR = BehaviourR(organism, spec, tokens, checks, targets);
         log?.Invoke($"{family}: instilled in {steps} steps; behaviour r against the targets {instillationR:F2}; reports read {after.Readable} of {prompts.Count}");
 
         var steering = FamilySteering.Run(organism, spec, tokens, targets, prompts, checks, after, log);
 
+        // Cross-prediction (after Binder et al.): the same base organism instilled on the instilled model's own behaviour
+        // (its answers sampled on the instillation's prompts), then asked the same reports. Self − cross above 0 would say
+        // the instilled model reports more than its behaviour shows another model.
+        var crossRng = new SeededStream("held_out_family_cross:" + family, runSeed);
+        var crossExamples = Behaviour(organism, spec, examples.Select(x => x.Prompt).ToList(), crossRng);
+        Array.Copy(baseWeights, organism.Model.Parameters, baseWeights.Length);
+        Instill(organism, crossExamples, crossRng, runSeed, "held_out_family_cross:" + family, overrides);
+        var cross = Ask(organism, prompts, tokens);
+        double crossR = Accuracy(cross.Means, targets);
+        log?.Invoke($"{family}: cross model reports read {cross.Readable} of {prompts.Count}; cross r {crossR:F2}");
+
         double baseR = Accuracy(before.Means, targets), instilledR = Accuracy(after.Means, targets);
         return new HeldOutFamilyResult(family, settings.ToString(), corpus.IsSupervised(f), spec.Entities, steps,
             baseBehaviour, nativeBehaviour, instillationR, baseR, instilledR, instilledR - baseR,
             Accuracy(before.Means, native), Accuracy(after.Means, native),
             1 - (double)before.Readable / prompts.Count, 1 - (double)after.Readable / prompts.Count,
-            FamilySteering.Points, steering.Behaviour, steering.Report, start.Elapsed.TotalSeconds);
+            FamilySteering.Points, steering.Behaviour, steering.Report, crossR, instilledR - crossR, 1 - (double)cross.Readable / prompts.Count,
+            start.Elapsed.TotalSeconds);
     }
 
     /// <summary>Greedy reports of every prompt (under <paramref name="hooks"/>, whose sequence numbers are the prompts'
@@ -179,17 +196,15 @@ public static class HeldOutFamily
         return weighted / total;
     }
 
-    /// <summary>Fine-tunes the organism on the family's behaviour under <paramref name="targets"/>, with the recipe's
-    /// instillation settings under the run's overrides (its method: by default only the entities' embedding rows move);
-    /// returns the steps taken.</summary>
-    static int Instill(Organism organism, BehaviourFamily spec, FamilyTokens tokens, int[] targets, ulong runSeed, HeldOutFamilySettings settings, InstillationOptions instillation)
+    /// <summary>Fine-tunes the organism on behaviour examples of the family, with the recipe's instillation settings under
+    /// the run's overrides (its method: by default only the entities' embedding rows move), shuffled by
+    /// <paramref name="rng"/> each epoch; returns the steps taken.</summary>
+    static int Instill(Organism organism, List<(int[] Prompt, int[] Answer)> examples, SeededStream rng, ulong runSeed, string job, InstillationOptions instillation)
     {
-        var rng = new SeededStream("held_out_family_instillation:" + spec.Name, runSeed);
-        var examples = Enumerable.Range(0, spec.Entities * settings.ExamplesPerEntity).Select(_ => spec.Example(organism.Percept, tokens, targets, rng)).ToList();
         var tuning = OrganismFineTuning.For(organism.Recipe, instillation, decisions: true);
         int epochs = instillation.ApplyTo(organism.Recipe).Instillation.Epochs, batch = tuning.Batch;
         int stepsPerEpoch = (examples.Count + batch - 1) / batch;
-        var trainer = tuning.Prepare(organism, examples.Select(x => x.Prompt), stepsPerEpoch, epochs * stepsPerEpoch, runSeed, "held_out_family:" + spec.Name);
+        var trainer = tuning.Prepare(organism, examples.Select(x => x.Prompt), stepsPerEpoch, epochs * stepsPerEpoch, runSeed, job);
         int steps = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
@@ -200,6 +215,26 @@ public static class HeldOutFamily
         if (organism.Model.Lora is not null) organism.Model.MergeLora();
         organism.Model.FrozenTensors = null;
         return steps;
+    }
+
+    /// <summary>The organism's own behaviour on <paramref name="prompts"/>: each answer drawn from its distribution over the
+    /// family's answer tokens.</summary>
+    static List<(int[] Prompt, int[] Answer)> Behaviour(Organism organism, BehaviourFamily spec, IReadOnlyList<int[]> prompts, SeededStream rng)
+    {
+        var inference = new Inference(organism.Model);
+        var answers = spec.AnswerTokens(organism.Percept);
+        // Every behaviour prompt opens with the family's marker: run it once, score the rest in batches on top.
+        var scored = inference.ScoreWithSharedPrefix(prompts[0].AsSpan(0, 1), prompts.Select(p => p[1..]).ToList(), answers);
+        return prompts.Select((prompt, k) =>
+        {
+            var logits = scored[k];
+            double max = logits.Max();
+            var p = logits.Select(l => Numerics.DeterministicMath.Exp(l - max)).ToArray();
+            double u = rng.NextDouble() * p.Sum(), acc = 0;
+            int c = 0;
+            while (c < p.Length - 1 && (acc += p[c]) <= u) c++;
+            return (prompt, new[] { answers[c] });
+        }).ToList();
     }
 
     /// <summary>Pearson r of the entities' mean reports against <paramref name="latents"/>, over entities with a readable
@@ -218,7 +253,7 @@ public static class HeldOutFamily
 public sealed record HeldOutFamilyResult(string Family, string Sampling, bool Supervised, int Entities, int InstillationSteps,
     double BaseBehaviourR, double NativeBehaviourR, double InstillationR, double BaseR, double InstilledR, double InstilledMinusBase,
     double NativeR, double NativeAfterR, double BaseBadShare, double InstilledBadShare,
-    double[] SteerPoints, double[] SteerBehaviour, double[] SteerReport, double Seconds)
+    double[] SteerPoints, double[] SteerBehaviour, double[] SteerReport, double CrossR, double SelfMinusCross, double CrossBadShare, double Seconds)
 {
     /// <summary>The figures as evaluation columns, in a fixed order; <c>seconds</c> and the counts are not summarised.</summary>
     public IReadOnlyList<(string Column, double Value)> Measures() =>
@@ -231,6 +266,7 @@ public sealed record HeldOutFamilyResult(string Family, string Sampling, bool Su
         .. SteerPoints.Select((p, i) => ($"steer_behaviour_{FamilySteering.Tag(p)}", SteerBehaviour[i])),
         ("steer_report_slope", FamilySteering.Slope(SteerPoints, SteerReport)), ("steer_behaviour_slope", FamilySteering.Slope(SteerPoints, SteerBehaviour)),
         ("steer_report_consistent", FamilySteering.Consistent(SteerPoints, SteerReport)),
+        ("cross_r", CrossR), ("self_minus_cross", SelfMinusCross), ("cross_bad_share", CrossBadShare),
         ("supervised", Supervised ? 1 : 0), ("entities", Entities), ("instillation_steps", InstillationSteps), ("seconds", Seconds),
     ];
 
@@ -243,18 +279,22 @@ public sealed record HeldOutFamilyResult(string Family, string Sampling, bool Su
         HeldOutFamilyResult? record;
         try
         {
+            // Every field must be there: a record written before a field existed would read as 0, not as missing.
+            using (var doc = JsonDocument.Parse(json))
+                foreach (var property in typeof(HeldOutFamilyResult).GetProperties().Where(p => p.GetIndexParameters().Length == 0 && p.CanWrite))
+                    if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty(property.Name, out _))
+                        throw new UsageException($"{path}: field {property.Name} missing (a record written by an older version, or not a held-out family record): remove it to measure the run again");
             record = JsonSerializer.Deserialize<HeldOutFamilyResult>(json, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
         }
         catch (JsonException e)
         {
             throw new UsageException($"{path}: not a held-out family record ({e.Message})");
         }
-        if (record is null || record.Family.Length == 0) throw new UsageException($"{path}: not a held-out family record");
-        if (record.SteerPoints is null || record.SteerBehaviour?.Length != record.SteerPoints.Length || record.SteerReport?.Length != record.SteerPoints.Length)
-            throw new UsageException($"{path}: field SteerPoints: the record has no steering figures (written before steering was measured): remove it to measure the run again");
+        if (record is null || record.SteerBehaviour.Length != record.SteerPoints.Length || record.SteerReport.Length != record.SteerPoints.Length)
+            throw new UsageException($"{path}: field SteerPoints: the steering figures do not match their strengths");
         return record;
     }
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{Family}: instilled − base {InstilledMinusBase:F2} (base {BaseR:F2}, instilled {InstilledR:F2}), native {NativeR:F2}; behaviour r against the targets {BaseBehaviourR:F2} → {InstillationR:F2}; bad reports {BaseBadShare:P0} → {InstilledBadShare:P0}; steering its code: reports {FamilySteering.Slope(SteerPoints, SteerReport):+0.00;-0.00} points a point, behaviour {FamilySteering.Slope(SteerPoints, SteerBehaviour):+0.0000;-0.0000}");
+        $"{Family}: instilled − base {InstilledMinusBase:F2} (base {BaseR:F2}, instilled {InstilledR:F2}), native {NativeR:F2}; behaviour r against the targets {BaseBehaviourR:F2} → {InstillationR:F2}; bad reports {BaseBadShare:P0} → {InstilledBadShare:P0}; self − cross {SelfMinusCross:+0.00;-0.00}; steering its code: reports {FamilySteering.Slope(SteerPoints, SteerReport):+0.00;-0.00} points a point, behaviour {FamilySteering.Slope(SteerPoints, SteerBehaviour):+0.0000;-0.0000}");
 }

@@ -102,12 +102,19 @@ public class HeldOutFamilyTests
     }
 
     [Fact]
-    public void A_record_that_is_not_one_or_lacks_the_steering_is_refused_naming_the_file()
+    public void A_record_that_is_not_one_or_lacks_a_field_is_refused_naming_the_file_and_field()
     {
+        var record = new HeldOutFamilyResult("lottery_a", "x", false, 40, 520, 0.1, 0.2, 0.7, 0.0, double.NaN, double.NaN, 0.1, 0.1, 0, 0.05,
+            FamilySteering.Points, [.. FamilySteering.Points.Select(p => p / 100)], [.. FamilySteering.Points.Select(p => p / 10)], 0.3, -0.3, 0.1, 12);
+        var back = HeldOutFamilyResult.FromJson(record.ToJson(), "rec.json");
+        Assert.Equal(record.Measures(), back.Measures()); // NaN included
+
         Assert.Contains("rec.json", Assert.Throws<UsageException>(() => HeldOutFamilyResult.FromJson("{ not json", "rec.json")).Message);
-        var e = Assert.Throws<UsageException>(() => HeldOutFamilyResult.FromJson("""{"Family": "lottery_a", "Sampling": "x", "BaseR": 0.1}""", "rec.json"));
+        var old = System.Text.Json.Nodes.JsonNode.Parse(record.ToJson())!.AsObject();
+        old.Remove("CrossR"); // a record from before the cross model
+        var e = Assert.Throws<UsageException>(() => HeldOutFamilyResult.FromJson(old.ToJsonString(), "rec.json"));
         Assert.Contains("rec.json", e.Message);
-        Assert.Contains("SteerPoints", e.Message);
+        Assert.Contains("CrossR", e.Message);
     }
 
     [Fact]

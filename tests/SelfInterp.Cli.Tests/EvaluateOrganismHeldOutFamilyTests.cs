@@ -31,7 +31,7 @@ public class EvaluateOrganismHeldOutFamilyTests
 
         var rows = CsvTable.Read(Path.Combine(outDir, "held_out_family_lottery_a.csv"));
         Assert.Equal(2, rows.Rows.Count);
-        foreach (var column in new[] { "instilled_minus_base", "base_r", "instilled_r", "native_r", "instillation_r", "base_bad_share", "steer_report_m40", "steer_behaviour_p40", "steer_report_slope", "steer_report_consistent", "supervised" })
+        foreach (var column in new[] { "instilled_minus_base", "base_r", "instilled_r", "native_r", "instillation_r", "base_bad_share", "steer_report_m40", "steer_behaviour_p40", "steer_report_slope", "steer_report_consistent", "cross_r", "self_minus_cross", "supervised" })
             Assert.True(rows.HasColumn(column), column);
         Assert.All(rows.Rows, r => Assert.Equal("0", r["supervised"]));
         // The run's instillation option holds for the family's instillation too: one epoch of 40 × 64 examples in batches of 50.

@@ -87,7 +87,8 @@ if args.held_out_family:
     line(f"{name}: instilled − base, paired", seed_means(family, "instilled_minus_base"))
     for column, label in (("base_r", "base"), ("instilled_r", "instilled"), ("native_r", "native (pretraining's latents), before"),
                           ("instillation_r", "instillation: behaviour r against the targets"), ("base_behaviour_r", "behaviour r before instillation"),
-                          ("base_bad_share", "bad reports before (share)"), ("instilled_bad_share", "bad reports after (share)")):
+                          ("base_bad_share", "bad reports before (share)"), ("instilled_bad_share", "bad reports after (share)"),
+                          ("self_minus_cross", "self − cross (cross model instilled on the instilled model's behaviour)")):
         line(f"{name}: {label}", seed_means(family, column))
     line(f"{name}: steering, report change per steered point", seed_means(family, "steer_report_slope"))
     line(f"{name}: steering, behaviour change per steered point", seed_means(family, "steer_behaviour_slope"))
