@@ -38,7 +38,7 @@ public static class FamilySteering
             var reportHooks = new Hooks().AddVector(HookPoint.Embed, w, s, (seq, pos) => pos < prompts[seq].Prompt.Length && entities.Contains(prompts[seq].Prompt[pos]));
             var steered = HeldOutFamily.Ask(organism, prompts, tokens, reportHooks);
             var changes = Enumerable.Range(0, prompts.Count).Where(k => steered.Values[k] is not null && control.Values[k] is not null)
-                .Select(k => steered.Values[k]!.Zip(control.Values[k]!, (a, b) => (double)(a - b)).Average()).ToList();
+                .Select(k => steered.Values[k]!.Zip(control.Values[k]!, (a, b) => a - b).Average()).ToList();
             report[i] = changes.Count == 0 ? double.NaN : changes.Average();
             if (scored)
             {

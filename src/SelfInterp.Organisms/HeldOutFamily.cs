@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using SelfInterp.Analysis.Layout;
+using SelfInterp.Analysis.Statistics;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 using SelfInterp.Engine.Decoding;
@@ -106,49 +108,23 @@ public static class HeldOutFamily
         var percept = organism.Percept;
         var inference = new Inference(organism.Model) { Hooks = hooks };
         var generated = inference.GenerateBatch(prompts.Select(p => p.Prompt).ToList(), MaxReportTokens, [percept.Eos]);
-        var values = new int[]?[prompts.Count];
+        var values = new double[]?[prompts.Count];
         var sums = new double[tokens.Entities.Length];
         var counts = new int[tokens.Entities.Length];
         for (int i = 0; i < prompts.Count; i++)
         {
             var names = prompts[i].Entities.Select(e => percept.Tokens.TokenText(tokens.Entities[e])).ToArray();
-            if (!TryRead(percept.ReportText(generated[i]), names, out var read)) continue;
+            // The protocol's rule, as the analysis reads the paper's reports.
+            if (!ReportParser.TryParseOnScale(percept.ReportText(generated[i]), names, out var read, out _)) continue;
             values[i] = read;
             for (int k = 0; k < names.Length; k++) { sums[prompts[i].Entities[k]] += read[k]; counts[prompts[i].Entities[k]]++; }
         }
         return new Replies(values, sums.Select((x, e) => counts[e] == 0 ? double.NaN : x / counts[e]).ToArray());
     }
 
-    internal sealed record Replies(int[]?[] Values, double[] Means)
+    internal sealed record Replies(double[]?[] Values, double[] Means)
     {
         public int Readable => Values.Count(v => v is not null);
-    }
-
-    /// <summary>The protocol's rule for a good report, on the entities asked: a JSON object with exactly those keys, each a
-    /// whole number from −100 to 100. <paramref name="values"/> follow <paramref name="names"/>' order.</summary>
-    public static bool TryRead(string text, IReadOnlyList<string> names, out int[] values)
-    {
-        values = new int[names.Count];
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return false;
-            var read = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var p in doc.RootElement.EnumerateObject())
-                if (!read.TryAdd(p.Name, p.Value)) return false; // a key twice
-            if (read.Count != names.Count) return false;
-            for (int k = 0; k < names.Count; k++)
-            {
-                if (!read.TryGetValue(names[k], out var value) || value.ValueKind != JsonValueKind.Number
-                    || !value.TryGetInt32(out int v) || v is < -100 or > 100) return false;
-                values[k] = v;
-            }
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Pearson r of each entity's mean behaviour score over the check prompts (<see cref="Scores"/>) against
@@ -186,14 +162,17 @@ public static class HeldOutFamily
     /// which rises with gain × latent.</summary>
     static double Score(float[] logits)
     {
-        double max = logits.Max(), total = 0, weighted = 0;
-        for (int c = 0; c < logits.Length; c++)
-        {
-            double p = Numerics.DeterministicMath.Exp(logits[c] - max);
-            total += p;
-            weighted += c * p; // digits 0–9 in order; for A/B, c = 1 is B
-        }
-        return weighted / total;
+        var p = Probabilities(logits);
+        return p.Select((x, c) => c * x).Sum(); // digits 0–9 in order; for A/B, c = 1 is B
+    }
+
+    /// <summary>The distribution over the answer tokens from their scores (deterministic exp, any CPU).</summary>
+    static double[] Probabilities(float[] logits)
+    {
+        double max = logits.Max();
+        var p = logits.Select(l => Numerics.DeterministicMath.Exp(l - max)).ToArray();
+        double total = p.Sum();
+        return p.Select(x => x / total).ToArray();
     }
 
     /// <summary>Fine-tunes the organism on behaviour examples of the family, with the recipe's instillation settings under
@@ -227,10 +206,8 @@ public static class HeldOutFamily
         var scored = inference.ScoreWithSharedPrefix(prompts[0].AsSpan(0, 1), prompts.Select(p => p[1..]).ToList(), answers);
         return prompts.Select((prompt, k) =>
         {
-            var logits = scored[k];
-            double max = logits.Max();
-            var p = logits.Select(l => Numerics.DeterministicMath.Exp(l - max)).ToArray();
-            double u = rng.NextDouble() * p.Sum(), acc = 0;
+            var p = Probabilities(scored[k]);
+            double u = rng.NextDouble(), acc = 0;
             int c = 0;
             while (c < p.Length - 1 && (acc += p[c]) <= u) c++;
             return (prompt, new[] { answers[c] });
@@ -241,11 +218,8 @@ public static class HeldOutFamily
     /// report (NaN with fewer than three, or no spread).</summary>
     public static double Accuracy(double[] means, int[] latents)
     {
-        var pairs = means.Select((m, e) => (m, (double)latents[e])).Where(p => double.IsFinite(p.m)).ToArray();
-        if (pairs.Length < 3) return double.NaN;
-        double mx = pairs.Average(p => p.m), my = pairs.Average(p => p.Item2);
-        double sxy = pairs.Sum(p => (p.m - mx) * (p.Item2 - my)), sxx = pairs.Sum(p => (p.m - mx) * (p.m - mx)), syy = pairs.Sum(p => (p.Item2 - my) * (p.Item2 - my));
-        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+        var kept = Enumerable.Range(0, means.Length).Where(e => double.IsFinite(means[e])).ToArray();
+        return kept.Length < 3 ? double.NaN : Descriptive.Pearson(kept.Select(e => means[e]).ToArray(), kept.Select(e => (double)latents[e]).ToArray());
     }
 }
 

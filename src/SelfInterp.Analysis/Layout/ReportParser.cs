@@ -27,18 +27,27 @@ public static class ReportParser
     public static bool OnScale(double value) => Math.Abs(value) <= ScaleBound;
 
     /// <summary><see cref="TryParse"/>, and every value on the scale asked for; where one is not, the problem names it.</summary>
-    public static bool TryParseOnScale(string reply, Scenario scenario, out double[] weights, out string? problem)
+    public static bool TryParseOnScale(string reply, Scenario scenario, out double[] weights, out string? problem) =>
+        TryParseOnScale(reply, Names(scenario), out weights, out problem);
+
+    /// <summary>The same rule for a report whose keys are <paramref name="names"/> (an organism's behaviour family's
+    /// entities); the weights follow their order.</summary>
+    public static bool TryParseOnScale(string reply, IReadOnlyList<string> names, out double[] weights, out string? problem)
     {
-        if (!TryParse(reply, scenario, out weights, out problem)) return false;
+        if (!TryParse(reply, names, out weights, out problem)) return false;
         int outside = Array.FindIndex(weights, v => !OnScale(v));
         if (outside < 0) return true;
-        problem = $"value of '{scenario.Attributes[outside].Name}' is {weights[outside].ToString(System.Globalization.CultureInfo.InvariantCulture)}, outside the scale asked for, −100..100";
+        problem = $"value of '{names[outside]}' is {weights[outside].ToString(System.Globalization.CultureInfo.InvariantCulture)}, outside the scale asked for, −100..100";
         return false;
     }
 
-    public static bool TryParse(string reply, Scenario scenario, out double[] weights, out string? problem)
+    public static bool TryParse(string reply, Scenario scenario, out double[] weights, out string? problem) =>
+        TryParse(reply, Names(scenario), out weights, out problem);
+
+    /// <summary>A JSON object with exactly <paramref name="names"/> as keys, each once, and numbers as values.</summary>
+    public static bool TryParse(string reply, IReadOnlyList<string> names, out double[] weights, out string? problem)
     {
-        weights = new double[Scenario.AttributeCount];
+        weights = new double[names.Count];
         var text = StripFence(reply.Trim());
         JsonDocument doc;
         try { doc = JsonDocument.Parse(text); }
@@ -46,12 +55,12 @@ public static class ReportParser
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) { problem = "not a JSON object"; return false; }
-            var found = new bool[Scenario.AttributeCount];
+            var found = new bool[names.Count];
             int count = 0;
             foreach (var p in doc.RootElement.EnumerateObject())
             {
                 count++;
-                int i = IndexOf(scenario, p.Name);
+                int i = IndexOf(names, p.Name);
                 if (i < 0) { problem = $"unexpected key '{p.Name}'"; return false; }
                 if (found[i]) { problem = $"duplicate key '{p.Name}'"; return false; }
                 if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out double v) || !double.IsFinite(v))
@@ -59,15 +68,17 @@ public static class ReportParser
                 found[i] = true;
                 weights[i] = v;
             }
-            if (count != Scenario.AttributeCount) { problem = $"expected {Scenario.AttributeCount} keys, found {count}"; return false; }
+            if (count != names.Count) { problem = $"expected {names.Count} keys, found {count}"; return false; }
         }
         problem = null;
         return true;
     }
 
-    private static int IndexOf(Scenario s, string name)
+    private static string[] Names(Scenario s) => s.Attributes.Select(a => a.Name).ToArray();
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
     {
-        for (int i = 0; i < s.Attributes.Count; i++) if (s.Attributes[i].Name == name) return i;
+        for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
         return -1;
     }
 
