@@ -31,7 +31,8 @@ public sealed record HeldOutFamilySettings(int ReportsPerEntity = 10, int Exampl
 /// </list>
 /// Accuracy is the protocol's: each entity's readable reports averaged, then Pearson r of those means against the targets
 /// (z-scored slope = r). A report is readable if it is a JSON object whose keys are exactly the five entities asked and
-/// whose values are whole numbers on the scale (−100..100); the others are bad reports, counted and left out.
+/// whose values are numbers on the scale (−100..100), read by the analysis's <see cref="ReportParser"/>; the others are bad
+/// reports, counted and left out.
 /// <c>native</c> is the base reports against the latents the family's behaviour taught in pretraining: the untaught
 /// self-report of a disposition learnt from behaviour only.
 /// </summary>
