@@ -25,6 +25,8 @@ public static class WhiteBoxEvaluation
         foreach (var run in selected)
         {
             string dir = OrganismEvaluator.RunDirectoryOf(evaluationDirectory, run.Organism, run.RunSeed);
+            if (!EvaluationLab.IsMeasured(dir) && EvaluationArchive.IsArchived(dir))
+                throw new UsageException($"{dir}: archived before the lab ran on it (its models are left out, {EvaluationArchive.MarkFile}): remove the directory to run it again from the start, or leave out --white-box");
             var (measures, cached) = EvaluationLab.Measure(dir, plan.Lab, plan.Threads, s => log("  " + s));
             var row = new EvaluationRow(run.Organism, run.PretrainSeed, run.RunSeed, measures);
             rows.Add(row);

@@ -34,8 +34,9 @@ public static class EvaluateOrganismCommand
         var whiteBoxRunSeeds = new Option<string?>("--white-box-run-seeds") { Description = "With --white-box: the lab only on the runs at these run seeds (comma list, e.g. one seed: one run per pretraining seed, a third of the cost). Default: every run seed." };
         var whiteBoxNulls = new Option<int>("--white-box-nulls") { Description = "With --white-box: draws of every probe's and read-out's nulls (a p-value is at least 1/(draws + 1)).", DefaultValueFactory = _ => new LabSettings().NullDraws };
         var heldOutFamily = new Option<string[]>("--held-out-family") { Description = "Also the paper's measure on a behaviour family the recipe never reports (repeatable; e.g. lottery_a of self-description-hold-lottery): on every run's organism at the run's seed, fresh targets instilled by the family's behaviour only, its entities reported before and after (docs/organism.md, \"A second held-out family\"). Cached in runs/{organism}-{seed}/held_out_family/{NAME}.json; held_out_family_{NAME}.csv, held_out_family_{NAME}_recipe_level.csv and held_out_family_{NAME}.md beside the evaluation's tables. A family the recipe reports is refused. With --tabulate: those tables again from the cached records.", AllowMultipleArgumentsPerToken = false };
+        var archiveTo = new Option<string?>("--archive-to") { Description = "Only archive: copy --out's evaluation without its models and raw replies into this directory (created or updated; megabytes, not gigabytes, so it can be kept in a repository): every table, each finished pretraining but its weights and tokenizer, each finished run's run.json and directories but models/ and replies/; what is left out listed with its SHA-256 in each directory's archived.json. The archive is tabulated like the evaluation, and `evaluate-organism --out` on it (or a copy) resumes it: an archived run keeps its row and runs nothing, new seeds run as usual. With --white-box [--white-box-run-seeds] and --held-out-family, a run is archived only once it has those records (after archiving it could not be measured)." };
         var command = new Command("evaluate-organism", "Pretrain a recipe at several seeds and/or take given organisms, run the paper's protocol on each at several run seeds, and tabulate every measure with its spread across seeds.");
-        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham, crossPrediction, whiteBox, whiteBoxRunSeeds, whiteBoxNulls, heldOutFamily }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, tabulate, tablesOut, powerEffect, sham, crossPrediction, whiteBox, whiteBoxRunSeeds, whiteBoxNulls, heldOutFamily, archiveTo }) command.Options.Add(o);
         command.SetAction(async (p, ct) =>
         {
             if (p.GetValue(threads) is < 1 and var n) throw new UsageException($"--threads {n}: at least 1 thread");
@@ -49,6 +50,18 @@ public static class EvaluateOrganismCommand
             if (p.GetValue(whiteBoxNulls) is < 0 and var nulls) throw new UsageException($"--white-box-nulls {nulls}: must be 0 or more draws");
             var labSeeds = p.GetValue(whiteBoxRunSeeds) is { } ls ? Seeds("--white-box-run-seeds", ls) : null;
             var families = (p.GetValue(heldOutFamily) ?? []).Distinct().ToList();
+            if (p.GetValue(archiveTo) is { } archive)
+            {
+                if (p.GetValue(tabulate)) throw new UsageException("--archive-to and --tabulate: give one (an archive is tabulated with --tabulate --out ARCHIVE)");
+                foreach (var o in new Option[] { organisms, recipe, pretrainSeeds, sham, crossPrediction, tablesOut })
+                    if (p.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} does not go with --archive-to (archiving runs nothing)");
+                var required = families.Select(f => new RequiredRecord(HeldOutFamilyEvaluation.RelativeRecord(f))).ToList();
+                if (lab) required.Insert(0, new RequiredRecord(Path.Combine(EvaluationLab.DirectoryName, EvaluationLab.RecordFile), labSeeds));
+                var summary = EvaluationArchive.Write(p.GetValue(outDir)!, archive, required, Console.WriteLine);
+                Console.WriteLine($"archived {summary.Rows} rows: {summary.RunDirectories} run directories and {summary.Pretrainings} pretrainings, " +
+                                  $"{summary.BytesLeftOut / 1e6:F0} MB left out: {Path.GetFullPath(archive)}");
+                return 0;
+            }
             if (p.GetValue(tabulate))
             {
                 string from = p.GetValue(outDir)!, to = p.GetValue(tablesOut) ?? from;

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using SelfInterp.Core.IO;
 using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Core.Pipeline;
@@ -31,10 +31,5 @@ public static class StageOutputs
     /// <summary>Forward slashes, so run.json reads the same on every system.</summary>
     private static string Key(string file) => file.Replace('\\', '/');
 
-    private static string? Sha256(string path)
-    {
-        if (!File.Exists(path)) return null;
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    private static string? Sha256(string path) => File.Exists(path) ? FileHash.Sha256(path) : null;
 }

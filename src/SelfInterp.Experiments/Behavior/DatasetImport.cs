@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SelfInterp.Core.Backends;
 using SelfInterp.Core.Datasets;
 using SelfInterp.Core.IO;
@@ -34,7 +33,7 @@ public static class DatasetImport
             if (Directory.Exists(path)) throw new UsageException($"--dataset {item}: '{path}' is a directory; give the chat JSONL file itself");
             if (!File.Exists(path)) throw new UsageException($"--dataset {item}: no such file '{path}'");
             var full = Path.GetFullPath(path);
-            files.Add(new ImportedFile(pole, full, Sha256(full)));
+            files.Add(new ImportedFile(pole, full, FileHash.Sha256(full)));
         }
         if (files.Count == 0) throw new UsageException("--dataset: expected one or more files");
         if (files.GroupBy(f => f.Pole).FirstOrDefault(g => g.Count() > 1) is { } twice)
@@ -66,7 +65,7 @@ public static class DatasetImport
         var path = file.Path;
         if (!File.Exists(path) && runDirectory is not null && File.Exists(Path.Combine(runDirectory, CopyIn(file)))) path = Path.Combine(runDirectory, CopyIn(file));
         if (!File.Exists(path)) throw new UsageException($"{file.Path}: the imported dataset of this run is missing" + (runDirectory is null ? "" : $" (and the run holds no copy at {CopyIn(file)})"));
-        if (Sha256(path) != file.Sha256)
+        if (FileHash.Sha256(path) != file.Sha256)
             throw new UsageException($"{path}: the imported dataset changed since the run started (SHA-256 differs from run.json)");
         return path;
     }
@@ -96,11 +95,5 @@ public static class DatasetImport
         if (result.Count > 0 && result.All(e => e.Answer is not ("A" or "B")))
             throw new DataFileException(path, lines[0], "messages[-1].content", $"none of the {result.Count} answers is A or B (e.g. '{result[0].Answer}'): the file teaches no choice");
         return result;
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

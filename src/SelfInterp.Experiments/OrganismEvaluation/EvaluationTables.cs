@@ -3,6 +3,7 @@ using System.Text;
 using SelfInterp.Analysis.Statistics;
 using SelfInterp.Core.Csv;
 using SelfInterp.Core.IO;
+using SelfInterp.Core.Runs;
 
 namespace SelfInterp.Experiments.OrganismEvaluation;
 
@@ -89,9 +90,17 @@ public static class EvaluationTables
     /// as <see cref="EvaluationRow.ReadAll"/> reads it back.</summary>
     public static void WriteRows(string path, IReadOnlyList<EvaluationRow> rows)
     {
-        var csv = new CsvWriter(["organism", "pretrain_seed", "run_seed", .. rows[0].Measures.Select(m => m.Column)]);
+        var columns = rows[0].Measures.Select(m => m.Column).ToList();
+        var csv = new CsvWriter(["organism", "pretrain_seed", "run_seed", .. columns]);
         foreach (var r in rows)
         {
+            // A row kept from an archive or an earlier version may have other columns: one file cannot hold both.
+            if (!r.Measures.Select(m => m.Column).SequenceEqual(columns))
+            {
+                var differ = r.Measures.Select(m => m.Column).Except(columns).Concat(columns.Except(r.Measures.Select(m => m.Column))).Take(5).ToList();
+                throw new UsageException($"{path}: {r.Organism} run seed {I(r.RunSeed)} has other columns than {rows[0].Organism} run seed {I(rows[0].RunSeed)} " +
+                                         $"({(differ.Count == 0 ? "the same in another order" : string.Join(", ", differ))}): their runs were made by different versions or options");
+            }
             csv.Field(r.Organism).Field(I(r.PretrainSeed)).Field(I(r.RunSeed));
             foreach (var (_, v) in r.Measures) Number(csv, v);
         }

@@ -19,7 +19,8 @@ public static class HeldOutFamilyEvaluation
 {
     public const string DirectoryName = "held_out_family";
 
-    public static string RecordOf(string runDirectory, string family) => Path.Combine(runDirectory, DirectoryName, family + ".json");
+    public static string RecordOf(string runDirectory, string family) => Path.Combine(runDirectory, RelativeRecord(family));
+    public static string RelativeRecord(string family) => Path.Combine(DirectoryName, family + ".json");
     public static string RowsFile(string family) => $"held_out_family_{family}.csv";
     public static string RecipeLevelFile(string family) => $"held_out_family_{family}_recipe_level.csv";
     public static string MarkdownFile(string family) => $"held_out_family_{family}.md";
@@ -54,6 +55,8 @@ public static class HeldOutFamilyEvaluation
             }
             else
             {
+                if (EvaluationArchive.IsArchived(dir))
+                    throw new UsageException($"{dir}: archived before {family} was measured on it (its models are left out, {EvaluationArchive.MarkFile}): remove the directory to run it again from the start");
                 var (organism, instillation) = LoadOrganism(dir, threads);
                 CheckHeldOut(organism.Recipe, family, $"{dir}'s organism");
                 result = HeldOutFamily.Measure(organism, family, run.RunSeed, settings, instillation, s => log("  " + s));

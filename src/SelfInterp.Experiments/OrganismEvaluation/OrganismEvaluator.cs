@@ -33,7 +33,7 @@ public sealed record EvaluationPlan
     public string Preset { get; init; } = "paper";
     /// <summary>Run options for every run (e.g. instill_method=lora), recorded in each run.json.</summary>
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
-    /// <summary>Threads of pretraining (its bytes depend on the count).</summary>
+    /// <summary>Threads of pretraining and of the measures after it (the bytes are the same at any count).</summary>
     public int Threads { get; init; } = 1;
     /// <summary>Sham itraining runs beside each run (<see cref="ShamItraining.Kinds"/>), in runs/{organism}-{seed}-sham-{kind}/.</summary>
     public IReadOnlyList<string> Shams { get; init; } = [];
@@ -47,7 +47,7 @@ public sealed record EvaluationPlan
 /// The evaluation protocol of docs/organism.md: pretrain the recipe at each seed (DIR/pretrain-{seed}/, skipped once
 /// complete), run the preferences experiment for every organism × run seed (DIR/runs/{organism}-{seed}/, each resumable
 /// as any run), and write the tables (<see cref="EvaluationTables"/>) after every run, so a stopped evaluation keeps
-/// what it has and the same command goes on from there.
+/// what it has and the same command goes on from there. An archived run (<see cref="EvaluationArchive"/>) keeps its row.
 /// </summary>
 public static class OrganismEvaluator
 {
@@ -69,6 +69,9 @@ public static class OrganismEvaluator
         // Every organism named is resolved (and checked) before anything is written or anything long starts.
         var organisms = plan.Organisms.Select(o => Resolve(o, plan.Options)).ToList();
         Directory.CreateDirectory(plan.OutDirectory);
+        // Read before anything is written: an archived run (EvaluationArchive) keeps the row it had.
+        string rowsFile = Path.Combine(plan.OutDirectory, EvaluationTables.RowsFile);
+        var previous = File.Exists(rowsFile) ? EvaluationRow.ReadAll(rowsFile) : [];
         string heading = $"Preset {plan.Preset}; run options: {(plan.Options.Count == 0 ? "none" : string.Join(", ", plan.Options.Select(kv => kv.Key + "=" + kv.Value)))}. " +
                          (plan.RunSeeds.Any(EvaluationPlan.DevelopmentSeeds.Contains) ? "**Development seeds** (1–3) among the run seeds: these figures are for design, not the evaluation." : "Fresh run seeds.");
         var pretrainings = new List<PretrainStatus>();
@@ -79,7 +82,12 @@ public static class OrganismEvaluator
                 var status = Pretrain(recipe with { Seed = seed }, Path.Combine(plan.OutDirectory, PretrainStatus.Prefix + I(seed)), plan.Threads, log, ct);
                 pretrainings.Add(status);
                 // A seed the guard stopped stays in the tables as a failure; the others go on.
-                if (status.Outcome == PretrainOutcome.Complete) organisms.Add(Resolve(status.Directory, plan.Options));
+                if (status.Outcome != PretrainOutcome.Complete) continue;
+                var organism = Resolve(status.Directory, plan.Options);
+                var needing = plan.RunSeeds.Where(s => !EvaluationArchive.IsArchived(RunDirectoryOf(plan.OutDirectory, organism.Id, s))).ToList();
+                if (EvaluationArchive.IsArchived(status.Directory) && needing.Count > 0)
+                    Remake(recipe with { Seed = seed }, status.Directory, needing, plan.Threads, log, ct);
+                organisms.Add(organism);
             }
         EvaluationTables.Write(plan.OutDirectory, [], heading, tables);
         if (organisms.Select(o => o.Id).Distinct().Count() < organisms.Count)
@@ -118,6 +126,13 @@ public static class OrganismEvaluator
                 }
 
                 string runDir = RunDirectoryOf(plan.OutDirectory, organism.Id, seed);
+                if (EvaluationArchive.IsArchived(runDir))
+                {
+                    rows.Add(EvaluationArchive.KeptRow(runDir, previous, organism.Id, seed, plan.Shams, plan.CrossPrediction));
+                    EvaluationTables.Write(plan.OutDirectory, rows, heading, tables);
+                    log($"[{rows.Count}/{total}] {organism.Id} run seed {I(seed)}: archived, its row kept");
+                    continue;
+                }
                 var (analysis, seconds, planned) = await Run(runDir, settings.DeepClone().AsObject());
                 var ceiling = RidgeCeiling.FromRun(runDir, ((PreferencesRun)planned).Plan, analysis);
                 var row = EvaluationRow.From(organism.Id, organism.PretrainSeed, seed, analysis, CountReports(runDir, analysis.BaseModel), seconds, ceiling);
@@ -126,7 +141,7 @@ public static class OrganismEvaluator
                 {
                     var shamSettings = settings.DeepClone().AsObject();
                     shamSettings["itrain_targets"] = ShamItraining.Setting(sham, seed);
-                    var (shamAnalysis, _, _) = await Run(runDir + "-sham-" + sham, shamSettings);
+                    var (shamAnalysis, _, _) = await Run(runDir + ShamItraining.DirectoryInfix + sham, shamSettings);
                     row = row.WithSham(sham, shamAnalysis);
                 }
                 // Self versus cross-prediction beside it: its own run, analysed once (its stages done and its summary
@@ -206,13 +221,9 @@ public static class OrganismEvaluator
             return stopped;
         }
         log($"pretraining seed {I(recipe.Seed)} into {dir}: {recipe.Curriculum.Steps} steps, {threads} thread(s)");
-        int every = Math.Max(1, recipe.Curriculum.Steps / 10);
         try
         {
-            Pretraining.Run(recipe, ScenarioCatalog.Embedded(), dir, threads, s =>
-            {
-                if ((s.Step + 1) % every == 0) log($"  step {s.Step + 1}/{s.Steps}: loss {s.Loss:F3}, decisions {s.DecisionAccuracy:P0}, {s.Seconds:F0} s");
-            }, ct);
+            Pretraining.Run(recipe, ScenarioCatalog.Embedded(), dir, threads, Progress(recipe, log), ct);
         }
         catch (PretrainingStalledException e)
         {
@@ -222,6 +233,27 @@ public static class OrganismEvaluator
         }
         AtomicFile.WriteAllText(Path.Combine(dir, CompleteFile), $"{recipe.Curriculum.Steps} steps\n");
         return PretrainStatus.Read(recipe.Seed, dir, recipe);
+    }
+
+    static Action<PretrainStep> Progress(OrganismRecipe recipe, Action<string> log)
+    {
+        int every = Math.Max(1, recipe.Curriculum.Steps / 10);
+        return s =>
+        {
+            if ((s.Step + 1) % every == 0) log($"  step {s.Step + 1}/{s.Steps}: loss {s.Loss:F3}, decisions {s.DecisionAccuracy:P0}, {s.Seconds:F0} s");
+        };
+    }
+
+    /// <summary>An archived pretraining whose weights a new run needs: pretrained again beside it (the same seed gives the
+    /// same bytes on any CPU) and its left-out files put back only if their hashes are the archive's.</summary>
+    private static void Remake(OrganismRecipe recipe, string dir, IReadOnlyList<ulong> runSeeds, int threads, Action<string> log, CancellationToken ct)
+    {
+        string scratch = dir + ".remade";
+        if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        log($"pretraining seed {I(recipe.Seed)} again into {scratch}: archived without its weights, which run seed{(runSeeds.Count == 1 ? "" : "s")} {string.Join(", ", runSeeds.Select(I))} need{(runSeeds.Count == 1 ? "s" : "")}");
+        Pretraining.Run(recipe, ScenarioCatalog.Embedded(), scratch, threads, Progress(recipe, log), ct);
+        EvaluationArchive.PutBack(dir, scratch);
+        Directory.Delete(scratch, recursive: true);
     }
 
     /// <summary>Reports the run's files hold, bad ones included (a bad report is a row with empty report fields).</summary>

@@ -13,6 +13,8 @@ namespace SelfInterp.Experiments.OrganismEvaluation;
 public static class ShamItraining
 {
     public const string Permuted = "permuted", OtherSeed = "other-seed";
+    /// <summary>A sham run's directory is its run's with this and the kind after it.</summary>
+    public const string DirectoryInfix = "-sham-";
     public static readonly string[] Kinds = [Permuted, OtherSeed];
 
     /// <summary>The run's itrain_targets setting for a sham of <paramref name="kind"/> at run seed <paramref name="seed"/>.</summary>

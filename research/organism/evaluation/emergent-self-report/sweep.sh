@@ -8,11 +8,13 @@
 # and nothing done is redone when it is run again. The default recipes are the three designs of issue 28, each beside
 # its control, then the second held-out family (self-description-hold-lottery and its control, each also measured on the
 # lottery families it never reports: --held-out-family); RECIPES="self-description-1 self-description-3 self-description-7"
-# adds the supervised-family counts.
+# adds the supervised-family counts. THREADS (default 2) is each evaluation's thread count: the bytes do not depend on
+# it, so two sweeps of one recipe each at THREADS=1 side by side fill both cores, where one at 2 threads leaves a third idle.
 set -u
 OUT=${1:?usage: sweep.sh OUT [LAST (1..10)]}
 LAST=${2:-10}
 BIN=${BIN:-selfinterp}
+THREADS=${THREADS:-2}
 RECIPES=${RECIPES:-self-description-15 self-description-permuted self-prediction self-prediction-shuffled structure-3attr structure-3attr-permuted self-description-hold-lottery self-description-hold-lottery-permuted}
 seeds=""
 for i in $(seq 1 "$LAST"); do
@@ -22,7 +24,7 @@ for i in $(seq 1 "$LAST"); do
     extra=()
     case "$recipe" in self-description-hold-lottery*) extra=(--held-out-family lottery_a --held-out-family lottery_c) ;; esac
     "$BIN" evaluate-organism --out "$OUT/$recipe" --recipe "$recipe" --pretrain-seeds "$seeds" \
-      --run-seeds 11,12,13 --preset paper --threads 2 --sham permuted --cross-prediction \
+      --run-seeds 11,12,13 --preset paper --threads "$THREADS" --sham permuted --cross-prediction \
       --white-box --white-box-run-seeds 11 "${extra[@]}" || echo "=== exit $? ($recipe $seeds)"
   done
 done
