@@ -26,7 +26,7 @@ public class EvaluateOrganismArchiveTests
 
         (code, stdout, err) = CliTests.Run("evaluate-organism", "--out", eval, "--archive-to", archive);
         Assert.True(code == 0, stdout + err);
-        Assert.Contains("archived 1 rows: 2 run directories and 1 pretrainings", stdout);
+        Assert.Contains("archived 1 rows: 2 run directories and 1 pretrainings (3 written now", stdout);
         Assert.Equal(File.ReadAllText(Path.Combine(eval, "evaluation.csv")), File.ReadAllText(Path.Combine(archive, "evaluation.csv")));
         // The pretraining keeps its recipe, log and mark; its weights are listed with their hash, not copied.
         string pretrain = Path.Combine(archive, "pretrain-7");
@@ -47,6 +47,14 @@ public class EvaluateOrganismArchiveTests
             Assert.Equal(FileHash.Sha256(raw), left[Path.GetFileName(raw)]);
             Assert.Contains(left.Keys, k => k.StartsWith("models/", StringComparison.Ordinal));
         }
+
+        // Archived again with nothing new: every directory is held as it is, not written or hashed again.
+        var marks = Directory.GetFiles(archive, "archived.json", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        (code, stdout, err) = CliTests.Run("evaluate-organism", "--out", eval, "--archive-to", archive);
+        Assert.True(code == 0, stdout + err);
+        Assert.Contains("(0 written now", stdout);
+        Assert.Equal(marks, Directory.GetFiles(archive, "archived.json", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc));
+        Assert.Empty(Directory.GetDirectories(archive, "*.partial", SearchOption.AllDirectories));
 
         // Tabulated from the archive: the same recipe-level table as from the evaluation.
         string fromEval = Path.Combine(root, "t1"), fromArchive = Path.Combine(root, "t2");
@@ -89,6 +97,14 @@ public class EvaluateOrganismArchiveTests
         Assert.Contains("would drop", err);
         Assert.Equal(before, File.ReadAllText(Path.Combine(archive, "evaluation.csv")));
 
+        // The resumed archive archived in turn: run seed 11 keeps the list it had, run seed 12 and the pretraining (whole again) get theirs.
+        string second = Path.Combine(root, "archive2");
+        (code, stdout, err) = CliTests.Run("evaluate-organism", "--out", archive, "--archive-to", second);
+        Assert.True(code == 0, stdout + err);
+        Assert.Equal(File.ReadAllText(Path.Combine(archive, "runs", "pretrain-7-11", "archived.json")), File.ReadAllText(Path.Combine(second, "runs", "pretrain-7-11", "archived.json")));
+        Assert.Contains(LeftOut(Path.Combine(second, "runs", "pretrain-7-12")).Keys, k => k.StartsWith("models/", StringComparison.Ordinal));
+        Assert.Equal(leftOut["model.safetensors"], LeftOut(Path.Combine(second, "pretrain-7"))["model.safetensors"]);
+
         // An archived run cannot be run again with other options, nor measured by a pass it was archived before.
         (code, _, err) = CliTests.Run(Args(archive, "11,12")[..^2]);
         Assert.Equal(2, code);
@@ -113,7 +129,7 @@ public class EvaluateOrganismArchiveTests
         (code, stdout, err) = CliTests.Run("evaluate-organism", "--out", eval, "--archive-to", archive, "--white-box");
         Assert.True(code == 0, stdout + err);
         Assert.Contains("pretrain-7-11: no white_box/lab.json yet, not archived", stdout);
-        Assert.Contains("archived 1 rows: 0 run directories and 1 pretrainings", stdout);
+        Assert.Contains("archived 1 rows: 0 run directories and 1 pretrainings (1 written now", stdout);
         Assert.False(Directory.Exists(Path.Combine(archive, "runs")));
 
         (code, _, err) = CliTests.Run("evaluate-organism", "--out", Path.Combine(root, "none"), "--archive-to", archive);

@@ -58,8 +58,8 @@ public static class EvaluateOrganismCommand
                 var required = families.Select(f => new RequiredRecord(HeldOutFamilyEvaluation.RelativeRecord(f))).ToList();
                 if (lab) required.Insert(0, new RequiredRecord(Path.Combine(EvaluationLab.DirectoryName, EvaluationLab.RecordFile), labSeeds));
                 var summary = EvaluationArchive.Write(p.GetValue(outDir)!, archive, required, Console.WriteLine);
-                Console.WriteLine($"archived {summary.Rows} rows: {summary.RunDirectories} run directories and {summary.Pretrainings} pretrainings, " +
-                                  $"{summary.BytesLeftOut / 1e6:F0} MB left out: {Path.GetFullPath(archive)}");
+                Console.WriteLine($"archived {summary.Rows} rows: {summary.RunDirectories} run directories and {summary.Pretrainings} pretrainings " +
+                                  $"({summary.Updated} written now, {summary.BytesLeftOut / 1e6:F0} MB left out of them; the others held as they are): {Path.GetFullPath(archive)}");
                 return 0;
             }
             if (p.GetValue(tabulate))

@@ -46,15 +46,22 @@ public static class EvaluationArchive
                                          $"{(lost.Count > 5 ? $", … {lost.Count} in all" : "")}): archiving would drop them. Resume the evaluation from a copy of the archive first");
         }
 
+        // The tables first: a run whose directory is not (yet) in the archive is run again on resuming, with its row replaced.
         Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        foreach (var file in Directory.GetFiles(source))
+        {
+            string destination = Path.Combine(target, Path.GetFileName(file)), partial = destination + ".partial";
+            File.Copy(file, partial, overwrite: true);
+            File.Move(partial, destination, overwrite: true);
+        }
 
-        int pretrainings = 0;
+        int pretrainings = 0, updated = 0;
         long dropped = 0;
+        void Add(long bytes) { if (bytes >= 0) { updated++; dropped += bytes; } }
         foreach (var status in PretrainStatus.Scan(source))
         {
             if (status.Outcome == PretrainOutcome.Incomplete) { log($"{Path.GetFileName(status.Directory)}: not finished, not archived"); continue; }
-            dropped += Archive(status.Directory, Path.Combine(target, Path.GetFileName(status.Directory)), keep: rel => !DroppedFromPretraining.Contains(rel));
+            Add(Archive(status.Directory, Path.Combine(target, Path.GetFileName(status.Directory)), keep: rel => !DroppedFromPretraining.Contains(rel)));
             pretrainings++;
         }
         string runsDir = Path.Combine(source, "runs");
@@ -66,54 +73,74 @@ public static class EvaluationArchive
             if (required.FirstOrDefault(r => r.IsMissing(main, row.RunSeed)) is { } missing) { log($"{Path.GetFileName(main)}: no {missing.RelativePath} yet, not archived"); continue; }
             foreach (var dir in all.Where(d => d == main || d.StartsWith(main + ShamItraining.DirectoryInfix, StringComparison.Ordinal) || d == main + CrossPredictionColumns.DirectorySuffix))
             {
-                dropped += Archive(dir, Path.Combine(target, "runs", Path.GetFileName(dir)), KeptInRun);
+                Add(Archive(dir, Path.Combine(target, "runs", Path.GetFileName(dir)), KeptInRun));
                 archived.Add(dir);
             }
         }
         int unfinished = all.Count(d => !archived.Contains(d));
         if (unfinished > 0) log($"{unfinished} run director{(unfinished == 1 ? "y" : "ies")} not finished: not archived");
-        return new ArchiveSummary(rows.Count, archived.Count, pretrainings, dropped);
+        return new ArchiveSummary(rows.Count, archived.Count, pretrainings, updated, dropped);
     }
 
     static bool KeptInRun(string relative) =>
         relative == RunDirectory.ManifestFile || (relative.Contains('/') && !DroppedRunDirectories.Any(d => relative.StartsWith(d + "/", StringComparison.Ordinal)));
 
     /// <summary>Copies the kept files of one directory and lists the others in its archived.json; a directory archived
-    /// before keeps its list (its left-out files are already gone). Returns the bytes left out.</summary>
+    /// before keeps its list (its left-out files are already gone). Returns the bytes left out, or -1 if the archive already
+    /// held the directory as it is now, which is then left as it is (not hashed again). The directory is made
+    /// beside its place and moved in whole, so an archive read (or committed) meanwhile never holds a run half copied.</summary>
     static long Archive(string from, string to, Func<string, bool> keep)
     {
         var files = Directory.GetFiles(from, "*", SearchOption.AllDirectories)
             .Select(f => (Full: f, Relative: Path.GetRelativePath(from, f).Replace('\\', '/')))
             .Where(f => f.Relative is not (MarkFile or "run.lock"))
             .OrderBy(f => f.Relative, StringComparer.Ordinal).ToList();
-        Directory.CreateDirectory(to);
-        foreach (var (full, relative) in files.Where(f => keep(f.Relative)))
+        var kept = files.Where(f => keep(f.Relative)).ToList();
+        string sourceMark = Path.Combine(from, MarkFile);
+        if (UpToDate(to, kept, File.Exists(sourceMark) ? sourceMark : null)) return -1;
+
+        string partial = to + ".partial";
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        Directory.CreateDirectory(partial);
+        foreach (var (full, relative) in kept)
         {
-            string destination = Path.Combine(to, relative);
+            string destination = Path.Combine(partial, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(full, destination, overwrite: true);
+            File.Copy(full, destination);
         }
-        string mark = Path.Combine(from, MarkFile);
-        if (File.Exists(mark))
-        {
-            File.Copy(mark, Path.Combine(to, MarkFile), overwrite: true);
-            return 0;
-        }
-        var left = new JsonArray();
         long bytes = 0;
-        foreach (var (full, relative) in files.Where(f => !keep(f.Relative)))
+        if (File.Exists(sourceMark)) File.Copy(sourceMark, Path.Combine(partial, MarkFile));
+        else
         {
-            long size = new FileInfo(full).Length;
-            bytes += size;
-            left.Add(new JsonObject { ["path"] = relative, ["bytes"] = size, ["sha256"] = FileHash.Sha256(full) });
+            var left = new JsonArray();
+            foreach (var (full, relative) in files.Where(f => !keep(f.Relative)))
+            {
+                long size = new FileInfo(full).Length;
+                bytes += size;
+                left.Add(new JsonObject { ["path"] = relative, ["bytes"] = size, ["sha256"] = FileHash.Sha256(full) });
+            }
+            var record = new JsonObject
+            {
+                ["note"] = "Archived by `selfinterp evaluate-organism --archive-to`: these files were left out. The same seeds re-make them byte for byte; a resumed evaluation keeps this run's row as evaluation.csv has it.",
+                ["left_out"] = left,
+            };
+            File.WriteAllText(Path.Combine(partial, MarkFile), record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         }
-        var record = new JsonObject
-        {
-            ["note"] = "Archived by `selfinterp evaluate-organism --archive-to`: these files were left out. The same seeds re-make them byte for byte; a resumed evaluation keeps this run's row as evaluation.csv has it.",
-            ["left_out"] = left,
-        };
-        AtomicFile.WriteAllText(Path.Combine(to, MarkFile), record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        if (Directory.Exists(to)) Directory.Delete(to, recursive: true);
+        Directory.Move(partial, to);
         return bytes;
+    }
+
+    /// <summary>Whether <paramref name="to"/> is already this directory's archive: marked, holding exactly the kept files
+    /// with the same bytes (and the same mark, if the source was itself archived).</summary>
+    static bool UpToDate(string to, IReadOnlyList<(string Full, string Relative)> kept, string? sourceMark)
+    {
+        string mark = Path.Combine(to, MarkFile);
+        if (!File.Exists(mark)) return false;
+        if (sourceMark is not null && !File.ReadAllBytes(sourceMark).AsSpan().SequenceEqual(File.ReadAllBytes(mark))) return false;
+        int present = Directory.GetFiles(to, "*", SearchOption.AllDirectories).Length - 1;
+        return present == kept.Count && kept.All(f => Path.Combine(to, f.Relative) is var t && File.Exists(t)
+                                                      && File.ReadAllBytes(f.Full).AsSpan().SequenceEqual(File.ReadAllBytes(t)));
     }
 
     /// <summary>Moves the files <paramref name="directory"/>'s archived.json lists from <paramref name="remade"/> (the same
@@ -171,5 +198,6 @@ public sealed record RequiredRecord(string RelativePath, IReadOnlyList<ulong>? R
         (RunSeeds is null || RunSeeds.Contains(runSeed)) && !File.Exists(Path.Combine(runDirectory, RelativePath));
 }
 
-/// <summary>What an archive received: rows of evaluation.csv, run directories, pretrainings, and the bytes left out.</summary>
-public sealed record ArchiveSummary(int Rows, int RunDirectories, int Pretrainings, long BytesLeftOut);
+/// <summary>What an archive holds of the evaluation (rows of evaluation.csv, run directories, pretrainings), how many of
+/// those directories this archiving wrote (the others it held as they are), and the bytes it left out of them.</summary>
+public sealed record ArchiveSummary(int Rows, int RunDirectories, int Pretrainings, int Updated, long BytesLeftOut);
