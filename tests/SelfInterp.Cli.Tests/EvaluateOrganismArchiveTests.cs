@@ -141,6 +141,9 @@ public class EvaluateOrganismArchiveTests
         (code, _, err) = CliTests.Run("evaluate-organism", "--out", eval, "--archive-to", archive, "--sham", "permuted");
         Assert.Equal(2, code);
         Assert.Contains("--sham does not go with --archive-to", err);
+        (code, _, err) = CliTests.Run("evaluate-organism", "--out", eval, "--archive-to", archive, "--run-seeds", "12");
+        Assert.Equal(2, code);
+        Assert.Contains("--run-seeds does not go with --archive-to", err);
     }
 
     static Dictionary<string, string> LeftOut(string directory)

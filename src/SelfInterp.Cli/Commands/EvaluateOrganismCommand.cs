@@ -53,7 +53,7 @@ public static class EvaluateOrganismCommand
             if (p.GetValue(archiveTo) is { } archive)
             {
                 if (p.GetValue(tabulate)) throw new UsageException("--archive-to and --tabulate: give one (an archive is tabulated with --tabulate --out ARCHIVE)");
-                foreach (var o in new Option[] { organisms, recipe, pretrainSeeds, sham, crossPrediction, tablesOut })
+                foreach (var o in new Option[] { organisms, recipe, pretrainSeeds, runSeeds, preset, options, threads, powerEffect, sham, crossPrediction, whiteBoxNulls, tablesOut })
                     if (p.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} does not go with --archive-to (archiving runs nothing)");
                 var required = families.Select(f => new RequiredRecord(HeldOutFamilyEvaluation.RelativeRecord(f))).ToList();
                 if (lab) required.Insert(0, new RequiredRecord(Path.Combine(EvaluationLab.DirectoryName, EvaluationLab.RecordFile), labSeeds));
