@@ -7,6 +7,7 @@ using SelfInterp.Core.IO;
 using SelfInterp.Core.Random;
 using SelfInterp.Core.Runs;
 using SelfInterp.Preferences.Scenarios;
+using SelfInterp.Engine.Checkpoints;
 using SelfInterp.Engine.Training;
 using SelfInterp.Engine.Decoding;
 using SelfInterp.Engine.Transformer;
@@ -38,7 +39,7 @@ public static class Pretraining
     /// step and the organism whose weights labelled it, before the step trains on it.</param>
     public static Organism Run(OrganismRecipe recipe, ScenarioCatalog catalog, string outDir, int threads,
         Action<PretrainStep>? log, CancellationToken ct, Action<IReadOnlyList<(int[] Prompt, int[] Answer, int[] Targets)>>? reportsSeen = null,
-        Action<int, Organism, IReadOnlyList<(int[] Prompt, int[] Answer)>>? questionsSeen = null)
+        Action<int, Organism, IReadOnlyList<(int[] Prompt, int[] Answer)>>? questionsSeen = null, int checkpointEvery = CheckpointEvery)
     {
         var tokenizer = OrganismVocabulary.Create(catalog, recipe.Percept.Levels, recipe.Curriculum.HasStatedWeights, recipe.Corpus.SyntheticScenarios, recipe.Families.Families,
             recipe.SelfPrediction.On);
@@ -97,8 +98,25 @@ public static class Pretraining
         var questionShuffleRng = SeededStream.Derive(recipe.Seed, "self_prediction_shuffle");
         int guardStep = recipe.Curriculum.AccuracyGuard.Length == 2 ? (int)(recipe.Curriculum.AccuracyGuard[0] * recipe.Curriculum.Steps) : -1;
         var logLines = new System.Text.StringBuilder("step,loss,decision_accuracy,lr,seconds\n");
+        SeededStream[] streams = [noiseRng, decisionRng, reportRng, statedRng, evaluationRng, behaviourRng, familyReportRng, questionRng, questionShuffleRng];
+        int first = 0;
+        double secondsBefore = 0;
+        // A pretraining stopped after a checkpoint goes on from it: the weights saved then, the trainer's and the streams'
+        // state, the log up to it. Everything before the loop draws and computes as it did, so the bytes are the same.
+        if (PretrainingResume.Restore(outDir, recipe, trainer, streams) is int resumed)
+        {
+            Checkpoint.Load(outDir, new ModelOptions { Threads = 1 }).Parameters.AsSpan().CopyTo(model.Parameters);
+            foreach (var line in File.ReadLines(Path.Combine(outDir, LogFile)).Skip(1))
+            {
+                var fields = line.Split(',');
+                if (int.Parse(fields[0], CultureInfo.InvariantCulture) > resumed) break;
+                logLines.Append(line).Append('\n');
+                secondsBefore = double.Parse(fields[4], CultureInfo.InvariantCulture);
+            }
+            first = resumed + 1;
+        }
         var clock = Stopwatch.StartNew();
-        for (int step = 0; step < recipe.Curriculum.Steps; step++)
+        for (int step = first; step < recipe.Curriculum.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
             // Labelled by the weights of this moment, before any of this step's changes (name noise included).
@@ -144,7 +162,7 @@ public static class Pretraining
             if (step % 50 == 0 || last || step == guardStep)
             {
                 float accuracy = DecisionAccuracy(organism, EvaluationDecisions(percept, catalog, native, decisionIds, evaluationRng));
-                var point = new PretrainStep(step, recipe.Curriculum.Steps, result.Loss, accuracy, result.LearningRate, clock.Elapsed.TotalSeconds);
+                var point = new PretrainStep(step, recipe.Curriculum.Steps, result.Loss, accuracy, result.LearningRate, secondsBefore + clock.Elapsed.TotalSeconds);
                 logLines.Append(string.Create(CultureInfo.InvariantCulture, $"{step},{result.Loss:G6},{accuracy:G4},{result.LearningRate:G4},{point.Seconds:F1}\n"));
                 log?.Invoke(point);
                 AtomicFile.WriteAllText(Path.Combine(outDir, LogFile), logLines.ToString());
@@ -153,10 +171,15 @@ public static class Pretraining
                         $"pretraining stalled: decision accuracy {accuracy:F2} at step {step} of {recipe.Curriculum.Steps}, not above {recipe.Curriculum.AccuracyGuard[1]} " +
                         $"as the recipe's accuracy_guard asks; the escape from the chance plateau is stochastic: try another seed (log: {Path.Combine(outDir, "pretrain_log.csv")})");
             }
-            if ((step + 1) % 500 == 0 && !last) organism.Save(outDir);
+            if ((step + 1) % checkpointEvery == 0 && !last)
+            {
+                organism.Save(outDir);
+                PretrainingResume.Write(outDir, recipe, step, trainer, streams);
+            }
         }
         ResetUnfamiliarNames(organism, catalog, recipe);
         organism.Save(outDir);
+        PretrainingResume.Remove(outDir);
         return organism;
     }
 
@@ -192,6 +215,9 @@ public static class Pretraining
         organism.Save(outDir);
         return organism;
     }
+
+    /// <summary>Steps between the partial checkpoints a stopped pretraining resumes from (<see cref="PretrainingResume"/>).</summary>
+    public const int CheckpointEvery = 500;
 
     /// <summary>The log pretraining writes as it goes: step, loss, decision accuracy, learning rate, seconds.</summary>
     public const string LogFile = "pretrain_log.csv";

@@ -32,7 +32,7 @@ public class CliTests
     private static string Temp() => Directory.CreateTempSubdirectory("cli").FullName;
 
     [Fact]
-    public async Task Interrupting_pretrain_says_the_checkpoint_is_unfinished_and_does_not_promise_a_resume()
+    public async Task Interrupting_pretrain_before_its_first_checkpoint_says_the_checkpoint_is_unfinished_and_does_not_promise_a_resume()
     {
         var dir = Path.Combine(Temp(), "org");
         using var p = Start(["pretrain", "--recipe", "naive", "--steps", "100000", "--threads", "1", "--out", dir]);
@@ -46,7 +46,8 @@ public class CliTests
         Assert.True(p.WaitForExit(60_000), "pretrain did not stop on SIGINT");
         Assert.Equal(1, p.ExitCode);
         string err = await stderr, output = await stdout;
-        Assert.Contains("does not resume", err);
+        Assert.Contains("before its first checkpoint", err);
+        Assert.Contains("starts it over", err);
         Assert.Contains("unfinished", err);
         Assert.DoesNotContain("resumes it", err);
         Assert.DoesNotContain("saved:", output);

@@ -42,13 +42,15 @@ public static class PretrainCommand
                 Console.WriteLine($"saved: {Path.GetFullPath(dir)} (recipe {name}: the steps of {finished}, the unfamiliar names reset again)");
                 return Task.FromResult(0);
             }
-            Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Shape.Layers} layers, d={r.Shape.Dim}, {r.Curriculum.Steps} steps");
+            Console.WriteLine($"pretraining the organism into {dir} (recipe {name}): {r.Shape.Layers} layers, d={r.Shape.Dim}, {r.Curriculum.Steps} steps" +
+                              (PretrainingResume.ResumableStep(dir, r) is int resumeAfter ? $", resumed after step {resumeAfter + 1} (a stopped pretraining's last checkpoint)" : ""));
             try { Train(r, catalog, dir, threadCount, ct); }
             catch (OperationCanceledException)
             {
-                // Unlike a run, pretraining keeps no optimizer state: say so rather than promise a resume.
-                Console.Error.WriteLine($"stopped: pretraining does not resume; the same command starts it over. " +
-                    $"The checkpoint in {dir} is unfinished (pretrain_log.csv ends before step {r.Curriculum.Steps}).");
+                // It resumes from its last partial checkpoint (every Pretraining.CheckpointEvery steps), if it reached one.
+                Console.Error.WriteLine(PretrainingResume.ResumableStep(dir, r) is int last
+                    ? $"stopped: the checkpoint in {dir} is unfinished; the same command resumes it after step {last + 1} of {r.Curriculum.Steps} (its last checkpoint)."
+                    : $"stopped before its first checkpoint (step {Pretraining.CheckpointEvery}): the checkpoint in {dir} is unfinished and the same command starts it over.");
                 return Task.FromResult(CliHost.Failure);
             }
             Console.WriteLine($"saved: {Path.GetFullPath(dir)}");
@@ -59,7 +61,7 @@ public static class PretrainCommand
     }
 
     /// <summary>
-    /// Pretraining starts over in the directory it is given, so it may go into a new or empty directory or an organism's
+    /// Pretraining starts over in the directory it is given (or resumes a stopped one there), so it may go into a new or empty directory or an organism's
     /// (one holding recipe.json); anything else, a run directory say, would get an organism's files among its own.
     /// </summary>
     private static void CheckOut(string dir)

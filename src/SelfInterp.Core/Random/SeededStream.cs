@@ -39,6 +39,11 @@ public sealed class SeededStream
         return z ^ (z >> 31);
     }
 
+    /// <summary>Where the stream is, to be put back with <see cref="Restore"/> (a resumed computation draws what it would have).</summary>
+    public (ulong, ulong, ulong, ulong) State => (_s0, _s1, _s2, _s3);
+
+    public void Restore((ulong, ulong, ulong, ulong) state) => (_s0, _s1, _s2, _s3) = state;
+
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;

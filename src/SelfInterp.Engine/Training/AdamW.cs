@@ -24,6 +24,24 @@ public sealed class AdamW
         (Beta1, Beta2, Epsilon, WeightDecay) = (beta1, beta2, epsilon, weightDecay);
     }
 
+    /// <summary>The optimiser's state (step count, first and second moments), so a stopped training resumes with the same bytes.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(StepCount);
+        writer.Write(_m.Length);
+        foreach (var x in _m) writer.Write(x);
+        foreach (var x in _v) writer.Write(x);
+    }
+
+    public void ReadState(BinaryReader reader)
+    {
+        int steps = reader.ReadInt32(), length = reader.ReadInt32();
+        if (length != _m.Length) throw new InvalidDataException($"optimiser state for {length} parameters, this optimiser has {_m.Length}");
+        for (int i = 0; i < length; i++) _m[i] = reader.ReadSingle();
+        for (int i = 0; i < length; i++) _v[i] = reader.ReadSingle();
+        StepCount = steps;
+    }
+
     /// <summary>Marks every tensor of rank ≥ 2 in the layout for weight decay.</summary>
     public static bool[] MatrixDecayMask(ParameterLayout layout)
     {

@@ -22,6 +22,21 @@ public sealed class Trainer
         _optimizer = new AdamW(_parameters.Length, AdamW.MatrixDecayMask(layout), Options.Beta1, Options.Beta2, Options.Epsilon, Options.WeightDecay);
     }
 
+    /// <summary>The trainer's state beside the parameters (steps taken, the optimiser's moments): with the parameters and
+    /// the data streams, all a training needs to go on where it stopped, byte for byte.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(StepsTaken);
+        _optimizer.WriteState(writer);
+    }
+
+    public void ReadState(BinaryReader reader)
+    {
+        int steps = reader.ReadInt32();
+        _optimizer.ReadState(reader);
+        StepsTaken = steps;
+    }
+
     public StepResult Step(Batch batch) => Step([batch]);
 
     /// <summary>One step on the sum of the batches' mean losses: each batch runs forward and backward on its

@@ -52,7 +52,7 @@ public sealed record EvaluationPlan
 public static class OrganismEvaluator
 {
     /// <summary>Written into a pretraining directory once its final checkpoint is saved: a directory without it is
-    /// pretrained again from the start (pretraining itself does not resume).</summary>
+    /// pretrained again, from its last partial checkpoint if it reached one (<see cref="PretrainingResume"/>).</summary>
     public const string CompleteFile = "pretrain_complete.txt";
 
     public static async Task<IReadOnlyList<EvaluationRow>> RunAsync(EvaluationPlan plan, Action<string> log, CancellationToken ct)
@@ -220,7 +220,8 @@ public static class OrganismEvaluator
             log($"pretraining seed {I(recipe.Seed)}: failed its accuracy guard before ({stopped.Detail}); counted as failed, not tried again");
             return stopped;
         }
-        log($"pretraining seed {I(recipe.Seed)} into {dir}: {recipe.Curriculum.Steps} steps, {threads} thread(s)");
+        log($"pretraining seed {I(recipe.Seed)} into {dir}: {recipe.Curriculum.Steps} steps, {threads} thread(s)" +
+            (PretrainingResume.ResumableStep(dir, recipe) is int from ? $", resumed after step {from + 1}" : ""));
         try
         {
             Pretraining.Run(recipe, ScenarioCatalog.Embedded(), dir, threads, Progress(recipe, log), ct);
