@@ -89,8 +89,15 @@ public class EvaluateOrganismArchiveTests
         var firstLines = File.ReadAllLines(Path.Combine(eval, "evaluation.csv"));
         Assert.Equal(firstLines, File.ReadAllLines(Path.Combine(archive, "evaluation.csv")).Take(2));
 
-        // Archiving the first evaluation again into the resumed archive would drop run seed 12's row: refused, nothing written.
+        // Resumed with run seed 12 alone, the tables would lose archived run seed 11's row, all that is left of that run:
+        // refused before anything is written.
         string before = File.ReadAllText(Path.Combine(archive, "evaluation.csv"));
+        (code, _, err) = CliTests.Run(Args(archive, "12"));
+        Assert.Equal(2, code);
+        Assert.Contains("archived runs this evaluation leaves out (pretrain-7 run seed 11)", err);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(archive, "evaluation.csv")));
+
+        // Archiving the first evaluation again into the resumed archive would drop run seed 12's row: refused, nothing written.
         (code, _, err) = CliTests.Run("evaluate-organism", "--out", eval, "--archive-to", archive);
         Assert.Equal(2, code);
         Assert.Contains("pretrain-7 run seed 12", err);

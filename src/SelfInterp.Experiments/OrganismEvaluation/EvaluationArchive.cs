@@ -42,8 +42,8 @@ public static class EvaluationArchive
         {
             var lost = EvaluationRow.ReadAll(archivedCsv).Where(a => !rows.Any(r => r.Organism == a.Organism && r.RunSeed == a.RunSeed)).ToList();
             if (lost.Count > 0)
-                throw new UsageException($"{archiveDirectory} holds runs {source} has no row for ({string.Join(", ", lost.Take(5).Select(r => $"{r.Organism} run seed {I(r.RunSeed)}"))}" +
-                                         $"{(lost.Count > 5 ? $", … {lost.Count} in all" : "")}): archiving would drop them. Resume the evaluation from a copy of the archive first");
+                throw new UsageException($"{archiveDirectory} holds runs {source} has no row for ({Runs(lost)}): archiving would drop them. " +
+                                         "Resume the evaluation from a copy of the archive first");
         }
 
         // The tables first: a run whose directory is not (yet) in the archive is run again on resuming, with its row replaced.
@@ -81,6 +81,21 @@ public static class EvaluationArchive
         if (unfinished > 0) log($"{unfinished} run director{(unfinished == 1 ? "y" : "ies")} not finished: not archived");
         return new ArchiveSummary(rows.Count, archived.Count, pretrainings, updated, dropped);
     }
+
+    /// <summary>Refuses, before anything is written, an evaluation of <paramref name="evaluationDirectory"/> that leaves out a
+    /// run it holds archived (e.g. resumed with fewer pretraining seeds): that run's row in evaluation.csv is all that is left
+    /// of it, its raw files gone, and the tables this evaluation writes would drop it for good.</summary>
+    public static void RefuseDroppingArchivedRows(string evaluationDirectory, IReadOnlyList<EvaluationRow> previous, IReadOnlySet<string> organisms, IReadOnlyList<ulong> runSeeds)
+    {
+        var lost = previous.Where(r => !(organisms.Contains(r.Organism) && runSeeds.Contains(r.RunSeed))
+                                       && IsArchived(OrganismEvaluator.RunDirectoryOf(evaluationDirectory, r.Organism, r.RunSeed))).ToList();
+        if (lost.Count > 0)
+            throw new UsageException($"{Path.Combine(evaluationDirectory, EvaluationTables.RowsFile)}: holds archived runs this evaluation leaves out ({Runs(lost)}): " +
+                                     "their rows are all that is left of them, and the tables it writes would drop them. Give their pretraining seeds (or organisms) and run seeds too");
+    }
+
+    static string Runs(IReadOnlyList<EvaluationRow> rows) =>
+        string.Join(", ", rows.Take(5).Select(r => $"{r.Organism} run seed {I(r.RunSeed)}")) + (rows.Count > 5 ? $", … {rows.Count} in all" : "");
 
     static bool KeptInRun(string relative) =>
         relative == RunDirectory.ManifestFile || (relative.Contains('/') && !DroppedRunDirectories.Any(d => relative.StartsWith(d + "/", StringComparison.Ordinal)));

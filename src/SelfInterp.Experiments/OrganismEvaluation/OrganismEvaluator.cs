@@ -72,6 +72,9 @@ public static class OrganismEvaluator
         // Read before anything is written: an archived run (EvaluationArchive) keeps the row it had.
         string rowsFile = Path.Combine(plan.OutDirectory, EvaluationTables.RowsFile);
         var previous = File.Exists(rowsFile) ? EvaluationRow.ReadAll(rowsFile) : [];
+        var plannedOrganisms = organisms.Select(o => o.Id)
+            .Concat(plan.Recipe is null ? [] : plan.PretrainSeeds.Select(s => FileNames.Safe(PretrainStatus.Prefix + I(s)))).ToHashSet(StringComparer.Ordinal);
+        EvaluationArchive.RefuseDroppingArchivedRows(plan.OutDirectory, previous, plannedOrganisms, plan.RunSeeds);
         string heading = $"Preset {plan.Preset}; run options: {(plan.Options.Count == 0 ? "none" : string.Join(", ", plan.Options.Select(kv => kv.Key + "=" + kv.Value)))}. " +
                          (plan.RunSeeds.Any(EvaluationPlan.DevelopmentSeeds.Contains) ? "**Development seeds** (1–3) among the run seeds: these figures are for design, not the evaluation." : "Fresh run seeds.");
         var pretrainings = new List<PretrainStatus>();

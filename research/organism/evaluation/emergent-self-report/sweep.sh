@@ -20,6 +20,16 @@ BIN=${BIN:-selfinterp}
 THREADS=${THREADS:-2}
 ARCHIVE=${ARCHIVE:-$(cd "$(dirname "$0")" && pwd)/archive}
 RECIPES=${RECIPES:-self-description-15 self-description-permuted self-prediction self-prediction-shuffled structure-3attr structure-3attr-permuted self-description-hold-lottery self-description-hold-lottery-permuted}
+# Whether OUT/{recipe} already holds a pretraining (finished or stopped by its guard) of a seed after the i-th: then the
+# i-th pass is left to a later one, which covers all its seeds. A pass over fewer seeds than the evaluation holds would
+# drop the others' rows from its tables, and evaluate-organism refuses one that would drop an archived run's row.
+later_seed_done() {
+  local j
+  for j in $(seq $(($2 + 1)) "$LAST"); do
+    [ -f "$1/pretrain-$((20261300 + j))/pretrain_complete.txt" ] || [ -f "$1/pretrain-$((20261300 + j))/pretrain_failed.txt" ] && return 0
+  done
+  return 1
+}
 seeds=""
 for i in $(seq 1 "$LAST"); do
   s=$((20261300 + i)); seeds="${seeds:+$seeds,}$s"
@@ -28,6 +38,7 @@ for i in $(seq 1 "$LAST"); do
     extra=()
     case "$recipe" in self-description-hold-lottery*) extra=(--held-out-family lottery_a --held-out-family lottery_c) ;; esac
     if [ ! -d "$OUT/$recipe" ] && [ -d "$ARCHIVE/$recipe" ]; then mkdir -p "$OUT" && cp -r "$ARCHIVE/$recipe" "$OUT/$recipe"; fi
+    if later_seed_done "$OUT/$recipe" "$i"; then echo "=== left to a later pass: $OUT/$recipe holds later seeds"; continue; fi
     "$BIN" evaluate-organism --out "$OUT/$recipe" --recipe "$recipe" --pretrain-seeds "$seeds" \
       --run-seeds 11,12,13 --preset paper --threads "$THREADS" --sham permuted --cross-prediction \
       --white-box --white-box-run-seeds 11 "${extra[@]}" || echo "=== exit $? ($recipe $seeds)"
