@@ -7,6 +7,7 @@ namespace SelfInterp.HuggingFace.Tests;
 /// <summary>The engine keeps a model's parameters in one float block (at most Array.MaxLength floats, about 2.1 billion
 /// parameters): a bigger checkpoint is refused from its config.json alone, before any weights are read, with the file,
 /// the count and the limit named; through the lab, as a user error (exit code 2) naming the run's field.</summary>
+[Collection(InProcessCli.Collection)]
 public sealed class ModelSizeLimitTests
 {
     /// <summary>Qwen2.5-3B's shape (3.09 billion parameters with tied embeddings).</summary>

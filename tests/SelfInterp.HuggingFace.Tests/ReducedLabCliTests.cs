@@ -14,6 +14,7 @@ namespace SelfInterp.HuggingFace.Tests;
 /// <summary>`probe` and `intervene --scenarios N --report-tokens N` through the command line on a Hugging Face run with
 /// random adapters: each model is measured on the first N scenarios of each kind, analysis/lab.json records the limits
 /// and the scenarios, and the report says the lab was reduced, until the full lab replaces the results.</summary>
+[Collection(InProcessCli.Collection)]
 public sealed class ReducedLabCliTests
 {
     static async Task<int> Cli(params string[] args) => await CliHost.InvokeAsync(CliHost.CreateRoot(), args);
